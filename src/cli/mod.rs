@@ -1,0 +1,50 @@
+//! The command-line layer: argument parsing (clap), progress bars, JSON/text output.
+//!
+//! Owns: every `println!`, every exit code, every conversion from user units (HH:MM, lon/lat
+//! strings) to internal ones. Must never: hold algorithmic logic; a subcommand parses its
+//! arguments, calls the library, and prints. Errors from the library layers are printed with
+//! their full context (file, record, argument) and give exit code 1; usage errors give 2.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+
+/// cityfreight: urban delivery routes under permit zones, loading points and clean-energy fleets.
+#[derive(Parser, Debug)]
+#[command(name = "cityfreight", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print the version (placeholder until the first real subcommand lands).
+    Version,
+}
+
+/// Parse the command line, run the subcommand, and turn its result into an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Version => {
+            println!("cityfreight {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            let mut source = std::error::Error::source(&*err);
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What every subcommand returns: any library error, boxed with its context.
+pub(crate) type CliResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
