@@ -26,7 +26,7 @@ enum Command {
 /// Parse the command line, run the subcommand, and turn its result into an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    let result: CliResult = match cli.command {
         Command::Version => {
             println!("cityfreight {}", env!("CARGO_PKG_VERSION"));
             Ok(())
