@@ -5,3 +5,11 @@
 //! vehicle-routing solver. (The codemap below grows with each module.)
 
 pub mod cli;
+pub mod io;
+pub mod osm;
+pub mod time;
+pub mod vehicle;
+pub mod geometry;
+pub mod graph;
+pub mod routing;
+pub mod network;

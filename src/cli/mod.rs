@@ -8,6 +8,11 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod classes;
+mod common;
+mod graph;
+mod route;
+
 
 /// cityfreight: urban delivery routes under permit zones, loading points and clean-energy fleets.
 #[derive(Parser, Debug)]
@@ -19,26 +24,34 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Print the version (placeholder until the first real subcommand lands).
-    Version,
+    /// List the vehicle classes (built-in defaults, or a TOML file's).
+    Classes(classes::Args),
+    /// Inspect the road graph of an extract.
+    #[command(subcommand)]
+    Graph(graph::GraphCommand),
+    /// Fastest route for a vehicle class between two coordinates.
+    Route(route::Args),
 }
 
 /// Parse the command line, run the subcommand, and turn its result into an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: CliResult = match cli.command {
-        Command::Version => {
-            println!("cityfreight {}", env!("CARGO_PKG_VERSION"));
-            Ok(())
-        }
+        Command::Classes(args) => classes::run(args),
+        Command::Graph(command) => graph::run(command),
+        Command::Route(args) => route::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            let message = err.to_string();
+            eprintln!("error: {message}");
             let mut source = std::error::Error::source(&*err);
             while let Some(cause) = source {
-                eprintln!("  caused by: {cause}");
+                let text = cause.to_string();
+                if !message.contains(&text) {
+                    eprintln!("  caused by: {text}");
+                }
                 source = cause.source();
             }
             ExitCode::FAILURE

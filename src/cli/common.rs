@@ -1,0 +1,65 @@
+//! Arguments and helpers several subcommands share: loading a network with a progress bar,
+//! reading classes, parsing coordinates and times.
+
+use crate::network::{Network, Stage};
+use crate::vehicle::{default_classes, VehicleClass};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+
+/// `--classes FILE`: vehicle classes from TOML instead of the defaults.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ClassesArg {
+    /// Vehicle classes TOML file (defaults plus overrides; see `cityfreight classes --help`).
+    #[arg(long, value_name = "FILE")]
+    pub classes: Option<PathBuf>,
+}
+
+impl ClassesArg {
+    /// The classes to use.
+    pub fn load(&self) -> Result<Vec<VehicleClass>, crate::io::classes::Error> {
+        match &self.classes {
+            Some(path) => crate::io::classes::read_classes(path),
+            None => Ok(default_classes()),
+        }
+    }
+}
+
+/// Load a network, showing progress on stderr when it is a terminal.
+pub fn load_network(path: &Path, classes: &[VehicleClass]) -> Result<Network, crate::network::LoadError> {
+    let bar = ProgressBar::new(0);
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let progress = |stage: Stage, done: u64, total: u64| match stage {
+        Stage::Decoding => {
+            bar.set_message(format!("reading {name}"));
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+        Stage::Building => bar.set_message("building graph"),
+        Stage::Indexing => bar.set_message("indexing road segments"),
+    };
+    let network = Network::load(path, classes, &progress);
+    bar.finish_and_clear();
+    network
+}
+
+/// Parse `LON,LAT` in degrees.
+pub fn parse_lon_lat(text: &str) -> Result<[f64; 2], String> {
+    let (lon, lat) = text.split_once(',').ok_or_else(|| format!("`{text}`: expected LON,LAT (e.g. 104.07,30.66)"))?;
+    let lon: f64 = lon.trim().parse().map_err(|_| format!("`{lon}` is not a longitude"))?;
+    let lat: f64 = lat.trim().parse().map_err(|_| format!("`{lat}` is not a latitude"))?;
+    if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+        return Err(format!("`{text}`: longitude must be within -180..180 and latitude within -90..90 (order is LON,LAT)"));
+    }
+    Ok([lon, lat])
+}
+
+/// Parse a departure time: `HH:MM` (Monday) or `Tu 08:30`.
+pub fn parse_week_time(text: &str) -> Result<crate::time::WeekTime, String> {
+    crate::time::WeekTime::parse(text).map_err(|e| e.to_string())
+}
+
+/// `HH:MM` of a week second (for listing rule boundaries).
+pub fn week_clock(seconds: u32) -> String {
+    crate::time::WeekTime::from_seconds(seconds).to_string()
+}

@@ -1,0 +1,82 @@
+//! `cityfreight route`: the fastest path for a vehicle class between two coordinates.
+
+use super::common::{load_network, parse_lon_lat, parse_week_time, ClassesArg};
+use super::CliResult;
+use crate::graph::snap::DEFAULT_MAX_SNAP_M;
+use crate::time::WeekTime;
+use crate::vehicle::DEFAULT_CLASS;
+use std::path::PathBuf;
+
+/// Arguments of `route`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// OpenStreetMap extract (.osm.pbf).
+    #[arg(long, value_name = "FILE")]
+    osm: PathBuf,
+    /// Start, `LON,LAT` in degrees.
+    #[arg(long, value_name = "LON,LAT", value_parser = parse_lon_lat, allow_hyphen_values = true)]
+    from: [f64; 2],
+    /// Destination, `LON,LAT` in degrees.
+    #[arg(long, value_name = "LON,LAT", value_parser = parse_lon_lat, allow_hyphen_values = true)]
+    to: [f64; 2],
+    /// Vehicle class (see `cityfreight classes`).
+    #[arg(long, value_name = "CLASS", default_value = DEFAULT_CLASS)]
+    class: String,
+    /// Departure, `HH:MM` (Monday) or `Tu 08:30`; conditional rules in force then apply.
+    #[arg(long, value_name = "TIME", value_parser = parse_week_time, default_value = "Mo 10:00")]
+    at: WeekTime,
+    /// Largest distance (m) from a point to its road.
+    #[arg(long, value_name = "M", default_value_t = DEFAULT_MAX_SNAP_M)]
+    max_snap: f64,
+    /// Print JSON (`duration_s`, `distance_m`, `geometry` as a GeoJSON LineString).
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    classes: ClassesArg,
+}
+
+/// Run `route`.
+pub fn run(args: Args) -> CliResult {
+    let classes = args.classes.load()?;
+    if !classes.iter().any(|c| c.id == args.class) {
+        return Err(format!("unknown vehicle class `{}` given to --class (see `cityfreight classes`)", args.class).into());
+    }
+    let network = load_network(&args.osm, &classes)?;
+    let answer = network.route(args.from, args.to, &args.class, args.at, args.max_snap).map_err(|e| match e {
+        crate::network::RequestError::From(e) => format!("--from: {e}"),
+        crate::network::RequestError::To(e) => format!("--to: {e}"),
+        other => other.to_string(),
+    })?;
+    let r = &answer.route;
+    let duration_s = r.duration_ms as f64 / 1000.0;
+    let distance_m = r.distance_cm as f64 / 100.0;
+    if args.json {
+        let value = serde_json::json!({
+            "duration_s": (duration_s * 1000.0).round() / 1000.0,
+            "distance_m": (distance_m * 100.0).round() / 100.0,
+            "geometry": {"type": "LineString", "coordinates": r.geometry.iter().map(|p| [round7(p[0]), round7(p[1])]).collect::<Vec<_>>()},
+            "class": args.class,
+            "at": args.at.to_string(),
+            "from": {"snapped": [round7(answer.from.point[0]), round7(answer.from.point[1])], "snap_distance_m": (answer.from.distance_m * 10.0).round() / 10.0},
+            "to": {"snapped": [round7(answer.to.point[0]), round7(answer.to.point[1])], "snap_distance_m": (answer.to.distance_m * 10.0).round() / 10.0},
+        });
+        println!("{}", serde_json::to_string(&value)?);
+    } else {
+        println!(
+            "{} at {}: {:.0} s ({:.1} min), {:.0} m, {} road segments; start snapped {:.0} m, destination {:.0} m",
+            args.class,
+            args.at,
+            duration_s,
+            duration_s / 60.0,
+            distance_m,
+            r.geometry.len().saturating_sub(1),
+            answer.from.distance_m,
+            answer.to.distance_m
+        );
+    }
+    Ok(())
+}
+
+fn round7(x: f64) -> f64 {
+    (x * 1e7).round() / 1e7
+}

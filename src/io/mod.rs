@@ -1,0 +1,9 @@
+//! The file-format layer: reading user files (TOML, CSV, GeoJSON) into core types and writing
+//! results. The only layer besides the CLI that derives `Serialize`/`Deserialize`.
+//!
+//! Invariants: every error names the file and the record (line, table index, JSON path);
+//! validation collects all problems of a file before failing; outputs are written to a temporary
+//! file in the target folder and renamed into place, so nothing is ever half-written.
+
+pub mod atomic;
+pub mod classes;

@@ -1,0 +1,101 @@
+//! The library's front door for routing: load an extract for a set of vehicle classes, then snap
+//! and route.
+//!
+//! Owns: [`Network`] (graph + snap index + what the reader reported) and [`Stage`]d progress.
+//! Must never: print (progress goes to the caller's callback) or parse command-line text.
+
+use crate::graph::{build_graph, ClassId, RoadGraph, Snap, SnapError, SnapIndex};
+use crate::osm::{read_pbf, ReadStats};
+use crate::routing::{route, Dijkstra, Metric, Route, RouteError};
+use crate::time::WeekTime;
+use crate::vehicle::VehicleClass;
+use std::path::Path;
+
+/// A step of loading, for progress reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Decoding PBF blocks: `(done, total)` blocks.
+    Decoding,
+    /// Building the graph.
+    Building,
+    /// Building the spatial index.
+    Indexing,
+}
+
+/// Why a network could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The extract could not be read.
+    #[error(transparent)]
+    Osm(#[from] crate::osm::Error),
+    /// The graph could not be built.
+    #[error(transparent)]
+    Build(#[from] crate::graph::build::BuildError),
+}
+
+/// Why a route request failed. Each variant says which end or which input.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    /// The class is not in the network.
+    #[error("unknown vehicle class `{0}` (see `cityfreight classes`)")]
+    UnknownClass(String),
+    /// The start could not be snapped.
+    #[error("start point: {0}")]
+    From(SnapError),
+    /// The destination could not be snapped.
+    #[error("destination: {0}")]
+    To(SnapError),
+    /// No path.
+    #[error(transparent)]
+    Route(#[from] RouteError),
+}
+
+/// A routable road network.
+pub struct Network {
+    /// The graph.
+    pub graph: RoadGraph,
+    /// The snap index.
+    pub snap_index: SnapIndex,
+    /// What reading the extract reported.
+    pub read_stats: ReadStats,
+}
+
+/// A route with where its ends were snapped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteAnswer {
+    /// The route.
+    pub route: Route,
+    /// Where the start was snapped.
+    pub from: Snap,
+    /// Where the destination was snapped.
+    pub to: Snap,
+}
+
+impl Network {
+    /// Read `path` and build the graph and snap index for `classes`.
+    pub fn load(path: &Path, classes: &[VehicleClass], progress: &(dyn Fn(Stage, u64, u64) + Sync)) -> Result<Network, LoadError> {
+        let extract = read_pbf(path, &|done, total| progress(Stage::Decoding, done, total))?;
+        progress(Stage::Building, 0, 1);
+        let graph = build_graph(&extract, classes)?;
+        progress(Stage::Indexing, 0, 1);
+        let snap_index = SnapIndex::new(&graph);
+        Ok(Network { graph, snap_index, read_stats: extract.stats })
+    }
+
+    /// The class id for a class name.
+    pub fn class(&self, id: &str) -> Result<ClassId, RequestError> {
+        self.graph.class_id(id).ok_or_else(|| RequestError::UnknownClass(id.to_string()))
+    }
+
+    /// The fastest route for `class` from `from` to `to` (`[lon, lat]`), departing at `at`;
+    /// both points must lie within `max_snap_m` of a road the class may use.
+    pub fn route(&self, from: [f64; 2], to: [f64; 2], class: &str, at: WeekTime, max_snap_m: f64) -> Result<RouteAnswer, RequestError> {
+        let class = self.class(class)?;
+        let from = self.snap_index.snap(&self.graph, from, class, max_snap_m).map_err(RequestError::From)?;
+        let to = self.snap_index.snap(&self.graph, to, class, max_snap_m).map_err(RequestError::To)?;
+        let metric = Metric::new(&self.graph, class, at);
+        let mut workspace = Dijkstra::new(self.graph.node_count());
+        let route = route(&self.graph, &metric, &from, &to, &mut workspace)?;
+        Ok(RouteAnswer { route, from, to })
+    }
+}
