@@ -40,12 +40,18 @@ impl LocalProjection {
 
     /// `[lon, lat]` degrees to `[x, y]` metres (x east, y north).
     pub fn project(&self, p: [f64; 2]) -> [f64; 2] {
-        [(p[0] - self.lon0) * self.metres_per_degree_lon, (p[1] - self.lat0) * self.metres_per_degree_lat]
+        [
+            (p[0] - self.lon0) * self.metres_per_degree_lon,
+            (p[1] - self.lat0) * self.metres_per_degree_lat,
+        ]
     }
 
     /// `[x, y]` metres back to `[lon, lat]` degrees.
     pub fn unproject(&self, p: [f64; 2]) -> [f64; 2] {
-        [self.lon0 + p[0] / self.metres_per_degree_lon, self.lat0 + p[1] / self.metres_per_degree_lat]
+        [
+            self.lon0 + p[0] / self.metres_per_degree_lon,
+            self.lat0 + p[1] / self.metres_per_degree_lat,
+        ]
     }
 }
 
@@ -60,7 +66,10 @@ mod tests {
         let (pa, pb) = (proj.project(a), proj.project(b));
         let planar = ((pa[0] - pb[0]).powi(2) + (pa[1] - pb[1]).powi(2)).sqrt();
         let great_circle = haversine_m(a, b);
-        assert!((planar - great_circle).abs() / great_circle < 0.005, "{planar} vs {great_circle}");
+        assert!(
+            (planar - great_circle).abs() / great_circle < 0.005,
+            "{planar} vs {great_circle}"
+        );
         let back = proj.unproject(pa);
         assert!((back[0] - a[0]).abs() < 1e-9 && (back[1] - a[1]).abs() < 1e-9);
     }

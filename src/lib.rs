@@ -2,14 +2,63 @@
 //!
 //! An urban delivery route and vehicle-permit optimization engine: OpenStreetMap road graphs per
 //! delivery vehicle class, permit zones, loading points, travel-time matrices and a parallel
-//! vehicle-routing solver. (The codemap below grows with each module.)
+//! vehicle-routing solver, for city transport planners, express companies and traffic police.
+//!
+//! ## Data flow
+//!
+//! ```text
+//! .osm.pbf ──osm::read_pbf──▶ OsmExtract ──graph::build_graph(classes)──▶ RoadGraph ──▶ SnapIndex
+//!   (ways, nodes, restrictions,       (CSR, per-class edge masks,        (R-tree of
+//!    access rules parsed)              turn copies, largest SCC)          road segments)
+//!                                              │
+//!               Metric::new(class, time) ──────┤  per-edge time (ms) / length (cm), closed = CLOSED
+//!                                              ▼
+//!               routing::route(snap → snap) ── Dijkstra over seeds ──▶ Route (time, distance, geometry)
+//! ```
+//!
+//! ## Codemap
+//!
+//! * [`time`] — [`time::WeekTime`] (seconds since Monday 00:00) and weekly [`time::Schedule`]s
+//!   parsed from the opening_hours subset used in conditional tags. Knows nothing of roads.
+//! * [`vehicle`] — [`vehicle::VehicleClass`] and the documented defaults. Never reads files.
+//! * [`osm`] — reading PBF (own framing, parallel block decoding, merged in file order), tag
+//!   grammars ([`osm::tags`]), the access hierarchy with conditional rules ([`osm::access`]),
+//!   turn restrictions ([`osm::restriction`]). Never builds graphs; never panics on bad bytes.
+//! * [`graph`] — [`graph::RoadGraph`]: dense `u32` nodes and CSR edges shared by all classes,
+//!   one access bit per class per edge; turn restrictions expressed by splitting via nodes
+//!   ("turn copies"), so every algorithm on the plain node graph honours them; each class keeps
+//!   its largest strongly connected component ([`graph::components`]); snapping onto road
+//!   segments ([`graph::snap`]). Never runs shortest paths.
+//! * [`routing`] — [`routing::Metric`] (weights for one class at one moment), [`routing::Seed`]s
+//!   for positions part-way along a road, the reference [`routing::Dijkstra`], and route
+//!   assembly with geometry. Never decides access; reads it from the graph.
+//! * [`network`] — the library front door: load an extract, snap, route.
+//! * [`geometry`] — haversine lengths and the local planar projection used for snapping.
+//! * [`io`] — user files (vehicle class TOML) and atomic output writes; with [`cli`] the only
+//!   layers that derive `Serialize`/`Deserialize`.
+//! * [`cli`] — the `cityfreight` binary: argument parsing, progress bars, printing, exit codes.
+//!
+//! ## Invariants
+//!
+//! * Internal units are integers with one scale each: time in milliseconds (`u32` per edge),
+//!   length in centimetres, sizes in millimetres, weights in kilograms, money in cents;
+//!   conversions happen in `io` and `cli` only.
+//! * Paths minimise travel time, ties broken by shorter distance (lexicographic); every faster
+//!   technique must return exactly what [`routing::Dijkstra`] returns (tested against a plain
+//!   O(n²) oracle in `tests/common`).
+//! * Conditional access rules are evaluated at the departure time for the whole trip (hour-band
+//!   model); [`graph::RoadGraph::rule_boundaries`] lists the moments where any rule switches.
+//! * Everything is deterministic: the same file and classes give the same graph on any number of
+//!   threads (tested), and no decision depends on hash-map iteration order.
+//! * Library layers never print and never exit; errors are `thiserror` enums that name the file,
+//!   record or argument.
 
 pub mod cli;
-pub mod io;
-pub mod osm;
-pub mod time;
-pub mod vehicle;
 pub mod geometry;
 pub mod graph;
-pub mod routing;
+pub mod io;
 pub mod network;
+pub mod osm;
+pub mod routing;
+pub mod time;
+pub mod vehicle;

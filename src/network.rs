@@ -73,26 +73,49 @@ pub struct RouteAnswer {
 
 impl Network {
     /// Read `path` and build the graph and snap index for `classes`.
-    pub fn load(path: &Path, classes: &[VehicleClass], progress: &(dyn Fn(Stage, u64, u64) + Sync)) -> Result<Network, LoadError> {
+    pub fn load(
+        path: &Path,
+        classes: &[VehicleClass],
+        progress: &(dyn Fn(Stage, u64, u64) + Sync),
+    ) -> Result<Network, LoadError> {
         let extract = read_pbf(path, &|done, total| progress(Stage::Decoding, done, total))?;
         progress(Stage::Building, 0, 1);
         let graph = build_graph(&extract, classes)?;
         progress(Stage::Indexing, 0, 1);
         let snap_index = SnapIndex::new(&graph);
-        Ok(Network { graph, snap_index, read_stats: extract.stats })
+        Ok(Network {
+            graph,
+            snap_index,
+            read_stats: extract.stats,
+        })
     }
 
     /// The class id for a class name.
     pub fn class(&self, id: &str) -> Result<ClassId, RequestError> {
-        self.graph.class_id(id).ok_or_else(|| RequestError::UnknownClass(id.to_string()))
+        self.graph
+            .class_id(id)
+            .ok_or_else(|| RequestError::UnknownClass(id.to_string()))
     }
 
     /// The fastest route for `class` from `from` to `to` (`[lon, lat]`), departing at `at`;
     /// both points must lie within `max_snap_m` of a road the class may use.
-    pub fn route(&self, from: [f64; 2], to: [f64; 2], class: &str, at: WeekTime, max_snap_m: f64) -> Result<RouteAnswer, RequestError> {
+    pub fn route(
+        &self,
+        from: [f64; 2],
+        to: [f64; 2],
+        class: &str,
+        at: WeekTime,
+        max_snap_m: f64,
+    ) -> Result<RouteAnswer, RequestError> {
         let class = self.class(class)?;
-        let from = self.snap_index.snap(&self.graph, from, class, max_snap_m).map_err(RequestError::From)?;
-        let to = self.snap_index.snap(&self.graph, to, class, max_snap_m).map_err(RequestError::To)?;
+        let from = self
+            .snap_index
+            .snap(&self.graph, from, class, max_snap_m)
+            .map_err(RequestError::From)?;
+        let to = self
+            .snap_index
+            .snap(&self.graph, to, class, max_snap_m)
+            .map_err(RequestError::To)?;
         let metric = Metric::new(&self.graph, class, at);
         let mut workspace = Dijkstra::new(self.graph.node_count());
         let route = route(&self.graph, &metric, &from, &to, &mut workspace)?;

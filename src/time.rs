@@ -53,7 +53,12 @@ impl WeekTime {
     pub fn parse(text: &str) -> Result<WeekTime, TimeError> {
         let text = text.trim();
         let (day, clock) = match text.split_once(char::is_whitespace) {
-            Some((d, rest)) => (parse_weekday(d).ok_or_else(|| TimeError::new(text, "unknown weekday (use Mo, Tu, We, Th, Fr, Sa, Su)"))?, rest.trim()),
+            Some((d, rest)) => (
+                parse_weekday(d).ok_or_else(|| {
+                    TimeError::new(text, "unknown weekday (use Mo, Tu, We, Th, Fr, Sa, Su)")
+                })?,
+                rest.trim(),
+            ),
             None => (0, text),
         };
         let seconds = parse_clock(clock, false).map_err(|why| TimeError::new(text, why))?;
@@ -64,22 +69,38 @@ impl WeekTime {
 impl fmt::Display for WeekTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = self.seconds_of_day();
-        write!(f, "{} {:02}:{:02}:{:02}", WEEKDAYS[self.weekday() as usize], s / 3600, s / 60 % 60, s % 60)
+        write!(
+            f,
+            "{} {:02}:{:02}:{:02}",
+            WEEKDAYS[self.weekday() as usize],
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )
     }
 }
 
 const WEEKDAYS: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
 
 fn parse_weekday(text: &str) -> Option<u8> {
-    WEEKDAYS.iter().position(|d| d.eq_ignore_ascii_case(text)).map(|d| d as u8)
+    WEEKDAYS
+        .iter()
+        .position(|d| d.eq_ignore_ascii_case(text))
+        .map(|d| d as u8)
 }
 
 /// `HH:MM` or `HH:MM:SS` to seconds after midnight. `allow_past_midnight` accepts hours up to 48
 /// (opening_hours writes `22:00-26:00`); otherwise up to `24:00`.
 fn parse_clock(text: &str, allow_past_midnight: bool) -> Result<u32, &'static str> {
     let mut parts = text.split(':');
-    let hours: u32 = parts.next().and_then(|h| h.trim().parse().ok()).ok_or("expected HH:MM")?;
-    let minutes: u32 = parts.next().and_then(|m| m.trim().parse().ok()).ok_or("expected HH:MM")?;
+    let hours: u32 = parts
+        .next()
+        .and_then(|h| h.trim().parse().ok())
+        .ok_or("expected HH:MM")?;
+    let minutes: u32 = parts
+        .next()
+        .and_then(|m| m.trim().parse().ok())
+        .ok_or("expected HH:MM")?;
     let seconds: u32 = match parts.next() {
         Some(s) => s.trim().parse().map_err(|_| "expected HH:MM:SS")?,
         None => 0,
@@ -107,7 +128,10 @@ pub struct TimeError {
 
 impl TimeError {
     fn new(text: &str, why: &str) -> TimeError {
-        TimeError { text: text.to_string(), why: why.to_string() }
+        TimeError {
+            text: text.to_string(),
+            why: why.to_string(),
+        }
     }
 }
 
@@ -120,7 +144,9 @@ pub struct Schedule {
 impl Schedule {
     /// The whole week.
     pub fn always() -> Schedule {
-        Schedule { intervals: vec![(0, WEEK)] }
+        Schedule {
+            intervals: vec![(0, WEEK)],
+        }
     }
 
     /// Build from arbitrary `[start, end)` second ranges relative to Monday 00:00; ranges may
@@ -173,7 +199,10 @@ impl Schedule {
 
     /// Every moment at which the schedule switches on or off (within `0..WEEK`).
     pub fn boundaries(&self) -> impl Iterator<Item = u32> + '_ {
-        self.intervals.iter().flat_map(|&(s, e)| [s, e]).filter(|&b| b < WEEK)
+        self.intervals
+            .iter()
+            .flat_map(|&(s, e)| [s, e])
+            .filter(|&b| b < WEEK)
     }
 
     /// Parse the opening_hours subset used in conditional tags: rules separated by `;`, each an
@@ -204,13 +233,19 @@ fn parse_rule(rule: &str) -> Result<Vec<(u32, u32)>, String> {
         Some(pos) => (rule[..pos].trim(), rule[pos..].trim()),
         None => (rule.trim(), ""),
     };
-    let days = if days_part.is_empty() { [true; 7] } else { parse_weekday_selector(days_part)? };
+    let days = if days_part.is_empty() {
+        [true; 7]
+    } else {
+        parse_weekday_selector(days_part)?
+    };
     let mut day_ranges = Vec::new();
     if times_part.is_empty() {
         day_ranges.push((0, DAY));
     } else {
         for range in times_part.split(',').map(str::trim) {
-            let (a, b) = range.split_once('-').ok_or_else(|| format!("`{range}`: expected a time range HH:MM-HH:MM"))?;
+            let (a, b) = range
+                .split_once('-')
+                .ok_or_else(|| format!("`{range}`: expected a time range HH:MM-HH:MM"))?;
             let start = parse_clock(a, true).map_err(|e| format!("`{range}`: {e}"))?;
             let mut end = parse_clock(b, true).map_err(|e| format!("`{range}`: {e}"))?;
             if start >= DAY {
@@ -242,7 +277,10 @@ fn parse_weekday_selector(text: &str) -> Result<[bool; 7], String> {
         let unknown = || format!("`{part}`: unknown weekday (use Mo, Tu, We, Th, Fr, Sa, Su)");
         match part.split_once('-') {
             Some((a, b)) => {
-                let (a, b) = (parse_weekday(a.trim()).ok_or_else(unknown)?, parse_weekday(b.trim()).ok_or_else(unknown)?);
+                let (a, b) = (
+                    parse_weekday(a.trim()).ok_or_else(unknown)?,
+                    parse_weekday(b.trim()).ok_or_else(unknown)?,
+                );
                 let mut d = a;
                 loop {
                     days[d as usize] = true;
@@ -273,7 +311,10 @@ mod tests {
         assert!(s.contains(at("Tu 05:59")));
         assert!(!s.contains(at("Tu 06:00")));
         assert!(!s.contains(at("Mo 12:00")));
-        assert!(s.contains(at("Mo 03:00")), "Sunday's night wraps into Monday");
+        assert!(
+            s.contains(at("Mo 03:00")),
+            "Sunday's night wraps into Monday"
+        );
     }
 
     #[test]
@@ -287,7 +328,11 @@ mod tests {
         let days = Schedule::parse("Sa,Su").unwrap();
         assert!(days.contains(at("Su 13:00")) && !days.contains(at("Fr 13:00")));
         let wrap = Schedule::parse("Fr-Mo 10:00-11:00").unwrap();
-        assert!(wrap.contains(at("Su 10:30")) && wrap.contains(at("Mo 10:30")) && !wrap.contains(at("Tu 10:30")));
+        assert!(
+            wrap.contains(at("Su 10:30"))
+                && wrap.contains(at("Mo 10:30"))
+                && !wrap.contains(at("Tu 10:30"))
+        );
     }
 
     #[test]
@@ -304,6 +349,9 @@ mod tests {
     fn merging_and_boundaries() {
         let s = Schedule::from_ranges([(10, 20), (15, 30), (WEEK - 5, WEEK + 5)]);
         assert_eq!(s.intervals(), &[(0, 5), (10, 30), (WEEK - 5, WEEK)]);
-        assert_eq!(s.boundaries().collect::<Vec<_>>(), vec![0, 5, 10, 30, WEEK - 5]);
+        assert_eq!(
+            s.boundaries().collect::<Vec<_>>(),
+            vec![0, 5, 10, 30, WEEK - 5]
+        );
     }
 }

@@ -44,7 +44,14 @@ impl Category {
 
     /// Parse a category name as written by [`Category::name`].
     pub fn parse(text: &str) -> Option<Category> {
-        [Category::ETricycle, Category::MicroVan, Category::LightTruck, Category::MediumTruck].into_iter().find(|c| c.name() == text)
+        [
+            Category::ETricycle,
+            Category::MicroVan,
+            Category::LightTruck,
+            Category::MediumTruck,
+        ]
+        .into_iter()
+        .find(|c| c.name() == text)
     }
 
     /// Is this a motor vehicle in OSM's access hierarchy?
@@ -85,14 +92,24 @@ impl Energy {
 
     /// Parse an energy name as written by [`Energy::name`].
     pub fn parse(text: &str) -> Option<Energy> {
-        [Energy::BatteryElectric, Energy::FuelCell, Energy::PlugInHybrid, Energy::Diesel, Energy::Petrol, Energy::Cng]
-            .into_iter()
-            .find(|e| e.name() == text)
+        [
+            Energy::BatteryElectric,
+            Energy::FuelCell,
+            Energy::PlugInHybrid,
+            Energy::Diesel,
+            Energy::Petrol,
+            Energy::Cng,
+        ]
+        .into_iter()
+        .find(|e| e.name() == text)
     }
 
     /// New-energy vehicle (新能源) in the Chinese sense: battery-electric, fuel-cell, plug-in hybrid.
     pub fn is_new_energy(self) -> bool {
-        matches!(self, Energy::BatteryElectric | Energy::FuelCell | Energy::PlugInHybrid)
+        matches!(
+            self,
+            Energy::BatteryElectric | Energy::FuelCell | Energy::PlugInHybrid
+        )
     }
 }
 
@@ -157,7 +174,14 @@ impl VehicleClass {
 /// | diesel-light-truck | light-truck | diesel (China VI) | 4,495 | 1,800 | 5.99 × 2.1 × 3.0 | 90 |
 /// | diesel-medium-truck | medium-truck | diesel (China VI) | 12,000 | 6,000 | 8.6 × 2.45 × 3.6 | 80 |
 pub fn default_classes() -> Vec<VehicleClass> {
-    let class = |id: &str, name: &str, category, energy, emission_standard, gross_weight_kg, payload_kg, volume_l| VehicleClass {
+    let class = |id: &str,
+                 name: &str,
+                 category,
+                 energy,
+                 emission_standard,
+                 gross_weight_kg,
+                 payload_kg,
+                 volume_l| VehicleClass {
         id: id.to_string(),
         name: name.to_string(),
         category,
@@ -190,7 +214,16 @@ pub fn default_classes() -> Vec<VehicleClass> {
             cost_per_day: 3_000,
             cost_per_km: 5,
             cost_per_hour: 3_000,
-            ..class("e-tricycle", "express e-tricycle", Category::ETricycle, Energy::BatteryElectric, None, 400, 180, 1_500)
+            ..class(
+                "e-tricycle",
+                "express e-tricycle",
+                Category::ETricycle,
+                Energy::BatteryElectric,
+                None,
+                400,
+                180,
+                1_500,
+            )
         },
         VehicleClass {
             length_mm: 4_500,
@@ -203,7 +236,16 @@ pub fn default_classes() -> Vec<VehicleClass> {
             cost_per_day: 15_000,
             cost_per_km: 30,
             cost_per_hour: 4_000,
-            ..class("e-micro-van", "electric micro van", Category::MicroVan, Energy::BatteryElectric, None, 2_700, 1_000, 5_000)
+            ..class(
+                "e-micro-van",
+                "electric micro van",
+                Category::MicroVan,
+                Energy::BatteryElectric,
+                None,
+                2_700,
+                1_000,
+                5_000,
+            )
         },
         VehicleClass {
             length_mm: 5_990,
@@ -216,7 +258,16 @@ pub fn default_classes() -> Vec<VehicleClass> {
             cost_per_day: 25_000,
             cost_per_km: 40,
             cost_per_hour: 4_500,
-            ..class("e-light-truck", "light electric truck", Category::LightTruck, Energy::BatteryElectric, None, 4_495, 1_500, 15_000)
+            ..class(
+                "e-light-truck",
+                "light electric truck",
+                Category::LightTruck,
+                Energy::BatteryElectric,
+                None,
+                4_495,
+                1_500,
+                15_000,
+            )
         },
         VehicleClass {
             length_mm: 5_990,
@@ -227,7 +278,16 @@ pub fn default_classes() -> Vec<VehicleClass> {
             cost_per_day: 20_000,
             cost_per_km: 90,
             cost_per_hour: 4_500,
-            ..class("diesel-light-truck", "light diesel truck", Category::LightTruck, Energy::Diesel, Some(6), 4_495, 1_800, 15_000)
+            ..class(
+                "diesel-light-truck",
+                "light diesel truck",
+                Category::LightTruck,
+                Energy::Diesel,
+                Some(6),
+                4_495,
+                1_800,
+                15_000,
+            )
         },
         VehicleClass {
             length_mm: 8_600,
@@ -238,7 +298,16 @@ pub fn default_classes() -> Vec<VehicleClass> {
             cost_per_day: 35_000,
             cost_per_km: 150,
             cost_per_hour: 5_000,
-            ..class("diesel-medium-truck", "medium diesel truck", Category::MediumTruck, Energy::Diesel, Some(6), 12_000, 6_000, 35_000)
+            ..class(
+                "diesel-medium-truck",
+                "medium diesel truck",
+                Category::MediumTruck,
+                Energy::Diesel,
+                Some(6),
+                12_000,
+                6_000,
+                35_000,
+            )
         },
     ]
 }
@@ -257,12 +326,29 @@ mod tests {
         assert!(classes.iter().any(|c| c.id == DEFAULT_CLASS));
         for c in &classes {
             assert!(c.payload_kg < c.gross_weight_kg, "{}", c.id);
-            assert!(c.speed_cap_kmh > 0 && c.length_mm > 0 && c.height_mm > 0, "{}", c.id);
-            assert_eq!(c.energy == Energy::BatteryElectric, c.battery_wh.is_some(), "{}", c.id);
+            assert!(
+                c.speed_cap_kmh > 0 && c.length_mm > 0 && c.height_mm > 0,
+                "{}",
+                c.id
+            );
+            assert_eq!(
+                c.energy == Energy::BatteryElectric,
+                c.battery_wh.is_some(),
+                "{}",
+                c.id
+            );
         }
         let tricycle = &classes[0];
         assert!(tricycle.payload_kg <= 180 && !tricycle.is_hgv());
-        assert!(classes.iter().find(|c| c.id == "diesel-medium-truck").unwrap().is_hgv());
-        assert!(!classes.iter().find(|c| c.id == "e-micro-van").unwrap().is_hgv());
+        assert!(classes
+            .iter()
+            .find(|c| c.id == "diesel-medium-truck")
+            .unwrap()
+            .is_hgv());
+        assert!(!classes
+            .iter()
+            .find(|c| c.id == "e-micro-van")
+            .unwrap()
+            .is_hgv());
     }
 }

@@ -35,10 +35,26 @@ fn on(a: i64, b: i64, share: f64) -> [f64; 2] {
     [x1 + (x2 - x1) * share, y1 + (y2 - y1) * share]
 }
 
-const STREETS: [(i64, i64); 12] = [(1, 2), (2, 3), (4, 5), (5, 6), (7, 8), (8, 9), (1, 4), (4, 7), (2, 5), (5, 8), (3, 6), (6, 9)];
+const STREETS: [(i64, i64); 12] = [
+    (1, 2),
+    (2, 3),
+    (4, 5),
+    (5, 6),
+    (7, 8),
+    (8, 9),
+    (1, 4),
+    (4, 7),
+    (2, 5),
+    (5, 8),
+    (3, 6),
+    (6, 9),
+];
 
 fn grid(extra_tags: &[(i64, Vec<(&'static str, &'static str)>)]) -> Fixture {
-    let mut f = Fixture { nodes: (1..=9).map(node).collect(), ..Fixture::default() };
+    let mut f = Fixture {
+        nodes: (1..=9).map(node).collect(),
+        ..Fixture::default()
+    };
     for (a, b) in STREETS {
         let id = 10 * a + b;
         let mut tags = vec![("highway", "residential")];
@@ -61,7 +77,11 @@ fn at(t: &str) -> WeekTime {
 }
 
 fn metres(net: &Network, from: [f64; 2], to: [f64; 2], class: &str, t: &str) -> f64 {
-    net.route(from, to, class, at(t), 50.0).unwrap().route.distance_cm as f64 / 100.0
+    net.route(from, to, class, at(t), 50.0)
+        .unwrap()
+        .route
+        .distance_cm as f64
+        / 100.0
 }
 
 #[test]
@@ -72,10 +92,17 @@ fn no_left_turn_forces_a_detour() {
     let direct = metres(&free, from, to, "e-micro-van", "10:00");
     assert!((direct - 104.0).abs() < 5.0, "direct {direct}");
     let mut restricted = grid(&[]);
-    restricted.relations.push((1, vec![('w', 45, "from"), ('n', 5, "via"), ('w', 58, "to")], vec![("type", "restriction"), ("restriction", "no_left_turn")]));
+    restricted.relations.push((
+        1,
+        vec![('w', 45, "from"), ('n', 5, "via"), ('w', 58, "to")],
+        vec![("type", "restriction"), ("restriction", "no_left_turn")],
+    ));
     let (_d, net) = load(&restricted);
     let detour = metres(&net, from, to, "e-micro-van", "10:00");
-    assert!(detour > direct + 150.0, "detour {detour} vs direct {direct}");
+    assert!(
+        detour > direct + 150.0,
+        "detour {detour} vs direct {direct}"
+    );
     // The same turn from the other side (west on 6-5 then right into 5-8) stays allowed.
     let other = metres(&net, on(6, 5, 0.5), to, "e-micro-van", "10:00");
     assert!((other - 104.0).abs() < 5.0, "{other}");
@@ -84,18 +111,29 @@ fn no_left_turn_forces_a_detour() {
 #[test]
 fn hgv_only_restriction_binds_trucks_not_vans() {
     let mut f = grid(&[]);
-    f.relations.push((1, vec![('w', 45, "from"), ('n', 5, "via"), ('w', 58, "to")], vec![("type", "restriction"), ("restriction:hgv", "no_left_turn")]));
+    f.relations.push((
+        1,
+        vec![('w', 45, "from"), ('n', 5, "via"), ('w', 58, "to")],
+        vec![("type", "restriction"), ("restriction:hgv", "no_left_turn")],
+    ));
     let (_d, net) = load(&f);
     let (from, to) = (on(4, 5, 0.5), on(5, 8, 0.5));
     assert!(metres(&net, from, to, "e-micro-van", "10:00") < 110.0);
     assert!(metres(&net, from, to, "diesel-medium-truck", "10:00") > 250.0);
-    assert_eq!(net.graph.stats().restrictions.applied_per_class, vec![0, 0, 1, 1, 1]);
+    assert_eq!(
+        net.graph.stats().restrictions.applied_per_class,
+        vec![0, 0, 1, 1, 1]
+    );
 }
 
 #[test]
 fn only_straight_on_allows_nothing_else() {
     let mut f = grid(&[]);
-    f.relations.push((1, vec![('w', 45, "from"), ('n', 5, "via"), ('w', 56, "to")], vec![("type", "restriction"), ("restriction", "only_straight_on")]));
+    f.relations.push((
+        1,
+        vec![('w', 45, "from"), ('n', 5, "via"), ('w', 56, "to")],
+        vec![("type", "restriction"), ("restriction", "only_straight_on")],
+    ));
     let (_d, net) = load(&f);
     let straight = metres(&net, on(4, 5, 0.5), on(5, 6, 0.5), "e-micro-van", "10:00");
     assert!(straight < 100.0, "{straight}");
@@ -112,13 +150,24 @@ fn one_way_street_is_never_driven_backwards() {
     let behind = metres(&net, on(4, 5, 0.8), on(4, 5, 0.2), "e-micro-van", "10:00");
     assert!(behind > 300.0, "{behind}");
     let (_d, reversed) = load(&grid(&[(45, vec![("oneway", "-1")])]));
-    assert!(metres(&reversed, on(4, 5, 0.8), on(4, 5, 0.2), "e-micro-van", "10:00") < 60.0);
+    assert!(
+        metres(
+            &reversed,
+            on(4, 5, 0.8),
+            on(4, 5, 0.2),
+            "e-micro-van",
+            "10:00"
+        ) < 60.0
+    );
 }
 
 #[test]
 fn morning_truck_ban_changes_the_route_only_in_its_hours() {
     // 4-5-6 is the straight way from 4 to 6; the ban on 5-6 sends trucks around at 08:00.
-    let (_d, net) = load(&grid(&[(56, vec![("hgv:conditional", "no @ (Mo-Fr 07:00-09:00)")])]));
+    let (_d, net) = load(&grid(&[(
+        56,
+        vec![("hgv:conditional", "no @ (Mo-Fr 07:00-09:00)")],
+    )]));
     let (from, to) = (on(4, 5, 0.5), on(6, 9, 0.5));
     let open = metres(&net, from, to, "diesel-medium-truck", "Mo 10:00");
     let banned = metres(&net, from, to, "diesel-medium-truck", "Mo 08:00");
@@ -145,14 +194,27 @@ fn pedestrian_street_opens_for_delivery_only() {
     let (_d, closed) = load(&pedestrian(false));
     let (_d2, open) = load(&pedestrian(true));
     let van = closed.graph.class_id("e-micro-van").unwrap();
-    let snap_closed = closed.snap_index.snap(&closed.graph, middle, van, 500.0).unwrap();
-    assert_ne!(closed.graph.road_way(snap_closed.road).osm_id, 45, "a van may not stop on a pedestrian street");
+    let snap_closed = closed
+        .snap_index
+        .snap(&closed.graph, middle, van, 500.0)
+        .unwrap();
+    assert_ne!(
+        closed.graph.road_way(snap_closed.road).osm_id,
+        45,
+        "a van may not stop on a pedestrian street"
+    );
     assert!(snap_closed.distance_m > 40.0);
-    let snap_open = open.snap_index.snap(&open.graph, middle, van, 500.0).unwrap();
+    let snap_open = open
+        .snap_index
+        .snap(&open.graph, middle, van, 500.0)
+        .unwrap();
     assert_eq!(open.graph.road_way(snap_open.road).osm_id, 45);
     assert!(snap_open.distance_m < 0.01);
     // Delivering there: reachable, at pedestrian pace on the last stretch (5 km/h default).
-    let r = open.route(on(1, 2, 0.5), middle, "e-micro-van", at("10:00"), 1.0).unwrap().route;
+    let r = open
+        .route(on(1, 2, 0.5), middle, "e-micro-van", at("10:00"), 1.0)
+        .unwrap()
+        .route;
     assert!(r.duration_ms > 30_000, "{}", r.duration_ms);
 }
 
@@ -163,22 +225,47 @@ fn snapping_projects_onto_the_segment_and_reports_errors() {
     let van = g.class_id("e-micro-van").unwrap();
     // 20 m north of the middle of 4-5.
     let p = on(4, 5, 0.5);
-    let snap = net.snap_index.snap(g, [p[0], p[1] + 20.0 / 111_195.0], van, 500.0).unwrap();
+    let snap = net
+        .snap_index
+        .snap(g, [p[0], p[1] + 20.0 / 111_195.0], van, 500.0)
+        .unwrap();
     assert!((snap.distance_m - 20.0).abs() < 0.5, "{}", snap.distance_m);
     assert!((snap.point[0] - p[0]).abs() < 1e-7 && (snap.point[1] - p[1]).abs() < 1e-7);
     assert_eq!(g.road_way(snap.road).osm_id, 45);
-    let f = if g.road(snap.road).from == g.road(snap.road).to { 0.5 } else { snap.fraction };
+    let f = if g.road(snap.road).from == g.road(snap.road).to {
+        0.5
+    } else {
+        snap.fraction
+    };
     assert!((f - 0.5).abs() < 0.01 || (f - 0.5).abs() < 0.01, "{f}");
     // 300 m south of the grid: too far for a 100 m limit, fine for 500 m.
     let south = [LON0 + STEP, LAT0 - 300.0 / 111_195.0];
-    assert!(matches!(net.snap_index.snap(g, south, van, 100.0), Err(SnapError::OutsideMap { .. })));
+    assert!(matches!(
+        net.snap_index.snap(g, south, van, 100.0),
+        Err(SnapError::OutsideMap { .. })
+    ));
     let near_south = [LON0 + STEP, LAT0 - 80.0 / 111_195.0];
-    assert!(matches!(net.snap_index.snap(g, near_south, van, 60.0), Err(SnapError::TooFar { .. }) | Err(SnapError::OutsideMap { .. })));
+    assert!(matches!(
+        net.snap_index.snap(g, near_south, van, 60.0),
+        Err(SnapError::TooFar { .. }) | Err(SnapError::OutsideMap { .. })
+    ));
     assert!(net.snap_index.snap(g, south, van, 500.0).is_ok());
-    assert!(matches!(net.snap_index.snap(g, [200.0, 0.0], van, 500.0), Err(SnapError::Invalid { .. })));
-    assert!(matches!(net.route(south, p, "e-micro-van", at("10:00"), 100.0), Err(RequestError::From(_))));
-    assert!(matches!(net.route(p, south, "e-micro-van", at("10:00"), 100.0), Err(RequestError::To(_))));
-    assert!(matches!(net.route(p, p, "rocket", at("10:00"), 100.0), Err(RequestError::UnknownClass(_))));
+    assert!(matches!(
+        net.snap_index.snap(g, [200.0, 0.0], van, 500.0),
+        Err(SnapError::Invalid { .. })
+    ));
+    assert!(matches!(
+        net.route(south, p, "e-micro-van", at("10:00"), 100.0),
+        Err(RequestError::From(_))
+    ));
+    assert!(matches!(
+        net.route(p, south, "e-micro-van", at("10:00"), 100.0),
+        Err(RequestError::To(_))
+    ));
+    assert!(matches!(
+        net.route(p, p, "rocket", at("10:00"), 100.0),
+        Err(RequestError::UnknownClass(_))
+    ));
 }
 
 #[test]
@@ -213,10 +300,14 @@ fn corrupt_string_indices_are_errors_not_panics() {
 fn the_build_is_identical_on_one_and_two_threads() {
     let path = common::extract("helsinki-2019.osm.pbf");
     let build = |threads: usize| {
-        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(|| {
-            let extract = read_pbf(&path, &|_, _| {}).unwrap();
-            format!("{:?}", build_graph(&extract, &default_classes()).unwrap())
-        })
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                let extract = read_pbf(&path, &|_, _| {}).unwrap();
+                format!("{:?}", build_graph(&extract, &default_classes()).unwrap())
+            })
     };
     assert_eq!(build(1), build(2));
 }

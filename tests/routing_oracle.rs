@@ -14,30 +14,68 @@ use std::sync::OnceLock;
 fn network(name: &'static str) -> &'static Network {
     static NETS: OnceLock<Vec<(&'static str, Network)>> = OnceLock::new();
     let nets = NETS.get_or_init(|| {
-        ["helsinki-2019.osm.pbf", "ny-access-restriction.osm.pbf", "sao-paulo-center-2020.osm.pbf", "nh-access-restriction.osm.pbf"]
-            .into_iter()
-            .map(|n| (n, Network::load(&common::extract(n), &default_classes(), &|_, _, _| {}).unwrap()))
-            .collect()
+        [
+            "helsinki-2019.osm.pbf",
+            "ny-access-restriction.osm.pbf",
+            "sao-paulo-center-2020.osm.pbf",
+            "nh-access-restriction.osm.pbf",
+        ]
+        .into_iter()
+        .map(|n| {
+            (
+                n,
+                Network::load(&common::extract(n), &default_classes(), &|_, _, _| {}).unwrap(),
+            )
+        })
+        .collect()
     });
     &nets.iter().find(|(n, _)| *n == name).unwrap().1
 }
 
-fn check(name: &'static str, a: (f64, f64), b: (f64, f64), class: u8, seconds: u32) -> Result<(), TestCaseError> {
+fn check(
+    name: &'static str,
+    a: (f64, f64),
+    b: (f64, f64),
+    class: u8,
+    seconds: u32,
+) -> Result<(), TestCaseError> {
     let net = network(name);
     let g = &net.graph;
     let class = ClassId(class % g.classes().len() as u8);
     let t = WeekTime::from_seconds(seconds);
     // Points anywhere in the extent of the roads.
-    let (lo, hi) = g.coords().iter().fold(([f64::MAX; 2], [f64::MIN; 2]), |(lo, hi), p| ([lo[0].min(p[0]), lo[1].min(p[1])], [hi[0].max(p[0]), hi[1].max(p[1])]));
+    let (lo, hi) = g
+        .coords()
+        .iter()
+        .fold(([f64::MAX; 2], [f64::MIN; 2]), |(lo, hi), p| {
+            (
+                [lo[0].min(p[0]), lo[1].min(p[1])],
+                [hi[0].max(p[0]), hi[1].max(p[1])],
+            )
+        });
     let point = |(x, y): (f64, f64)| [lo[0] + x * (hi[0] - lo[0]), lo[1] + y * (hi[1] - lo[1])];
-    let (Ok(from), Ok(to)) = (net.snap_index.snap(g, point(a), class, 2_000.0), net.snap_index.snap(g, point(b), class, 2_000.0)) else {
+    let (Ok(from), Ok(to)) = (
+        net.snap_index.snap(g, point(a), class, 2_000.0),
+        net.snap_index.snap(g, point(b), class, 2_000.0),
+    ) else {
         return Ok(());
     };
     let metric = Metric::new(g, class, t);
     let mut ws = Dijkstra::new(g.node_count());
-    let ours = route(g, &metric, &from, &to, &mut ws).ok().map(|r| (r.duration_ms, r.distance_cm));
+    let ours = route(g, &metric, &from, &to, &mut ws)
+        .ok()
+        .map(|r| (r.duration_ms, r.distance_cm));
     let expected = common::oracle(g, class, t, &from, &to);
-    prop_assert_eq!(ours, expected, "{} class {:?} at {} from {:?} to {:?}", name, class, t, from, to);
+    prop_assert_eq!(
+        ours,
+        expected,
+        "{} class {:?} at {} from {:?} to {:?}",
+        name,
+        class,
+        t,
+        from,
+        to
+    );
     Ok(())
 }
 

@@ -33,10 +33,21 @@ pub fn run(args: Args) -> CliResult {
         println!("{}", serde_json::to_string_pretty(&list)?);
         return Ok(());
     }
-    println!("{:<22} {:<13} {:<17} {:>9} {:>8} {:>17} {:>5} {:>8}", "id", "category", "energy", "gross kg", "payload", "L x W x H (m)", "km/h", "battery");
+    println!(
+        "{:<22} {:<13} {:<17} {:>9} {:>8} {:>17} {:>5} {:>8}",
+        "id", "category", "energy", "gross kg", "payload", "L x W x H (m)", "km/h", "battery"
+    );
     for c in &classes {
-        let size = format!("{:.2}x{:.2}x{:.2}", f64::from(c.length_mm) / 1e3, f64::from(c.width_mm) / 1e3, f64::from(c.height_mm) / 1e3);
-        let battery = c.battery_wh.map(|w| format!("{:.0} kWh", f64::from(w) / 1e3)).unwrap_or_else(|| "-".into());
+        let size = format!(
+            "{:.2}x{:.2}x{:.2}",
+            f64::from(c.length_mm) / 1e3,
+            f64::from(c.width_mm) / 1e3,
+            f64::from(c.height_mm) / 1e3
+        );
+        let battery = c
+            .battery_wh
+            .map(|w| format!("{:.0} kWh", f64::from(w) / 1e3))
+            .unwrap_or_else(|| "-".into());
         println!(
             "{:<22} {:<13} {:<17} {:>9} {:>8} {:>17} {:>5} {:>8}",
             c.id,

@@ -25,10 +25,19 @@ impl ClassesArg {
 }
 
 /// Load a network, showing progress on stderr when it is a terminal.
-pub fn load_network(path: &Path, classes: &[VehicleClass]) -> Result<Network, crate::network::LoadError> {
+pub fn load_network(
+    path: &Path,
+    classes: &[VehicleClass],
+) -> Result<Network, crate::network::LoadError> {
     let bar = ProgressBar::new(0);
-    bar.set_style(ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let progress = |stage: Stage, done: u64, total: u64| match stage {
         Stage::Decoding => {
             bar.set_message(format!("reading {name}"));
@@ -45,9 +54,17 @@ pub fn load_network(path: &Path, classes: &[VehicleClass]) -> Result<Network, cr
 
 /// Parse `LON,LAT` in degrees.
 pub fn parse_lon_lat(text: &str) -> Result<[f64; 2], String> {
-    let (lon, lat) = text.split_once(',').ok_or_else(|| format!("`{text}`: expected LON,LAT (e.g. 104.07,30.66)"))?;
-    let lon: f64 = lon.trim().parse().map_err(|_| format!("`{lon}` is not a longitude"))?;
-    let lat: f64 = lat.trim().parse().map_err(|_| format!("`{lat}` is not a latitude"))?;
+    let (lon, lat) = text
+        .split_once(',')
+        .ok_or_else(|| format!("`{text}`: expected LON,LAT (e.g. 104.07,30.66)"))?;
+    let lon: f64 = lon
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{lon}` is not a longitude"))?;
+    let lat: f64 = lat
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{lat}` is not a latitude"))?;
     if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
         return Err(format!("`{text}`: longitude must be within -180..180 and latitude within -90..90 (order is LON,LAT)"));
     }

@@ -41,7 +41,10 @@ fn info(args: InfoArgs) -> CliResult {
     let classes = args.classes.load()?;
     if let Some(c) = &args.class {
         if !classes.iter().any(|k| &k.id == c) {
-            return Err(format!("unknown vehicle class `{c}` given to --class (see `cityfreight classes`)").into());
+            return Err(format!(
+                "unknown vehicle class `{c}` given to --class (see `cityfreight classes`)"
+            )
+            .into());
         }
     }
     let started = std::time::Instant::now();
@@ -65,7 +68,9 @@ fn info(args: InfoArgs) -> CliResult {
             }
         }
         let size_limited = (0..g.road_count() as u32)
-            .filter(|&road| g.road_access(road, class).ever_open() && !road_has_static_access(g, road, class))
+            .filter(|&road| {
+                g.road_access(road, class).ever_open() && !road_has_static_access(g, road, class)
+            })
             .count();
         per_class.push(serde_json::json!({
             "class": comp.class,
@@ -111,15 +116,33 @@ fn info(args: InfoArgs) -> CliResult {
         println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(());
     }
-    println!("{}: {} nodes, {} edges, {} roads ({:.1} km), imported in {:.2} s", args.osm.display(), g.node_count(), g.edge_count(), g.road_count(), s.road_length_m as f64 / 1000.0, elapsed);
+    println!(
+        "{}: {} nodes, {} edges, {} roads ({:.1} km), imported in {:.2} s",
+        args.osm.display(),
+        g.node_count(),
+        g.edge_count(),
+        g.road_count(),
+        s.road_length_m as f64 / 1000.0,
+        elapsed
+    );
     println!(
         "turn restrictions: {} read, {} applied, {} via-way (not applied), {} unmatched, {} unreadable; {} turn copies",
         r.read, r.applied, r.via_way, r.unmatched, r.unreadable, r.turn_copies
     );
     if !g.rule_boundaries().is_empty() {
-        println!("conditional rules switch at: {}", g.rule_boundaries().iter().map(|&b| week_clock(b)).collect::<Vec<_>>().join(", "));
+        println!(
+            "conditional rules switch at: {}",
+            g.rule_boundaries()
+                .iter()
+                .map(|&b| week_clock(b))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
-    println!("{:<22} {:>10} {:>10} {:>10} {:>9} {:>9} {:>8} {:>8}", "class", "reachable", "nodes", "edges", "dropped", "(nodes)", "closed", "timed");
+    println!(
+        "{:<22} {:>10} {:>10} {:>10} {:>9} {:>9} {:>8} {:>8}",
+        "class", "reachable", "nodes", "edges", "dropped", "(nodes)", "closed", "timed"
+    );
     for c in value["classes"].as_array().into_iter().flatten() {
         println!(
             "{:<22} {:>9.1}% {:>10} {:>10} {:>9} {:>9} {:>8} {:>8}",
@@ -129,16 +152,29 @@ fn info(args: InfoArgs) -> CliResult {
             c["kept_edges"].as_u64().unwrap_or(0),
             c["dropped_components"].as_u64().unwrap_or(0),
             c["dropped_nodes"].as_u64().unwrap_or(0),
-            c["restrictions"]["roads_closed_by_tags"].as_u64().unwrap_or(0),
-            c["restrictions"]["roads_with_time_rules"].as_u64().unwrap_or(0),
+            c["restrictions"]["roads_closed_by_tags"]
+                .as_u64()
+                .unwrap_or(0),
+            c["restrictions"]["roads_with_time_rules"]
+                .as_u64()
+                .unwrap_or(0),
         );
     }
     if !s.skipped.is_empty() {
-        println!("{} tags or relations could not be used (see --json for examples)", s.skipped.len());
+        println!(
+            "{} tags or relations could not be used (see --json for examples)",
+            s.skipped.len()
+        );
     }
     Ok(())
 }
 
 fn road_has_static_access(g: &crate::graph::RoadGraph, road: u32, class: ClassId) -> bool {
-    [crate::graph::Dir::Forward, crate::graph::Dir::Backward].iter().any(|&d| g.road_dir_edges(road, d).iter().any(|&e| g.usable(e as usize, class)))
+    [crate::graph::Dir::Forward, crate::graph::Dir::Backward]
+        .iter()
+        .any(|&d| {
+            g.road_dir_edges(road, d)
+                .iter()
+                .any(|&e| g.usable(e as usize, class))
+        })
 }

@@ -13,7 +13,6 @@ mod common;
 mod graph;
 mod route;
 
-
 /// cityfreight: urban delivery routes under permit zones, loading points and clean-energy fleets.
 #[derive(Parser, Debug)]
 #[command(name = "cityfreight", version, about, long_about = None)]

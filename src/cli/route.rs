@@ -39,14 +39,20 @@ pub struct Args {
 pub fn run(args: Args) -> CliResult {
     let classes = args.classes.load()?;
     if !classes.iter().any(|c| c.id == args.class) {
-        return Err(format!("unknown vehicle class `{}` given to --class (see `cityfreight classes`)", args.class).into());
+        return Err(format!(
+            "unknown vehicle class `{}` given to --class (see `cityfreight classes`)",
+            args.class
+        )
+        .into());
     }
     let network = load_network(&args.osm, &classes)?;
-    let answer = network.route(args.from, args.to, &args.class, args.at, args.max_snap).map_err(|e| match e {
-        crate::network::RequestError::From(e) => format!("--from: {e}"),
-        crate::network::RequestError::To(e) => format!("--to: {e}"),
-        other => other.to_string(),
-    })?;
+    let answer = network
+        .route(args.from, args.to, &args.class, args.at, args.max_snap)
+        .map_err(|e| match e {
+            crate::network::RequestError::From(e) => format!("--from: {e}"),
+            crate::network::RequestError::To(e) => format!("--to: {e}"),
+            other => other.to_string(),
+        })?;
     let r = &answer.route;
     let duration_s = r.duration_ms as f64 / 1000.0;
     let distance_m = r.distance_cm as f64 / 100.0;

@@ -11,8 +11,8 @@ use super::{Road, RoadGraph, WayInfo};
 use crate::geometry::{haversine_m, LocalProjection};
 use crate::osm::access::ClassAccess;
 use crate::osm::restriction::{TurnKind, Via};
-use crate::osm::OsmExtract;
 use crate::osm::tags::{Oneway, RoadClass};
+use crate::osm::OsmExtract;
 use crate::vehicle::{Category, VehicleClass, MAX_CLASSES};
 use std::collections::HashMap;
 
@@ -67,7 +67,10 @@ pub enum BuildError {
 }
 
 /// Build the road graph of `extract` for `classes`.
-pub fn build_graph(extract: &OsmExtract, classes: &[VehicleClass]) -> Result<RoadGraph, BuildError> {
+pub fn build_graph(
+    extract: &OsmExtract,
+    classes: &[VehicleClass],
+) -> Result<RoadGraph, BuildError> {
     if classes.len() > MAX_CLASSES || classes.is_empty() {
         return Err(BuildError::TooManyClasses(classes.len()));
     }
@@ -83,7 +86,10 @@ pub fn build_graph(extract: &OsmExtract, classes: &[VehicleClass]) -> Result<Roa
         let positions: Vec<Option<usize>> = way.nodes.iter().map(|&n| index_of(n)).collect();
         for (i, p) in positions.iter().enumerate() {
             let Some(p) = *p else { continue };
-            let is_end = i == 0 || i + 1 == positions.len() || positions[i - 1].is_none() || positions[i + 1].is_none();
+            let is_end = i == 0
+                || i + 1 == positions.len()
+                || positions[i - 1].is_none()
+                || positions[i + 1].is_none();
             uses[p] = uses[p].saturating_add(if is_end { 2 } else { 1 });
         }
     }
@@ -110,7 +116,11 @@ pub fn build_graph(extract: &OsmExtract, classes: &[VehicleClass]) -> Result<Roa
     let mut compiled: HashMap<(u32, RoadClass), u32> = HashMap::new();
     let mut access_table: Vec<ClassAccess> = Vec::new();
     for (way_index, way) in extract.ways.iter().enumerate() {
-        ways.push(WayInfo { osm_id: way.id, road_class: way.road, name: way.name.clone() });
+        ways.push(WayInfo {
+            osm_id: way.id,
+            road_class: way.road,
+            name: way.name.clone(),
+        });
         // Access depends on the rules and (for defaults) the road class: compile each pair once.
         let next = (access_table.len() / nc) as u32;
         let access = *compiled.entry((way.access, way.road)).or_insert_with(|| {
@@ -118,7 +128,11 @@ pub fn build_graph(extract: &OsmExtract, classes: &[VehicleClass]) -> Result<Roa
             access_table.extend(classes.iter().map(|c| rules.for_class(c, way.road)));
             next
         });
-        let static_mask = static_mask(way, classes, &access_table[access as usize * nc..(access as usize + 1) * nc]);
+        let static_mask = static_mask(
+            way,
+            classes,
+            &access_table[access as usize * nc..(access as usize + 1) * nc],
+        );
         let mut piece: Vec<[f64; 2]> = Vec::new();
         let mut piece_start: Option<u32> = None;
         for &id in &way.nodes {
@@ -141,7 +155,13 @@ pub fn build_graph(extract: &OsmExtract, classes: &[VehicleClass]) -> Result<Roa
                 let length_m: f64 = piece.windows(2).map(|w| haversine_m(w[0], w[1])).sum();
                 let length_cm = (length_m * 100.0).round().min(f64::from(u32::MAX - 1)) as u32;
                 stats.road_length_m += length_m as u64;
-                roads.push(Road { way: way_index as u32, from, to: node, length_cm, access });
+                roads.push(Road {
+                    way: way_index as u32,
+                    from,
+                    to: node,
+                    length_cm,
+                    access,
+                });
                 geometry.extend_from_slice(&piece);
                 geometry_start.push(geometry.len() as u32);
                 for class in classes {
@@ -154,10 +174,20 @@ pub fn build_graph(extract: &OsmExtract, classes: &[VehicleClass]) -> Result<Roa
                     Oneway::Closed => (false, false),
                 };
                 if fwd && static_mask != 0 {
-                    edges.push(Edge { tail: from, head: node, road_dir: road << 1, mask: static_mask });
+                    edges.push(Edge {
+                        tail: from,
+                        head: node,
+                        road_dir: road << 1,
+                        mask: static_mask,
+                    });
                 }
                 if bwd && static_mask != 0 {
-                    edges.push(Edge { tail: node, head: from, road_dir: road << 1 | 1, mask: static_mask });
+                    edges.push(Edge {
+                        tail: node,
+                        head: from,
+                        road_dir: road << 1 | 1,
+                        mask: static_mask,
+                    });
                 }
             }
             piece.clear();
@@ -167,12 +197,23 @@ pub fn build_graph(extract: &OsmExtract, classes: &[VehicleClass]) -> Result<Roa
     }
     stats.roads = roads.len() as u64;
     if edges.is_empty() {
-        return Err(BuildError::NothingUsable { path: extract.path.display().to_string() });
+        return Err(BuildError::NothingUsable {
+            path: extract.path.display().to_string(),
+        });
     }
 
     // 3. Turn restrictions by splitting via nodes.
     let mut original: Vec<u32> = (0..coords.len() as u32).collect();
-    stats.restrictions = apply_restrictions(extract, classes, &node_of, &roads, &mut edges, &mut coords, &mut osm_node, &mut original);
+    stats.restrictions = apply_restrictions(
+        extract,
+        classes,
+        &node_of,
+        &roads,
+        &mut edges,
+        &mut coords,
+        &mut osm_node,
+        &mut original,
+    );
 
     // 4. CSR by tail (stable: keeps build order within a node).
     let n = coords.len();
@@ -212,11 +253,20 @@ pub fn build_graph(extract: &OsmExtract, classes: &[VehicleClass]) -> Result<Roa
     }
 
     let projection = LocalProjection::centred_on(centre(&coords));
-    let mut rule_boundaries: Vec<u32> = extract.access_rules.iter().flat_map(|r| r.boundaries()).collect();
+    let mut rule_boundaries: Vec<u32> = extract
+        .access_rules
+        .iter()
+        .flat_map(|r| r.boundaries())
+        .collect();
     rule_boundaries.sort_unstable();
     rule_boundaries.dedup();
     stats.skipped = extract.stats.skipped.clone();
-    stats.restrictions.unreadable = extract.stats.skipped.iter().filter(|s| s.starts_with("relation")).count() as u64;
+    stats.restrictions.unreadable = extract
+        .stats
+        .skipped
+        .iter()
+        .filter(|s| s.starts_with("relation"))
+        .count() as u64;
     Ok(RoadGraph {
         classes: classes.to_vec(),
         coords,
@@ -286,9 +336,18 @@ fn static_mask(way: &crate::osm::OsmWay, classes: &[VehicleClass], access: &[Cla
 
 /// Free-flow duration (ms) of `length_m` on `way` for `class`.
 fn duration(length_m: f64, way: &crate::osm::OsmWay, class: &VehicleClass) -> u32 {
-    let posted = if class.is_hgv() { way.maxspeed_hgv_kmh.or(way.maxspeed_kmh) } else { way.maxspeed_kmh };
-    let speed_kmh = posted.unwrap_or_else(|| way.road.default_speed_kmh()).min(f64::from(class.speed_cap_kmh)).max(1.0);
-    (length_m / (speed_kmh / 3.6) * 1000.0).round().min(f64::from(u32::MAX - 1)) as u32
+    let posted = if class.is_hgv() {
+        way.maxspeed_hgv_kmh.or(way.maxspeed_kmh)
+    } else {
+        way.maxspeed_kmh
+    };
+    let speed_kmh = posted
+        .unwrap_or_else(|| way.road.default_speed_kmh())
+        .min(f64::from(class.speed_cap_kmh))
+        .max(1.0);
+    (length_m / (speed_kmh / 3.6) * 1000.0)
+        .round()
+        .min(f64::from(u32::MAX - 1)) as u32
 }
 
 /// Split via nodes so that banned turns become missing edges (per class).
@@ -303,14 +362,21 @@ fn apply_restrictions(
     osm_node: &mut Vec<i64>,
     original: &mut Vec<u32>,
 ) -> RestrictionStats {
-    let mut stats = RestrictionStats { read: extract.restrictions.len() as u64, applied_per_class: vec![0; classes.len()], ..RestrictionStats::default() };
+    let mut stats = RestrictionStats {
+        read: extract.restrictions.len() as u64,
+        applied_per_class: vec![0; classes.len()],
+        ..RestrictionStats::default()
+    };
     let way_id = |road_dir: u32| extract.ways[roads[(road_dir >> 1) as usize].way as usize].id;
     // Edges into and out of each via node.
     let mut via_nodes: HashMap<u32, (Vec<usize>, Vec<usize>)> = HashMap::new();
     let mut wanted = Vec::new();
     for r in &extract.restrictions {
         match r.via {
-            Via::Node(id) => match table_index(extract, id).map(|p| node_of[p]).filter(|&v| v != u32::MAX) {
+            Via::Node(id) => match table_index(extract, id)
+                .map(|p| node_of[p])
+                .filter(|&v| v != u32::MAX)
+            {
                 Some(v) => {
                     via_nodes.entry(v).or_default();
                     wanted.push((r, v));
@@ -332,9 +398,18 @@ fn apply_restrictions(
     let mut bans: HashMap<(u32, u32), Vec<(u32, u32)>> = HashMap::new(); // (via, in road_dir) -> [(out road_dir, mask)]
     let mut ban_keys: Vec<(u32, u32)> = Vec::new();
     for (r, v) in wanted {
-        let mask: u32 = classes.iter().enumerate().filter(|(_, c)| r.applies_to(c)).map(|(i, _)| 1u32 << i).sum();
+        let mask: u32 = classes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| r.applies_to(c))
+            .map(|(i, _)| 1u32 << i)
+            .sum();
         let (ins, outs) = &via_nodes[&v];
-        let from: Vec<u32> = ins.iter().map(|&i| edges[i].road_dir).filter(|&rd| way_id(rd) == r.from_way).collect();
+        let from: Vec<u32> = ins
+            .iter()
+            .map(|&i| edges[i].road_dir)
+            .filter(|&rd| way_id(rd) == r.from_way)
+            .collect();
         let to_exists = outs.iter().any(|&i| way_id(edges[i].road_dir) == r.to_way);
         if from.is_empty() || !to_exists {
             stats.unmatched += 1;
@@ -386,10 +461,18 @@ fn apply_restrictions(
         let list = &bans[&(v, in_rd)];
         for &o in &via_nodes[&v].1 {
             let out = edges[o];
-            let banned: u32 = list.iter().filter(|(rd, _)| *rd == out.road_dir).fold(0, |m, (_, mask)| m | mask);
+            let banned: u32 = list
+                .iter()
+                .filter(|(rd, _)| *rd == out.road_dir)
+                .fold(0, |m, (_, mask)| m | mask);
             let mask = out.mask & !banned;
             if mask != 0 {
-                added.push(Edge { tail: copy, head: out.head, road_dir: out.road_dir, mask });
+                added.push(Edge {
+                    tail: copy,
+                    head: out.head,
+                    road_dir: out.road_dir,
+                    mask,
+                });
             }
         }
     }

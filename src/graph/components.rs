@@ -1,7 +1,7 @@
 //! Per-class strongly connected components: a vehicle must be able to get back from wherever it
 //! can go, so each class keeps only its largest strongly connected component.
 //!
-//! Owns: the SCC computation (petgraph's Tarjan) and the report of what was dropped.
+//! Owns: the SCC computation (petgraph's Kosaraju, iterative: no recursion on large graphs) and the report of what was dropped.
 //! Must never: decide access; it only clears mask bits of edges outside the kept component.
 
 use crate::vehicle::VehicleClass;
@@ -38,7 +38,12 @@ impl ClassComponents {
 
 /// For each class, find the largest SCC of its usable edges and clear its bit on every edge
 /// that leaves it. Classes are processed in parallel; the result does not depend on threads.
-pub fn largest_components(first_out: &[u32], head: &[u32], edge_mask: &mut [u32], classes: &[VehicleClass]) -> Vec<ClassComponents> {
+pub fn largest_components(
+    first_out: &[u32],
+    head: &[u32],
+    edge_mask: &mut [u32],
+    classes: &[VehicleClass],
+) -> Vec<ClassComponents> {
     let n = first_out.len() - 1;
     let masks: &[u32] = edge_mask;
     let per_class: Vec<(Vec<bool>, ClassComponents)> = classes
@@ -60,13 +65,18 @@ pub fn largest_components(first_out: &[u32], head: &[u32], edge_mask: &mut [u32]
                     }
                 }
             }
-            let sccs = petgraph::algo::tarjan_scc(&graph);
+            let sccs = petgraph::algo::kosaraju_scc(&graph);
             let usable_nodes = touched.iter().filter(|&&t| t).count() as u64;
             // Largest by size; ties go to the component with the smallest node index.
             let best = sccs
                 .iter()
                 .filter(|s| s.iter().all(|v| touched[v.index()]))
-                .max_by_key(|s| (s.len(), std::cmp::Reverse(s.iter().map(|v| v.index()).min().unwrap_or(usize::MAX))));
+                .max_by_key(|s| {
+                    (
+                        s.len(),
+                        std::cmp::Reverse(s.iter().map(|v| v.index()).min().unwrap_or(usize::MAX)),
+                    )
+                });
             let mut keep = vec![false; n];
             if let Some(best) = best {
                 for v in best {
@@ -74,7 +84,10 @@ pub fn largest_components(first_out: &[u32], head: &[u32], edge_mask: &mut [u32]
                 }
             }
             let kept_nodes = keep.iter().filter(|&&k| k).count() as u64;
-            let dropped_components = sccs.iter().filter(|s| s.len() > 1 && !keep[s[0].index()]).count() as u64;
+            let dropped_components = sccs
+                .iter()
+                .filter(|s| s.len() > 1 && !keep[s[0].index()])
+                .count() as u64;
             let report = ClassComponents {
                 class: class.id.clone(),
                 usable_nodes,

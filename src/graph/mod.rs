@@ -131,7 +131,10 @@ impl RoadGraph {
 
     /// Find a class by id.
     pub fn class_id(&self, id: &str) -> Option<ClassId> {
-        self.classes.iter().position(|c| c.id == id).map(|i| ClassId(i as u8))
+        self.classes
+            .iter()
+            .position(|c| c.id == id)
+            .map(|i| ClassId(i as u8))
     }
 
     /// The class with this id.
@@ -222,7 +225,8 @@ impl RoadGraph {
 
     /// A road's geometry, `[lon, lat]` from its `from` node to its `to` node.
     pub fn road_geometry(&self, road: u32) -> &[[f64; 2]] {
-        &self.geometry[self.geometry_start[road as usize] as usize..self.geometry_start[road as usize + 1] as usize]
+        &self.geometry[self.geometry_start[road as usize] as usize
+            ..self.geometry_start[road as usize + 1] as usize]
     }
 
     /// The OSM way a road belongs to.

@@ -7,7 +7,7 @@
 
 use super::{ClassId, Dir, RoadGraph};
 use rstar::primitives::{GeomWithData, Line};
-use rstar::RTree;
+use rstar::{PointDistance, RTree};
 
 /// Default maximum distance from a coordinate to its road (m).
 pub const DEFAULT_MAX_SNAP_M: f64 = 500.0;
@@ -102,41 +102,101 @@ impl SnapIndex {
             }
             let geometry = graph.road_geometry(road);
             for (i, w) in geometry.windows(2).enumerate() {
-                segments.push(GeomWithData::new(Line::new(proj.project(w[0]), proj.project(w[1])), (road, i as u32)));
+                segments.push(GeomWithData::new(
+                    Line::new(proj.project(w[0]), proj.project(w[1])),
+                    (road, i as u32),
+                ));
             }
             for p in geometry {
-                extent = [extent[0].min(p[0]), extent[1].min(p[1]), extent[2].max(p[0]), extent[3].max(p[1])];
+                extent = [
+                    extent[0].min(p[0]),
+                    extent[1].min(p[1]),
+                    extent[2].max(p[0]),
+                    extent[3].max(p[1]),
+                ];
             }
         }
-        SnapIndex { tree: RTree::bulk_load(segments), road_mask, extent }
+        SnapIndex {
+            tree: RTree::bulk_load(segments),
+            road_mask,
+            extent,
+        }
     }
 
     /// Snap `[lon, lat]` to the nearest road `class` may use, at most `max_m` metres away.
-    pub fn snap(&self, graph: &RoadGraph, lon_lat: [f64; 2], class: ClassId, max_m: f64) -> Result<Snap, SnapError> {
+    pub fn snap(
+        &self,
+        graph: &RoadGraph,
+        lon_lat: [f64; 2],
+        class: ClassId,
+        max_m: f64,
+    ) -> Result<Snap, SnapError> {
         let [lon, lat] = lon_lat;
-        if !(lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
+        if !(lon.is_finite()
+            && lat.is_finite()
+            && (-180.0..=180.0).contains(&lon)
+            && (-90.0..=90.0).contains(&lat))
+        {
             return Err(SnapError::Invalid { lon, lat });
         }
         let proj = graph.projection();
         let [min_lon, min_lat, max_lon, max_lat] = self.extent;
         let q = proj.project(lon_lat);
-        let (lo, hi) = (proj.project([min_lon, min_lat]), proj.project([max_lon, max_lat]));
-        if q[0] < lo[0] - max_m || q[0] > hi[0] + max_m || q[1] < lo[1] - max_m || q[1] > hi[1] + max_m {
-            return Err(SnapError::OutsideMap { lon, lat, min_lon, max_lon, min_lat, max_lat });
+        let (lo, hi) = (
+            proj.project([min_lon, min_lat]),
+            proj.project([max_lon, max_lat]),
+        );
+        if q[0] < lo[0] - max_m
+            || q[0] > hi[0] + max_m
+            || q[1] < lo[1] - max_m
+            || q[1] > hi[1] + max_m
+        {
+            return Err(SnapError::OutsideMap {
+                lon,
+                lat,
+                min_lon,
+                max_lon,
+                min_lat,
+                max_lat,
+            });
         }
         let bit = 1u32 << class.0;
         let class_name = || graph.class(class).id.clone();
-        let Some((segment, d2)) = self.tree.nearest_neighbor_iter_with_distance_2(&q).find(|(s, _)| self.road_mask[s.data.0 as usize] & bit != 0)
-        else {
-            return Err(SnapError::NoRoad { class: class_name() });
+        // The nearest segment is almost always usable: try it before the (slower) ordered scan.
+        let usable = |s: &&Segment| self.road_mask[s.data.0 as usize] & bit != 0;
+        let nearest = self
+            .tree
+            .nearest_neighbor(&q)
+            .filter(usable)
+            .map(|s| (s, s.distance_2(&q)));
+        let Some((segment, d2)) = nearest.or_else(|| {
+            self.tree
+                .nearest_neighbor_iter_with_distance_2(&q)
+                .find(|(s, _)| usable(s))
+        }) else {
+            return Err(SnapError::NoRoad {
+                class: class_name(),
+            });
         };
         let distance_m = d2.sqrt();
         if distance_m > max_m {
-            return Err(SnapError::TooFar { lon, lat, class: class_name(), distance_m, max_m });
+            return Err(SnapError::TooFar {
+                lon,
+                lat,
+                class: class_name(),
+                distance_m,
+                max_m,
+            });
         }
         let (road, seg) = segment.data;
         let on_line = segment.geom().nearest_point(&q);
-        Ok(Snap { road, fraction: fraction_along(graph, road, seg, on_line), point: proj.unproject(on_line), distance_m, segment: seg })
+        Ok(Snap {
+            road,
+            fraction: fraction_along(graph, road, seg, on_line),
+            point: proj.unproject(on_line),
+            distance_m,
+            segment: seg,
+        })
     }
 
     /// Number of indexed segments.
@@ -153,14 +213,25 @@ impl SnapIndex {
 /// Fraction of the road's planar length from its start to `point` on segment `seg`.
 fn fraction_along(graph: &RoadGraph, road: u32, seg: u32, point: [f64; 2]) -> f64 {
     let proj = graph.projection();
-    let pts: Vec<[f64; 2]> = graph.road_geometry(road).iter().map(|&p| proj.project(p)).collect();
     let len = |a: [f64; 2], b: [f64; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-    let total: f64 = pts.windows(2).map(|w| len(w[0], w[1])).sum();
+    let (mut total, mut before) = (0.0, 0.0);
+    let geometry = graph.road_geometry(road);
+    let mut prev = proj.project(geometry[0]);
+    for (i, &p) in geometry.iter().enumerate().skip(1) {
+        let here = proj.project(p);
+        let l = len(prev, here);
+        if i <= seg as usize {
+            before += l;
+        } else if i == seg as usize + 1 {
+            before += len(prev, point);
+        }
+        total += l;
+        prev = here;
+    }
     if total <= 0.0 {
         return 0.0;
     }
-    let before: f64 = pts[..=seg as usize].windows(2).map(|w| len(w[0], w[1])).sum();
-    ((before + len(pts[seg as usize], point)) / total).clamp(0.0, 1.0)
+    (before / total).clamp(0.0, 1.0)
 }
 
 impl Snap {
@@ -191,4 +262,3 @@ fn opposite(dir: Dir) -> Dir {
         Dir::Backward => Dir::Forward,
     }
 }
-

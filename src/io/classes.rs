@@ -95,10 +95,19 @@ struct ClassEntry {
 
 /// Read a class file: the defaults (unless `defaults = false`) with the file's changes applied.
 pub fn read_classes(path: &Path) -> Result<Vec<VehicleClass>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     parse_classes(&text).map_err(|e| match e {
-        ParseError::Syntax(message) => Error::Syntax { path: path.to_path_buf(), message },
-        ParseError::Invalid(problems) => Error::Invalid { path: path.to_path_buf(), problems },
+        ParseError::Syntax(message) => Error::Syntax {
+            path: path.to_path_buf(),
+            message,
+        },
+        ParseError::Invalid(problems) => Error::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        },
     })
 }
 
@@ -109,7 +118,11 @@ enum ParseError {
 
 fn parse_classes(text: &str) -> Result<Vec<VehicleClass>, ParseError> {
     let file: ClassFile = toml::from_str(text).map_err(|e| ParseError::Syntax(e.to_string()))?;
-    let mut classes = if file.defaults { default_classes() } else { Vec::new() };
+    let mut classes = if file.defaults {
+        default_classes()
+    } else {
+        Vec::new()
+    };
     let mut problems = Vec::new();
     for (index, entry) in file.classes.iter().enumerate() {
         let here = format!("[[class]] #{} (id `{}`)", index + 1, entry.id);
@@ -138,10 +151,14 @@ fn parse_classes(text: &str) -> Result<Vec<VehicleClass>, ParseError> {
         }
     }
     if classes.len() > MAX_CLASSES {
-        problems.push(format!("{} classes: at most {MAX_CLASSES} are supported", classes.len()));
+        problems.push(format!(
+            "{} classes: at most {MAX_CLASSES} are supported",
+            classes.len()
+        ));
     }
     if classes.is_empty() {
-        problems.push("no vehicle classes: set `defaults = true` or add [[class]] entries".to_string());
+        problems
+            .push("no vehicle classes: set `defaults = true` or add [[class]] entries".to_string());
     }
     if problems.is_empty() {
         Ok(classes)
@@ -171,13 +188,21 @@ fn new_class(e: &ClassEntry) -> Result<VehicleClass, Vec<&'static str>> {
     }
     // Start from a neutral template; `apply` fills in every given field.
     let template = &default_classes()[1];
-    Ok(VehicleClass { id: e.id.clone(), name: e.id.clone(), battery_wh: None, charge_power_w: None, ..template.clone() })
+    Ok(VehicleClass {
+        id: e.id.clone(),
+        name: e.id.clone(),
+        battery_wh: None,
+        charge_power_w: None,
+        ..template.clone()
+    })
 }
 
 fn apply(e: &ClassEntry, c: &mut VehicleClass, here: &str, problems: &mut Vec<String>) {
     let mut positive = |value: f64, field: &str, scale: f64| -> u32 {
         if !(value.is_finite() && value > 0.0 && value * scale < f64::from(u32::MAX)) {
-            problems.push(format!("{here}: `{field}` must be a positive number, got {value}"));
+            problems.push(format!(
+                "{here}: `{field}` must be a positive number, got {value}"
+            ));
             return 0;
         }
         (value * scale).round() as u32
@@ -240,7 +265,9 @@ fn apply(e: &ClassEntry, c: &mut VehicleClass, here: &str, problems: &mut Vec<St
         if (1..=6).contains(&s) {
             c.emission_standard = Some(s);
         } else {
-            problems.push(format!("{here}: `emission_standard` must be 1 to 6 (China I-VI), got {s}"));
+            problems.push(format!(
+                "{here}: `emission_standard` must be 1 to 6 (China I-VI), got {s}"
+            ));
         }
     }
     if let Some(cat) = &e.category {
@@ -258,10 +285,15 @@ fn apply(e: &ClassEntry, c: &mut VehicleClass, here: &str, problems: &mut Vec<St
         }
     }
     if c.payload_kg >= c.gross_weight_kg && c.gross_weight_kg > 0 {
-        problems.push(format!("{here}: payload {} kg must be below gross weight {} kg", c.payload_kg, c.gross_weight_kg));
+        problems.push(format!(
+            "{here}: payload {} kg must be below gross weight {} kg",
+            c.payload_kg, c.gross_weight_kg
+        ));
     }
     if c.energy == Energy::BatteryElectric && c.battery_wh.is_none() {
-        problems.push(format!("{here}: a battery-electric class needs `battery_kwh`"));
+        problems.push(format!(
+            "{here}: a battery-electric class needs `battery_kwh`"
+        ));
     }
 }
 
@@ -284,7 +316,14 @@ mod tests {
         )
         .ok()
         .unwrap();
-        assert_eq!(classes.iter().find(|c| c.id == "e-tricycle").unwrap().speed_cap_kmh, 15);
+        assert_eq!(
+            classes
+                .iter()
+                .find(|c| c.id == "e-tricycle")
+                .unwrap()
+                .speed_cap_kmh,
+            15
+        );
         let bike = classes.iter().find(|c| c.id == "cargo-bike").unwrap();
         assert_eq!((bike.length_mm, bike.battery_wh), (2_400, Some(1_500)));
         assert_eq!(classes.len(), default_classes().len() + 1);

@@ -38,8 +38,15 @@ pub enum AccessKey {
 
 impl AccessKey {
     /// All keys, in hierarchy order.
-    pub const ALL: [AccessKey; 7] =
-        [AccessKey::Access, AccessKey::Vehicle, AccessKey::MotorVehicle, AccessKey::Motorcar, AccessKey::Goods, AccessKey::Hgv, AccessKey::Moped];
+    pub const ALL: [AccessKey; 7] = [
+        AccessKey::Access,
+        AccessKey::Vehicle,
+        AccessKey::MotorVehicle,
+        AccessKey::Motorcar,
+        AccessKey::Goods,
+        AccessKey::Hgv,
+        AccessKey::Moped,
+    ];
 
     /// The OSM key.
     pub fn tag(self) -> &'static str {
@@ -175,9 +182,11 @@ impl AccessRules {
             let conditional = self
                 .conditional
                 .iter()
-                .filter(|r| r.key == *key && r.condition.properties.iter().all(|p| p.holds(class)))
-                .filter(|r| r.condition.schedule.as_ref().is_none_or(|s| s.contains(t)))
-                .last()
+                .rfind(|r| {
+                    r.key == *key
+                        && r.condition.properties.iter().all(|p| p.holds(class))
+                        && r.condition.schedule.as_ref().is_none_or(|s| s.contains(t))
+                })
                 .map(|r| r.value);
             if let Some(v) = conditional.or(self.plain[i]) {
                 result = Some(v);
@@ -189,7 +198,10 @@ impl AccessRules {
     /// Compile the rules for `class` on a road of class `road` into its weekly access.
     pub fn for_class(&self, class: &VehicleClass, road: RoadClass) -> ClassAccess {
         let default = road.open_by_default(class.category);
-        let open_at = |t: WeekTime| self.value_at(class, t).map_or(default, |v| v == AccessValue::Allowed);
+        let open_at = |t: WeekTime| {
+            self.value_at(class, t)
+                .map_or(default, |v| v == AccessValue::Allowed)
+        };
         // The answer can change only where a relevant schedule switches.
         let mut boundaries: Vec<u32> = vec![0];
         for rule in &self.conditional {
@@ -220,7 +232,10 @@ impl AccessRules {
 
     /// Every moment in the week at which some rule's schedule switches (for hour bands).
     pub fn boundaries(&self) -> impl Iterator<Item = u32> + '_ {
-        self.conditional.iter().filter_map(|r| r.condition.schedule.as_ref()).flat_map(Schedule::boundaries)
+        self.conditional
+            .iter()
+            .filter_map(|r| r.condition.schedule.as_ref())
+            .flat_map(Schedule::boundaries)
     }
 }
 
@@ -242,15 +257,28 @@ pub enum ConditionalError {
 }
 
 /// Parse a `KEY:conditional` value: `no @ (07:00-09:00); yes @ (weight<3.5 AND Sa)`.
-pub fn parse_conditional(key: AccessKey, text: &str) -> Result<Vec<ConditionalRule>, ConditionalError> {
+pub fn parse_conditional(
+    key: AccessKey,
+    text: &str,
+) -> Result<Vec<ConditionalRule>, ConditionalError> {
     let mut rules = Vec::new();
     for part in split_top_level(text) {
-        let (value, condition) = part.split_once('@').ok_or_else(|| ConditionalError::Structure(part.to_string()))?;
+        let (value, condition) = part
+            .split_once('@')
+            .ok_or_else(|| ConditionalError::Structure(part.to_string()))?;
         let value_text = value.trim();
-        let value = access_value(value_text).ok_or_else(|| ConditionalError::Value(value_text.to_string()))?;
+        let value = access_value(value_text)
+            .ok_or_else(|| ConditionalError::Value(value_text.to_string()))?;
         let condition = condition.trim();
-        let condition = condition.strip_prefix('(').and_then(|c| c.strip_suffix(')')).unwrap_or(condition);
-        rules.push(ConditionalRule { key, value, condition: parse_condition(condition)? });
+        let condition = condition
+            .strip_prefix('(')
+            .and_then(|c| c.strip_suffix(')'))
+            .unwrap_or(condition);
+        rules.push(ConditionalRule {
+            key,
+            value,
+            condition: parse_condition(condition)?,
+        });
     }
     if rules.is_empty() {
         return Err(ConditionalError::Structure(text.to_string()));
@@ -285,7 +313,9 @@ fn parse_condition(text: &str) -> Result<Condition, ConditionalError> {
             continue;
         }
         let starts_like_time = part.starts_with(|c: char| c.is_ascii_digit())
-            || ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su", "PH", "24/7"].iter().any(|d| part.starts_with(d));
+            || ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su", "PH", "24/7"]
+                .iter()
+                .any(|d| part.starts_with(d));
         if !starts_like_time || part.contains("sunrise") || part.contains("sunset") {
             return Err(ConditionalError::Unsupported(part.to_string()));
         }
@@ -327,7 +357,12 @@ fn parse_property(text: &str) -> Option<PropertyTest> {
         Property::Weight => super::tags::maxweight_kg(number)?,
         _ => super::tags::size_mm(number)?,
     };
-    Some(PropertyTest { property, greater, or_equal, threshold })
+    Some(PropertyTest {
+        property,
+        greater,
+        or_equal,
+        threshold,
+    })
 }
 
 #[cfg(test)]
@@ -347,54 +382,103 @@ mod tests {
     fn hgv_no_keeps_vans_and_tricycles() {
         let mut rules = AccessRules::default();
         rules.plain[AccessKey::Hgv as usize] = Some(AccessValue::Denied);
-        assert_eq!(rules.for_class(&class("diesel-medium-truck"), RoadClass::Primary), ClassAccess::Never);
-        assert_eq!(rules.for_class(&class("e-micro-van"), RoadClass::Primary), ClassAccess::Always);
-        assert_eq!(rules.for_class(&class("e-tricycle"), RoadClass::Primary), ClassAccess::Always);
+        assert_eq!(
+            rules.for_class(&class("diesel-medium-truck"), RoadClass::Primary),
+            ClassAccess::Never
+        );
+        assert_eq!(
+            rules.for_class(&class("e-micro-van"), RoadClass::Primary),
+            ClassAccess::Always
+        );
+        assert_eq!(
+            rules.for_class(&class("e-tricycle"), RoadClass::Primary),
+            ClassAccess::Always
+        );
     }
 
     #[test]
     fn night_truck_ban() {
-        let mut rules = AccessRules::default();
-        rules.conditional = parse_conditional(AccessKey::Hgv, "no @ (19:00-06:00)").unwrap();
+        let rules = AccessRules {
+            conditional: parse_conditional(AccessKey::Hgv, "no @ (19:00-06:00)").unwrap(),
+            ..AccessRules::default()
+        };
         let truck = rules.for_class(&class("diesel-medium-truck"), RoadClass::Primary);
         assert!(!truck.is_open_at(at("We 20:00")));
         assert!(truck.is_open_at(at("We 12:00")));
-        assert_eq!(rules.for_class(&class("e-micro-van"), RoadClass::Primary), ClassAccess::Always);
+        assert_eq!(
+            rules.for_class(&class("e-micro-van"), RoadClass::Primary),
+            ClassAccess::Always
+        );
     }
 
     #[test]
     fn delivery_opens_a_pedestrian_street_and_specific_beats_general() {
         let mut rules = AccessRules::default();
         rules.plain[AccessKey::MotorVehicle as usize] = access_value("delivery");
-        assert_eq!(rules.for_class(&class("e-micro-van"), RoadClass::Pedestrian), ClassAccess::Always);
-        assert_eq!(AccessRules::default().for_class(&class("e-micro-van"), RoadClass::Pedestrian), ClassAccess::Never);
+        assert_eq!(
+            rules.for_class(&class("e-micro-van"), RoadClass::Pedestrian),
+            ClassAccess::Always
+        );
+        assert_eq!(
+            AccessRules::default().for_class(&class("e-micro-van"), RoadClass::Pedestrian),
+            ClassAccess::Never
+        );
         rules.plain[AccessKey::Hgv as usize] = Some(AccessValue::Denied);
-        assert_eq!(rules.for_class(&class("diesel-medium-truck"), RoadClass::Pedestrian), ClassAccess::Never);
+        assert_eq!(
+            rules.for_class(&class("diesel-medium-truck"), RoadClass::Pedestrian),
+            ClassAccess::Never
+        );
     }
 
     #[test]
     fn conditional_with_weekdays_several_intervals_and_weight() {
         let rules = AccessRules {
-            conditional: parse_conditional(AccessKey::MotorVehicle, "no @ (Mo-Fr 00:00-06:30,21:30-24:00; Sa 00:00-06:30)").unwrap(),
+            conditional: parse_conditional(
+                AccessKey::MotorVehicle,
+                "no @ (Mo-Fr 00:00-06:30,21:30-24:00; Sa 00:00-06:30)",
+            )
+            .unwrap(),
             ..AccessRules::default()
         };
         let van = rules.for_class(&class("e-micro-van"), RoadClass::Residential);
-        assert!(!van.is_open_at(at("Tu 05:00")) && van.is_open_at(at("Tu 07:00")) && !van.is_open_at(at("Tu 22:00")));
+        assert!(
+            !van.is_open_at(at("Tu 05:00"))
+                && van.is_open_at(at("Tu 07:00"))
+                && !van.is_open_at(at("Tu 22:00"))
+        );
         assert!(van.is_open_at(at("Su 05:00")));
         let heavy = AccessRules {
-            conditional: parse_conditional(AccessKey::Access, "no @ (weight>7.5 AND 07:00-09:00)").unwrap(),
+            conditional: parse_conditional(AccessKey::Access, "no @ (weight>7.5 AND 07:00-09:00)")
+                .unwrap(),
             ..AccessRules::default()
         };
-        assert!(!heavy.for_class(&class("diesel-medium-truck"), RoadClass::Primary).is_open_at(at("Mo 08:00")));
-        assert_eq!(heavy.for_class(&class("diesel-light-truck"), RoadClass::Primary), ClassAccess::Always);
+        assert!(!heavy
+            .for_class(&class("diesel-medium-truck"), RoadClass::Primary)
+            .is_open_at(at("Mo 08:00")));
+        assert_eq!(
+            heavy.for_class(&class("diesel-light-truck"), RoadClass::Primary),
+            ClassAccess::Always
+        );
     }
 
     #[test]
     fn unsupported_conditions_are_reported() {
-        assert!(matches!(parse_conditional(AccessKey::Hgv, "no @ (wet)"), Err(ConditionalError::Unsupported(_))));
-        assert!(matches!(parse_conditional(AccessKey::Hgv, "no @ (sunset-sunrise)"), Err(ConditionalError::Unsupported(_))));
-        assert!(matches!(parse_conditional(AccessKey::Hgv, "no"), Err(ConditionalError::Structure(_))));
-        assert!(matches!(parse_conditional(AccessKey::Hgv, "maybe @ (10:00-11:00)"), Err(ConditionalError::Value(_))));
+        assert!(matches!(
+            parse_conditional(AccessKey::Hgv, "no @ (wet)"),
+            Err(ConditionalError::Unsupported(_))
+        ));
+        assert!(matches!(
+            parse_conditional(AccessKey::Hgv, "no @ (sunset-sunrise)"),
+            Err(ConditionalError::Unsupported(_))
+        ));
+        assert!(matches!(
+            parse_conditional(AccessKey::Hgv, "no"),
+            Err(ConditionalError::Structure(_))
+        ));
+        assert!(matches!(
+            parse_conditional(AccessKey::Hgv, "maybe @ (10:00-11:00)"),
+            Err(ConditionalError::Value(_))
+        ));
         assert!(parse_conditional(AccessKey::Hgv, "no @ (25:00-26:00)").is_err());
     }
 }

@@ -43,7 +43,10 @@ impl NodeTable {
     /// OSM id and `[lon, lat]` (degrees) at a position.
     pub fn entry(&self, position: usize) -> (i64, [f64; 2]) {
         let [lon, lat] = self.coords[position];
-        (self.ids[position], [f64::from(lon) * 1e-7, f64::from(lat) * 1e-7])
+        (
+            self.ids[position],
+            [f64::from(lon) * 1e-7, f64::from(lat) * 1e-7],
+        )
     }
 
     /// Number of nodes.
@@ -142,7 +145,10 @@ struct Chunk {
 
 /// Read a PBF extract. `progress(done, total)` is called with blocks decoded so far.
 pub fn read_pbf(path: &Path, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<OsmExtract, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let blobs = frame(path, &bytes)?;
     let total = blobs.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
@@ -150,12 +156,24 @@ pub fn read_pbf(path: &Path, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Osm
         .par_iter()
         .enumerate()
         .map(|(index, (offset, blob))| {
-            let chunk = decode(blob).map_err(|detail| Error::Corrupt { path: path.to_path_buf(), block: index, offset: *offset, detail });
-            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+            let chunk = decode(blob).map_err(|detail| Error::Corrupt {
+                path: path.to_path_buf(),
+                block: index,
+                offset: *offset,
+                detail,
+            });
+            progress(
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                total,
+            );
             chunk
         })
         .collect();
-    let mut extract = OsmExtract { path: path.to_path_buf(), access_rules: vec![AccessRules::default()], ..OsmExtract::default() };
+    let mut extract = OsmExtract {
+        path: path.to_path_buf(),
+        access_rules: vec![AccessRules::default()],
+        ..OsmExtract::default()
+    };
     extract.stats.bytes = bytes.len() as u64;
     let mut interned: HashMap<AccessRules, u32> = HashMap::from([(AccessRules::default(), 0)]);
     let (mut ids, mut coords) = (Vec::new(), Vec::new());
@@ -185,7 +203,10 @@ pub fn read_pbf(path: &Path, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Osm
     }
     extract.nodes = sorted_table(ids, coords);
     if extract.ways.is_empty() {
-        return Err(Error::NoRoads { path: path.to_path_buf(), ways: extract.stats.ways });
+        return Err(Error::NoRoads {
+            path: path.to_path_buf(),
+            ways: extract.stats.ways,
+        });
     }
     Ok(extract)
 }
@@ -203,8 +224,14 @@ fn sorted_table(ids: Vec<i64>, coords: Vec<[i32; 2]>) -> NodeTable {
 
 /// Split the file into data blobs (with their byte offsets), checking the framing.
 fn frame(path: &Path, bytes: &[u8]) -> Result<Vec<(u64, Blob)>, Error> {
-    let not_pbf = |detail: String| Error::NotPbf { path: path.to_path_buf(), detail };
-    let truncated = |detail: String| Error::Truncated { path: path.to_path_buf(), detail };
+    let not_pbf = |detail: String| Error::NotPbf {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let truncated = |detail: String| Error::Truncated {
+        path: path.to_path_buf(),
+        detail,
+    };
     if bytes.is_empty() {
         return Err(not_pbf("the file is empty".to_string()));
     }
@@ -214,40 +241,73 @@ fn frame(path: &Path, bytes: &[u8]) -> Result<Vec<(u64, Blob)>, Error> {
     while pos < bytes.len() {
         let offset = pos as u64;
         let Some(len_bytes) = bytes.get(pos..pos + 4) else {
-            return Err(truncated(format!("{} stray bytes at the end (offset {offset})", bytes.len() - pos)));
+            return Err(truncated(format!(
+                "{} stray bytes at the end (offset {offset})",
+                bytes.len() - pos
+            )));
         };
-        let header_len = u32::from_be_bytes([len_bytes[0], len_bytes[1], len_bytes[2], len_bytes[3]]);
+        let header_len =
+            u32::from_be_bytes([len_bytes[0], len_bytes[1], len_bytes[2], len_bytes[3]]);
         if header_len > MAX_HEADER {
             return Err(if first {
                 not_pbf(format!("the first 4 bytes give a header length of {header_len} bytes (a PBF header is at most 64 KiB)"))
             } else {
-                Error::Corrupt { path: path.to_path_buf(), block: blobs.len(), offset, detail: format!("blob header length {header_len}") }
+                Error::Corrupt {
+                    path: path.to_path_buf(),
+                    block: blobs.len(),
+                    offset,
+                    detail: format!("blob header length {header_len}"),
+                }
             });
         }
         pos += 4;
-        let header_bytes = bytes.get(pos..pos + header_len as usize).ok_or_else(|| truncated(format!("the file ends inside a blob header at offset {offset}")))?;
+        let header_bytes = bytes.get(pos..pos + header_len as usize).ok_or_else(|| {
+            truncated(format!(
+                "the file ends inside a blob header at offset {offset}"
+            ))
+        })?;
         let header = BlobHeader::parse_from_bytes(header_bytes).map_err(|e| {
             if first {
                 not_pbf(format!("no blob header at the start ({e})"))
             } else {
-                Error::Corrupt { path: path.to_path_buf(), block: blobs.len(), offset, detail: format!("blob header: {e}") }
+                Error::Corrupt {
+                    path: path.to_path_buf(),
+                    block: blobs.len(),
+                    offset,
+                    detail: format!("blob header: {e}"),
+                }
             }
         })?;
         if first && header.type_() != "OSMHeader" {
-            return Err(not_pbf(format!("the first block is `{}`, expected `OSMHeader`", header.type_().escape_debug())));
+            return Err(not_pbf(format!(
+                "the first block is `{}`, expected `OSMHeader`",
+                header.type_().escape_debug()
+            )));
         }
         pos += header_len as usize;
         let size = header.datasize();
         if !(0..=MAX_BLOB).contains(&size) {
-            return Err(Error::Corrupt { path: path.to_path_buf(), block: blobs.len(), offset, detail: format!("blob size {size}") });
+            return Err(Error::Corrupt {
+                path: path.to_path_buf(),
+                block: blobs.len(),
+                offset,
+                detail: format!("blob size {size}"),
+            });
         }
-        let blob_bytes = bytes
-            .get(pos..pos + size as usize)
-            .ok_or_else(|| truncated(format!("the file ends inside a {}-byte block that starts at offset {offset}", size)))?;
+        let blob_bytes = bytes.get(pos..pos + size as usize).ok_or_else(|| {
+            truncated(format!(
+                "the file ends inside a {}-byte block that starts at offset {offset}",
+                size
+            ))
+        })?;
         pos += size as usize;
         if header.type_() == "OSMData" {
-            let blob = Blob::parse_from_bytes(blob_bytes)
-                .map_err(|e| Error::Corrupt { path: path.to_path_buf(), block: blobs.len(), offset, detail: e.to_string() })?;
+            let blob = Blob::parse_from_bytes(blob_bytes).map_err(|e| Error::Corrupt {
+                path: path.to_path_buf(),
+                block: blobs.len(),
+                offset,
+                detail: e.to_string(),
+            })?;
             blobs.push((offset, blob));
         }
         first = false;
@@ -260,25 +320,35 @@ struct Strings<'a>(&'a [Vec<u8>]);
 
 impl Strings<'_> {
     fn get(&self, index: impl TryInto<usize>) -> Result<&str, String> {
-        let i = index.try_into().map_err(|_| "negative string index".to_string())?;
-        let bytes = self.0.get(i).ok_or_else(|| format!("string index {i} outside the table of {}", self.0.len()))?;
+        let i = index
+            .try_into()
+            .map_err(|_| "negative string index".to_string())?;
+        let bytes = self
+            .0
+            .get(i)
+            .ok_or_else(|| format!("string index {i} outside the table of {}", self.0.len()))?;
         std::str::from_utf8(bytes).map_err(|_| format!("string {i} is not UTF-8"))
     }
 }
 
 fn decode(blob: &Blob) -> Result<Chunk, String> {
-    let block: PrimitiveBlock = osmpbfreader::primitive_block_from_blob(blob).map_err(|e| e.to_string())?;
+    let block: PrimitiveBlock =
+        osmpbfreader::primitive_block_from_blob(blob).map_err(|e| e.to_string())?;
     let strings = Strings(&block.stringtable.s);
     let granularity = i64::from(block.granularity.unwrap_or(100));
     let (lat_offset, lon_offset) = (block.lat_offset.unwrap_or(0), block.lon_offset.unwrap_or(0));
     let to_decimicro = |offset: i64, raw: i64| -> Result<i32, String> {
-        i32::try_from((offset + granularity * raw) / 100).map_err(|_| "coordinate out of range".to_string())
+        i32::try_from((offset + granularity * raw) / 100)
+            .map_err(|_| "coordinate out of range".to_string())
     };
     let mut chunk = Chunk::default();
     for group in &block.primitivegroup {
         for node in &group.nodes {
             chunk.node_ids.push(node.id.unwrap_or(0));
-            chunk.node_coords.push([to_decimicro(lon_offset, node.lon.unwrap_or(0))?, to_decimicro(lat_offset, node.lat.unwrap_or(0))?]);
+            chunk.node_coords.push([
+                to_decimicro(lon_offset, node.lon.unwrap_or(0))?,
+                to_decimicro(lat_offset, node.lat.unwrap_or(0))?,
+            ]);
         }
         if let Some(dense) = group.dense.as_ref() {
             if dense.lat.len() != dense.id.len() || dense.lon.len() != dense.id.len() {
@@ -290,14 +360,23 @@ fn decode(blob: &Blob) -> Result<Chunk, String> {
                 lat = lat.wrapping_add(dense.lat[i]);
                 lon = lon.wrapping_add(dense.lon[i]);
                 chunk.node_ids.push(id);
-                chunk.node_coords.push([to_decimicro(lon_offset, lon)?, to_decimicro(lat_offset, lat)?]);
+                chunk.node_coords.push([
+                    to_decimicro(lon_offset, lon)?,
+                    to_decimicro(lat_offset, lat)?,
+                ]);
             }
         }
-        chunk.stats.nodes += (group.nodes.len() + group.dense.as_ref().map_or(0, |d| d.id.len())) as u64;
+        chunk.stats.nodes +=
+            (group.nodes.len() + group.dense.as_ref().map_or(0, |d| d.id.len())) as u64;
         for way in &group.ways {
             chunk.stats.ways += 1;
             if way.keys.len() != way.vals.len() {
-                return Err(format!("way {}: {} keys but {} values", way.id.unwrap_or(0), way.keys.len(), way.vals.len()));
+                return Err(format!(
+                    "way {}: {} keys but {} values",
+                    way.id.unwrap_or(0),
+                    way.keys.len(),
+                    way.vals.len()
+                ));
             }
             let mut tags = Vec::with_capacity(way.keys.len());
             for (k, v) in way.keys.iter().zip(&way.vals) {
@@ -308,20 +387,35 @@ fn decode(blob: &Blob) -> Result<Chunk, String> {
                 node = node.wrapping_add(*d);
                 node
             });
-            if let Some(parsed) = road_way(way.id.unwrap_or(0), &tags, nodes.collect(), &mut chunk.stats) {
+            if let Some(parsed) = road_way(
+                way.id.unwrap_or(0),
+                &tags,
+                nodes.collect(),
+                &mut chunk.stats,
+            ) {
                 chunk.ways.push(parsed);
             }
         }
         for relation in &group.relations {
             chunk.stats.relations += 1;
-            if relation.keys.len() != relation.vals.len() || relation.roles_sid.len() != relation.memids.len() || relation.types.len() != relation.memids.len() {
-                return Err(format!("relation {}: arrays of different lengths", relation.id.unwrap_or(0)));
+            if relation.keys.len() != relation.vals.len()
+                || relation.roles_sid.len() != relation.memids.len()
+                || relation.types.len() != relation.memids.len()
+            {
+                return Err(format!(
+                    "relation {}: arrays of different lengths",
+                    relation.id.unwrap_or(0)
+                ));
             }
             let mut tags = Vec::with_capacity(relation.keys.len());
             for (k, v) in relation.keys.iter().zip(&relation.vals) {
                 tags.push((strings.get(*k)?, strings.get(*v)?));
             }
-            let tag = |key: &str| tags.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
+            let tag = |key: &str| {
+                tags.iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, v)| v.to_string())
+            };
             if !tag("type").is_some_and(|t| t.starts_with("restriction")) {
                 continue;
             }
@@ -334,14 +428,21 @@ fn decode(blob: &Blob) -> Result<Chunk, String> {
                     Ok(MemberType::WAY) => MemberKind::Way,
                     _ => MemberKind::Relation,
                 };
-                members.push((kind, member, strings.get(relation.roles_sid[i])?.to_string()));
+                members.push((
+                    kind,
+                    member,
+                    strings.get(relation.roles_sid[i])?.to_string(),
+                ));
             }
             let id = relation.id.unwrap_or(0);
             chunk.stats.restrictions_read += 1;
             match TurnRestriction::from_relation(id, tag, members.into_iter()) {
                 Ok(Some(r)) => chunk.restrictions.push(r),
                 Ok(None) => {}
-                Err(why) => chunk.stats.skipped.push(format!("relation {id} (turn restriction): {why}")),
+                Err(why) => chunk
+                    .stats
+                    .skipped
+                    .push(format!("relation {id} (turn restriction): {why}")),
             }
         }
     }
@@ -349,19 +450,30 @@ fn decode(blob: &Blob) -> Result<Chunk, String> {
 }
 
 /// Keep a way if it is a road some delivery vehicle may use; parse its routing tags.
-fn road_way(id: i64, tags: &[(&str, &str)], nodes: Vec<i64>, stats: &mut ReadStats) -> Option<(OsmWay, AccessRules)> {
+fn road_way(
+    id: i64,
+    tags: &[(&str, &str)],
+    nodes: Vec<i64>,
+    stats: &mut ReadStats,
+) -> Option<(OsmWay, AccessRules)> {
     let tag = |key: &str| tags.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
     let road = RoadClass::parse(tag("highway")?)?;
     if tag("area") == Some("yes") || nodes.len() < 2 {
         return None;
     }
-    let mut skipped = |key: &str, value: &str, why: &str| stats.skipped.push(format!("way {id} {key}={value}: {why}"));
+    let mut skipped = |key: &str, value: &str, why: &str| {
+        stats.skipped.push(format!("way {id} {key}={value}: {why}"))
+    };
     let mut rules = AccessRules::default();
     for (i, key) in AccessKey::ALL.iter().enumerate() {
         if let Some(value) = tag(key.tag()) {
             rules.plain[i] = tags::access_value(value);
             if rules.plain[i].is_none() {
-                skipped(key.tag(), value, "access value with no meaning for delivery; ignored");
+                skipped(
+                    key.tag(),
+                    value,
+                    "access value with no meaning for delivery; ignored",
+                );
             }
         }
         let conditional_key = format!("{}:conditional", key.tag());
@@ -375,7 +487,12 @@ fn road_way(id: i64, tags: &[(&str, &str)], nodes: Vec<i64>, stats: &mut ReadSta
     let mut parse_limit = |key: &str, parse: fn(&str) -> Option<u32>| {
         let value = tag(key)?;
         let parsed = parse(value);
-        if parsed.is_none() && !matches!(value, "none" | "default" | "below_default" | "no_sign" | "unsigned") {
+        if parsed.is_none()
+            && !matches!(
+                value,
+                "none" | "default" | "below_default" | "no_sign" | "unsigned"
+            )
+        {
             skipped(key, value, "unreadable limit; ignored");
         }
         parsed
@@ -387,7 +504,13 @@ fn road_way(id: i64, tags: &[(&str, &str)], nodes: Vec<i64>, stats: &mut ReadSta
     stats.road_ways += 1;
     stats.ways_with_access_tags += u64::from(!rules.is_empty());
     stats.ways_with_conditional += u64::from(!rules.conditional.is_empty());
-    stats.ways_with_limits += u64::from(maxweight_kg.or(maxheight_mm).or(maxlength_mm).or(maxwidth_mm).is_some());
+    stats.ways_with_limits += u64::from(
+        maxweight_kg
+            .or(maxheight_mm)
+            .or(maxlength_mm)
+            .or(maxwidth_mm)
+            .is_some(),
+    );
     let way = OsmWay {
         id,
         nodes,

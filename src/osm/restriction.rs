@@ -61,7 +61,8 @@ fn mode_covers(mode: &str, class: &VehicleClass) -> bool {
 impl TurnRestriction {
     /// Does the restriction bind vehicles of `class`?
     pub fn applies_to(&self, class: &VehicleClass) -> bool {
-        let selected = self.only_for.is_empty() || self.only_for.iter().any(|m| mode_covers(m, class));
+        let selected =
+            self.only_for.is_empty() || self.only_for.iter().any(|m| mode_covers(m, class));
         selected && !self.except.iter().any(|m| mode_covers(m, class))
     }
 
@@ -78,8 +79,20 @@ impl TurnRestriction {
         }
         let mut value = None;
         let mut only_for = Vec::new();
-        for mode in ["", "hgv", "goods", "motorcar", "motor_vehicle", "vehicle", "moped"] {
-            let key = if mode.is_empty() { "restriction".to_string() } else { format!("restriction:{mode}") };
+        for mode in [
+            "",
+            "hgv",
+            "goods",
+            "motorcar",
+            "motor_vehicle",
+            "vehicle",
+            "moped",
+        ] {
+            let key = if mode.is_empty() {
+                "restriction".to_string()
+            } else {
+                format!("restriction:{mode}")
+            };
             if let Some(v) = tag(&key) {
                 value = Some(v);
                 if !mode.is_empty() {
@@ -101,8 +114,11 @@ impl TurnRestriction {
         } else {
             return Err(format!("unknown restriction value `{value}`"));
         };
-        let except = tag("except").map(|e| e.split(';').map(|m| m.trim().to_string()).collect()).unwrap_or_default();
-        let (mut from, mut to, mut via_node, mut via_ways) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let except = tag("except")
+            .map(|e| e.split(';').map(|m| m.trim().to_string()).collect())
+            .unwrap_or_default();
+        let (mut from, mut to, mut via_node, mut via_ways) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (kind, member, role) in members {
             match (kind, role.as_str()) {
                 (MemberKind::Way, "from") => from.push(member),
@@ -118,8 +134,20 @@ impl TurnRestriction {
             _ => return Err("needs exactly one via node or via way(s)".to_string()),
         };
         match (from.as_slice(), to.as_slice()) {
-            ([from_way], [to_way]) => Ok(Some(TurnRestriction { id, from_way: *from_way, via, to_way: *to_way, kind, only_for, except })),
-            _ => Err(format!("needs one `from` and one `to` way, has {} and {}", from.len(), to.len())),
+            ([from_way], [to_way]) => Ok(Some(TurnRestriction {
+                id,
+                from_way: *from_way,
+                via,
+                to_way: *to_way,
+                kind,
+                only_for,
+                except,
+            })),
+            _ => Err(format!(
+                "needs one `from` and one `to` way, has {} and {}",
+                from.len(),
+                to.len()
+            )),
         }
     }
 }
@@ -140,23 +168,57 @@ mod tests {
     use super::*;
     use crate::vehicle::default_classes;
 
-    fn parse(tags: &[(&str, &str)], members: &[(MemberKind, i64, &str)]) -> Result<Option<TurnRestriction>, String> {
-        let tags: Vec<(String, String)> = tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    fn parse(
+        tags: &[(&str, &str)],
+        members: &[(MemberKind, i64, &str)],
+    ) -> Result<Option<TurnRestriction>, String> {
+        let tags: Vec<(String, String)> = tags
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         TurnRestriction::from_relation(
             7,
-            |k| tags.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()),
+            |k| {
+                tags.iter()
+                    .find(|(key, _)| key == k)
+                    .map(|(_, v)| v.clone())
+            },
             members.iter().map(|(k, id, r)| (*k, *id, r.to_string())),
         )
     }
 
     #[test]
     fn reads_a_plain_and_an_hgv_only_restriction() {
-        let members = [(MemberKind::Way, 1, "from"), (MemberKind::Node, 5, "via"), (MemberKind::Way, 2, "to")];
-        let r = parse(&[("type", "restriction"), ("restriction", "no_left_turn"), ("except", "bicycle")], &members).unwrap().unwrap();
-        assert_eq!((r.from_way, r.via.clone(), r.to_way, r.kind), (1, Via::Node(5), 2, TurnKind::No));
+        let members = [
+            (MemberKind::Way, 1, "from"),
+            (MemberKind::Node, 5, "via"),
+            (MemberKind::Way, 2, "to"),
+        ];
+        let r = parse(
+            &[
+                ("type", "restriction"),
+                ("restriction", "no_left_turn"),
+                ("except", "bicycle"),
+            ],
+            &members,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            (r.from_way, r.via.clone(), r.to_way, r.kind),
+            (1, Via::Node(5), 2, TurnKind::No)
+        );
         let classes = default_classes();
         assert!(classes.iter().all(|c| r.applies_to(c)));
-        let hgv = parse(&[("type", "restriction"), ("restriction:hgv", "only_straight_on")], &members).unwrap().unwrap();
+        let hgv = parse(
+            &[
+                ("type", "restriction"),
+                ("restriction:hgv", "only_straight_on"),
+            ],
+            &members,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(hgv.kind, TurnKind::Only);
         assert!(hgv.applies_to(&classes[4]) && !hgv.applies_to(&classes[1]));
     }
@@ -164,8 +226,18 @@ mod tests {
     #[test]
     fn rejects_what_it_cannot_use() {
         let members = [(MemberKind::Way, 1, "from"), (MemberKind::Way, 2, "to")];
-        assert!(parse(&[("type", "restriction"), ("restriction", "no_left_turn")], &members).is_err());
-        assert!(parse(&[("type", "multipolygon")], &members).unwrap().is_none());
-        assert!(parse(&[("type", "restriction"), ("restriction", "maybe")], &members).is_err());
+        assert!(parse(
+            &[("type", "restriction"), ("restriction", "no_left_turn")],
+            &members
+        )
+        .is_err());
+        assert!(parse(&[("type", "multipolygon")], &members)
+            .unwrap()
+            .is_none());
+        assert!(parse(
+            &[("type", "restriction"), ("restriction", "maybe")],
+            &members
+        )
+        .is_err());
     }
 }

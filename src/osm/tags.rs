@@ -128,7 +128,10 @@ impl RoadClass {
     /// Is this a link road (a ramp)? Links have no effect on access, only on speed defaults.
     pub fn is_link(self) -> bool {
         use RoadClass::*;
-        matches!(self, MotorwayLink | TrunkLink | PrimaryLink | SecondaryLink | TertiaryLink)
+        matches!(
+            self,
+            MotorwayLink | TrunkLink | PrimaryLink | SecondaryLink | TertiaryLink
+        )
     }
 }
 
@@ -154,7 +157,8 @@ pub fn oneway(oneway: Option<&str>, junction: Option<&str>, road: RoadClass) -> 
         Some("reversible" | "alternating") => Oneway::Closed,
         Some("no" | "false" | "0") => Oneway::No,
         _ => {
-            let implied = matches!(junction, Some("roundabout" | "circular")) || matches!(road, RoadClass::Motorway);
+            let implied = matches!(junction, Some("roundabout" | "circular"))
+                || matches!(road, RoadClass::Motorway);
             if implied {
                 Oneway::Forward
             } else {
@@ -221,7 +225,9 @@ pub fn size_mm(value: &str) -> Option<u32> {
 
 /// Split `12.5 t` into `(12.5, "t")`; accepts a decimal comma.
 fn split_number(v: &str) -> Option<(f64, &str)> {
-    let end = v.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(v.len());
+    let end = v
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(v.len());
     if end == 0 {
         return None;
     }
@@ -242,10 +248,10 @@ pub enum AccessValue {
 /// Parse an access value; `None` for a value with no meaning for delivery (it is ignored).
 pub fn access_value(value: &str) -> Option<AccessValue> {
     match value.trim() {
-        "yes" | "designated" | "permissive" | "delivery" | "destination" | "customers" | "official" | "permit" => Some(AccessValue::Allowed),
-        "no" | "private" | "agricultural" | "forestry" | "emergency" | "military" | "use_sidepath" | "discouraged_no" | "psv" | "bus" => {
-            Some(AccessValue::Denied)
-        }
+        "yes" | "designated" | "permissive" | "delivery" | "destination" | "customers"
+        | "official" | "permit" => Some(AccessValue::Allowed),
+        "no" | "private" | "agricultural" | "forestry" | "emergency" | "military"
+        | "use_sidepath" | "discouraged_no" | "psv" | "bus" => Some(AccessValue::Denied),
         _ => None,
     }
 }
@@ -279,9 +285,18 @@ mod tests {
 
     #[test]
     fn oneway_rules() {
-        assert_eq!(oneway(Some("yes"), None, RoadClass::Residential), Oneway::Forward);
-        assert_eq!(oneway(Some("-1"), None, RoadClass::Residential), Oneway::Backward);
-        assert_eq!(oneway(None, Some("roundabout"), RoadClass::Primary), Oneway::Forward);
+        assert_eq!(
+            oneway(Some("yes"), None, RoadClass::Residential),
+            Oneway::Forward
+        );
+        assert_eq!(
+            oneway(Some("-1"), None, RoadClass::Residential),
+            Oneway::Backward
+        );
+        assert_eq!(
+            oneway(None, Some("roundabout"), RoadClass::Primary),
+            Oneway::Forward
+        );
         assert_eq!(oneway(None, None, RoadClass::Motorway), Oneway::Forward);
         assert_eq!(oneway(Some("no"), None, RoadClass::Motorway), Oneway::No);
         assert_eq!(oneway(None, None, RoadClass::Residential), Oneway::No);

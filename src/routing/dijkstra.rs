@@ -18,10 +18,16 @@ pub struct PathCost {
 
 impl PathCost {
     /// Zero cost.
-    pub const ZERO: PathCost = PathCost { time_ms: 0, dist_cm: 0 };
+    pub const ZERO: PathCost = PathCost {
+        time_ms: 0,
+        dist_cm: 0,
+    };
 
     fn plus(self, time_ms: u32, dist_cm: u32) -> PathCost {
-        PathCost { time_ms: self.time_ms + u64::from(time_ms), dist_cm: self.dist_cm + u64::from(dist_cm) }
+        PathCost {
+            time_ms: self.time_ms + u64::from(time_ms),
+            dist_cm: self.dist_cm + u64::from(dist_cm),
+        }
     }
 }
 
@@ -53,12 +59,26 @@ pub struct FoundPath {
 impl Dijkstra {
     /// A workspace for graphs with `node_count` nodes.
     pub fn new(node_count: usize) -> Dijkstra {
-        Dijkstra { cost: vec![PathCost { time_ms: u64::MAX, dist_cm: u64::MAX }; node_count], pred: vec![NONE; node_count], touched: Vec::new(), heap: BinaryHeap::new() }
+        Dijkstra {
+            cost: vec![
+                PathCost {
+                    time_ms: u64::MAX,
+                    dist_cm: u64::MAX
+                };
+                node_count
+            ],
+            pred: vec![NONE; node_count],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
     }
 
     fn reset(&mut self) {
         for &v in &self.touched {
-            self.cost[v as usize] = PathCost { time_ms: u64::MAX, dist_cm: u64::MAX };
+            self.cost[v as usize] = PathCost {
+                time_ms: u64::MAX,
+                dist_cm: u64::MAX,
+            };
             self.pred[v as usize] = NONE;
         }
         self.touched.clear();
@@ -78,10 +98,20 @@ impl Dijkstra {
     }
 
     /// Cheapest path from any source seed to any target seed (seeds' costs included), or `None`.
-    pub fn shortest(&mut self, graph: &RoadGraph, metric: &Metric, sources: &[Seed], targets: &[Seed]) -> Option<FoundPath> {
+    pub fn shortest(
+        &mut self,
+        graph: &RoadGraph,
+        metric: &Metric,
+        sources: &[Seed],
+        targets: &[Seed],
+    ) -> Option<FoundPath> {
         self.reset();
         for (i, s) in sources.iter().enumerate() {
-            self.improve(s.node, PathCost::ZERO.plus(s.time_ms, s.dist_cm), FROM_SEED | i as u32);
+            self.improve(
+                s.node,
+                PathCost::ZERO.plus(s.time_ms, s.dist_cm),
+                FROM_SEED | i as u32,
+            );
         }
         let mut best: Option<(PathCost, usize)> = None;
         while let Some(Reverse((cost, v))) = self.heap.pop() {
@@ -113,7 +143,12 @@ impl Dijkstra {
             let p = self.pred[v as usize];
             if p & FROM_SEED != 0 {
                 edges.reverse();
-                return Some(FoundPath { cost, source: (p & !FROM_SEED) as usize, target, edges });
+                return Some(FoundPath {
+                    cost,
+                    source: (p & !FROM_SEED) as usize,
+                    target,
+                    edges,
+                });
             }
             edges.push(p);
             v = graph.tail(p as usize);
@@ -121,9 +156,17 @@ impl Dijkstra {
     }
 
     /// Costs from the sources to every node (`None` where unreachable). For tests and oracles.
-    pub fn all_costs(&mut self, graph: &RoadGraph, metric: &Metric, sources: &[Seed]) -> Vec<Option<PathCost>> {
+    pub fn all_costs(
+        &mut self,
+        graph: &RoadGraph,
+        metric: &Metric,
+        sources: &[Seed],
+    ) -> Vec<Option<PathCost>> {
         let found = self.shortest(graph, metric, sources, &[]);
         debug_assert!(found.is_none());
-        self.cost.iter().map(|c| (c.time_ms != u64::MAX).then_some(*c)).collect()
+        self.cost
+            .iter()
+            .map(|c| (c.time_ms != u64::MAX).then_some(*c))
+            .collect()
     }
 }

@@ -25,10 +25,24 @@ impl Metric {
     pub fn new(graph: &RoadGraph, class: ClassId, at: WeekTime) -> Metric {
         let time_ms = (0..graph.edge_count())
             .into_par_iter()
-            .map(|e| if graph.open_at(e, class, at) { graph.duration_ms(e, class) } else { CLOSED })
+            .map(|e| {
+                if graph.open_at(e, class, at) {
+                    graph.duration_ms(e, class)
+                } else {
+                    CLOSED
+                }
+            })
             .collect();
-        let dist_cm = (0..graph.edge_count()).into_par_iter().map(|e| graph.length_cm(e)).collect();
-        Metric { class, at, time_ms, dist_cm }
+        let dist_cm = (0..graph.edge_count())
+            .into_par_iter()
+            .map(|e| graph.length_cm(e))
+            .collect();
+        Metric {
+            class,
+            at,
+            time_ms,
+            dist_cm,
+        }
     }
 
     /// Is edge `e` open?

@@ -40,7 +40,12 @@ pub fn source_seeds(graph: &RoadGraph, metric: &Metric, snap: &Snap) -> Vec<Seed
             let (time, dist) = (metric.time_ms[e as usize], metric.dist_cm[e as usize]);
             if time != CLOSED {
                 let f = rest_fraction(snap, dir);
-                seeds.push(Seed { node: graph.head(e as usize), time_ms: part(time, f), dist_cm: part(dist, f), edge: e });
+                seeds.push(Seed {
+                    node: graph.head(e as usize),
+                    time_ms: part(time, f),
+                    dist_cm: part(dist, f),
+                    edge: e,
+                });
             }
         }
     }
@@ -57,7 +62,12 @@ pub fn target_seeds(graph: &RoadGraph, metric: &Metric, snap: &Snap) -> Vec<Seed
             let (time, dist) = (metric.time_ms[e as usize], metric.dist_cm[e as usize]);
             if time != CLOSED {
                 let f = 1.0 - rest_fraction(snap, dir);
-                seeds.push(Seed { node: graph.tail(e as usize), time_ms: part(time, f), dist_cm: part(dist, f), edge: e });
+                seeds.push(Seed {
+                    node: graph.tail(e as usize),
+                    time_ms: part(time, f),
+                    dist_cm: part(dist, f),
+                    edge: e,
+                });
             }
         }
     }
@@ -68,7 +78,12 @@ pub fn target_seeds(graph: &RoadGraph, metric: &Metric, snap: &Snap) -> Vec<Seed
 
 /// The direct way along one road when both positions lie on it, in an open direction with the
 /// target ahead.
-pub fn same_road(graph: &RoadGraph, metric: &Metric, from: &Snap, to: &Snap) -> Option<(PathCost, Dir)> {
+pub fn same_road(
+    graph: &RoadGraph,
+    metric: &Metric,
+    from: &Snap,
+    to: &Snap,
+) -> Option<(PathCost, Dir)> {
     if from.road != to.road {
         return None;
     }
@@ -81,8 +96,17 @@ pub fn same_road(graph: &RoadGraph, metric: &Metric, from: &Snap, to: &Snap) -> 
         if ahead < 0.0 {
             continue;
         }
-        let Some(&e) = graph.road_dir_edges(from.road, dir).iter().find(|&&e| metric.time_ms[e as usize] != CLOSED) else { continue };
-        let cost = PathCost { time_ms: u64::from(part(metric.time_ms[e as usize], ahead)), dist_cm: u64::from(part(metric.dist_cm[e as usize], ahead)) };
+        let Some(&e) = graph
+            .road_dir_edges(from.road, dir)
+            .iter()
+            .find(|&&e| metric.time_ms[e as usize] != CLOSED)
+        else {
+            continue;
+        };
+        let cost = PathCost {
+            time_ms: u64::from(part(metric.time_ms[e as usize], ahead)),
+            dist_cm: u64::from(part(metric.dist_cm[e as usize], ahead)),
+        };
         if best.is_none_or(|(b, _)| cost < b) {
             best = Some((cost, dir));
         }
@@ -121,7 +145,13 @@ pub enum RouteError {
 }
 
 /// The fastest route from `from` to `to` under `metric`.
-pub fn route(graph: &RoadGraph, metric: &Metric, from: &Snap, to: &Snap, workspace: &mut Dijkstra) -> Result<Route, RouteError> {
+pub fn route(
+    graph: &RoadGraph,
+    metric: &Metric,
+    from: &Snap,
+    to: &Snap,
+    workspace: &mut Dijkstra,
+) -> Result<Route, RouteError> {
     let sources = source_seeds(graph, metric, from);
     let targets = target_seeds(graph, metric, to);
     let found = workspace.shortest(graph, metric, &sources, &targets);
@@ -137,7 +167,14 @@ pub fn route(graph: &RoadGraph, metric: &Metric, from: &Snap, to: &Snap, workspa
             geometry.push(to.point);
             dedup(&mut geometry);
             let edge = graph.road_dir_edges(from.road, dir).first().copied();
-            Ok(Route { duration_ms: cost.time_ms, distance_cm: cost.dist_cm, geometry, edges: Vec::new(), first_edge: edge, last_edge: edge })
+            Ok(Route {
+                duration_ms: cost.time_ms,
+                distance_cm: cost.dist_cm,
+                geometry,
+                edges: Vec::new(),
+                first_edge: edge,
+                last_edge: edge,
+            })
         }
         (Some(found), _) => {
             let (s, t) = (sources[found.source], targets[found.target]);
@@ -160,7 +197,10 @@ pub fn route(graph: &RoadGraph, metric: &Metric, from: &Snap, to: &Snap, workspa
                 last_edge: Some(t.edge),
             })
         }
-        _ => Err(RouteError::Unreachable { class: graph.class(metric.class).id.clone(), at: metric.at.to_string() }),
+        _ => Err(RouteError::Unreachable {
+            class: graph.class(metric.class).id.clone(),
+            at: metric.at.to_string(),
+        }),
     }
 }
 

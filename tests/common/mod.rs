@@ -4,17 +4,24 @@
 use cityfreight::graph::{ClassId, Dir, RoadGraph, Snap};
 use cityfreight::time::WeekTime;
 use osmpbfreader::fileformat::{Blob, BlobHeader};
-use osmpbfreader::osmformat::{self, relation::MemberType, HeaderBlock, PrimitiveBlock, PrimitiveGroup, StringTable};
+use osmpbfreader::osmformat::{
+    self, relation::MemberType, HeaderBlock, PrimitiveBlock, PrimitiveGroup, StringTable,
+};
 use protobuf::{EnumOrUnknown, Message};
 use std::path::{Path, PathBuf};
 
+/// Tags as written in the fixture.
+pub type Tags = Vec<(&'static str, &'static str)>;
+/// A relation member: kind (`'n'` node, `'w'` way), id, role.
+pub type Member = (char, i64, &'static str);
+
 /// A fixture map: nodes `(id, lon, lat)`, ways `(id, node ids, tags)`, relations
-/// `(id, members (kind 'n'/'w', id, role), tags)`.
+/// `(id, members, tags)`.
 #[derive(Default)]
 pub struct Fixture {
     pub nodes: Vec<(i64, f64, f64)>,
-    pub ways: Vec<(i64, Vec<i64>, Vec<(&'static str, &'static str)>)>,
-    pub relations: Vec<(i64, Vec<(char, i64, &'static str)>, Vec<(&'static str, &'static str)>)>,
+    pub ways: Vec<(i64, Vec<i64>, Tags)>,
+    pub relations: Vec<(i64, Vec<Member>, Tags)>,
 }
 
 struct Strings(Vec<String>);
@@ -81,7 +88,11 @@ impl Fixture {
                 r.memids.push(m - prev);
                 prev = m;
                 r.roles_sid.push(strings.id(role) as i32);
-                r.types.push(EnumOrUnknown::new(if kind == 'n' { MemberType::NODE } else { MemberType::WAY }));
+                r.types.push(EnumOrUnknown::new(if kind == 'n' {
+                    MemberType::NODE
+                } else {
+                    MemberType::WAY
+                }));
             }
             for (k, v) in tags {
                 r.keys.push(strings.id(k));
@@ -110,16 +121,29 @@ impl Fixture {
 
 /// A bundled extract.
 pub fn extract(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/osm").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/osm")
+        .join(name)
 }
 
 /// Plain O(n²) Dijkstra on the graph, written from the graph's public accessors only (not from
 /// `routing`): lexicographic (time, distance) from a snapped start to a snapped end at `t`.
 /// Returns `None` when unreachable.
-pub fn oracle(graph: &RoadGraph, class: ClassId, t: WeekTime, from: &Snap, to: &Snap) -> Option<(u64, u64)> {
+pub fn oracle(
+    graph: &RoadGraph,
+    class: ClassId,
+    t: WeekTime,
+    from: &Snap,
+    to: &Snap,
+) -> Option<(u64, u64)> {
     let n = graph.node_count();
     let weight = |e: usize| -> Option<(u64, u64)> {
-        graph.open_at(e, class, t).then(|| (u64::from(graph.duration_ms(e, class)), u64::from(graph.length_cm(e))))
+        graph.open_at(e, class, t).then(|| {
+            (
+                u64::from(graph.duration_ms(e, class)),
+                u64::from(graph.length_cm(e)),
+            )
+        })
     };
     let portion = |w: u64, f: f64| (w as f64 * f.clamp(0.0, 1.0)).round() as u64;
     let mut cost: Vec<Option<(u64, u64)>> = vec![None; n];
@@ -130,17 +154,33 @@ pub fn oracle(graph: &RoadGraph, class: ClassId, t: WeekTime, from: &Snap, to: &
     };
     let mut best: Option<(u64, u64)> = None;
     for dir in [Dir::Forward, Dir::Backward] {
-        let rest = if dir == Dir::Forward { 1.0 - from.fraction } else { from.fraction };
+        let rest = if dir == Dir::Forward {
+            1.0 - from.fraction
+        } else {
+            from.fraction
+        };
         for &e in graph.road_dir_edges(from.road, dir) {
             if let Some((t_ms, d_cm)) = weight(e as usize) {
-                relax(&mut cost, graph.head(e as usize) as usize, (portion(t_ms, rest), portion(d_cm, rest)));
+                relax(
+                    &mut cost,
+                    graph.head(e as usize) as usize,
+                    (portion(t_ms, rest), portion(d_cm, rest)),
+                );
             }
         }
         // Both on one road, target ahead.
         if from.road == to.road {
-            let ahead = if dir == Dir::Forward { to.fraction - from.fraction } else { from.fraction - to.fraction };
+            let ahead = if dir == Dir::Forward {
+                to.fraction - from.fraction
+            } else {
+                from.fraction - to.fraction
+            };
             if ahead >= 0.0 {
-                if let Some(&e) = graph.road_dir_edges(from.road, dir).iter().find(|&&e| weight(e as usize).is_some()) {
+                if let Some(&e) = graph
+                    .road_dir_edges(from.road, dir)
+                    .iter()
+                    .find(|&&e| weight(e as usize).is_some())
+                {
                     let (t_ms, d_cm) = weight(e as usize).unwrap();
                     let c = (portion(t_ms, ahead), portion(d_cm, ahead));
                     best = Some(best.map_or(c, |b| b.min(c)));
@@ -150,20 +190,32 @@ pub fn oracle(graph: &RoadGraph, class: ClassId, t: WeekTime, from: &Snap, to: &
     }
     let mut done = vec![false; n];
     loop {
-        let next = (0..n).filter(|&v| !done[v] && cost[v].is_some()).min_by_key(|&v| cost[v]);
+        let next = (0..n)
+            .filter(|&v| !done[v] && cost[v].is_some())
+            .min_by_key(|&v| cost[v]);
         let Some(v) = next else { break };
         done[v] = true;
         let cv = cost[v].unwrap();
         for e in graph.out_edges(v as u32) {
             if let Some((t_ms, d_cm)) = weight(e) {
-                relax(&mut cost, graph.head(e) as usize, (cv.0 + t_ms, cv.1 + d_cm));
+                relax(
+                    &mut cost,
+                    graph.head(e) as usize,
+                    (cv.0 + t_ms, cv.1 + d_cm),
+                );
             }
         }
     }
     for dir in [Dir::Forward, Dir::Backward] {
-        let before = if dir == Dir::Forward { to.fraction } else { 1.0 - to.fraction };
+        let before = if dir == Dir::Forward {
+            to.fraction
+        } else {
+            1.0 - to.fraction
+        };
         for &e in graph.road_dir_edges(to.road, dir) {
-            if let (Some((t_ms, d_cm)), Some(c)) = (weight(e as usize), cost[graph.tail(e as usize) as usize]) {
+            if let (Some((t_ms, d_cm)), Some(c)) =
+                (weight(e as usize), cost[graph.tail(e as usize) as usize])
+            {
                 let total = (c.0 + portion(t_ms, before), c.1 + portion(d_cm, before));
                 best = Some(best.map_or(total, |b| b.min(total)));
             }
