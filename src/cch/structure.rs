@@ -1,0 +1,333 @@
+//! The metric-independent CCH: chordal supergraph, elimination tree and the input-edge map.
+//!
+//! Owns the construction from a topology and an order, and the derived indexes every later
+//! phase relies on. Never looks at weights or coordinates.
+//!
+//! Internally nodes are renumbered by *rank*. [`Cch::new`] contracts in the given order, then
+//! re-ranks nodes by (elimination-tree height, given rank): this is a topological order of the
+//! same elimination tree, so it yields the same chordal supergraph, and it makes every height
+//! level a contiguous range of ranks and of arcs, which the parallel customization splits on.
+//!
+//! Invariants:
+//! * arcs are undirected pairs `{low, high}` stored once, in the upward CSR of `low`
+//!   (`up_first`/`up_head`), heads strictly ascending; arc ids follow rank order;
+//! * the parent of `r` in the elimination tree is its lowest upward neighbour; every upward
+//!   neighbour of `r` is an ancestor of `r` (chordality), so the upward neighbours of a lower
+//!   neighbour `z` of `r` that lie above `r` are upward neighbours of `r`;
+//! * `level_first[h]..level_first[h + 1]` are the ranks of height `h`; heights grow with rank;
+//! * `edge_slot[e] = 2 * arc + dir` (dir 0: input edge runs low -> high, 1: high -> low), or
+//!   `NO_SLOT` for a self-loop, which can never be part of a shortest path.
+
+use super::topology::MAX_IDS;
+use super::{Error, Topology};
+
+/// `edge_slot` marker for self-loops.
+pub(crate) const NO_SLOT: u32 = u32::MAX;
+
+/// A customizable contraction hierarchy of one road graph and one order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cch {
+    pub(crate) fingerprint: u64,
+    pub(crate) edge_count: u32,
+    /// Node id -> rank.
+    pub(crate) rank: Vec<u32>,
+    /// Rank -> node id.
+    pub(crate) node_of_rank: Vec<u32>,
+    pub(crate) up_first: Vec<u32>,
+    pub(crate) up_head: Vec<u32>,
+    /// Downward adjacency: for rank `y`, the arcs `(z, y)` with `z < y`, ascending in `z`.
+    pub(crate) down_first: Vec<u32>,
+    pub(crate) down_tail: Vec<u32>,
+    pub(crate) down_arc: Vec<u32>,
+    pub(crate) level_first: Vec<u32>,
+    pub(crate) edge_slot: Vec<u32>,
+}
+
+impl Cch {
+    /// Builds the CCH of `topo` for the contraction order `order` (`order[i]` is the node
+    /// contracted `i`-th, e.g. from [`super::nested_dissection_order`]).
+    pub fn new(topo: &Topology, order: &[u32]) -> Result<Cch, Error> {
+        let n = topo.node_count() as usize;
+        let first_rank = ranks_of_order(order, n)?;
+        // Initial upward neighbourhoods in the given order, then elimination with fill-in.
+        let mut up: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for v in 0..n as u32 {
+            for e in topo.out_edges(v) {
+                let w = topo.head()[e as usize];
+                let (a, b) = (first_rank[v as usize], first_rank[w as usize]);
+                if a != b {
+                    up[a.min(b) as usize].push(a.max(b));
+                }
+            }
+        }
+        let mut height = vec![0u32; n];
+        for r in 0..n {
+            let mut list = std::mem::take(&mut up[r]);
+            list.sort_unstable();
+            list.dedup();
+            if let Some((&parent, rest)) = list.split_first() {
+                up[parent as usize].extend_from_slice(rest);
+                height[parent as usize] = height[parent as usize].max(height[r] + 1);
+            }
+            up[r] = list;
+        }
+        let arc_count: usize = up.iter().map(Vec::len).sum();
+        if arc_count >= MAX_IDS {
+            return Err(Error::TooManyArcs { arcs: arc_count as u64 });
+        }
+        // Re-rank by (height, first rank): a counting sort, stable in the first rank.
+        let levels = height.iter().max().map_or(0, |&h| h as usize + 1);
+        let mut level_first = vec![0u32; levels + 1];
+        for &h in &height {
+            level_first[h as usize + 1] += 1;
+        }
+        for h in 0..levels {
+            level_first[h + 1] += level_first[h];
+        }
+        let mut next = level_first.clone();
+        let mut new_of_first = vec![0u32; n];
+        for r in 0..n {
+            let h = height[r] as usize;
+            new_of_first[r] = next[h];
+            next[h] += 1;
+        }
+        let mut first_of_new = vec![0u32; n];
+        for (r, &x) in new_of_first.iter().enumerate() {
+            first_of_new[x as usize] = r as u32;
+        }
+        let mut up_first = Vec::with_capacity(n + 1);
+        up_first.push(0u32);
+        let mut up_head = Vec::with_capacity(arc_count);
+        for &r in &first_of_new {
+            let start = up_head.len();
+            up_head.extend(up[r as usize].iter().map(|&y| new_of_first[y as usize]));
+            up_head[start..].sort_unstable();
+            up_first.push(up_head.len() as u32);
+        }
+        drop(up);
+        let rank: Vec<u32> = first_rank.iter().map(|&r| new_of_first[r as usize]).collect();
+        Cch::from_parts(topo, rank, up_first, up_head).map_err(|_| Error::InvalidOrder {
+            node_count: n as u32,
+            problem: "internal: contraction produced an inconsistent structure".to_string(),
+        })
+    }
+
+    /// Completes a CCH from its stored parts, deriving and checking every index. Fails with a
+    /// static description when the parts are inconsistent (used when reading a file).
+    pub(crate) fn from_parts(
+        topo: &Topology,
+        rank: Vec<u32>,
+        up_first: Vec<u32>,
+        up_head: Vec<u32>,
+    ) -> Result<Cch, &'static str> {
+        let n = topo.node_count() as usize;
+        if rank.len() != n || up_first.len() != n + 1 || up_first.first() != Some(&0) {
+            return Err("array lengths do not match the graph");
+        }
+        if up_first[n] as usize != up_head.len() || up_head.len() >= MAX_IDS {
+            return Err("arc count does not match the upward index");
+        }
+        let mut node_of_rank = vec![u32::MAX; n];
+        for (v, &r) in rank.iter().enumerate() {
+            match node_of_rank.get_mut(r as usize) {
+                Some(slot) if *slot == u32::MAX => *slot = v as u32,
+                _ => return Err("ranks are not a permutation"),
+            }
+        }
+        let mut height = vec![0u32; n];
+        for x in 0..n {
+            let (a, b) = (up_first[x] as usize, up_first[x + 1] as usize);
+            if a > b {
+                return Err("upward index decreases");
+            }
+            let heads = &up_head[a..b];
+            if heads.first().is_some_and(|&y| y as usize <= x || y as usize >= n)
+                || heads.windows(2).any(|w| w[0] >= w[1])
+                || heads.last().is_some_and(|&y| y as usize >= n)
+            {
+                return Err("upward heads are not ascending ranks above the tail");
+            }
+            if let Some(&parent) = heads.first() {
+                height[parent as usize] = height[parent as usize].max(height[x] + 1);
+            }
+        }
+        if height.windows(2).any(|w| w[0] > w[1]) {
+            return Err("ranks are not sorted by elimination-tree height");
+        }
+        let levels = height.last().map_or(0, |&h| h as usize + 1);
+        let mut level_first = vec![0u32; levels + 1];
+        for &h in &height {
+            level_first[h as usize + 1] += 1;
+        }
+        for h in 0..levels {
+            level_first[h + 1] += level_first[h];
+        }
+        let mut down_first = vec![0u32; n + 1];
+        for &y in &up_head {
+            down_first[y as usize + 1] += 1;
+        }
+        for y in 0..n {
+            down_first[y + 1] += down_first[y];
+        }
+        let mut fill = down_first.clone();
+        let mut down_tail = vec![0u32; up_head.len()];
+        let mut down_arc = vec![0u32; up_head.len()];
+        for x in 0..n {
+            for a in up_first[x]..up_first[x + 1] {
+                let y = up_head[a as usize] as usize;
+                down_tail[fill[y] as usize] = x as u32;
+                down_arc[fill[y] as usize] = a;
+                fill[y] += 1;
+            }
+        }
+        let mut edge_slot = Vec::with_capacity(topo.edge_count() as usize);
+        for v in 0..n as u32 {
+            for e in topo.out_edges(v) {
+                let w = topo.head()[e as usize];
+                let (a, b) = (rank[v as usize], rank[w as usize]);
+                if a == b {
+                    edge_slot.push(NO_SLOT);
+                    continue;
+                }
+                let (low, high) = (a.min(b) as usize, a.max(b));
+                let range = up_first[low] as usize..up_first[low + 1] as usize;
+                let Ok(i) = up_head[range.clone()].binary_search(&high) else {
+                    return Err("an input edge has no CCH arc");
+                };
+                edge_slot.push(2 * (range.start + i) as u32 + u32::from(a > b));
+            }
+        }
+        Ok(Cch {
+            fingerprint: topo.fingerprint(),
+            edge_count: topo.edge_count(),
+            rank,
+            node_of_rank,
+            up_first,
+            up_head,
+            down_first,
+            down_tail,
+            down_arc,
+            level_first,
+            edge_slot,
+        })
+    }
+
+    pub fn node_count(&self) -> u32 {
+        self.rank.len() as u32
+    }
+
+    /// Number of input edges this CCH maps.
+    pub fn edge_count(&self) -> u32 {
+        self.edge_count
+    }
+
+    /// Number of arcs of the chordal supergraph (each carries an upward and a downward cost).
+    pub fn arc_count(&self) -> u32 {
+        self.up_head.len() as u32
+    }
+
+    /// Height of the elimination tree (number of levels).
+    pub fn level_count(&self) -> u32 {
+        self.level_first.len().saturating_sub(1) as u32
+    }
+
+    /// Fingerprint of the topology this CCH was built for.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// Arc ids leaving rank `x` upwards.
+    #[inline]
+    pub(crate) fn up_arcs(&self, x: u32) -> std::ops::Range<u32> {
+        self.up_first[x as usize]..self.up_first[x as usize + 1]
+    }
+
+    /// Elimination-tree parent of rank `x`.
+    #[inline]
+    pub(crate) fn parent(&self, x: u32) -> Option<u32> {
+        let a = self.up_first[x as usize];
+        (a < self.up_first[x as usize + 1]).then(|| self.up_head[a as usize])
+    }
+
+    /// Lower endpoint (rank) of arc `a`.
+    pub(crate) fn arc_tail(&self, a: u32) -> u32 {
+        (self.up_first.partition_point(|&f| f <= a) - 1) as u32
+    }
+
+    /// Arc between ranks `low < high`; exists by chordality whenever it is asked for.
+    pub(crate) fn find_arc(&self, low: u32, high: u32) -> Option<u32> {
+        let range = self.up_arcs(low);
+        self.up_head[range.start as usize..range.end as usize]
+            .binary_search(&high)
+            .ok()
+            .map(|i| range.start + i as u32)
+    }
+}
+
+/// Inverse of the order, checking it is a permutation of `0..n`.
+fn ranks_of_order(order: &[u32], n: usize) -> Result<Vec<u32>, Error> {
+    let invalid = |problem: String| Error::InvalidOrder { node_count: n as u32, problem };
+    if order.len() != n {
+        return Err(invalid(format!("it has {} entries", order.len())));
+    }
+    let mut rank = vec![u32::MAX; n];
+    for (i, &v) in order.iter().enumerate() {
+        match rank.get_mut(v as usize) {
+            None => return Err(invalid(format!("order[{i}] = {v} is not a node"))),
+            Some(r) if *r != u32::MAX => {
+                return Err(invalid(format!("node {v} appears twice (at {r} and {i})")))
+            }
+            Some(r) => *r = i as u32,
+        }
+    }
+    Ok(rank)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cch::nested_dissection_order;
+    use crate::cch::synthetic::grid_city;
+
+    #[test]
+    fn supergraph_is_chordal_and_levels_are_contiguous() {
+        let city = grid_city(17, 5);
+        let topo = city.topology().unwrap();
+        let cch = Cch::new(&topo, &nested_dissection_order(&topo)).unwrap();
+        for x in 0..cch.node_count() {
+            let heads: Vec<u32> = cch.up_arcs(x).map(|a| cch.up_head[a as usize]).collect();
+            if let Some((&parent, rest)) = heads.split_first() {
+                for &y in rest {
+                    assert!(cch.find_arc(parent, y).is_some(), "missing fill arc {parent}-{y}");
+                }
+            }
+        }
+        for h in 0..cch.level_count() as usize {
+            for x in cch.level_first[h]..cch.level_first[h + 1] {
+                if let Some(p) = cch.parent(x) {
+                    assert!(p >= cch.level_first[h + 1], "parent in the same or a lower level");
+                }
+            }
+        }
+        for e in 0..topo.edge_count() {
+            let slot = cch.edge_slot[e as usize];
+            assert_ne!(slot, NO_SLOT, "the grid has no self-loops");
+            let tail = cch.arc_tail(slot / 2);
+            let head = cch.up_head[(slot / 2) as usize];
+            let v = (0..topo.node_count()).find(|&v| topo.out_edges(v).contains(&e)).unwrap();
+            let w = topo.head()[e as usize];
+            let (rv, rw) = (cch.rank[v as usize], cch.rank[w as usize]);
+            assert_eq!((tail, head), (rv.min(rw), rv.max(rw)));
+        }
+    }
+
+    #[test]
+    fn rejects_orders_that_are_not_permutations() {
+        let coords = [[0.0, 0.0]; 3];
+        let topo = Topology::new(&[0, 1, 2, 2], &[1, 2], &coords).unwrap();
+        assert!(matches!(Cch::new(&topo, &[0, 1]), Err(Error::InvalidOrder { .. })));
+        assert!(matches!(Cch::new(&topo, &[0, 1, 1]), Err(Error::InvalidOrder { .. })));
+        assert!(matches!(Cch::new(&topo, &[0, 1, 7]), Err(Error::InvalidOrder { .. })));
+        assert!(Cch::new(&topo, &[2, 0, 1]).is_ok());
+    }
+}
