@@ -12,7 +12,10 @@ use cityfreight::cch::{nested_dissection_order, Cch, Seed};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn grid_size() -> u32 {
-    std::env::var("CCH_BENCH_N").ok().and_then(|s| s.parse().ok()).unwrap_or(400)
+    std::env::var("CCH_BENCH_N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(400)
 }
 
 /// `count` nodes spread deterministically over the city.
@@ -30,15 +33,23 @@ fn stops(city: &GridCity, count: usize, salt: u64) -> Vec<Vec<Seed>> {
 fn bench_cch(c: &mut Criterion) {
     let n = grid_size();
     let city = grid_city(n, 42);
-    let Ok(topo) = city.topology() else { panic!("generated city is valid") };
+    let Ok(topo) = city.topology() else {
+        panic!("generated city is valid")
+    };
     let order = nested_dissection_order(&topo);
-    let Ok(cch) = Cch::new(&topo, &order) else { panic!("order is a permutation") };
-    let Ok(metric) = cch.customize(&city.time_ms, &city.dist_cm) else { panic!("lengths match") };
+    let Ok(cch) = Cch::new(&topo, &order) else {
+        panic!("order is a permutation")
+    };
+    let Ok(metric) = cch.customize(&city.time_ms, &city.dist_cm) else {
+        panic!("lengths match")
+    };
 
     let mut group = c.benchmark_group(format!("cch_grid{n}"));
     group.sample_size(10).warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(5));
-    group.bench_function("order", |b| b.iter(|| nested_dissection_order(black_box(&topo))));
+    group.bench_function("order", |b| {
+        b.iter(|| nested_dissection_order(black_box(&topo)))
+    });
     group.bench_function("build", |b| b.iter(|| Cch::new(black_box(&topo), &order)));
     group.bench_function("customize", |b| {
         b.iter(|| cch.customize(black_box(&city.time_ms), &city.dist_cm))

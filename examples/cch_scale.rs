@@ -49,7 +49,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pick = |i: u64, salt: u64| {
         let mut z = (i + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ salt;
         z = (z ^ (z >> 31)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        vec![Seed::at(((z ^ (z >> 29)) % u64::from(topo.node_count())) as u32)]
+        vec![Seed::at(
+            ((z ^ (z >> 29)) % u64::from(topo.node_count())) as u32,
+        )]
     };
     let sources: Vec<Vec<Seed>> = (0..stops).map(|i| pick(i, 1)).collect();
     let targets: Vec<Vec<Seed>> = (0..stops).map(|i| pick(i, 2)).collect();

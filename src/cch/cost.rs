@@ -16,7 +16,10 @@ pub struct PathCost {
 
 impl PathCost {
     /// Internal "no path" marker; never returned to callers.
-    pub(crate) const INFINITE: PathCost = PathCost { time_ms: u64::MAX, dist_cm: u64::MAX };
+    pub(crate) const INFINITE: PathCost = PathCost {
+        time_ms: u64::MAX,
+        dist_cm: u64::MAX,
+    };
 
     pub(crate) fn is_finite(self) -> bool {
         self.time_ms != u64::MAX
@@ -48,10 +51,17 @@ pub struct Seed {
 impl Seed {
     /// A seed exactly at `node`, with no extra cost.
     pub fn at(node: u32) -> Seed {
-        Seed { node, time_ms: 0, dist_cm: 0 }
+        Seed {
+            node,
+            time_ms: 0,
+            dist_cm: 0,
+        }
     }
 
     pub(crate) fn cost(self) -> PathCost {
-        PathCost { time_ms: u64::from(self.time_ms), dist_cm: u64::from(self.dist_cm) }
+        PathCost {
+            time_ms: u64::from(self.time_ms),
+            dist_cm: u64::from(self.dist_cm),
+        }
     }
 }

@@ -35,7 +35,10 @@ pub(crate) struct ArcCost {
     pub(crate) down: PathCost,
 }
 
-const NO_ARC_COST: ArcCost = ArcCost { up: PathCost::INFINITE, down: PathCost::INFINITE };
+const NO_ARC_COST: ArcCost = ArcCost {
+    up: PathCost::INFINITE,
+    down: PathCost::INFINITE,
+};
 
 /// A CCH with the arc costs of one metric; answers queries and builds matrices.
 #[derive(Clone, Debug)]
@@ -57,7 +60,11 @@ impl Cch {
         let m = self.edge_count as usize;
         for (what, found) in [("time_ms", time_ms.len()), ("dist_cm", dist_cm.len())] {
             if found != m {
-                return Err(Error::MetricLength { what, expected: m, found });
+                return Err(Error::MetricLength {
+                    what,
+                    expected: m,
+                    found,
+                });
             }
         }
         let arc_count = self.arc_count() as usize;
@@ -67,9 +74,16 @@ impl Cch {
             if slot == NO_SLOT || time_ms[e] == u32::MAX {
                 continue;
             }
-            let cost = PathCost { time_ms: u64::from(time_ms[e]), dist_cm: u64::from(dist_cm[e]) };
+            let cost = PathCost {
+                time_ms: u64::from(time_ms[e]),
+                dist_cm: u64::from(dist_cm[e]),
+            };
             let (a, dir) = ((slot / 2) as usize, (slot % 2) as usize);
-            let current = if dir == 0 { &mut arcs[a].up } else { &mut arcs[a].down };
+            let current = if dir == 0 {
+                &mut arcs[a].up
+            } else {
+                &mut arcs[a].down
+            };
             if cost < *current {
                 *current = cost;
                 witness[a][dir] = e as u32;
@@ -94,14 +108,19 @@ impl Cch {
                 jobs.push((x, mine, my_witness));
             }
             if jobs.len() >= PARALLEL_LEVEL {
-                jobs.into_par_iter().for_each(|(x, mine, w)| self.relax_rank(x, lower, mine, w));
+                jobs.into_par_iter()
+                    .for_each(|(x, mine, w)| self.relax_rank(x, lower, mine, w));
             } else {
                 for (x, mine, w) in jobs {
                     self.relax_rank(x, lower, mine, w);
                 }
             }
         }
-        Ok(CustomizedMetric { cch: self, arcs, witness })
+        Ok(CustomizedMetric {
+            cch: self,
+            arcs,
+            witness,
+        })
     }
 
     /// Relaxes the upward arcs of rank `x` (`mine`, `my_witness`) over all lower triangles;

@@ -14,7 +14,11 @@ pub enum Error {
     InvalidOrder { node_count: u32, problem: String },
     /// A per-edge weight vector does not have one entry per input edge.
     #[error("{what} has {found} entries but the road graph has {expected} edges")]
-    MetricLength { what: &'static str, expected: usize, found: usize },
+    MetricLength {
+        what: &'static str,
+        expected: usize,
+        found: usize,
+    },
     /// The chordal supergraph would need more arcs than the dense `u32` ids can address.
     #[error("CCH needs {arcs} arcs, more than the supported 2^31")]
     TooManyArcs { arcs: u64 },

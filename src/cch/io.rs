@@ -23,9 +23,8 @@ const HEADER_LEN: usize = 8 + 4 + 8 + 4 * 3;
 impl Cch {
     /// Writes the structure in the versioned binary format.
     pub fn write_to<W: Write>(&self, mut out: W) -> Result<(), Error> {
-        let mut bytes = Vec::with_capacity(
-            HEADER_LEN + 4 * (self.rank.len() * 2 + 1 + self.up_head.len()) + 8,
-        );
+        let mut bytes =
+            Vec::with_capacity(HEADER_LEN + 4 * (self.rank.len() * 2 + 1 + self.up_head.len()) + 8);
         bytes.extend_from_slice(&MAGIC);
         bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         bytes.extend_from_slice(&self.fingerprint.to_le_bytes());
@@ -33,7 +32,8 @@ impl Cch {
             bytes.extend_from_slice(&count.to_le_bytes());
         }
         for list in [&self.rank, &self.up_first, &self.up_head] {
-            list.iter().for_each(|w| bytes.extend_from_slice(&w.to_le_bytes()));
+            list.iter()
+                .for_each(|w| bytes.extend_from_slice(&w.to_le_bytes()));
         }
         let mut checksum = Fnv64::new();
         checksum.bytes(&bytes);
@@ -48,23 +48,38 @@ impl Cch {
     pub fn read_from<R: Read>(mut input: R, topo: &Topology) -> Result<Cch, Error> {
         let mut bytes = Vec::new();
         input.read_to_end(&mut bytes)?;
-        let mut reader = Reader { bytes: &bytes, at: 0 };
+        let mut reader = Reader {
+            bytes: &bytes,
+            at: 0,
+        };
         if reader.take(8)? != MAGIC {
             return Err(Error::BadMagic);
         }
         let version = reader.u32()?;
         if version != FORMAT_VERSION {
-            return Err(Error::UnsupportedVersion { found: version, expected: FORMAT_VERSION });
+            return Err(Error::UnsupportedVersion {
+                found: version,
+                expected: FORMAT_VERSION,
+            });
         }
         if bytes.len() < HEADER_LEN + 8 {
-            return Err(Error::Corrupt { offset: bytes.len() as u64, problem: "truncated header" });
+            return Err(Error::Corrupt {
+                offset: bytes.len() as u64,
+                problem: "truncated header",
+            });
         }
         let body_len = bytes.len() - 8;
         let mut checksum = Fnv64::new();
         checksum.bytes(&bytes[..body_len]);
-        let mut tail = Reader { bytes: &bytes, at: body_len };
+        let mut tail = Reader {
+            bytes: &bytes,
+            at: body_len,
+        };
         if tail.u64()? != checksum.finish() {
-            return Err(Error::Corrupt { offset: body_len as u64, problem: "checksum mismatch" });
+            return Err(Error::Corrupt {
+                offset: body_len as u64,
+                problem: "checksum mismatch",
+            });
         }
         let found = reader.u64()?;
         let expected = topo.fingerprint();
@@ -73,24 +88,39 @@ impl Cch {
         }
         let (n, m, arcs) = (reader.u32()?, reader.u32()?, reader.u32()?);
         if n != topo.node_count() || m != topo.edge_count() {
-            return Err(Error::Corrupt { offset: 20, problem: "counts differ from the graph" });
+            return Err(Error::Corrupt {
+                offset: 20,
+                problem: "counts differ from the graph",
+            });
         }
         let rank = reader.u32s(n as usize)?;
         let up_first = reader.u32s(n as usize + 1)?;
         let up_head = reader.u32s(arcs as usize)?;
         if reader.at != body_len {
-            return Err(Error::Corrupt { offset: reader.at as u64, problem: "trailing bytes" });
+            return Err(Error::Corrupt {
+                offset: reader.at as u64,
+                problem: "trailing bytes",
+            });
         }
-        Cch::from_parts(topo, rank, up_first, up_head)
-            .map_err(|problem| Error::Corrupt { offset: HEADER_LEN as u64, problem })
+        Cch::from_parts(topo, rank, up_first, up_head).map_err(|problem| Error::Corrupt {
+            offset: HEADER_LEN as u64,
+            problem,
+        })
     }
 
     /// Saves the structure to `path` (written to a temporary file, then renamed).
     pub fn save(&self, path: &Path) -> Result<(), Error> {
-        let at_path = |source: Error| Error::AtPath { path: path.to_path_buf(), source: Box::new(source) };
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let at_path = |source: Error| Error::AtPath {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| at_path(e.into()))?;
-        self.write_to(std::io::BufWriter::new(file.as_file_mut())).map_err(at_path)?;
+        self.write_to(std::io::BufWriter::new(file.as_file_mut()))
+            .map_err(at_path)?;
         file.persist(path).map_err(|e| at_path(e.error.into()))?;
         Ok(())
     }
@@ -120,7 +150,10 @@ impl<'a> Reader<'a> {
     fn take(&mut self, len: usize) -> Result<&'a [u8], Error> {
         let end = self.at.checked_add(len).filter(|&e| e <= self.bytes.len());
         let Some(end) = end else {
-            return Err(Error::Corrupt { offset: self.at as u64, problem: "file is truncated" });
+            return Err(Error::Corrupt {
+                offset: self.at as u64,
+                problem: "file is truncated",
+            });
         };
         let slice = &self.bytes[self.at..end];
         self.at = end;
@@ -145,6 +178,8 @@ impl<'a> Reader<'a> {
             problem: "array length overflows",
         })?;
         let b = self.take(len)?;
-        Ok(b.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+        Ok(b.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
     }
 }

@@ -49,7 +49,10 @@ impl Matrix {
     /// # Panics
     /// If `row >= rows()` or `col >= cols()`.
     pub fn get(&self, row: usize, col: usize) -> Option<PathCost> {
-        assert!(row < self.rows && col < self.cols, "matrix index ({row}, {col}) out of range");
+        assert!(
+            row < self.rows && col < self.cols,
+            "matrix index ({row}, {col}) out of range"
+        );
         let word = self.reachable[row * self.words_per_row + col / 64];
         if word >> (col % 64) & 1 == 0 {
             return None;
@@ -60,7 +63,10 @@ impl Matrix {
             let found = self.wide.binary_search_by_key(&(i as u64), |&(j, _)| j);
             return found.ok().map(|k| self.wide[k].1);
         }
-        Some(PathCost { time_ms: u64::from(time_ms), dist_cm: u64::from(dist_cm) })
+        Some(PathCost {
+            time_ms: u64::from(time_ms),
+            dist_cm: u64::from(dist_cm),
+        })
     }
 
     /// Number of reachable entries.
@@ -79,7 +85,11 @@ struct SearchSpace {
 impl SearchSpace {
     fn new(cch: &Cch) -> SearchSpace {
         let n = cch.node_count() as usize;
-        SearchSpace { chain: Chain::new(n), exact: vec![PathCost::INFINITE; n], peaks: Vec::new() }
+        SearchSpace {
+            chain: Chain::new(n),
+            exact: vec![PathCost::INFINITE; n],
+            peaks: Vec::new(),
+        }
     }
 
     /// Fills `peaks` with the ranks whose upward-only cost from `seeds` is exact.
@@ -210,7 +220,11 @@ impl Buckets {
                 fill[x as usize] += 1;
             }
         }
-        Buckets { first, target, cost }
+        Buckets {
+            first,
+            target,
+            cost,
+        }
     }
 
     /// Relaxes `row` with paths through rank `x`, reached at cost `to_peak`.

@@ -47,7 +47,12 @@ pub fn nested_dissection_order(topo: &Topology) -> Vec<u32> {
     let Ok(sorted) = <[Vec<u32>; 4]>::try_from(lists) else {
         unreachable!("four directions give four lists")
     };
-    let whole = Part { global: (0..n as u32).collect(), first, adj, sorted };
+    let whole = Part {
+        global: (0..n as u32).collect(),
+        first,
+        adj,
+        sorted,
+    };
     let mut order = Vec::with_capacity(n);
     dissect(whole, &mut order);
     order
@@ -107,7 +112,9 @@ impl Part {
         }
         for v in 0..self.len() as u32 {
             let g = group[v as usize];
-            let Some(p) = parts.get_mut(g as usize) else { continue };
+            let Some(p) = parts.get_mut(g as usize) else {
+                continue;
+            };
             for &w in self.neighbours(v) {
                 if group[w as usize] == g {
                     p.adj.push(local[w as usize]);
@@ -176,7 +183,10 @@ fn dissect(part: Part, order: &mut Vec<u32>) {
     let mut separator_mark = vec![false; k];
     for &v in &part.sorted[cut.direction] {
         if group[v as usize] == side
-            && part.neighbours(v).iter().any(|&w| group[w as usize] != side)
+            && part
+                .neighbours(v)
+                .iter()
+                .any(|&w| group[w as usize] != side)
         {
             separator_mark[v as usize] = true;
         }
@@ -199,7 +209,10 @@ fn dissect(part: Part, order: &mut Vec<u32>) {
     };
     drop(part);
     if k >= PARALLEL_PART {
-        let (mut a, mut b) = (Vec::with_capacity(left.len()), Vec::with_capacity(right.len()));
+        let (mut a, mut b) = (
+            Vec::with_capacity(left.len()),
+            Vec::with_capacity(right.len()),
+        );
         rayon::join(|| dissect(left, &mut a), || dissect(right, &mut b));
         order.extend(a);
         order.extend(b);
@@ -277,11 +290,19 @@ fn best_cut(part: &Part) -> Cut {
     let mut endpoints = [0usize; 2];
     for &v in list {
         let side = usize::from(!before[v as usize]);
-        if part.neighbours(v).iter().any(|&w| before[w as usize] != before[v as usize]) {
+        if part
+            .neighbours(v)
+            .iter()
+            .any(|&w| before[w as usize] != before[v as usize])
+        {
             endpoints[side] += 1;
         }
     }
-    Cut { direction, prefix, separator_side: u32::from(endpoints[1] < endpoints[0]) }
+    Cut {
+        direction,
+        prefix,
+        separator_side: u32::from(endpoints[1] < endpoints[0]),
+    }
 }
 
 #[cfg(test)]
@@ -292,7 +313,9 @@ mod tests {
     fn is_permutation(order: &[u32], n: usize) -> bool {
         let mut seen = vec![false; n];
         order.len() == n
-            && order.iter().all(|&v| (v as usize) < n && !std::mem::replace(&mut seen[v as usize], true))
+            && order
+                .iter()
+                .all(|&v| (v as usize) < n && !std::mem::replace(&mut seen[v as usize], true))
     }
 
     #[test]
@@ -316,7 +339,9 @@ mod tests {
             }
             first.push(head.len() as u32);
         }
-        let coords: Vec<[f64; 2]> = (0..n).map(|v| [f64::from(v % 5), f64::from(v / 5)]).collect();
+        let coords: Vec<[f64; 2]> = (0..n)
+            .map(|v| [f64::from(v % 5), f64::from(v / 5)])
+            .collect();
         let topo = Topology::new(&first, &head, &coords).unwrap();
         assert!(is_permutation(&nested_dissection_order(&topo), n as usize));
     }

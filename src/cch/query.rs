@@ -81,7 +81,13 @@ impl Chain {
     ///
     /// # Panics
     /// If a seed node is not a node of the graph.
-    pub(crate) fn search(&mut self, cch: &Cch, arcs: &[ArcCost], seeds: &[Seed], direction: Direction) {
+    pub(crate) fn search(
+        &mut self,
+        cch: &Cch,
+        arcs: &[ArcCost],
+        seeds: &[Seed],
+        direction: Direction,
+    ) {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             self.stamp.fill(0);
@@ -136,7 +142,11 @@ pub struct QueryWorkspace {
 impl QueryWorkspace {
     pub fn new(cch: &Cch) -> QueryWorkspace {
         let n = cch.node_count() as usize;
-        QueryWorkspace { forward: Chain::new(n), backward: Chain::new(n), stack: Vec::new() }
+        QueryWorkspace {
+            forward: Chain::new(n),
+            backward: Chain::new(n),
+            stack: Vec::new(),
+        }
     }
 }
 
@@ -203,8 +213,10 @@ impl CustomizedMetric<'_> {
         sources: &[Seed],
         targets: &[Seed],
     ) -> Option<(PathCost, u32)> {
-        ws.forward.search(self.cch, &self.arcs, sources, Direction::Up);
-        ws.backward.search(self.cch, &self.arcs, targets, Direction::Down);
+        ws.forward
+            .search(self.cch, &self.arcs, sources, Direction::Up);
+        ws.backward
+            .search(self.cch, &self.arcs, targets, Direction::Down);
         let mut best: Option<(PathCost, u32)> = None;
         for &x in &ws.forward.nodes {
             if !ws.backward.contains(x) {

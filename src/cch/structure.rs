@@ -73,7 +73,9 @@ impl Cch {
         }
         let arc_count: usize = up.iter().map(Vec::len).sum();
         if arc_count >= MAX_IDS {
-            return Err(Error::TooManyArcs { arcs: arc_count as u64 });
+            return Err(Error::TooManyArcs {
+                arcs: arc_count as u64,
+            });
         }
         // Re-rank by (height, first rank): a counting sort, stable in the first rank.
         let levels = height.iter().max().map_or(0, |&h| h as usize + 1);
@@ -105,7 +107,10 @@ impl Cch {
             up_first.push(up_head.len() as u32);
         }
         drop(up);
-        let rank: Vec<u32> = first_rank.iter().map(|&r| new_of_first[r as usize]).collect();
+        let rank: Vec<u32> = first_rank
+            .iter()
+            .map(|&r| new_of_first[r as usize])
+            .collect();
         Cch::from_parts(topo, rank, up_first, up_head).map_err(|_| Error::InvalidOrder {
             node_count: n as u32,
             problem: "internal: contraction produced an inconsistent structure".to_string(),
@@ -141,7 +146,9 @@ impl Cch {
                 return Err("upward index decreases");
             }
             let heads = &up_head[a..b];
-            if heads.first().is_some_and(|&y| y as usize <= x || y as usize >= n)
+            if heads
+                .first()
+                .is_some_and(|&y| y as usize <= x || y as usize >= n)
                 || heads.windows(2).any(|w| w[0] >= w[1])
                 || heads.last().is_some_and(|&y| y as usize >= n)
             {
@@ -266,7 +273,10 @@ impl Cch {
 
 /// Inverse of the order, checking it is a permutation of `0..n`.
 fn ranks_of_order(order: &[u32], n: usize) -> Result<Vec<u32>, Error> {
-    let invalid = |problem: String| Error::InvalidOrder { node_count: n as u32, problem };
+    let invalid = |problem: String| Error::InvalidOrder {
+        node_count: n as u32,
+        problem,
+    };
     if order.len() != n {
         return Err(invalid(format!("it has {} entries", order.len())));
     }
@@ -298,14 +308,20 @@ mod tests {
             let heads: Vec<u32> = cch.up_arcs(x).map(|a| cch.up_head[a as usize]).collect();
             if let Some((&parent, rest)) = heads.split_first() {
                 for &y in rest {
-                    assert!(cch.find_arc(parent, y).is_some(), "missing fill arc {parent}-{y}");
+                    assert!(
+                        cch.find_arc(parent, y).is_some(),
+                        "missing fill arc {parent}-{y}"
+                    );
                 }
             }
         }
         for h in 0..cch.level_count() as usize {
             for x in cch.level_first[h]..cch.level_first[h + 1] {
                 if let Some(p) = cch.parent(x) {
-                    assert!(p >= cch.level_first[h + 1], "parent in the same or a lower level");
+                    assert!(
+                        p >= cch.level_first[h + 1],
+                        "parent in the same or a lower level"
+                    );
                 }
             }
         }
@@ -314,7 +330,9 @@ mod tests {
             assert_ne!(slot, NO_SLOT, "the grid has no self-loops");
             let tail = cch.arc_tail(slot / 2);
             let head = cch.up_head[(slot / 2) as usize];
-            let v = (0..topo.node_count()).find(|&v| topo.out_edges(v).contains(&e)).unwrap();
+            let v = (0..topo.node_count())
+                .find(|&v| topo.out_edges(v).contains(&e))
+                .unwrap();
             let w = topo.head()[e as usize];
             let (rv, rw) = (cch.rank[v as usize], cch.rank[w as usize]);
             assert_eq!((tail, head), (rv.min(rw), rv.max(rw)));
@@ -325,9 +343,18 @@ mod tests {
     fn rejects_orders_that_are_not_permutations() {
         let coords = [[0.0, 0.0]; 3];
         let topo = Topology::new(&[0, 1, 2, 2], &[1, 2], &coords).unwrap();
-        assert!(matches!(Cch::new(&topo, &[0, 1]), Err(Error::InvalidOrder { .. })));
-        assert!(matches!(Cch::new(&topo, &[0, 1, 1]), Err(Error::InvalidOrder { .. })));
-        assert!(matches!(Cch::new(&topo, &[0, 1, 7]), Err(Error::InvalidOrder { .. })));
+        assert!(matches!(
+            Cch::new(&topo, &[0, 1]),
+            Err(Error::InvalidOrder { .. })
+        ));
+        assert!(matches!(
+            Cch::new(&topo, &[0, 1, 1]),
+            Err(Error::InvalidOrder { .. })
+        ));
+        assert!(matches!(
+            Cch::new(&topo, &[0, 1, 7]),
+            Err(Error::InvalidOrder { .. })
+        ));
         assert!(Cch::new(&topo, &[2, 0, 1]).is_ok());
     }
 }

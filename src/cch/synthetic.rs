@@ -77,7 +77,13 @@ pub fn grid_city(n: u32, seed: u64) -> GridCity {
     // (tail, head, speed km/h)
     let mut arcs: Vec<(u32, u32, f64)> = Vec::new();
     for horizontal in [true, false] {
-        let at = |line: u32, pos: u32| if horizontal { line * n + pos } else { pos * n + line };
+        let at = |line: u32, pos: u32| {
+            if horizontal {
+                line * n + pos
+            } else {
+                pos * n + line
+            }
+        };
         for line in 0..n {
             if line % 10 == 0 {
                 let fast = line % 20 == 0;
@@ -127,7 +133,14 @@ pub fn grid_city(n: u32, seed: u64) -> GridCity {
         dist_cm.push((metres * 100.0).round() as u32);
         time_ms.push(((metres / (kmh / 3.6)) * 1000.0).round().max(1.0) as u32);
     }
-    GridCity { n, first_out, head, coords, time_ms, dist_cm }
+    GridCity {
+        n,
+        first_out,
+        head,
+        coords,
+        time_ms,
+        dist_cm,
+    }
 }
 
 #[cfg(test)]

@@ -39,7 +39,10 @@ impl<'a> Topology<'a> {
                 problems.push(format!("{n} nodes, at most 2^31 - 1 are supported"));
             }
             if head.len() >= MAX_IDS {
-                problems.push(format!("{} edges, at most 2^31 - 1 are supported", head.len()));
+                problems.push(format!(
+                    "{} edges, at most 2^31 - 1 are supported",
+                    head.len()
+                ));
             }
             if first_out[0] != 0 {
                 problems.push(format!("first_out[0] is {}, expected 0", first_out[0]));
@@ -55,17 +58,27 @@ impl<'a> Topology<'a> {
                 ));
             }
             if let Some(e) = head.iter().position(|&h| h as usize >= n) {
-                problems.push(format!("head[{e}] = {} is not a node (node count {n})", head[e]));
+                problems.push(format!(
+                    "head[{e}] = {} is not a node (node count {n})",
+                    head[e]
+                ));
             }
             if coords.len() != n {
                 problems.push(format!("{} coordinates for {n} nodes", coords.len()));
             }
-            if let Some(v) = coords.iter().position(|c| !c[0].is_finite() || !c[1].is_finite()) {
+            if let Some(v) = coords
+                .iter()
+                .position(|c| !c[0].is_finite() || !c[1].is_finite())
+            {
                 problems.push(format!("coordinate of node {v} is not finite"));
             }
         }
         if problems.is_empty() {
-            Ok(Topology { first_out, head, coords })
+            Ok(Topology {
+                first_out,
+                head,
+                coords,
+            })
         } else {
             Err(Error::InvalidTopology { problems })
         }
@@ -196,7 +209,9 @@ mod tests {
     fn rejects_every_problem_at_once() {
         let coords = [[0.0, 0.0]; 2];
         let err = Topology::new(&[1, 0, 3], &[0, 5], &coords).unwrap_err();
-        let Error::InvalidTopology { problems } = err else { panic!("wrong error {err}") };
+        let Error::InvalidTopology { problems } = err else {
+            panic!("wrong error {err}")
+        };
         assert_eq!(problems.len(), 4, "{problems:?}");
     }
 
@@ -213,8 +228,12 @@ mod tests {
     #[test]
     fn fingerprint_changes_with_heads() {
         let coords = [[0.0, 0.0]; 2];
-        let a = Topology::new(&[0, 1, 1], &[1], &coords).unwrap().fingerprint();
-        let b = Topology::new(&[0, 1, 1], &[0], &coords).unwrap().fingerprint();
+        let a = Topology::new(&[0, 1, 1], &[1], &coords)
+            .unwrap()
+            .fingerprint();
+        let b = Topology::new(&[0, 1, 1], &[0], &coords)
+            .unwrap()
+            .fingerprint();
         assert_ne!(a, b);
     }
 }

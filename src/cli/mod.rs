@@ -8,7 +8,6 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-
 /// cityfreight: urban delivery routes under permit zones, loading points and clean-energy fleets.
 #[derive(Parser, Debug)]
 #[command(name = "cityfreight", version, about, long_about = None)]
