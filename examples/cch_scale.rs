@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         t_order.as_secs_f64(),
         t_build.as_secs_f64(),
         cch.arc_count(),
-        cch.level_count()
+        cch.tree_height()
     );
 
     let mut best = f64::INFINITY;

@@ -1,9 +1,18 @@
-//! Path costs and query seeds: the values that cross the CCH boundary.
+//! Path costs and query seeds: the values that cross the CCH boundary, and the packed cost
+//! used inside it.
 //!
-//! [`PathCost`] orders lexicographically by `(time_ms, dist_cm)`. Inside the module an
-//! all-`u64::MAX` cost stands for "no path"; it never leaves the module (queries return
-//! `Option`). Sums of finite costs cannot overflow: a simple path has fewer than `2^31` edges of
-//! at most `u32::MAX` each, and a query adds at most two such paths plus two seeds.
+//! [`PathCost`] orders lexicographically by `(time_ms, dist_cm)`. Inside the module a cost is a
+//! [`Cost`]: the integer `time * 2^64 + dist` in a `u128`, so one integer comparison is the
+//! lexicographic comparison and one addition adds both parts. `u128::MAX` means "no path"; it
+//! never leaves the module (queries return `Option`).
+//!
+//! Why the packing is exact: addition is exact integer addition (saturating at "no path" only
+//! when the sum exceeds `u128`). Every value the algorithms compare is the cost of some walk,
+//! and the family always contains the lexicographically best walk, which is a simple path of
+//! fewer than `2^31` edges of weight below `2^32`: both its parts are below `2^63`, so its key is
+//! `(T, D)` exactly. Any other walk `(T', D')` is lexicographically no better, so `T' > T` (key
+//! at least `(T + 1) * 2^64`, above the optimum's key even if `D'` carried) or `T' = T` and
+//! `D' >= D`. Hence the minimum key is the optimum's key, decoded without loss.
 
 /// Time and distance of a path; ordered by time first, then distance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -14,23 +23,34 @@ pub struct PathCost {
     pub dist_cm: u64,
 }
 
-impl PathCost {
-    /// Internal "no path" marker; never returned to callers.
-    pub(crate) const INFINITE: PathCost = PathCost {
-        time_ms: u64::MAX,
-        dist_cm: u64::MAX,
-    };
+/// Packed internal cost `time * 2^64 + dist`; `Cost::INFINITE` is "no path".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Cost(pub(crate) u128);
 
+impl Cost {
+    pub(crate) const INFINITE: Cost = Cost(u128::MAX);
+
+    #[inline]
+    pub(crate) fn new(time_ms: u32, dist_cm: u32) -> Cost {
+        Cost((u128::from(time_ms) << 64) | u128::from(dist_cm))
+    }
+
+    #[inline]
     pub(crate) fn is_finite(self) -> bool {
-        self.time_ms != u64::MAX
+        self.0 != u128::MAX
     }
 
     /// Adds two costs; "no path" absorbs everything.
     #[inline]
-    pub(crate) fn plus(self, other: PathCost) -> PathCost {
+    pub(crate) fn plus(self, other: Cost) -> Cost {
+        Cost(self.0.saturating_add(other.0))
+    }
+
+    /// The public form of a finite cost.
+    pub(crate) fn to_path_cost(self) -> PathCost {
         PathCost {
-            time_ms: self.time_ms.saturating_add(other.time_ms),
-            dist_cm: self.dist_cm.saturating_add(other.dist_cm),
+            time_ms: (self.0 >> 64) as u64,
+            dist_cm: self.0 as u64,
         }
     }
 }
@@ -58,10 +78,7 @@ impl Seed {
         }
     }
 
-    pub(crate) fn cost(self) -> PathCost {
-        PathCost {
-            time_ms: u64::from(self.time_ms),
-            dist_cm: u64::from(self.dist_cm),
-        }
+    pub(crate) fn cost(self) -> Cost {
+        Cost::new(self.time_ms, self.dist_cm)
     }
 }

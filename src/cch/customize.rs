@@ -6,9 +6,9 @@
 //!
 //! Basic customization (Dibbelt, Strasser & Wagner 2016): an arc `(x, y)` starts with the
 //! cheapest input edge between its endpoints in each direction and is then relaxed over every
-//! lower triangle `z < x < y`. Arcs of rank `x` only read arcs of lower ranks that are
-//! descendants of `x` in the elimination tree, so all ranks of one tree height are independent:
-//! heights are processed bottom-up, the ranks of one height in parallel. Ties keep the first
+//! lower triangle `z < x < y`. Arcs of rank `x` only read arcs of its descendants in the
+//! elimination tree, and ranks are a postorder, so disjoint subtrees own disjoint arc ranges
+//! and are customized in parallel (rayon), each bottom-up. Ties keep the first
 //! witness found (smallest input edge id, then lowest middle node), so results do not depend on
 //! the thread count.
 //!
@@ -18,26 +18,30 @@
 
 use rayon::prelude::*;
 
+use super::cost::Cost;
 use super::structure::NO_SLOT;
-use super::{Cch, Error, PathCost};
+use super::{Cch, Error};
 
 /// Witness tag for a middle node (the lower part is the rank).
 pub(crate) const VIA: u32 = 1 << 31;
 /// Witness of an arc direction without any path.
 pub(crate) const NO_WITNESS: u32 = u32::MAX;
-/// Levels with at least this many ranks are customized in parallel.
-const PARALLEL_LEVEL: usize = 16;
+/// Subtrees with at most this many ranks are customized by one thread.
+const SEQUENTIAL_SUBTREE: u32 = 1024;
+
+/// A subtree root with the arc costs and witnesses of its subtree.
+type Subtree<'s> = (u32, &'s mut [ArcCost], &'s mut [[u32; 2]]);
 
 /// Both directed costs of one CCH arc.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ArcCost {
-    pub(crate) up: PathCost,
-    pub(crate) down: PathCost,
+    pub(crate) up: Cost,
+    pub(crate) down: Cost,
 }
 
 const NO_ARC_COST: ArcCost = ArcCost {
-    up: PathCost::INFINITE,
-    down: PathCost::INFINITE,
+    up: Cost::INFINITE,
+    down: Cost::INFINITE,
 };
 
 /// A CCH with the arc costs of one metric; answers queries and builds matrices.
@@ -74,10 +78,7 @@ impl Cch {
             if slot == NO_SLOT || time_ms[e] == u32::MAX {
                 continue;
             }
-            let cost = PathCost {
-                time_ms: u64::from(time_ms[e]),
-                dist_cm: u64::from(dist_cm[e]),
-            };
+            let cost = Cost::new(time_ms[e], dist_cm[e]);
             let (a, dir) = ((slot / 2) as usize, (slot % 2) as usize);
             let current = if dir == 0 {
                 &mut arcs[a].up
@@ -89,33 +90,12 @@ impl Cch {
                 witness[a][dir] = e as u32;
             }
         }
-        for level in self.level_first.windows(2) {
-            let (first_rank, end_rank) = (level[0], level[1]);
-            let start = self.up_first[first_rank as usize] as usize;
-            let end = self.up_first[end_rank as usize] as usize;
-            let (lower, rest) = arcs.split_at_mut(start);
-            let lower: &[ArcCost] = lower;
-            let mut level_arcs = &mut rest[..end - start];
-            let mut level_witness = &mut witness[start..end];
-            let mut jobs = Vec::with_capacity((end_rank - first_rank) as usize);
-            for x in first_rank..end_rank {
-                let degree = self.up_arcs(x).len();
-                let (mine, others) = std::mem::take(&mut level_arcs).split_at_mut(degree);
-                let (my_witness, other_witness) =
-                    std::mem::take(&mut level_witness).split_at_mut(degree);
-                level_arcs = others;
-                level_witness = other_witness;
-                jobs.push((x, mine, my_witness));
-            }
-            if jobs.len() >= PARALLEL_LEVEL {
-                jobs.into_par_iter()
-                    .for_each(|(x, mine, w)| self.relax_rank(x, lower, mine, w));
-            } else {
-                for (x, mine, w) in jobs {
-                    self.relax_rank(x, lower, mine, w);
-                }
-            }
-        }
+        let roots: Vec<u32> = (0..self.node_count())
+            .filter(|&x| self.parent(x).is_none())
+            .collect();
+        let jobs = self.split_subtrees(&roots, &mut arcs, &mut witness, 0);
+        jobs.into_par_iter()
+            .for_each(|(root, a, w)| self.customize_subtree(root, a, w));
         Ok(CustomizedMetric {
             cch: self,
             arcs,
@@ -123,12 +103,92 @@ impl Cch {
         })
     }
 
+    /// Splits the arc arrays (starting at arc id `base`) into the pieces of the given subtrees,
+    /// which must be disjoint and ascending.
+    fn split_subtrees<'s>(
+        &self,
+        subtree_roots: &[u32],
+        mut arcs: &'s mut [ArcCost],
+        mut witness: &'s mut [[u32; 2]],
+        mut base: usize,
+    ) -> Vec<Subtree<'s>> {
+        let mut jobs = Vec::with_capacity(subtree_roots.len());
+        for &root in subtree_roots {
+            let start = self.up_first[self.subtree_first[root as usize] as usize] as usize;
+            let end = self.up_first[root as usize + 1] as usize;
+            let (_, rest) = std::mem::take(&mut arcs).split_at_mut(start - base);
+            let (piece, rest) = rest.split_at_mut(end - start);
+            arcs = rest;
+            let (_, rest_witness) = std::mem::take(&mut witness).split_at_mut(start - base);
+            let (witness_piece, rest_witness) = rest_witness.split_at_mut(end - start);
+            witness = rest_witness;
+            base = end;
+            jobs.push((root, piece, witness_piece));
+        }
+        jobs
+    }
+
+    /// Customizes the subtree of `root`; `arcs`/`witness` hold exactly its arcs.
+    ///
+    /// Descends from `root` while only one child subtree is large; at a node with several
+    /// large child subtrees those are customized in parallel, then the remaining ranks in
+    /// ascending order (every rank's descendants are then final).
+    fn customize_subtree(&self, root: u32, arcs: &mut [ArcCost], witness: &mut [[u32; 2]]) {
+        let first = self.subtree_first[root as usize];
+        let base = self.up_first[first as usize] as usize;
+        let mut branch = root;
+        let large: Vec<u32> = loop {
+            let large: Vec<u32> = self
+                .children(branch)
+                .iter()
+                .copied()
+                .filter(|&c| c + 1 - self.subtree_first[c as usize] > SEQUENTIAL_SUBTREE)
+                .collect();
+            match large.as_slice() {
+                [only] => branch = *only,
+                _ => break large,
+            }
+        };
+        if large.len() > 1 {
+            let jobs = self.split_subtrees(&large, arcs, witness, base);
+            jobs.into_par_iter()
+                .for_each(|(c, a, w)| self.customize_subtree(c, a, w));
+        }
+        let mut done = large
+            .iter()
+            .map(|&c| (self.subtree_first[c as usize], c))
+            .peekable();
+        let mut x = first;
+        while x <= root {
+            if let Some(&(skip_from, skip_to)) = done.peek() {
+                if x == skip_from {
+                    x = skip_to + 1;
+                    done.next();
+                    continue;
+                }
+            }
+            let local = self.up_first[x as usize] as usize - base;
+            let degree = self.up_arcs(x).len();
+            let (lower, rest) = arcs.split_at_mut(local);
+            let (_, rest_witness) = witness.split_at_mut(local);
+            self.relax_rank(
+                x,
+                lower,
+                base,
+                &mut rest[..degree],
+                &mut rest_witness[..degree],
+            );
+            x += 1;
+        }
+    }
+
     /// Relaxes the upward arcs of rank `x` (`mine`, `my_witness`) over all lower triangles;
-    /// `lower` holds the final costs of every arc of lower levels.
+    /// `lower[a - base]` holds the final cost of every arc `a` of a descendant of `x`.
     fn relax_rank(
         &self,
         x: u32,
         lower: &[ArcCost],
+        base: usize,
         mine: &mut [ArcCost],
         my_witness: &mut [[u32; 2]],
     ) {
@@ -137,7 +197,7 @@ impl Cch {
         for i in downs {
             let z = self.down_tail[i];
             let zx_arc = self.down_arc[i];
-            let zx = lower[zx_arc as usize];
+            let zx = lower[zx_arc as usize - base];
             if !zx.up.is_finite() && !zx.down.is_finite() {
                 continue;
             }
@@ -151,7 +211,7 @@ impl Cch {
                     // Only a non-chordal (corrupt) structure gets here.
                     continue;
                 }
-                let zy = lower[zy_arc as usize];
+                let zy = lower[zy_arc as usize - base];
                 let x_to_y = zx.down.plus(zy.up);
                 if x_to_y < mine[k].up {
                     mine[k].up = x_to_y;

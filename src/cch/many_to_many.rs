@@ -9,8 +9,11 @@
 //!    shortest path is itself shortest), so only those enter the buckets. On city graphs this
 //!    prunes most of the top separators, whose order along the cut line is a bisection order.
 //! 2. Buckets are grouped by rank in target order.
-//! 3. Rows are computed in parallel, one source at a time with a per-thread workspace: the same
-//!    pruned search forward, then a scan of the buckets of its ranks into a row buffer.
+//! 3. Sources are processed in blocks of `SOURCE_BLOCK` rows, blocks in parallel, each thread
+//!    with its own workspace: the same pruned search forward for every source of the block,
+//!    then the block's (rank, source) pairs in rank order, each scanning the bucket of its rank
+//!    into that source's row. A bucket is read from memory once per block rather than once
+//!    per source; the scan is a branch-free min over packed `u128` costs.
 //!
 //! Invariants: entries are exact lexicographic minima, identical for every thread count.
 //! Values up to `u32::MAX - 1` are stored in the flat `u32` arrays; the rare entry above that
@@ -18,8 +21,12 @@
 
 use rayon::prelude::*;
 
+use super::cost::Cost;
 use super::query::{Chain, Direction};
 use super::{Cch, CustomizedMetric, PathCost, Seed};
+
+/// Sources per block of rows (a block's row buffers: `SOURCE_BLOCK * cols * 16` bytes).
+const SOURCE_BLOCK: usize = 32;
 
 /// A row-major `rows x cols` matrix of fastest-path times (ms) and their distances (cm).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,8 +85,8 @@ impl Matrix {
 /// Per-thread buffers for one side of the matrix search.
 struct SearchSpace {
     chain: Chain,
-    exact: Vec<PathCost>,
-    peaks: Vec<(u32, PathCost)>,
+    exact: Vec<Cost>,
+    peaks: Vec<(u32, Cost)>,
 }
 
 impl SearchSpace {
@@ -87,7 +94,7 @@ impl SearchSpace {
         let n = cch.node_count() as usize;
         SearchSpace {
             chain: Chain::new(n),
-            exact: vec![PathCost::INFINITE; n],
+            exact: vec![Cost::INFINITE; n],
             peaks: Vec::new(),
         }
     }
@@ -103,10 +110,7 @@ impl SearchSpace {
             let mut best = upward;
             for a in cch.up_arcs(x) {
                 let y = cch.up_head[a as usize] as usize;
-                let via = self.exact[y].plus(back.cost(&metric.arcs[a as usize]));
-                if via < best {
-                    best = via;
-                }
+                best = best.min(self.exact[y].plus(back.cost(&metric.arcs[a as usize])));
             }
             self.exact[x as usize] = best;
             if upward.is_finite() && upward == best {
@@ -116,9 +120,18 @@ impl SearchSpace {
     }
 }
 
+/// Per-thread buffers for one block of rows.
+struct BlockSpace {
+    space: SearchSpace,
+    /// `(rank, row in block, cost to the rank)` of every peak of the block's sources.
+    events: Vec<(u32, u32, Cost)>,
+    /// `SOURCE_BLOCK` row buffers of `cols` costs each.
+    rows: Vec<u128>,
+}
+
 impl CustomizedMetric<'_> {
     /// The matrix of fastest paths from every source (a set of seeds) to every target.
-    /// Parallel over sources with rayon; deterministic.
+    /// Parallel over blocks of sources with rayon; deterministic.
     ///
     /// # Panics
     /// If a seed node is not a node of the graph.
@@ -138,46 +151,98 @@ impl CustomizedMetric<'_> {
             return matrix;
         }
         let buckets = Buckets::new(self, targets);
-        let wide_per_row: Vec<Vec<(u64, PathCost)>> = matrix
+        let wide_per_block: Vec<Vec<(u64, PathCost)>> = matrix
             .time_ms
-            .par_chunks_mut(cols)
-            .zip(matrix.dist_cm.par_chunks_mut(cols))
-            .zip(matrix.reachable.par_chunks_mut(words_per_row))
-            .zip(sources.par_iter())
+            .par_chunks_mut(cols * SOURCE_BLOCK)
+            .zip(matrix.dist_cm.par_chunks_mut(cols * SOURCE_BLOCK))
+            .zip(
+                matrix
+                    .reachable
+                    .par_chunks_mut(words_per_row * SOURCE_BLOCK),
+            )
+            .zip(sources.par_chunks(SOURCE_BLOCK))
             .enumerate()
             .map_init(
-                || (SearchSpace::new(self.cch), vec![PathCost::INFINITE; cols]),
-                |(space, row), (r, (((time_row, dist_row), reach_row), seeds))| {
-                    space.search(self, seeds, Direction::Up);
-                    row.fill(PathCost::INFINITE);
-                    for &(x, to_peak) in &space.peaks {
-                        buckets.scan(x, to_peak, row);
-                    }
-                    let mut wide = Vec::new();
-                    for (c, cost) in row.iter().enumerate() {
-                        if !cost.is_finite() {
-                            continue;
-                        }
-                        reach_row[c / 64] |= 1 << (c % 64);
-                        match (u32::try_from(cost.time_ms), u32::try_from(cost.dist_cm)) {
-                            (Ok(t), Ok(d)) if t != u32::MAX && d != u32::MAX => {
-                                time_row[c] = t;
-                                dist_row[c] = d;
-                            }
-                            _ => {
-                                time_row[c] = u32::MAX;
-                                dist_row[c] = u32::MAX;
-                                wide.push(((r * cols + c) as u64, *cost));
-                            }
-                        }
-                    }
-                    wide
+                || BlockSpace {
+                    space: SearchSpace::new(self.cch),
+                    events: Vec::new(),
+                    rows: vec![u128::MAX; cols * SOURCE_BLOCK],
+                },
+                |block, (b, (((time, dist), reach), block_sources))| {
+                    let out = BlockOut {
+                        time,
+                        dist,
+                        reach,
+                        words_per_row,
+                        cols,
+                    };
+                    self.fill_block(&buckets, block, block_sources, out, b * SOURCE_BLOCK)
                 },
             )
             .collect();
-        matrix.wide = wide_per_row.into_iter().flatten().collect();
+        matrix.wide = wide_per_block.into_iter().flatten().collect();
         matrix
     }
+
+    /// Computes the rows of one block and returns its entries too wide for `u32`.
+    fn fill_block(
+        &self,
+        buckets: &Buckets,
+        block: &mut BlockSpace,
+        sources: &[Vec<Seed>],
+        out: BlockOut,
+        first_row: usize,
+    ) -> Vec<(u64, PathCost)> {
+        let cols = out.cols;
+        block.events.clear();
+        for (j, seeds) in sources.iter().enumerate() {
+            block.space.search(self, seeds, Direction::Up);
+            let peaks = &block.space.peaks;
+            block
+                .events
+                .extend(peaks.iter().map(|&(x, c)| (x, j as u32, c)));
+        }
+        block.events.sort_unstable_by_key(|&(x, j, _)| (x, j));
+        let rows = &mut block.rows[..cols * sources.len()];
+        rows.fill(u128::MAX);
+        for &(x, j, to_peak) in &block.events {
+            let row = &mut rows[j as usize * cols..(j as usize + 1) * cols];
+            buckets.scan(x, to_peak, row);
+        }
+        let mut wide = Vec::new();
+        for (j, row) in rows.chunks_exact(cols).enumerate() {
+            for (c, &packed) in row.iter().enumerate() {
+                let cost = Cost(packed);
+                if !cost.is_finite() {
+                    continue;
+                }
+                let i = j * cols + c;
+                out.reach[j * out.words_per_row + c / 64] |= 1 << (c % 64);
+                let exact = cost.to_path_cost();
+                match (u32::try_from(exact.time_ms), u32::try_from(exact.dist_cm)) {
+                    (Ok(t), Ok(d)) if t != u32::MAX && d != u32::MAX => {
+                        out.time[i] = t;
+                        out.dist[i] = d;
+                    }
+                    _ => {
+                        out.time[i] = u32::MAX;
+                        out.dist[i] = u32::MAX;
+                        wide.push((((first_row + j) * cols + c) as u64, exact));
+                    }
+                }
+            }
+        }
+        wide
+    }
+}
+
+/// The output slices of one block of rows.
+struct BlockOut<'m> {
+    time: &'m mut [u32],
+    dist: &'m mut [u32],
+    reach: &'m mut [u64],
+    words_per_row: usize,
+    cols: usize,
 }
 
 /// Target-side search results grouped by rank: bucket of rank `x` is
@@ -185,13 +250,13 @@ impl CustomizedMetric<'_> {
 struct Buckets {
     first: Vec<usize>,
     target: Vec<u32>,
-    cost: Vec<PathCost>,
+    cost: Vec<u128>,
 }
 
 impl Buckets {
     fn new(metric: &CustomizedMetric, targets: &[Vec<Seed>]) -> Buckets {
         let n = metric.cch.node_count() as usize;
-        let peaks: Vec<Vec<(u32, PathCost)>> = targets
+        let peaks: Vec<Vec<(u32, Cost)>> = targets
             .par_iter()
             .map_init(
                 || SearchSpace::new(metric.cch),
@@ -211,12 +276,12 @@ impl Buckets {
         let total = first[n];
         let mut fill = first.clone();
         let mut target = vec![0u32; total];
-        let mut cost = vec![PathCost::INFINITE; total];
+        let mut cost = vec![u128::MAX; total];
         for (t, list) in peaks.iter().enumerate() {
             for &(x, c) in list {
                 let i = fill[x as usize];
                 target[i] = t as u32;
-                cost[i] = c;
+                cost[i] = c.0;
                 fill[x as usize] += 1;
             }
         }
@@ -227,16 +292,14 @@ impl Buckets {
         }
     }
 
-    /// Relaxes `row` with paths through rank `x`, reached at cost `to_peak`.
+    /// Relaxes `row` with paths through rank `x`, reached at cost `to_peak`. Peaks hold exact
+    /// shortest-path costs (both parts below `2^63`, see `cost.rs`), so the sum of two fits.
     #[inline]
-    fn scan(&self, x: u32, to_peak: PathCost, row: &mut [PathCost]) {
+    fn scan(&self, x: u32, to_peak: Cost, row: &mut [u128]) {
         let range = self.first[x as usize]..self.first[x as usize + 1];
         for (&t, &from_peak) in self.target[range.clone()].iter().zip(&self.cost[range]) {
-            let total = to_peak.plus(from_peak);
             let slot = &mut row[t as usize];
-            if total < *slot {
-                *slot = total;
-            }
+            *slot = (*slot).min(to_peak.0 + from_peak);
         }
     }
 }

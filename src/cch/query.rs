@@ -11,6 +11,7 @@
 //! Invariants: chain costs are only read for ranks stamped with the current epoch; the meeting
 //! rank is the lowest rank of minimum cost, so results are deterministic.
 
+use super::cost::Cost;
 use super::customize::{ArcCost, NO_WITNESS, VIA};
 use super::{Cch, CustomizedMetric, PathCost, Seed};
 
@@ -28,7 +29,7 @@ pub(crate) enum Direction {
 
 impl Direction {
     #[inline]
-    pub(crate) fn cost(self, arc: &ArcCost) -> PathCost {
+    pub(crate) fn cost(self, arc: &ArcCost) -> Cost {
         match self {
             Direction::Up => arc.up,
             Direction::Down => arc.down,
@@ -53,7 +54,7 @@ impl Direction {
 /// One upward elimination-tree search: tentative costs over the ancestors of a seed set.
 #[derive(Clone, Debug)]
 pub(crate) struct Chain {
-    pub(crate) cost: Vec<PathCost>,
+    pub(crate) cost: Vec<Cost>,
     pred: Vec<u32>,
     stamp: Vec<u32>,
     epoch: u32,
@@ -64,7 +65,7 @@ pub(crate) struct Chain {
 impl Chain {
     pub(crate) fn new(node_count: usize) -> Chain {
         Chain {
-            cost: vec![PathCost::INFINITE; node_count],
+            cost: vec![Cost::INFINITE; node_count],
             pred: vec![NO_ARC; node_count],
             stamp: vec![0; node_count],
             epoch: 0,
@@ -98,7 +99,7 @@ impl Chain {
             let mut x = cch.rank[seed.node as usize];
             while !self.contains(x) {
                 self.stamp[x as usize] = self.epoch;
-                self.cost[x as usize] = PathCost::INFINITE;
+                self.cost[x as usize] = Cost::INFINITE;
                 self.pred[x as usize] = NO_ARC;
                 self.nodes.push(x);
                 match cch.parent(x) {
@@ -167,7 +168,8 @@ impl CustomizedMetric<'_> {
         sources: &[Seed],
         targets: &[Seed],
     ) -> Option<PathCost> {
-        self.meet(ws, sources, targets).map(|(cost, _)| cost)
+        self.meet(ws, sources, targets)
+            .map(|(cost, _)| cost.to_path_cost())
     }
 
     /// Like [`Self::query`], plus the path as input edge ids in driving order (empty when the
@@ -203,7 +205,7 @@ impl CustomizedMetric<'_> {
         for (a, direction) in hops {
             self.unpack(a, direction, &mut ws.stack, &mut edges);
         }
-        Some((cost, edges))
+        Some((cost.to_path_cost(), edges))
     }
 
     /// Runs both searches; returns the best cost and the lowest rank realising it.
@@ -212,12 +214,12 @@ impl CustomizedMetric<'_> {
         ws: &mut QueryWorkspace,
         sources: &[Seed],
         targets: &[Seed],
-    ) -> Option<(PathCost, u32)> {
+    ) -> Option<(Cost, u32)> {
         ws.forward
             .search(self.cch, &self.arcs, sources, Direction::Up);
         ws.backward
             .search(self.cch, &self.arcs, targets, Direction::Down);
-        let mut best: Option<(PathCost, u32)> = None;
+        let mut best: Option<(Cost, u32)> = None;
         for &x in &ws.forward.nodes {
             if !ws.backward.contains(x) {
                 continue;
@@ -271,7 +273,7 @@ impl CustomizedMetric<'_> {
 }
 
 /// Whether `candidate` beats the best so far (strictly, so the first minimum is kept).
-fn improves(best: Option<(PathCost, u32)>, candidate: PathCost) -> bool {
+fn improves(best: Option<(Cost, u32)>, candidate: Cost) -> bool {
     match best {
         None => true,
         Some((cost, _)) => candidate < cost,

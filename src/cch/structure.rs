@@ -4,9 +4,10 @@
 //! phase relies on. Never looks at weights or coordinates.
 //!
 //! Internally nodes are renumbered by *rank*. [`Cch::new`] contracts in the given order, then
-//! re-ranks nodes by (elimination-tree height, given rank): this is a topological order of the
-//! same elimination tree, so it yields the same chordal supergraph, and it makes every height
-//! level a contiguous range of ranks and of arcs, which the parallel customization splits on.
+//! re-ranks nodes by a postorder of the elimination tree (children in given-order sequence):
+//! a topological order of the same tree, so it yields the same chordal supergraph, and it makes
+//! every subtree a contiguous range of ranks and of arcs. Customization splits its work on
+//! those ranges, and memory locality follows the nested dissection.
 //!
 //! Invariants:
 //! * arcs are undirected pairs `{low, high}` stored once, in the upward CSR of `low`
@@ -14,7 +15,8 @@
 //! * the parent of `r` in the elimination tree is its lowest upward neighbour; every upward
 //!   neighbour of `r` is an ancestor of `r` (chordality), so the upward neighbours of a lower
 //!   neighbour `z` of `r` that lie above `r` are upward neighbours of `r`;
-//! * `level_first[h]..level_first[h + 1]` are the ranks of height `h`; heights grow with rank;
+//! * ranks are a postorder: the subtree of `x` is exactly the ranks `subtree_first[x]..=x`;
+//!   `child_first`/`child` list the children of each rank, ascending;
 //! * `edge_slot[e] = 2 * arc + dir` (dir 0: input edge runs low -> high, 1: high -> low), or
 //!   `NO_SLOT` for a self-loop, which can never be part of a shortest path.
 
@@ -39,7 +41,9 @@ pub struct Cch {
     pub(crate) down_first: Vec<u32>,
     pub(crate) down_tail: Vec<u32>,
     pub(crate) down_arc: Vec<u32>,
-    pub(crate) level_first: Vec<u32>,
+    pub(crate) subtree_first: Vec<u32>,
+    pub(crate) child_first: Vec<u32>,
+    pub(crate) child: Vec<u32>,
     pub(crate) edge_slot: Vec<u32>,
 }
 
@@ -60,14 +64,12 @@ impl Cch {
                 }
             }
         }
-        let mut height = vec![0u32; n];
         for r in 0..n {
             let mut list = std::mem::take(&mut up[r]);
             list.sort_unstable();
             list.dedup();
             if let Some((&parent, rest)) = list.split_first() {
                 up[parent as usize].extend_from_slice(rest);
-                height[parent as usize] = height[parent as usize].max(height[r] + 1);
             }
             up[r] = list;
         }
@@ -77,25 +79,15 @@ impl Cch {
                 arcs: arc_count as u64,
             });
         }
-        // Re-rank by (height, first rank): a counting sort, stable in the first rank.
-        let levels = height.iter().max().map_or(0, |&h| h as usize + 1);
-        let mut level_first = vec![0u32; levels + 1];
-        for &h in &height {
-            level_first[h as usize + 1] += 1;
-        }
-        for h in 0..levels {
-            level_first[h + 1] += level_first[h];
-        }
-        let mut next = level_first.clone();
+        // Re-rank by a postorder of the elimination tree.
+        let parent: Vec<u32> = up
+            .iter()
+            .map(|l| l.first().copied().unwrap_or(NO_PARENT))
+            .collect();
+        let first_of_new = postorder(&parent);
         let mut new_of_first = vec![0u32; n];
-        for r in 0..n {
-            let h = height[r] as usize;
-            new_of_first[r] = next[h];
-            next[h] += 1;
-        }
-        let mut first_of_new = vec![0u32; n];
-        for (r, &x) in new_of_first.iter().enumerate() {
-            first_of_new[x as usize] = r as u32;
+        for (x, &r) in first_of_new.iter().enumerate() {
+            new_of_first[r as usize] = x as u32;
         }
         let mut up_first = Vec::with_capacity(n + 1);
         up_first.push(0u32);
@@ -139,35 +131,37 @@ impl Cch {
                 _ => return Err("ranks are not a permutation"),
             }
         }
-        let mut height = vec![0u32; n];
+        let mut parent = vec![NO_PARENT; n];
         for x in 0..n {
             let (a, b) = (up_first[x] as usize, up_first[x + 1] as usize);
-            if a > b {
+            if a > b || b > up_head.len() {
                 return Err("upward index decreases");
             }
             let heads = &up_head[a..b];
-            if heads
-                .first()
-                .is_some_and(|&y| y as usize <= x || y as usize >= n)
+            if heads.first().is_some_and(|&y| y as usize <= x)
                 || heads.windows(2).any(|w| w[0] >= w[1])
                 || heads.last().is_some_and(|&y| y as usize >= n)
             {
                 return Err("upward heads are not ascending ranks above the tail");
             }
-            if let Some(&parent) = heads.first() {
-                height[parent as usize] = height[parent as usize].max(height[x] + 1);
+            if let Some(&p) = heads.first() {
+                parent[x] = p;
             }
         }
-        if height.windows(2).any(|w| w[0] > w[1]) {
-            return Err("ranks are not sorted by elimination-tree height");
+        if postorder(&parent)
+            .iter()
+            .enumerate()
+            .any(|(x, &r)| x as u32 != r)
+        {
+            return Err("ranks are not a postorder of the elimination tree");
         }
-        let levels = height.last().map_or(0, |&h| h as usize + 1);
-        let mut level_first = vec![0u32; levels + 1];
-        for &h in &height {
-            level_first[h as usize + 1] += 1;
-        }
-        for h in 0..levels {
-            level_first[h + 1] += level_first[h];
+        let (child_first, child) = children(&parent);
+        let mut subtree_first: Vec<u32> = (0..n as u32).collect();
+        for x in 0..n {
+            if parent[x] != NO_PARENT {
+                let p = parent[x] as usize;
+                subtree_first[p] = subtree_first[p].min(subtree_first[x]);
+            }
         }
         let mut down_first = vec![0u32; n + 1];
         for &y in &up_head {
@@ -214,7 +208,9 @@ impl Cch {
             down_first,
             down_tail,
             down_arc,
-            level_first,
+            subtree_first,
+            child_first,
+            child,
             edge_slot,
         })
     }
@@ -233,9 +229,21 @@ impl Cch {
         self.up_head.len() as u32
     }
 
-    /// Height of the elimination tree (number of levels).
-    pub fn level_count(&self) -> u32 {
-        self.level_first.len().saturating_sub(1) as u32
+    /// Height of the elimination tree (ranks on its longest root path).
+    pub fn tree_height(&self) -> u32 {
+        let mut depth = vec![0u32; self.rank.len()];
+        for x in (0..self.node_count()).rev() {
+            if let Some(p) = self.parent(x) {
+                depth[x as usize] = depth[p as usize] + 1;
+            }
+        }
+        depth.iter().max().map_or(0, |&d| d + 1)
+    }
+
+    /// Children of rank `x` in the elimination tree, ascending.
+    pub(crate) fn children(&self, x: u32) -> &[u32] {
+        &self.child
+            [self.child_first[x as usize] as usize..self.child_first[x as usize + 1] as usize]
     }
 
     /// Fingerprint of the topology this CCH was built for.
@@ -271,6 +279,51 @@ impl Cch {
     }
 }
 
+/// Parent marker of elimination-tree roots.
+const NO_PARENT: u32 = u32::MAX;
+
+/// Children lists (CSR, ascending) of a parent array.
+fn children(parent: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let n = parent.len();
+    let mut first = vec![0u32; n + 1];
+    for &p in parent.iter().filter(|&&p| p != NO_PARENT) {
+        first[p as usize + 1] += 1;
+    }
+    for x in 0..n {
+        first[x + 1] += first[x];
+    }
+    let mut fill = first.clone();
+    let mut child = vec![0u32; first[n] as usize];
+    for (x, &p) in parent.iter().enumerate().filter(|(_, &p)| p != NO_PARENT) {
+        child[fill[p as usize] as usize] = x as u32;
+        fill[p as usize] += 1;
+    }
+    (first, child)
+}
+
+/// Postorder of the forest given by `parent` (each parent above its children): roots
+/// ascending, children ascending. Returns the nodes in visiting order.
+fn postorder(parent: &[u32]) -> Vec<u32> {
+    let (first, child) = children(parent);
+    let mut out = Vec::with_capacity(parent.len());
+    let mut stack: Vec<(u32, u32)> = Vec::new();
+    for root in (0..parent.len() as u32).filter(|&x| parent[x as usize] == NO_PARENT) {
+        stack.push((root, first[root as usize]));
+        while let Some(top) = stack.last_mut() {
+            let (x, next) = *top;
+            if next < first[x as usize + 1] {
+                top.1 += 1;
+                let c = child[next as usize];
+                stack.push((c, first[c as usize]));
+            } else {
+                out.push(x);
+                stack.pop();
+            }
+        }
+    }
+    out
+}
+
 /// Inverse of the order, checking it is a permutation of `0..n`.
 fn ranks_of_order(order: &[u32], n: usize) -> Result<Vec<u32>, Error> {
     let invalid = |problem: String| Error::InvalidOrder {
@@ -300,7 +353,7 @@ mod tests {
     use crate::cch::synthetic::grid_city;
 
     #[test]
-    fn supergraph_is_chordal_and_levels_are_contiguous() {
+    fn supergraph_is_chordal_and_subtrees_are_contiguous() {
         let city = grid_city(17, 5);
         let topo = city.topology().unwrap();
         let cch = Cch::new(&topo, &nested_dissection_order(&topo)).unwrap();
@@ -315,14 +368,19 @@ mod tests {
                 }
             }
         }
-        for h in 0..cch.level_count() as usize {
-            for x in cch.level_first[h]..cch.level_first[h + 1] {
-                if let Some(p) = cch.parent(x) {
-                    assert!(
-                        p >= cch.level_first[h + 1],
-                        "parent in the same or a lower level"
-                    );
+        for x in 0..cch.node_count() {
+            let first = cch.subtree_first[x as usize];
+            for y in first..x {
+                let mut up = y;
+                while up < x {
+                    up = cch
+                        .parent(up)
+                        .expect("a rank below x in its subtree has a parent");
                 }
+                assert_eq!(
+                    up, x,
+                    "rank {y} lies in the range of {x} but not in its subtree"
+                );
             }
         }
         for e in 0..topo.edge_count() {
