@@ -195,14 +195,13 @@ impl Cch {
         let heads = &self.up_head[self.up_arcs(x).start as usize..self.up_arcs(x).end as usize];
         let downs = self.down_first[x as usize] as usize..self.down_first[x as usize + 1] as usize;
         for i in downs {
-            let z = self.down_tail[i];
-            let zx_arc = self.down_arc[i];
+            let [z, zx_arc, z_end] = self.down[i];
             let zx = lower[zx_arc as usize - base];
             if !zx.up.is_finite() && !zx.down.is_finite() {
                 continue;
             }
             let mut k = 0usize;
-            for zy_arc in zx_arc + 1..self.up_arcs(z).end {
+            for zy_arc in zx_arc + 1..z_end {
                 let y = self.up_head[zy_arc as usize];
                 while k < heads.len() && heads[k] < y {
                     k += 1;

@@ -9,12 +9,14 @@
 //! keep the one with the smallest normalised cut `crossing edges / (left * right)`. This finds
 //! the cheap cuts along arterials that a flow computation would find on city grids, in linear
 //! time per level (the four sorted node lists are computed once and filtered down the
-//! recursion). The endpoints of the cut edges on the side with fewer of them form the node
-//! separator; separator nodes are ranked in bisection order along the cut line (middle node
+//! recursion). The endpoints of the cut edges on the side with fewer of them (on a tie: more
+//! incident edges) form the node separator; separator nodes are ranked in bisection order along the cut line (middle node
 //! highest), which keeps upward search spaces small. Disconnected parts are ordered one
 //! component after the other. Both halves are ordered in parallel with `rayon::join`.
 //!
 //! Invariants: the result is a permutation of `0..n`, identical for every thread count.
+
+use std::cmp::Reverse;
 
 use rayon::prelude::*;
 
@@ -281,13 +283,17 @@ fn best_cut(part: &Part) -> Cut {
         }
     }
     let (_, _, direction, prefix) = best.unwrap_or((0.0, 0, 0, k / 2));
-    // Count distinct cut-edge endpoints on each side; the smaller side is the separator.
+    // Count distinct cut-edge endpoints on each side; the smaller side is the separator. On a
+    // tie, the side whose endpoints have more neighbours: on roads those are the intersections
+    // of the through road the cut runs along, so shortest paths cross the separator *along*
+    // it, and the bisection order then keeps upward search spaces small.
     let list = &part.sorted[direction];
     let mut before = vec![false; k];
     for &v in &list[..prefix] {
         before[v as usize] = true;
     }
     let mut endpoints = [0usize; 2];
+    let mut degrees = [0usize; 2];
     for &v in list {
         let side = usize::from(!before[v as usize]);
         if part
@@ -296,12 +302,15 @@ fn best_cut(part: &Part) -> Cut {
             .any(|&w| before[w as usize] != before[v as usize])
         {
             endpoints[side] += 1;
+            degrees[side] += part.neighbours(v).len();
         }
     }
     Cut {
         direction,
         prefix,
-        separator_side: u32::from(endpoints[1] < endpoints[0]),
+        separator_side: u32::from(
+            (endpoints[1], Reverse(degrees[1])) < (endpoints[0], Reverse(degrees[0])),
+        ),
     }
 }
 

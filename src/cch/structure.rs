@@ -37,10 +37,10 @@ pub struct Cch {
     pub(crate) node_of_rank: Vec<u32>,
     pub(crate) up_first: Vec<u32>,
     pub(crate) up_head: Vec<u32>,
-    /// Downward adjacency: for rank `y`, the arcs `(z, y)` with `z < y`, ascending in `z`.
+    /// Downward adjacency: for rank `y`, the arcs `(z, y)` with `z < y`, ascending in `z`, as
+    /// `[z, arc, end of z's upward arcs]` (the end saves a random access when customizing).
     pub(crate) down_first: Vec<u32>,
-    pub(crate) down_tail: Vec<u32>,
-    pub(crate) down_arc: Vec<u32>,
+    pub(crate) down: Vec<[u32; 3]>,
     pub(crate) subtree_first: Vec<u32>,
     pub(crate) child_first: Vec<u32>,
     pub(crate) child: Vec<u32>,
@@ -171,13 +171,11 @@ impl Cch {
             down_first[y + 1] += down_first[y];
         }
         let mut fill = down_first.clone();
-        let mut down_tail = vec![0u32; up_head.len()];
-        let mut down_arc = vec![0u32; up_head.len()];
+        let mut down = vec![[0u32; 3]; up_head.len()];
         for x in 0..n {
             for a in up_first[x]..up_first[x + 1] {
                 let y = up_head[a as usize] as usize;
-                down_tail[fill[y] as usize] = x as u32;
-                down_arc[fill[y] as usize] = a;
+                down[fill[y] as usize] = [x as u32, a, up_first[x + 1]];
                 fill[y] += 1;
             }
         }
@@ -206,8 +204,7 @@ impl Cch {
             up_first,
             up_head,
             down_first,
-            down_tail,
-            down_arc,
+            down,
             subtree_first,
             child_first,
             child,
