@@ -12,7 +12,7 @@
 //! witness found (smallest input edge id, then lowest middle node), so results do not depend on
 //! the thread count.
 //!
-//! Invariants: `arcs[a].up` is the cost from the lower to the higher end, `arcs[a].down` the
+//! Invariants: `up[a]` is the cost from the lower to the higher end of arc `a`, `down[a]` the
 //! reverse; a witness is an input edge id, `VIA | z` for a middle rank `z`, or `NO_WITNESS` iff
 //! the cost is infinite.
 
@@ -29,28 +29,52 @@ pub(crate) const NO_WITNESS: u32 = u32::MAX;
 /// Subtrees with at most this many ranks are customized by one thread.
 const SEQUENTIAL_SUBTREE: u32 = 1024;
 
-/// A subtree root with the arc costs and witnesses of its subtree.
-type Subtree<'s> = (u32, &'s mut [ArcCost], &'s mut [[u32; 2]]);
-
-/// Both directed costs of one CCH arc.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct ArcCost {
-    pub(crate) up: Cost,
-    pub(crate) down: Cost,
-}
-
-const NO_ARC_COST: ArcCost = ArcCost {
-    up: Cost::INFINITE,
-    down: Cost::INFINITE,
-};
-
 /// A CCH with the arc costs of one metric; answers queries and builds matrices.
 #[derive(Clone, Debug)]
 pub struct CustomizedMetric<'a> {
     pub(crate) cch: &'a Cch,
-    pub(crate) arcs: Vec<ArcCost>,
+    /// Cost from the lower to the higher end of each arc.
+    pub(crate) up: Vec<Cost>,
+    /// Cost from the higher to the lower end of each arc.
+    pub(crate) down: Vec<Cost>,
     /// `[up, down]` witnesses per arc.
     pub(crate) witness: Vec<[u32; 2]>,
+}
+
+/// Mutable views of the metric arrays over one contiguous range of arcs.
+struct ArcSlices<'s> {
+    up: &'s mut [Cost],
+    down: &'s mut [Cost],
+    witness: &'s mut [[u32; 2]],
+}
+
+impl<'s> ArcSlices<'s> {
+    /// Splits off the first `mid` arcs.
+    fn split_at(self, mid: usize) -> (ArcSlices<'s>, ArcSlices<'s>) {
+        let (up_a, up_b) = self.up.split_at_mut(mid);
+        let (down_a, down_b) = self.down.split_at_mut(mid);
+        let (witness_a, witness_b) = self.witness.split_at_mut(mid);
+        (
+            ArcSlices {
+                up: up_a,
+                down: down_a,
+                witness: witness_a,
+            },
+            ArcSlices {
+                up: up_b,
+                down: down_b,
+                witness: witness_b,
+            },
+        )
+    }
+
+    fn reborrow(&mut self) -> ArcSlices<'_> {
+        ArcSlices {
+            up: self.up,
+            down: self.down,
+            witness: self.witness,
+        }
+    }
 }
 
 impl Cch {
@@ -72,7 +96,8 @@ impl Cch {
             }
         }
         let arc_count = self.arc_count() as usize;
-        let mut arcs = vec![NO_ARC_COST; arc_count];
+        let mut up = vec![Cost::INFINITE; arc_count];
+        let mut down = vec![Cost::INFINITE; arc_count];
         let mut witness = vec![[NO_WITNESS; 2]; arc_count];
         for (e, &slot) in self.edge_slot.iter().enumerate() {
             if slot == NO_SLOT || time_ms[e] == u32::MAX {
@@ -80,11 +105,7 @@ impl Cch {
             }
             let cost = Cost::new(time_ms[e], dist_cm[e]);
             let (a, dir) = ((slot / 2) as usize, (slot % 2) as usize);
-            let current = if dir == 0 {
-                &mut arcs[a].up
-            } else {
-                &mut arcs[a].down
-            };
+            let current = if dir == 0 { &mut up[a] } else { &mut down[a] };
             if cost < *current {
                 *current = cost;
                 witness[a][dir] = e as u32;
@@ -93,47 +114,49 @@ impl Cch {
         let roots: Vec<u32> = (0..self.node_count())
             .filter(|&x| self.parent(x).is_none())
             .collect();
-        let jobs = self.split_subtrees(&roots, &mut arcs, &mut witness, 0);
+        let all = ArcSlices {
+            up: &mut up,
+            down: &mut down,
+            witness: &mut witness,
+        };
+        let jobs = self.split_subtrees(&roots, all, 0);
         jobs.into_par_iter()
-            .for_each(|(root, a, w)| self.customize_subtree(root, a, w));
+            .for_each(|(root, arcs)| self.customize_subtree(root, arcs));
         Ok(CustomizedMetric {
             cch: self,
-            arcs,
+            up,
+            down,
             witness,
         })
     }
 
-    /// Splits the arc arrays (starting at arc id `base`) into the pieces of the given subtrees,
-    /// which must be disjoint and ascending.
+    /// Splits `arcs` (which starts at arc id `base`) into the arcs of the given subtrees, which
+    /// must be disjoint and ascending.
     fn split_subtrees<'s>(
         &self,
         subtree_roots: &[u32],
-        mut arcs: &'s mut [ArcCost],
-        mut witness: &'s mut [[u32; 2]],
+        mut arcs: ArcSlices<'s>,
         mut base: usize,
-    ) -> Vec<Subtree<'s>> {
+    ) -> Vec<(u32, ArcSlices<'s>)> {
         let mut jobs = Vec::with_capacity(subtree_roots.len());
         for &root in subtree_roots {
             let start = self.up_first[self.subtree_first[root as usize] as usize] as usize;
             let end = self.up_first[root as usize + 1] as usize;
-            let (_, rest) = std::mem::take(&mut arcs).split_at_mut(start - base);
-            let (piece, rest) = rest.split_at_mut(end - start);
+            let (_, rest) = arcs.split_at(start - base);
+            let (piece, rest) = rest.split_at(end - start);
             arcs = rest;
-            let (_, rest_witness) = std::mem::take(&mut witness).split_at_mut(start - base);
-            let (witness_piece, rest_witness) = rest_witness.split_at_mut(end - start);
-            witness = rest_witness;
             base = end;
-            jobs.push((root, piece, witness_piece));
+            jobs.push((root, piece));
         }
         jobs
     }
 
-    /// Customizes the subtree of `root`; `arcs`/`witness` hold exactly its arcs.
+    /// Customizes the subtree of `root`; `arcs` holds exactly its arcs.
     ///
     /// Descends from `root` while only one child subtree is large; at a node with several
     /// large child subtrees those are customized in parallel, then the remaining ranks in
     /// ascending order (every rank's descendants are then final).
-    fn customize_subtree(&self, root: u32, arcs: &mut [ArcCost], witness: &mut [[u32; 2]]) {
+    fn customize_subtree(&self, root: u32, mut arcs: ArcSlices) {
         let first = self.subtree_first[root as usize];
         let base = self.up_first[first as usize] as usize;
         let mut branch = root;
@@ -150,9 +173,9 @@ impl Cch {
             }
         };
         if large.len() > 1 {
-            let jobs = self.split_subtrees(&large, arcs, witness, base);
+            let jobs = self.split_subtrees(&large, arcs.reborrow(), base);
             jobs.into_par_iter()
-                .for_each(|(c, a, w)| self.customize_subtree(c, a, w));
+                .for_each(|(c, piece)| self.customize_subtree(c, piece));
         }
         let mut done = large
             .iter()
@@ -168,36 +191,29 @@ impl Cch {
                 }
             }
             let local = self.up_first[x as usize] as usize - base;
-            let degree = self.up_arcs(x).len();
-            let (lower, rest) = arcs.split_at_mut(local);
-            let (_, rest_witness) = witness.split_at_mut(local);
-            self.relax_rank(
-                x,
-                lower,
-                base,
-                &mut rest[..degree],
-                &mut rest_witness[..degree],
-            );
+            let (lower, mine) = arcs.reborrow().split_at(local);
+            self.relax_rank(x, &lower, base, mine);
             x += 1;
         }
     }
 
-    /// Relaxes the upward arcs of rank `x` (`mine`, `my_witness`) over all lower triangles;
-    /// `lower[a - base]` holds the final cost of every arc `a` of a descendant of `x`.
-    fn relax_rank(
-        &self,
-        x: u32,
-        lower: &[ArcCost],
-        base: usize,
-        mine: &mut [ArcCost],
-        my_witness: &mut [[u32; 2]],
-    ) {
-        let heads = &self.up_head[self.up_arcs(x).start as usize..self.up_arcs(x).end as usize];
+    /// Relaxes the upward arcs of rank `x` (the first arcs of `mine`) over all lower
+    /// triangles; `lower.up[a - base]` etc. hold the final costs of every arc `a` of a
+    /// descendant of `x`.
+    fn relax_rank(&self, x: u32, lower: &ArcSlices, base: usize, mine: ArcSlices) {
+        let arcs = self.up_arcs(x);
+        let degree = arcs.len();
+        let heads = &self.up_head[arcs.start as usize..arcs.end as usize];
+        let (my_up, my_down, my_witness) = (
+            &mut mine.up[..degree],
+            &mut mine.down[..degree],
+            &mut mine.witness[..degree],
+        );
         let downs = self.down_first[x as usize] as usize..self.down_first[x as usize + 1] as usize;
-        for i in downs {
-            let [z, zx_arc, z_end] = self.down[i];
-            let zx = lower[zx_arc as usize - base];
-            if !zx.up.is_finite() && !zx.down.is_finite() {
+        for &[z, zx_arc, z_end] in &self.down[downs] {
+            let zx = zx_arc as usize - base;
+            let (zx_up, zx_down) = (lower.up[zx], lower.down[zx]);
+            if !zx_up.is_finite() && !zx_down.is_finite() {
                 continue;
             }
             let mut k = 0usize;
@@ -210,15 +226,15 @@ impl Cch {
                     // Only a non-chordal (corrupt) structure gets here.
                     continue;
                 }
-                let zy = lower[zy_arc as usize - base];
-                let x_to_y = zx.down.plus(zy.up);
-                if x_to_y < mine[k].up {
-                    mine[k].up = x_to_y;
+                let zy = zy_arc as usize - base;
+                let x_to_y = zx_down.plus(lower.up[zy]);
+                if x_to_y < my_up[k] {
+                    my_up[k] = x_to_y;
                     my_witness[k][0] = VIA | z;
                 }
-                let y_to_x = zy.down.plus(zx.up);
-                if y_to_x < mine[k].down {
-                    mine[k].down = y_to_x;
+                let y_to_x = lower.down[zy].plus(zx_up);
+                if y_to_x < my_down[k] {
+                    my_down[k] = y_to_x;
                     my_witness[k][1] = VIA | z;
                 }
             }
@@ -230,5 +246,13 @@ impl CustomizedMetric<'_> {
     /// The structure this metric customizes.
     pub fn cch(&self) -> &Cch {
         self.cch
+    }
+
+    /// Arc costs searched in `direction`.
+    pub(crate) fn costs(&self, direction: super::query::Direction) -> &[Cost] {
+        match direction {
+            super::query::Direction::Up => &self.up,
+            super::query::Direction::Down => &self.down,
+        }
     }
 }

@@ -102,15 +102,15 @@ impl SearchSpace {
     /// Fills `peaks` with the ranks whose upward-only cost from `seeds` is exact.
     fn search(&mut self, metric: &CustomizedMetric, seeds: &[Seed], direction: Direction) {
         let cch = metric.cch;
-        self.chain.search(cch, &metric.arcs, seeds, direction);
+        self.chain.search(cch, metric.costs(direction), seeds);
         self.peaks.clear();
-        let back = direction.reverse();
+        let back = metric.costs(direction.reverse());
         for &x in self.chain.nodes.iter().rev() {
             let upward = self.chain.cost[x as usize];
             let mut best = upward;
             for a in cch.up_arcs(x) {
                 let y = cch.up_head[a as usize] as usize;
-                best = best.min(self.exact[y].plus(back.cost(&metric.arcs[a as usize])));
+                best = best.min(self.exact[y].plus(back[a as usize]));
             }
             self.exact[x as usize] = best;
             if upward.is_finite() && upward == best {

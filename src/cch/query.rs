@@ -12,7 +12,7 @@
 //! rank is the lowest rank of minimum cost, so results are deterministic.
 
 use super::cost::Cost;
-use super::customize::{ArcCost, NO_WITNESS, VIA};
+use super::customize::{NO_WITNESS, VIA};
 use super::{Cch, CustomizedMetric, PathCost, Seed};
 
 /// Predecessor marker of a chain rank that was reached directly from a seed.
@@ -28,14 +28,6 @@ pub(crate) enum Direction {
 }
 
 impl Direction {
-    #[inline]
-    pub(crate) fn cost(self, arc: &ArcCost) -> Cost {
-        match self {
-            Direction::Up => arc.up,
-            Direction::Down => arc.down,
-        }
-    }
-
     pub(crate) fn reverse(self) -> Direction {
         match self {
             Direction::Up => Direction::Down,
@@ -78,17 +70,12 @@ impl Chain {
         self.stamp[x as usize] == self.epoch
     }
 
-    /// Collects the ancestors of the seeds and runs the upward search with `direction` costs.
+    /// Collects the ancestors of the seeds and runs the upward search over the arc `costs` of
+    /// one direction.
     ///
     /// # Panics
     /// If a seed node is not a node of the graph.
-    pub(crate) fn search(
-        &mut self,
-        cch: &Cch,
-        arcs: &[ArcCost],
-        seeds: &[Seed],
-        direction: Direction,
-    ) {
+    pub(crate) fn search(&mut self, cch: &Cch, costs: &[Cost], seeds: &[Seed]) {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             self.stamp.fill(0);
@@ -122,7 +109,7 @@ impl Chain {
             }
             for a in cch.up_arcs(x) {
                 let y = cch.up_head[a as usize] as usize;
-                let candidate = base.plus(direction.cost(&arcs[a as usize]));
+                let candidate = base.plus(costs[a as usize]);
                 if candidate < self.cost[y] {
                     self.cost[y] = candidate;
                     self.pred[y] = a;
@@ -215,10 +202,8 @@ impl CustomizedMetric<'_> {
         sources: &[Seed],
         targets: &[Seed],
     ) -> Option<(Cost, u32)> {
-        ws.forward
-            .search(self.cch, &self.arcs, sources, Direction::Up);
-        ws.backward
-            .search(self.cch, &self.arcs, targets, Direction::Down);
+        ws.forward.search(self.cch, &self.up, sources);
+        ws.backward.search(self.cch, &self.down, targets);
         let mut best: Option<(Cost, u32)> = None;
         for &x in &ws.forward.nodes {
             if !ws.backward.contains(x) {
