@@ -53,6 +53,8 @@
 //! * Library layers never print and never exit; errors are `thiserror` enums that name the file,
 //!   record or argument.
 
+/// Customizable contraction hierarchies: contraction order, per-metric customization, paths and parallel travel matrices.
+pub mod cch;
 pub mod cli;
 pub mod geometry;
 pub mod graph;

@@ -65,7 +65,7 @@ fn check(
     let ours = route(g, &metric, &from, &to, &mut ws)
         .ok()
         .map(|r| (r.duration_ms, r.distance_cm));
-    let expected = common::oracle(g, class, t, &from, &to);
+    let expected = common::route_oracle(g, class, t, &from, &to);
     prop_assert_eq!(
         ours,
         expected,

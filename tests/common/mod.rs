@@ -1,6 +1,9 @@
 //! Test support: write small OSM PBF fixtures from plain lists, and a plain Dijkstra oracle.
 #![allow(dead_code)]
 
+mod cch;
+pub use cch::*;
+
 use cityfreight::graph::{ClassId, Dir, RoadGraph, Snap};
 use cityfreight::time::WeekTime;
 use osmpbfreader::fileformat::{Blob, BlobHeader};
@@ -129,7 +132,7 @@ pub fn extract(name: &str) -> PathBuf {
 /// Plain O(n²) Dijkstra on the graph, written from the graph's public accessors only (not from
 /// `routing`): lexicographic (time, distance) from a snapped start to a snapped end at `t`.
 /// Returns `None` when unreachable.
-pub fn oracle(
+pub fn route_oracle(
     graph: &RoadGraph,
     class: ClassId,
     t: WeekTime,

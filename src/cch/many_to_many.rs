@@ -1,0 +1,305 @@
+//! Travel matrices: the fastest-path time and distance between every source and target.
+//!
+//! Owns [`Matrix`] and the bucket-based many-to-many search (Knopp et al. 2007) adapted to the
+//! CCH elimination tree. Never stores "unreachable" as a number: reachability is a bitmap.
+//!
+//! 1. For every target (in parallel) a backward elimination-tree search gives upward-only
+//!    costs on its ancestors; a downward sweep over the same ancestors gives exact costs. Only
+//!    ranks where both agree can be the peak of a shortest up-down path (the upward part of a
+//!    shortest path is itself shortest), so only those enter the buckets. On city graphs this
+//!    prunes most of the top separators, whose order along the cut line is a bisection order.
+//! 2. Buckets are grouped by rank in target order.
+//! 3. Sources are processed in blocks of `SOURCE_BLOCK` rows, blocks in parallel, each thread
+//!    with its own workspace: the same pruned search forward for every source of the block,
+//!    then the block's (rank, source) pairs in rank order, each scanning the bucket of its rank
+//!    into that source's row. A bucket is read from memory once per block rather than once
+//!    per source; the scan is a branch-free min over packed `u128` costs.
+//!
+//! Invariants: entries are exact lexicographic minima, identical for every thread count.
+//! Values up to `u32::MAX - 1` are stored in the flat `u32` arrays; the rare entry above that
+//! lives in a sorted side table, so no value is ever truncated.
+
+use rayon::prelude::*;
+
+use super::cost::Cost;
+use super::query::{Chain, Direction};
+use super::{Cch, CustomizedMetric, PathCost, Seed};
+
+/// Sources per block of rows (a block's row buffers: `SOURCE_BLOCK * cols * 16` bytes).
+const SOURCE_BLOCK: usize = 32;
+
+/// A row-major `rows x cols` matrix of fastest-path times (ms) and their distances (cm).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Matrix {
+    rows: usize,
+    cols: usize,
+    time_ms: Vec<u32>,
+    dist_cm: Vec<u32>,
+    /// Bit `col % 64` of word `row * words_per_row + col / 64` is set iff reachable.
+    reachable: Vec<u64>,
+    words_per_row: usize,
+    /// `(row * cols + col, cost)` of reachable entries that do not fit in `u32`, sorted.
+    wide: Vec<(u64, PathCost)>,
+}
+
+impl Matrix {
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Cost of the fastest path from source `row` to target `col`; `None` if unreachable.
+    ///
+    /// # Panics
+    /// If `row >= rows()` or `col >= cols()`.
+    pub fn get(&self, row: usize, col: usize) -> Option<PathCost> {
+        assert!(
+            row < self.rows && col < self.cols,
+            "matrix index ({row}, {col}) out of range"
+        );
+        let word = self.reachable[row * self.words_per_row + col / 64];
+        if word >> (col % 64) & 1 == 0 {
+            return None;
+        }
+        let i = row * self.cols + col;
+        let (time_ms, dist_cm) = (self.time_ms[i], self.dist_cm[i]);
+        if time_ms == u32::MAX || dist_cm == u32::MAX {
+            let found = self.wide.binary_search_by_key(&(i as u64), |&(j, _)| j);
+            return found.ok().map(|k| self.wide[k].1);
+        }
+        Some(PathCost {
+            time_ms: u64::from(time_ms),
+            dist_cm: u64::from(dist_cm),
+        })
+    }
+
+    /// Number of reachable entries.
+    pub fn reachable_count(&self) -> usize {
+        self.reachable.iter().map(|w| w.count_ones() as usize).sum()
+    }
+}
+
+/// Per-thread buffers for one side of the matrix search.
+struct SearchSpace {
+    chain: Chain,
+    exact: Vec<Cost>,
+    peaks: Vec<(u32, Cost)>,
+}
+
+impl SearchSpace {
+    fn new(cch: &Cch) -> SearchSpace {
+        let n = cch.node_count() as usize;
+        SearchSpace {
+            chain: Chain::new(n),
+            exact: vec![Cost::INFINITE; n],
+            peaks: Vec::new(),
+        }
+    }
+
+    /// Fills `peaks` with the ranks whose upward-only cost from `seeds` is exact.
+    fn search(&mut self, metric: &CustomizedMetric, seeds: &[Seed], direction: Direction) {
+        let cch = metric.cch;
+        self.chain.search(cch, metric.costs(direction), seeds);
+        self.peaks.clear();
+        let back = metric.costs(direction.reverse());
+        for &x in self.chain.nodes.iter().rev() {
+            let upward = self.chain.cost[x as usize];
+            let mut best = upward;
+            for a in cch.up_arcs(x) {
+                let y = cch.up_head[a as usize] as usize;
+                best = best.min(self.exact[y].plus(back[a as usize]));
+            }
+            self.exact[x as usize] = best;
+            if upward.is_finite() && upward == best {
+                self.peaks.push((x, upward));
+            }
+        }
+    }
+}
+
+/// Per-thread buffers for one block of rows.
+struct BlockSpace {
+    space: SearchSpace,
+    /// `(rank, row in block, cost to the rank)` of every peak of the block's sources.
+    events: Vec<(u32, u32, Cost)>,
+    /// `SOURCE_BLOCK` row buffers of `cols` costs each.
+    rows: Vec<u128>,
+}
+
+impl CustomizedMetric<'_> {
+    /// The matrix of fastest paths from every source (a set of seeds) to every target.
+    /// Parallel over blocks of sources with rayon; deterministic.
+    ///
+    /// # Panics
+    /// If a seed node is not a node of the graph.
+    pub fn many_to_many(&self, sources: &[Vec<Seed>], targets: &[Vec<Seed>]) -> Matrix {
+        let (rows, cols) = (sources.len(), targets.len());
+        let words_per_row = cols.div_ceil(64);
+        let mut matrix = Matrix {
+            rows,
+            cols,
+            time_ms: vec![0; rows * cols],
+            dist_cm: vec![0; rows * cols],
+            reachable: vec![0; rows * words_per_row],
+            words_per_row,
+            wide: Vec::new(),
+        };
+        if rows == 0 || cols == 0 {
+            return matrix;
+        }
+        let buckets = Buckets::new(self, targets);
+        let wide_per_block: Vec<Vec<(u64, PathCost)>> = matrix
+            .time_ms
+            .par_chunks_mut(cols * SOURCE_BLOCK)
+            .zip(matrix.dist_cm.par_chunks_mut(cols * SOURCE_BLOCK))
+            .zip(
+                matrix
+                    .reachable
+                    .par_chunks_mut(words_per_row * SOURCE_BLOCK),
+            )
+            .zip(sources.par_chunks(SOURCE_BLOCK))
+            .enumerate()
+            .map_init(
+                || BlockSpace {
+                    space: SearchSpace::new(self.cch),
+                    events: Vec::new(),
+                    rows: vec![u128::MAX; cols * SOURCE_BLOCK],
+                },
+                |block, (b, (((time, dist), reach), block_sources))| {
+                    let out = BlockOut {
+                        time,
+                        dist,
+                        reach,
+                        words_per_row,
+                        cols,
+                    };
+                    self.fill_block(&buckets, block, block_sources, out, b * SOURCE_BLOCK)
+                },
+            )
+            .collect();
+        matrix.wide = wide_per_block.into_iter().flatten().collect();
+        matrix
+    }
+
+    /// Computes the rows of one block and returns its entries too wide for `u32`.
+    fn fill_block(
+        &self,
+        buckets: &Buckets,
+        block: &mut BlockSpace,
+        sources: &[Vec<Seed>],
+        out: BlockOut,
+        first_row: usize,
+    ) -> Vec<(u64, PathCost)> {
+        let cols = out.cols;
+        block.events.clear();
+        for (j, seeds) in sources.iter().enumerate() {
+            block.space.search(self, seeds, Direction::Up);
+            let peaks = &block.space.peaks;
+            block
+                .events
+                .extend(peaks.iter().map(|&(x, c)| (x, j as u32, c)));
+        }
+        block.events.sort_unstable_by_key(|&(x, j, _)| (x, j));
+        let rows = &mut block.rows[..cols * sources.len()];
+        rows.fill(u128::MAX);
+        for &(x, j, to_peak) in &block.events {
+            let row = &mut rows[j as usize * cols..(j as usize + 1) * cols];
+            buckets.scan(x, to_peak, row);
+        }
+        let mut wide = Vec::new();
+        for (j, row) in rows.chunks_exact(cols).enumerate() {
+            for (c, &packed) in row.iter().enumerate() {
+                let cost = Cost(packed);
+                if !cost.is_finite() {
+                    continue;
+                }
+                let i = j * cols + c;
+                out.reach[j * out.words_per_row + c / 64] |= 1 << (c % 64);
+                let exact = cost.to_path_cost();
+                match (u32::try_from(exact.time_ms), u32::try_from(exact.dist_cm)) {
+                    (Ok(t), Ok(d)) if t != u32::MAX && d != u32::MAX => {
+                        out.time[i] = t;
+                        out.dist[i] = d;
+                    }
+                    _ => {
+                        out.time[i] = u32::MAX;
+                        out.dist[i] = u32::MAX;
+                        wide.push((((first_row + j) * cols + c) as u64, exact));
+                    }
+                }
+            }
+        }
+        wide
+    }
+}
+
+/// The output slices of one block of rows.
+struct BlockOut<'m> {
+    time: &'m mut [u32],
+    dist: &'m mut [u32],
+    reach: &'m mut [u64],
+    words_per_row: usize,
+    cols: usize,
+}
+
+/// Target-side search results grouped by rank: bucket of rank `x` is
+/// `first[x]..first[x + 1]` in `target`/`cost`, in target order.
+struct Buckets {
+    first: Vec<usize>,
+    target: Vec<u32>,
+    cost: Vec<u128>,
+}
+
+impl Buckets {
+    fn new(metric: &CustomizedMetric, targets: &[Vec<Seed>]) -> Buckets {
+        let n = metric.cch.node_count() as usize;
+        let peaks: Vec<Vec<(u32, Cost)>> = targets
+            .par_iter()
+            .map_init(
+                || SearchSpace::new(metric.cch),
+                |space, seeds| {
+                    space.search(metric, seeds, Direction::Down);
+                    space.peaks.clone()
+                },
+            )
+            .collect();
+        let mut first = vec![0usize; n + 1];
+        for &(x, _) in peaks.iter().flatten() {
+            first[x as usize + 1] += 1;
+        }
+        for x in 0..n {
+            first[x + 1] += first[x];
+        }
+        let total = first[n];
+        let mut fill = first.clone();
+        let mut target = vec![0u32; total];
+        let mut cost = vec![u128::MAX; total];
+        for (t, list) in peaks.iter().enumerate() {
+            for &(x, c) in list {
+                let i = fill[x as usize];
+                target[i] = t as u32;
+                cost[i] = c.0;
+                fill[x as usize] += 1;
+            }
+        }
+        Buckets {
+            first,
+            target,
+            cost,
+        }
+    }
+
+    /// Relaxes `row` with paths through rank `x`, reached at cost `to_peak`. Peaks hold exact
+    /// shortest-path costs (both parts below `2^63`, see `cost.rs`), so the sum of two fits.
+    #[inline]
+    fn scan(&self, x: u32, to_peak: Cost, row: &mut [u128]) {
+        let range = self.first[x as usize]..self.first[x as usize + 1];
+        for (&t, &from_peak) in self.target[range.clone()].iter().zip(&self.cost[range]) {
+            let slot = &mut row[t as usize];
+            *slot = (*slot).min(to_peak.0 + from_peak);
+        }
+    }
+}
