@@ -59,6 +59,7 @@ pub mod cli;
 pub mod geometry;
 pub mod graph;
 pub mod io;
+pub mod matrix;
 pub mod network;
 pub mod osm;
 pub mod routing;

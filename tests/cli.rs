@@ -286,3 +286,116 @@ fn classes_can_be_listed_and_overridden() {
     assert_eq!(code, 0);
     assert!(out.contains("\"speed_cap_kmh\": 15"));
 }
+
+#[test]
+fn matrix_outputs_agree_with_route_and_report_unsnapped_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let points = dir.path().join("points.csv");
+    std::fs::write(&points, "id,lon,lat\ndepot,104.05,30.66\nshop,104.09,30.69\nmall,104.07,30.67\nnowhere,104.2,30.67\n").unwrap();
+    let cache = dir.path().join("chengdu.cch");
+    let json = dir.path().join("m.json");
+    let args = |out: &std::path::Path| {
+        vec![
+            "matrix".to_string(),
+            "--osm".into(),
+            chengdu(),
+            "--points".into(),
+            points.display().to_string(),
+            "--at".into(),
+            "08:30".into(),
+            "--cache".into(),
+            cache.display().to_string(),
+            "-o".into(),
+            out.display().to_string(),
+        ]
+    };
+    let a: Vec<String> = args(&json);
+    let (code, _, err) = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("`nowhere`"),
+        "unsnapped point not reported: {err}"
+    );
+    assert!(err.contains("saved cache"), "{err}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["ids"].as_array().unwrap().len(), 4);
+    assert!(v["durations_s"][3]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x.is_null()));
+    assert_eq!(v["unsnapped"][0]["id"], "nowhere");
+    assert_eq!(v["durations_s"][0][0].as_f64(), Some(0.0));
+    // The same pair through `route`.
+    let (_, out, _) = run(&[
+        "route",
+        "--osm",
+        &chengdu(),
+        "--from",
+        "104.05,30.66",
+        "--to",
+        "104.09,30.69",
+        "--at",
+        "08:30",
+        "--json",
+    ]);
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["durations_s"][0][1].as_f64(), r["duration_s"].as_f64());
+    assert_eq!(v["distances_m"][0][1].as_f64(), r["distance_m"].as_f64());
+    // CSV and binary, second run reads the cache.
+    let csv = dir.path().join("m.csv");
+    let a: Vec<String> = args(&csv);
+    let (code, _, err) = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("read cache"), "{err}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("from,to,duration_s,distance_m\n"));
+    assert!(text.contains("\nnowhere,depot,,\n"));
+    assert_eq!(text.lines().count(), 17);
+    let bin = dir.path().join("m.bin");
+    let a: Vec<String> = args(&bin);
+    assert_eq!(run(&a.iter().map(String::as_str).collect::<Vec<_>>()).0, 0);
+    let bytes = std::fs::read(&bin).unwrap();
+    assert_eq!(&bytes[..8], b"CFMATRIX");
+    assert_eq!(u32::from_le_bytes(bytes[12..16].try_into().unwrap()), 4);
+}
+
+#[test]
+fn matrix_bad_input_is_reported_with_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let points = dir.path().join("points.csv");
+    std::fs::write(
+        &points,
+        "id,lon,lat\na,104.05,30.66\na,104.06,30.66\nb,east,north\n",
+    )
+    .unwrap();
+    let out = dir.path().join("m.json");
+    let (code, _, err) = run(&[
+        "matrix",
+        "--osm",
+        &chengdu(),
+        "--points",
+        points.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--no-cache",
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("points.csv") && err.contains("line 3") && err.contains("line 4"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing may be written on error");
+    let (code, _, err) = run(&[
+        "matrix",
+        "--osm",
+        &chengdu(),
+        "--points",
+        points.to_str().unwrap(),
+        "-o",
+        "m.xlsx",
+    ]);
+    assert_ne!(code, 0);
+    assert!(err.contains(".csv, .json or .bin"), "{err}");
+}

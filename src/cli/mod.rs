@@ -11,6 +11,7 @@ use std::process::ExitCode;
 mod classes;
 mod common;
 mod graph;
+mod matrix;
 mod route;
 
 /// cityfreight: urban delivery routes under permit zones, loading points and clean-energy fleets.
@@ -30,6 +31,8 @@ enum Command {
     Graph(graph::GraphCommand),
     /// Fastest route for a vehicle class between two coordinates.
     Route(route::Args),
+    /// Travel-time and distance matrix between points for a class and hour band.
+    Matrix(matrix::Args),
 }
 
 /// Parse the command line, run the subcommand, and turn its result into an exit code.
@@ -39,6 +42,7 @@ pub fn main() -> ExitCode {
         Command::Classes(args) => classes::run(args),
         Command::Graph(command) => graph::run(command),
         Command::Route(args) => route::run(args),
+        Command::Matrix(args) => matrix::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

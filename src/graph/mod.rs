@@ -269,6 +269,16 @@ impl RoadGraph {
         &self.stats
     }
 
+    /// Number of distinct access rule sets (roads share them).
+    pub fn access_rule_count(&self) -> usize {
+        self.class_access.len() / self.classes.len()
+    }
+
+    /// Weekly access of `class` under access rule set `rules` (`0..access_rule_count()`).
+    pub fn rule_access(&self, rules: usize, class: ClassId) -> &ClassAccess {
+        &self.class_access[rules * self.classes.len() + class.0 as usize]
+    }
+
     /// Moments of the week (seconds from Monday 00:00) at which some conditional access rule
     /// switches; between two consecutive ones every class's access is constant.
     pub fn rule_boundaries(&self) -> &[u32] {

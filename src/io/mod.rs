@@ -7,3 +7,5 @@
 
 pub mod atomic;
 pub mod classes;
+pub mod matrix_out;
+pub mod points;

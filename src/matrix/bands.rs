@@ -1,0 +1,75 @@
+//! Hour bands: the stretches of the week in which a class's access rules do not change.
+//!
+//! Bands come from the union of every conditional rule's switching moments; consecutive bands in
+//! which every road has the same access for the class share one metric (and so one
+//! customization and one matrix).
+
+use crate::graph::{ClassId, RoadGraph};
+use crate::time::{WeekTime, WEEK};
+
+/// A stretch `[start, end)` of the week (seconds since Monday 00:00) with constant access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Band {
+    /// First second of the band.
+    pub start: u32,
+    /// First second after the band.
+    pub end: u32,
+    /// Index of the band's metric in [`HourBands::metrics`].
+    pub metric: usize,
+}
+
+/// The hour bands of one class.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HourBands {
+    /// The class.
+    pub class: ClassId,
+    /// Bands in week order, covering the whole week.
+    pub bands: Vec<Band>,
+    /// One representative moment per distinct metric (the start of its first band).
+    pub metrics: Vec<WeekTime>,
+}
+
+impl HourBands {
+    /// The bands of `class` on `graph`.
+    pub fn new(graph: &RoadGraph, class: ClassId) -> HourBands {
+        let mut starts: Vec<u32> = std::iter::once(0)
+            .chain(graph.rule_boundaries().iter().copied())
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let mut signatures: Vec<Vec<bool>> = Vec::new();
+        let mut metrics = Vec::new();
+        let mut bands: Vec<Band> = Vec::new();
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(WEEK);
+            let t = WeekTime::from_seconds(start);
+            let signature: Vec<bool> = (0..graph.access_rule_count())
+                .map(|r| graph.rule_access(r, class).is_open_at(t))
+                .collect();
+            let metric = match signatures.iter().position(|s| *s == signature) {
+                Some(m) => m,
+                None => {
+                    signatures.push(signature);
+                    metrics.push(t);
+                    metrics.len() - 1
+                }
+            };
+            match bands.last_mut() {
+                Some(last) if last.metric == metric => last.end = end,
+                _ => bands.push(Band { start, end, metric }),
+            }
+        }
+        HourBands {
+            class,
+            bands,
+            metrics,
+        }
+    }
+
+    /// The band containing `t`.
+    pub fn band_at(&self, t: WeekTime) -> &Band {
+        let s = t.seconds();
+        let i = self.bands.partition_point(|b| b.start <= s) - 1;
+        &self.bands[i]
+    }
+}
