@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 mod cch;
+#[allow(unused_imports)]
 pub use cch::*;
 
 use cityfreight::graph::{ClassId, Dir, RoadGraph, Snap};
