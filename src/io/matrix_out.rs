@@ -170,28 +170,28 @@ fn write_binary(out: &mut impl Write, ids: &[String], m: &TravelMatrix) -> std::
         out.write_all(id.as_bytes())?;
     }
     let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+    let mut row = Vec::with_capacity(n * 4);
+    for part in [0, 1] {
+        for i in 0..n {
+            row.clear();
+            for j in 0..n {
+                let value = m
+                    .get(i, j)
+                    .map_or(0, |c| clamp(if part == 0 { c.time_ms } else { c.dist_cm }));
+                row.extend_from_slice(&value.to_le_bytes());
+            }
+            out.write_all(&row)?;
+        }
+    }
+    let mut bits = vec![0u8; (n * n).div_ceil(8)];
     for i in 0..n {
         for j in 0..n {
-            out.write_all(&m.get(i, j).map_or(0, |c| clamp(c.time_ms)).to_le_bytes())?;
+            if m.get(i, j).is_some() {
+                let k = i * n + j;
+                bits[k / 8] |= 1 << (k % 8);
+            }
         }
     }
-    for i in 0..n {
-        for j in 0..n {
-            out.write_all(&m.get(i, j).map_or(0, |c| clamp(c.dist_cm)).to_le_bytes())?;
-        }
-    }
-    let mut byte = 0u8;
-    for k in 0..n * n {
-        if m.get(k / n, k % n).is_some() {
-            byte |= 1 << (k % 8);
-        }
-        if k % 8 == 7 {
-            out.write_all(&[byte])?;
-            byte = 0;
-        }
-    }
-    if (n * n) % 8 != 0 {
-        out.write_all(&[byte])?;
-    }
+    out.write_all(&bits)?;
     Ok(())
 }

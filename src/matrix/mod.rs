@@ -152,7 +152,14 @@ impl MatrixEngine {
                 }
             }
         }
-        TravelMatrix { inner, overrides }
+        let mut row_overrides = vec![Vec::new(); points.len()];
+        for ((i, j), cost) in overrides {
+            row_overrides[i].push((j, cost));
+        }
+        TravelMatrix {
+            inner,
+            row_overrides,
+        }
     }
 }
 
@@ -160,7 +167,9 @@ impl MatrixEngine {
 #[derive(Clone, Debug)]
 pub struct TravelMatrix {
     inner: cch::Matrix,
-    overrides: BTreeMap<(usize, usize), PathCost>,
+    /// Per row, the (column, cost) pairs where the direct stretch along one road beats the
+    /// hierarchy's answer (sorted by column; usually just the diagonal).
+    row_overrides: Vec<Vec<(usize, PathCost)>>,
 }
 
 impl TravelMatrix {
@@ -175,18 +184,24 @@ impl TravelMatrix {
     }
 
     /// The fastest path from point `from` to point `to`: `None` if unreachable.
+    #[inline]
     pub fn get(&self, from: usize, to: usize) -> Option<PathCost> {
-        self.overrides
-            .get(&(from, to))
-            .copied()
-            .or_else(|| self.inner.get(from, to))
+        match self.row_overrides[from].iter().find(|(col, _)| *col == to) {
+            Some(&(_, cost)) => Some(cost),
+            None => self.inner.get(from, to),
+        }
     }
 
     /// Reachable entries.
     pub fn reachable_count(&self) -> usize {
-        let n = self.len();
-        (0..n)
-            .map(|i| (0..n).filter(|&j| self.get(i, j).is_some()).count())
-            .sum()
+        let newly_reachable = (0..self.len())
+            .map(|i| {
+                self.row_overrides[i]
+                    .iter()
+                    .filter(|(j, _)| self.inner.get(i, *j).is_none())
+                    .count()
+            })
+            .sum::<usize>();
+        self.inner.reachable_count() + newly_reachable
     }
 }
