@@ -14,6 +14,10 @@
 //!               Metric::new(class, time) ──────┤  per-edge time (ms) / length (cm), closed = CLOSED
 //!                                              ▼
 //!               routing::route(snap → snap) ── Dijkstra over seeds ──▶ Route (time, distance, geometry)
+//!                                              │
+//!   RoadGraph ──cch::Topology──▶ nested_dissection_order ──▶ Cch (cached next to the extract)
+//!   Metric ──Cch::customize──▶ CustomizedMetric ──many_to_many(seeds)──▶ matrix::TravelMatrix
+//!   matrix::HourBands: the week cut where any rule switches; bands with equal access share a metric
 //! ```
 //!
 //! ## Codemap
@@ -32,9 +36,18 @@
 //! * [`routing`] — [`routing::Metric`] (weights for one class at one moment), [`routing::Seed`]s
 //!   for positions part-way along a road, the reference [`routing::Dijkstra`], and route
 //!   assembly with geometry. Never decides access; reads it from the graph.
+//! * [`cch`] — customizable contraction hierarchies on the plain node graph: nested-dissection
+//!   order, metric-independent structure (versioned cache file with a topology fingerprint),
+//!   parallel customization per metric, elimination-tree queries with path unpacking, and the
+//!   parallel bucket many-to-many. Never sees OSM, classes or turns; never exposes
+//!   "unreachable" as a number. Its design notes are in `docs/cch.md`.
+//! * [`matrix`] — travel matrices for a class and hour band: [`matrix::HourBands`],
+//!   [`matrix::MatrixEngine`] (the graph's CCH, cached) and [`matrix::TravelMatrix`], whose entries
+//!   equal `routing::route` for the same points (same seeds, plus the direct same-road stretch).
 //! * [`network`] — the library front door: load an extract, snap, route.
 //! * [`geometry`] — haversine lengths and the local planar projection used for snapping.
-//! * [`io`] — user files (vehicle class TOML) and atomic output writes; with [`cli`] the only
+//! * [`io`] — user files (vehicle class TOML, points CSV), matrix outputs (CSV, JSON, binary) and
+//!   atomic writes; with [`cli`] the only
 //!   layers that derive `Serialize`/`Deserialize`.
 //! * [`cli`] — the `cityfreight` binary: argument parsing, progress bars, printing, exit codes.
 //!

@@ -51,7 +51,7 @@ pub enum Dir {
 /// A stretch of one OSM way between two intersections (or a way end).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Road {
-    /// Index into [`RoadGraph::ways`].
+    /// Index into the graph's way list (see [`RoadGraph::road_way`]).
     pub way: u32,
     /// Node at the first geometry point.
     pub from: u32,

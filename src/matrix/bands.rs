@@ -73,3 +73,29 @@ impl HourBands {
         &self.bands[i]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::build_graph;
+    use crate::osm::read_pbf;
+    use crate::vehicle::default_classes;
+
+    #[test]
+    fn night_truck_ban_gives_trucks_two_metrics_and_vans_one() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/osm/nh-access-restriction.osm.pbf");
+        let graph = build_graph(&read_pbf(&path, &|_, _| {}).unwrap(), &default_classes()).unwrap();
+        let truck = HourBands::new(&graph, graph.class_id("diesel-medium-truck").unwrap());
+        assert_eq!(truck.metrics.len(), 2, "{truck:?}");
+        // 19:00-06:00 every night: bands alternate, and the week is covered without gaps.
+        assert_eq!(truck.bands.first().unwrap().start, 0);
+        assert_eq!(truck.bands.last().unwrap().end, WEEK);
+        assert!(truck.bands.windows(2).all(|w| w[0].end == w[1].start && w[0].metric != w[1].metric));
+        let noon = truck.band_at(WeekTime::parse("We 12:00").unwrap()).metric;
+        let night = truck.band_at(WeekTime::parse("We 20:00").unwrap()).metric;
+        assert_ne!(noon, night);
+        assert_eq!(truck.band_at(WeekTime::parse("Th 05:00").unwrap()).metric, night);
+        let van = HourBands::new(&graph, graph.class_id("e-micro-van").unwrap());
+        assert_eq!((van.metrics.len(), van.bands.len()), (1, 1));
+    }
+}
