@@ -19,19 +19,35 @@ use std::path::{Path, PathBuf};
 
 fn datasets() -> Vec<(String, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut sets = vec![("chengdu".to_string(), root.join("data/osm/chengdu-center-2018.osm.pbf"))];
-    let synthetic = std::env::var_os("CITYFREIGHT_SYNTHETIC_PBF").map(PathBuf::from).unwrap_or_else(|| root.join("bench-data/city400.osm.pbf"));
+    let mut sets = vec![(
+        "chengdu".to_string(),
+        root.join("data/osm/chengdu-center-2018.osm.pbf"),
+    )];
+    let synthetic = std::env::var_os("CITYFREIGHT_SYNTHETIC_PBF")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("bench-data/city400.osm.pbf"));
     if synthetic.exists() {
         sets.push(("synthetic-city400".to_string(), synthetic));
     } else {
-        eprintln!("skipping the synthetic city: {} not found (benches/make-synthetic-city.sh 400)", synthetic.display());
+        eprintln!(
+            "skipping the synthetic city: {} not found (benches/make-synthetic-city.sh 400)",
+            synthetic.display()
+        );
     }
     sets
 }
 
 fn snapped(net: &Network, class: ClassId, count: usize) -> Vec<Option<Snap>> {
     let g = &net.graph;
-    let (lo, hi) = g.coords().iter().fold(([f64::MAX; 2], [f64::MIN; 2]), |(lo, hi), p| ([lo[0].min(p[0]), lo[1].min(p[1])], [hi[0].max(p[0]), hi[1].max(p[1])]));
+    let (lo, hi) = g
+        .coords()
+        .iter()
+        .fold(([f64::MAX; 2], [f64::MIN; 2]), |(lo, hi), p| {
+            (
+                [lo[0].min(p[0]), lo[1].min(p[1])],
+                [hi[0].max(p[0]), hi[1].max(p[1])],
+            )
+        });
     let mut state = 0x2545_F491_4F6C_DD1Du64;
     let mut next = || {
         state ^= state << 13;
@@ -41,7 +57,10 @@ fn snapped(net: &Network, class: ClassId, count: usize) -> Vec<Option<Snap>> {
     };
     let mut out = Vec::with_capacity(count);
     while out.len() < count {
-        let p = [lo[0] + next() * (hi[0] - lo[0]), lo[1] + next() * (hi[1] - lo[1])];
+        let p = [
+            lo[0] + next() * (hi[0] - lo[0]),
+            lo[1] + next() * (hi[1] - lo[1]),
+        ];
         if let Ok(s) = net.snap_index.snap(g, p, class, 500.0) {
             out.push(Some(s));
         }
@@ -56,16 +75,28 @@ fn bench(c: &mut Criterion) {
         let van = g.class_id("e-micro-van").unwrap();
         let mut group = c.benchmark_group(format!("matrix/{name}"));
         group.sample_size(10);
-        let projected: Vec<[f64; 2]> = g.coords().iter().map(|&p| g.projection().project(p)).collect();
+        let projected: Vec<[f64; 2]> = g
+            .coords()
+            .iter()
+            .map(|&p| g.projection().project(p))
+            .collect();
         let topo = Topology::new(g.first_out(), g.heads(), &projected).unwrap();
-        group.bench_function("preprocess_order_and_cch", |b| b.iter(|| black_box(Cch::new(&topo, &nested_dissection_order(&topo)).unwrap())));
+        group.bench_function("preprocess_order_and_cch", |b| {
+            b.iter(|| black_box(Cch::new(&topo, &nested_dissection_order(&topo)).unwrap()))
+        });
         let (engine, _) = MatrixEngine::new(g, None).unwrap();
         let metric = Metric::new(g, van, WeekTime::parse("Mo 10:00").unwrap());
-        group.bench_function("customize", |b| b.iter(|| black_box(engine.customize(&metric).unwrap())));
+        group.bench_function("customize", |b| {
+            b.iter(|| black_box(engine.customize(&metric).unwrap()))
+        });
         let customized = engine.customize(&metric).unwrap();
         let points = snapped(&net, van, 1000);
-        group.bench_function("matrix_100x100", |b| b.iter(|| black_box(engine.matrix(g, &metric, &customized, &points[..100]))));
-        group.bench_function("matrix_1000x1000", |b| b.iter(|| black_box(engine.matrix(g, &metric, &customized, &points))));
+        group.bench_function("matrix_100x100", |b| {
+            b.iter(|| black_box(engine.matrix(g, &metric, &customized, &points[..100])))
+        });
+        group.bench_function("matrix_1000x1000", |b| {
+            b.iter(|| black_box(engine.matrix(g, &metric, &customized, &points)))
+        });
         group.finish();
     }
 }

@@ -78,3 +78,4 @@ pub mod osm;
 pub mod routing;
 pub mod time;
 pub mod vehicle;
+pub mod zones;

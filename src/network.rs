@@ -117,8 +117,20 @@ impl Network {
             .snap(&self.graph, to, class, max_snap_m)
             .map_err(RequestError::To)?;
         let metric = Metric::new(&self.graph, class, at);
+        self.route_with(&from, &to, &metric)
+    }
+
+    /// The fastest route between two snapped positions under `metric` (for example one built
+    /// with a city policy by `Metric::with_policy`).
+    pub fn route_with(
+        &self,
+        from: &Snap,
+        to: &Snap,
+        metric: &Metric,
+    ) -> Result<RouteAnswer, RequestError> {
+        let (from, to) = (*from, *to);
         let mut workspace = Dijkstra::new(self.graph.node_count());
-        let route = route(&self.graph, &metric, &from, &to, &mut workspace)?;
+        let route = route(&self.graph, metric, &from, &to, &mut workspace)?;
         Ok(RouteAnswer { route, from, to })
     }
 }

@@ -24,6 +24,43 @@ impl ClassesArg {
     }
 }
 
+/// `--policy FILE [--permit ID]`: a city's zones, rules and permits.
+#[derive(clap::Args, Debug, Clone)]
+pub struct PolicyArg {
+    /// Policy TOML (zones GeoJSON, access rules, permits): see `src/io/policy.rs`.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The vehicle holds this permit (an id from the policy).
+    #[arg(long, value_name = "ID", requires = "policy")]
+    pub permit: Option<String>,
+}
+
+impl PolicyArg {
+    /// The policy (empty without `--policy`) and the permit index.
+    pub fn load(
+        &self,
+        classes: &[VehicleClass],
+    ) -> Result<(crate::zones::Policy, Option<usize>), Box<dyn std::error::Error + Send + Sync>>
+    {
+        let Some(path) = &self.policy else {
+            return Ok((crate::zones::Policy::default(), None));
+        };
+        let policy = crate::io::policy::read_policy(path, classes)?;
+        let permit = match &self.permit {
+            Some(id) => Some(policy.permit(id).ok_or_else(|| {
+                let known: Vec<&str> = policy.permits.iter().map(|p| p.id.as_str()).collect();
+                format!(
+                    "--permit `{id}` is not a permit of {} (permits: {})",
+                    path.display(),
+                    known.join(", ")
+                )
+            })?),
+            None => None,
+        };
+        Ok((policy, permit))
+    }
+}
+
 /// Load a network, showing progress on stderr when it is a terminal.
 pub fn load_network(
     path: &Path,

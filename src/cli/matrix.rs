@@ -1,6 +1,6 @@
 //! `cityfreight matrix`: travel times and distances between many points for one class and hour band.
 
-use super::common::{load_network, parse_week_time, ClassesArg};
+use super::common::{load_network, parse_week_time, ClassesArg, PolicyArg};
 use super::CliResult;
 use crate::graph::snap::DEFAULT_MAX_SNAP_M;
 use crate::io::matrix_out::{write_matrix, Format};
@@ -9,6 +9,7 @@ use crate::matrix::{CacheOutcome, HourBands, MatrixEngine};
 use crate::routing::Metric;
 use crate::time::WeekTime;
 use crate::vehicle::DEFAULT_CLASS;
+use crate::zones::ZoneTags;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -41,6 +42,8 @@ pub struct Args {
     max_snap: f64,
     #[command(flatten)]
     classes: ClassesArg,
+    #[command(flatten)]
+    policy: PolicyArg,
 }
 
 /// Run `matrix`.
@@ -55,6 +58,7 @@ pub fn run(args: Args) -> CliResult {
         )
         .into());
     }
+    let (policy, permit) = args.policy.load(&classes)?;
     let started = Instant::now();
     let network = load_network(&args.osm, &classes)?;
     let graph = &network.graph;
@@ -94,9 +98,17 @@ pub fn run(args: Args) -> CliResult {
     };
     let (engine, outcome) = MatrixEngine::new(graph, cache.as_deref())?;
     let prepared = t.elapsed().as_secs_f64();
-    let bands = HourBands::new(graph, class);
+    let bands = HourBands::with_policy(graph, class, &policy, permit);
     let band = *bands.band_at(args.at);
-    let metric = Metric::new(graph, class, bands.metrics[band.metric]);
+    let tags = ZoneTags::new(graph, &policy);
+    let metric = Metric::with_policy(
+        graph,
+        class,
+        bands.metrics[band.metric],
+        &policy,
+        &tags,
+        permit,
+    );
     let t = Instant::now();
     let customized = engine.customize(&metric)?;
     let customize_s = t.elapsed().as_secs_f64();

@@ -1,10 +1,12 @@
 //! `cityfreight route`: the fastest path for a vehicle class between two coordinates.
 
-use super::common::{load_network, parse_lon_lat, parse_week_time, ClassesArg};
+use super::common::{load_network, parse_lon_lat, parse_week_time, ClassesArg, PolicyArg};
 use super::CliResult;
 use crate::graph::snap::DEFAULT_MAX_SNAP_M;
+use crate::routing::Metric;
 use crate::time::WeekTime;
 use crate::vehicle::DEFAULT_CLASS;
+use crate::zones::ZoneTags;
 use std::path::PathBuf;
 
 /// Arguments of `route`.
@@ -33,6 +35,8 @@ pub struct Args {
     json: bool,
     #[command(flatten)]
     classes: ClassesArg,
+    #[command(flatten)]
+    policy: PolicyArg,
 }
 
 /// Run `route`.
@@ -45,14 +49,40 @@ pub fn run(args: Args) -> CliResult {
         )
         .into());
     }
+    let (policy, permit) = args.policy.load(&classes)?;
     let network = load_network(&args.osm, &classes)?;
-    let answer = network
-        .route(args.from, args.to, &args.class, args.at, args.max_snap)
-        .map_err(|e| match e {
-            crate::network::RequestError::From(e) => format!("--from: {e}"),
-            crate::network::RequestError::To(e) => format!("--to: {e}"),
-            other => other.to_string(),
-        })?;
+    let g = &network.graph;
+    let class = network.class(&args.class)?;
+    let from = network
+        .snap_index
+        .snap(g, args.from, class, args.max_snap)
+        .map_err(|e| format!("--from: {e}"))?;
+    let to = network
+        .snap_index
+        .snap(g, args.to, class, args.max_snap)
+        .map_err(|e| format!("--to: {e}"))?;
+    let tags = ZoneTags::new(g, &policy);
+    let metric = Metric::with_policy(g, class, args.at, &policy, &tags, permit);
+    let closed = policy.closed_zones(g.class(class), args.at, permit);
+    let closed_zones: Vec<&str> = policy
+        .zones
+        .iter()
+        .enumerate()
+        .filter(|(z, _)| closed >> z & 1 == 1)
+        .map(|(_, zone)| zone.id.as_str())
+        .collect();
+    let answer = network.route_with(&from, &to, &metric).map_err(|e| {
+        if closed_zones.is_empty() {
+            e.to_string()
+        } else {
+            format!(
+                "{e}; zones closed to `{}` at {}: {}",
+                args.class,
+                args.at,
+                closed_zones.join(", ")
+            )
+        }
+    })?;
     let r = &answer.route;
     let duration_s = r.duration_ms as f64 / 1000.0;
     let distance_m = r.distance_cm as f64 / 100.0;
@@ -62,7 +92,8 @@ pub fn run(args: Args) -> CliResult {
             "distance_m": (distance_m * 100.0).round() / 100.0,
             "geometry": {"type": "LineString", "coordinates": r.geometry.iter().map(|p| [round7(p[0]), round7(p[1])]).collect::<Vec<_>>()},
             "class": args.class,
-            "at": args.at.to_string(),
+                        "at": args.at.to_string(),
+            "closed_zones": closed_zones,
             "from": {"snapped": [round7(answer.from.point[0]), round7(answer.from.point[1])], "snap_distance_m": (answer.from.distance_m * 10.0).round() / 10.0},
             "to": {"snapped": [round7(answer.to.point[0]), round7(answer.to.point[1])], "snap_distance_m": (answer.to.distance_m * 10.0).round() / 10.0},
         });

@@ -9,3 +9,5 @@ pub mod atomic;
 pub mod classes;
 pub mod matrix_out;
 pub mod points;
+pub mod policy;
+pub mod zones;

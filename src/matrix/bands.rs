@@ -6,6 +6,7 @@
 
 use crate::graph::{ClassId, RoadGraph};
 use crate::time::{WeekTime, WEEK};
+use crate::zones::Policy;
 
 /// A stretch `[start, end)` of the week (seconds since Monday 00:00) with constant access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,10 +31,22 @@ pub struct HourBands {
 }
 
 impl HourBands {
-    /// The bands of `class` on `graph`.
+    /// The bands of `class` on `graph` (OSM conditional rules only).
     pub fn new(graph: &RoadGraph, class: ClassId) -> HourBands {
+        HourBands::with_policy(graph, class, &Policy::default(), None)
+    }
+
+    /// The bands of `class` under OSM conditional rules and a city policy, for a vehicle holding
+    /// `permit` (an index into `policy.permits`) or none.
+    pub fn with_policy(
+        graph: &RoadGraph,
+        class: ClassId,
+        policy: &Policy,
+        permit: Option<usize>,
+    ) -> HourBands {
         let mut starts: Vec<u32> = std::iter::once(0)
             .chain(graph.rule_boundaries().iter().copied())
+            .chain(policy.boundaries())
             .collect();
         starts.sort_unstable();
         starts.dedup();
@@ -43,8 +56,10 @@ impl HourBands {
         for (i, &start) in starts.iter().enumerate() {
             let end = starts.get(i + 1).copied().unwrap_or(WEEK);
             let t = WeekTime::from_seconds(start);
+            let closed_zones = policy.closed_zones(graph.class(class), t, permit);
             let signature: Vec<bool> = (0..graph.access_rule_count())
                 .map(|r| graph.rule_access(r, class).is_open_at(t))
+                .chain((0..64).map(|z| closed_zones >> z & 1 == 1))
                 .collect();
             let metric = match signatures.iter().position(|s| *s == signature) {
                 Some(m) => m,
@@ -83,18 +98,25 @@ mod tests {
 
     #[test]
     fn night_truck_ban_gives_trucks_two_metrics_and_vans_one() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/osm/nh-access-restriction.osm.pbf");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/osm/nh-access-restriction.osm.pbf");
         let graph = build_graph(&read_pbf(&path, &|_, _| {}).unwrap(), &default_classes()).unwrap();
         let truck = HourBands::new(&graph, graph.class_id("diesel-medium-truck").unwrap());
         assert_eq!(truck.metrics.len(), 2, "{truck:?}");
         // 19:00-06:00 every night: bands alternate, and the week is covered without gaps.
         assert_eq!(truck.bands.first().unwrap().start, 0);
         assert_eq!(truck.bands.last().unwrap().end, WEEK);
-        assert!(truck.bands.windows(2).all(|w| w[0].end == w[1].start && w[0].metric != w[1].metric));
+        assert!(truck
+            .bands
+            .windows(2)
+            .all(|w| w[0].end == w[1].start && w[0].metric != w[1].metric));
         let noon = truck.band_at(WeekTime::parse("We 12:00").unwrap()).metric;
         let night = truck.band_at(WeekTime::parse("We 20:00").unwrap()).metric;
         assert_ne!(noon, night);
-        assert_eq!(truck.band_at(WeekTime::parse("Th 05:00").unwrap()).metric, night);
+        assert_eq!(
+            truck.band_at(WeekTime::parse("Th 05:00").unwrap()).metric,
+            night
+        );
         let van = HourBands::new(&graph, graph.class_id("e-micro-van").unwrap());
         assert_eq!((van.metrics.len(), van.bands.len()), (1, 1));
     }

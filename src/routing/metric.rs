@@ -2,6 +2,7 @@
 
 use crate::graph::{ClassId, RoadGraph};
 use crate::time::WeekTime;
+use crate::zones::{Policy, ZoneTags};
 use rayon::prelude::*;
 
 /// Marks an edge the class may not use at this time.
@@ -43,6 +44,43 @@ impl Metric {
             time_ms,
             dist_cm,
         }
+    }
+
+    /// As [`Metric::new`], and also closed on every road that meets a zone in `closed_zones`
+    /// (a bit mask over the policy's zones, from `Policy::closed_zones`).
+    pub fn with_zones(
+        graph: &RoadGraph,
+        class: ClassId,
+        at: WeekTime,
+        tags: &ZoneTags,
+        closed_zones: u64,
+    ) -> Metric {
+        let mut metric = Metric::new(graph, class, at);
+        if closed_zones != 0 {
+            metric
+                .time_ms
+                .par_iter_mut()
+                .enumerate()
+                .for_each(|(e, t)| {
+                    if tags.road(graph.edge_road(e)) & closed_zones != 0 {
+                        *t = CLOSED;
+                    }
+                });
+        }
+        metric
+    }
+
+    /// The metric of `class` at `at` under a city policy, for a vehicle holding `permit`.
+    pub fn with_policy(
+        graph: &RoadGraph,
+        class: ClassId,
+        at: WeekTime,
+        policy: &Policy,
+        tags: &ZoneTags,
+        permit: Option<usize>,
+    ) -> Metric {
+        let closed = policy.closed_zones(graph.class(class), at, permit);
+        Metric::with_zones(graph, class, at, tags, closed)
     }
 
     /// Is edge `e` open?
