@@ -5,3 +5,7 @@
 //! vehicle-routing solver. (The codemap below grows with each module.)
 
 pub mod cli;
+/// Benchmark instance readers (Solomon, Gehring-Homberger, VRPLIB) and best-known solutions.
+pub mod instances;
+/// The VRP solver: problem model, independent checker, parallel SISR search.
+pub mod solver;

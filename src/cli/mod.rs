@@ -5,9 +5,10 @@
 //! arguments, calls the library, and prints. Errors from the library layers are printed with
 //! their full context (file, record, argument) and give exit code 1; usage errors give 2.
 
+pub mod bench;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-
 
 /// cityfreight: urban delivery routes under permit zones, loading points and clean-energy fleets.
 #[derive(Parser, Debug)]
@@ -21,6 +22,10 @@ pub struct Cli {
 enum Command {
     /// Print the version (placeholder until the first real subcommand lands).
     Version,
+    /// Solve one benchmark instance, check the plan and compare with the best-known solution.
+    Bench(bench::BenchArgs),
+    /// Solve every instance in folders; write a CSV and print mean and median gaps.
+    BenchSuite(bench::SuiteArgs),
 }
 
 /// Parse the command line, run the subcommand, and turn its result into an exit code.
@@ -31,6 +36,8 @@ pub fn main() -> ExitCode {
             println!("cityfreight {}", env!("CARGO_PKG_VERSION"));
             Ok(())
         }
+        Command::Bench(args) => bench::run_bench(&args),
+        Command::BenchSuite(args) => bench::run_suite(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
