@@ -286,18 +286,20 @@ pub fn run_suite(args: &SuiteArgs) -> CliResult {
         if let Some(g) = r.gap_percent {
             gaps.push(g);
         }
-        pb.println(format!(
-            "{:<14} cost {:>12.2} veh {:>3} {} gap {}",
-            r.instance,
-            r.cost,
-            r.vehicles,
-            if r.feasible {
-                "feasible  "
-            } else {
-                "INFEASIBLE"
-            },
-            r.gap_percent.map_or("-".into(), |g| format!("{g:.3}%"))
-        ));
+        pb.suspend(|| {
+            println!(
+                "{:<14} cost {:>12.2} veh {:>3} {} gap {}",
+                r.instance,
+                r.cost,
+                r.vehicles,
+                if r.feasible {
+                    "feasible  "
+                } else {
+                    "INFEASIBLE"
+                },
+                r.gap_percent.map_or("-".into(), |g| format!("{g:.3}%"))
+            )
+        });
         lines.push(format!(
             "{},{},{},{:.4},{},{},{},{},{},{:.3},{},{},{}",
             csv_field(&r.instance),

@@ -120,7 +120,7 @@ pub fn simulate(
 }
 
 /// One route under search, with its cached schedule.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct RouteState {
     /// Vehicle type index.
     pub vehicle_type: u32,
@@ -137,6 +137,37 @@ pub struct RouteState {
     pub feasible: bool,
     fast: bool,
     reloads: bool,
+}
+
+impl Clone for RouteState {
+    fn clone(&self) -> Self {
+        Self {
+            vehicle_type: self.vehicle_type,
+            stops: self.stops.clone(),
+            nodes: self.nodes.clone(),
+            ready: self.ready.clone(),
+            latest: self.latest.clone(),
+            load: self.load,
+            eval: self.eval,
+            feasible: self.feasible,
+            fast: self.fast,
+            reloads: self.reloads,
+        }
+    }
+
+    /// Reuses the allocations of `self` (the search copies states every iteration).
+    fn clone_from(&mut self, o: &Self) {
+        self.vehicle_type = o.vehicle_type;
+        self.stops.clone_from(&o.stops);
+        self.nodes.clone_from(&o.nodes);
+        self.ready.clone_from(&o.ready);
+        self.latest.clone_from(&o.latest);
+        self.load = o.load;
+        self.eval = o.eval;
+        self.feasible = o.feasible;
+        self.fast = o.fast;
+        self.reloads = o.reloads;
+    }
 }
 
 impl RouteState {
@@ -219,6 +250,42 @@ impl RouteState {
         } else {
             profile.latest_departure(self.nodes[0], self.nodes[1], self.latest[1])
         };
+        if self.fast {
+            let distance: Distance = self
+                .nodes
+                .windows(2)
+                .map(|w| profile.distance(w[0], w[1]))
+                .sum();
+            let departure = if n == 0 {
+                vt.shift.open
+            } else {
+                let first_start = self.ready[1]
+                    - problem.order(self.stops[0].order).alternatives
+                        [self.stops[0].alternative as usize]
+                        .service;
+                profile
+                    .latest_departure(self.nodes[0], self.nodes[1], first_start)
+                    .max(vt.shift.open)
+            };
+            self.feasible = feasible
+                && self.load.fits(vt.capacity)
+                && self.ready[n + 1] <= vt.shift.close
+                && distance <= vt.max_distance;
+            self.eval = if n == 0 {
+                RouteEval {
+                    distance: Distance::ZERO,
+                    duration: Duration::ZERO,
+                    cost: Cost::ZERO,
+                }
+            } else {
+                RouteEval {
+                    distance,
+                    duration: self.ready[n + 1] - departure,
+                    cost: vt.fixed_cost + Cost(distance.0 * vt.cost_per_distance),
+                }
+            };
+            return;
+        }
         match simulate(problem, self.vehicle_type, self.stops.iter().copied(), None) {
             Some(eval) => {
                 self.eval = eval;

@@ -22,7 +22,7 @@ pub struct Objective {
 }
 
 /// A plan under search.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct SearchState {
     /// Non-empty routes (between compactions, possibly empty ones).
     pub routes: Vec<RouteState>,
@@ -32,6 +32,25 @@ pub struct SearchState {
     pub where_of: Vec<Option<(u32, u32)>>,
     /// Routes per vehicle type.
     pub used: Vec<u32>,
+}
+
+impl Clone for SearchState {
+    fn clone(&self) -> Self {
+        Self {
+            routes: self.routes.clone(),
+            unassigned: self.unassigned.clone(),
+            where_of: self.where_of.clone(),
+            used: self.used.clone(),
+        }
+    }
+
+    /// Reuses allocations, route by route.
+    fn clone_from(&mut self, o: &Self) {
+        self.routes.clone_from(&o.routes);
+        self.unassigned.clone_from(&o.unassigned);
+        self.where_of.clone_from(&o.where_of);
+        self.used.clone_from(&o.used);
+    }
 }
 
 impl SearchState {

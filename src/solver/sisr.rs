@@ -40,6 +40,30 @@ impl SearchParams {
             temperature_end: 0.005,
             epoch_iterations: 2_000,
         }
+        .tuned()
+    }
+
+    fn tuned(mut self) -> Self {
+        let f = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f64>().ok());
+        if let Some(v) = f("CF_T0") {
+            self.temperature_start = v;
+        }
+        if let Some(v) = f("CF_T1") {
+            self.temperature_end = v;
+        }
+        if let Some(v) = f("CF_EPOCH") {
+            self.epoch_iterations = v as u64;
+        }
+        if let Some(v) = f("CF_C") {
+            self.ruin.avg_removed = v;
+        }
+        if let Some(v) = f("CF_L") {
+            self.ruin.max_string = v;
+        }
+        if let Some(v) = f("CF_G") {
+            self.recreate.granular = v as usize;
+        }
+        self
     }
 }
 
