@@ -241,7 +241,7 @@ fn collect_files(
             .filter(|p| {
                 p.is_file()
                     && p.extension()
-                        .is_none_or(|x| x != "sol" && x != "csv" && x != "md")
+                        .map_or(true, |x| x != "sol" && x != "csv" && x != "md")
             })
             .collect();
         files.sort();

@@ -101,7 +101,7 @@ fn best_in_route(
                 location: alt.location,
             };
             if let Some(d) = route.insertion_delta(problem, pos, stop) {
-                if best.is_none_or(|(b, _, _)| d < b) {
+                if best.map_or(true, |(b, _, _)| d < b) {
                     *best = Some((d, pos, stop));
                 }
             }
@@ -130,7 +130,7 @@ fn scan_routes(
             &mut in_route,
         );
         if let Some((delta, pos, stop)) = in_route {
-            if best.is_none_or(|b| delta < b.delta) {
+            if best.map_or(true, |b| delta < b.delta) {
                 best = Some(Placement {
                     delta,
                     route: Some(r as usize),
@@ -159,7 +159,7 @@ pub fn recreate(
     if pick < 4 {
         // random order: keep the shuffle
     } else if pick < 8 {
-        todo.sort_by(|&a, &b| problem.order(b).demand.0.cmp(&problem.order(a).demand.0));
+        todo.sort_by_key(|&o| std::cmp::Reverse(problem.order(o).demand.0));
     } else if pick < 10 {
         todo.sort_by_key(|&o| std::cmp::Reverse(scratch.depot_distance[o as usize]));
     } else {
@@ -207,7 +207,7 @@ pub fn recreate(
                 let mut in_route = None;
                 best_in_route(problem, empty, order, 0.0, rng, &mut in_route);
                 if let Some((delta, pos, stop)) = in_route {
-                    if best.is_none_or(|b| delta < b.delta) {
+                    if best.map_or(true, |b| delta < b.delta) {
                         best = Some(Placement {
                             delta,
                             route: None,
