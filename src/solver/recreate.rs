@@ -22,6 +22,8 @@ pub struct RecreateParams {
     pub blink_rate: f64,
     /// When non-zero, only routes holding one of this many nearest neighbours are tried.
     pub granular: usize,
+    /// Also price a new route when an existing route can take the order (the cheaper wins).
+    pub always_try_new_route: bool,
 }
 
 impl Default for RecreateParams {
@@ -29,6 +31,7 @@ impl Default for RecreateParams {
         Self {
             blink_rate: 0.01,
             granular: 0,
+            always_try_new_route: false,
         }
     }
 }
@@ -199,7 +202,7 @@ pub fn recreate(
             scratch.candidates.extend(0..state.routes.len() as u32);
             best = scan_routes(problem, state, &scratch.candidates, order, params, rng);
         }
-        if best.is_none() {
+        if best.is_none() || params.always_try_new_route {
             for (v, empty) in scratch.empties.iter().enumerate() {
                 if state.used[v] >= problem.vehicle_types()[v].count {
                     continue;

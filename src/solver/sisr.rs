@@ -28,42 +28,21 @@ pub struct SearchParams {
 }
 
 impl SearchParams {
-    /// Defaults for a problem with `orders` orders (granular insertion above 300 orders).
+    /// Defaults for a problem with `orders` orders (granular insertion above 300 orders). The
+    /// temperatures were tuned on Solomon and X instances (see `docs/solver.md`); a new route is
+    /// always priced, which suits the distance objective (distance-best plans use more vehicles).
     pub fn for_size(orders: usize) -> Self {
         Self {
             ruin: RuinParams::default(),
             recreate: RecreateParams {
                 blink_rate: 0.01,
                 granular: if orders > 300 { 40 } else { 0 },
+                always_try_new_route: true,
             },
-            temperature_start: 0.5,
-            temperature_end: 0.005,
+            temperature_start: 1.0,
+            temperature_end: 0.01,
             epoch_iterations: 2_000,
         }
-        .tuned()
-    }
-
-    fn tuned(mut self) -> Self {
-        let f = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f64>().ok());
-        if let Some(v) = f("CF_T0") {
-            self.temperature_start = v;
-        }
-        if let Some(v) = f("CF_T1") {
-            self.temperature_end = v;
-        }
-        if let Some(v) = f("CF_EPOCH") {
-            self.epoch_iterations = v as u64;
-        }
-        if let Some(v) = f("CF_C") {
-            self.ruin.avg_removed = v;
-        }
-        if let Some(v) = f("CF_L") {
-            self.ruin.max_string = v;
-        }
-        if let Some(v) = f("CF_G") {
-            self.recreate.granular = v as usize;
-        }
-        self
     }
 }
 
