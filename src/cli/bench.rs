@@ -28,6 +28,9 @@ pub struct SolveOptions {
     /// Iterations per thread (reproducible runs).
     #[arg(long)]
     iterations: Option<u64>,
+    /// Stop after this many iterations per thread without a new best plan.
+    #[arg(long)]
+    max_no_improvement: Option<u64>,
     /// Worker threads.
     #[arg(long, default_value_t = 2)]
     threads: usize,
@@ -125,9 +128,10 @@ fn run_one(
         time_limit: match (options.time_limit, options.iterations) {
             (Some(s), _) => Some(Duration::from_secs_f64(s)),
             (None, Some(_)) => None,
+            (None, None) if options.max_no_improvement.is_some() => None,
             (None, None) => Some(Duration::from_secs(5)),
         },
-        max_no_improvement: None,
+        max_no_improvement: options.max_no_improvement,
     };
     let params = SolveParams {
         threads: options.threads,

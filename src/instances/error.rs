@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum InstanceError {
     /// The file cannot be read.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: cannot read the file", path.display())]
     Io {
         /// File.
         path: PathBuf,
@@ -26,7 +26,7 @@ pub enum InstanceError {
         message: String,
     },
     /// The content parsed but does not make a valid problem.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: not a valid problem", path.display())]
     Model {
         /// File.
         path: PathBuf,
