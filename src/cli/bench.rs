@@ -25,6 +25,10 @@ pub struct SolveOptions {
     /// Wall-clock limit per instance, in seconds (default 5 when no iteration limit is given).
     #[arg(long)]
     time_limit: Option<f64>,
+    /// Wall-clock limit per 100 customers, in seconds (the CVRPLIB X convention); overrides
+    /// --time-limit.
+    #[arg(long)]
+    time_per_100: Option<f64>,
     /// Iterations per thread (reproducible runs).
     #[arg(long)]
     iterations: Option<u64>,
@@ -125,7 +129,13 @@ fn run_one(
     let problem = &instance.problem;
     let stop = StopCriterion {
         max_iterations: options.iterations,
-        time_limit: match (options.time_limit, options.iterations) {
+        time_limit: match (
+            options
+                .time_per_100
+                .map(|s| s * problem.orders().len() as f64 / 100.0)
+                .or(options.time_limit),
+            options.iterations,
+        ) {
             (Some(s), _) => Some(Duration::from_secs_f64(s)),
             (None, Some(_)) => None,
             (None, None) if options.max_no_improvement.is_some() => None,
