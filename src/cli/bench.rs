@@ -35,6 +35,15 @@ pub struct SolveOptions {
     /// Stop after this many iterations per thread without a new best plan.
     #[arg(long)]
     max_no_improvement: Option<u64>,
+    /// Start temperature, as a multiple of the initial cost per order (default: the solver's).
+    #[arg(long)]
+    temperature_start: Option<f64>,
+    /// End temperature, as a multiple of the initial cost per order (default: the solver's).
+    #[arg(long)]
+    temperature_end: Option<f64>,
+    /// Iterations per thread between synchronisations (default: the solver's).
+    #[arg(long)]
+    epoch: Option<u64>,
     /// Worker threads.
     #[arg(long, default_value_t = 2)]
     threads: usize,
@@ -143,10 +152,20 @@ fn run_one(
         },
         max_no_improvement: options.max_no_improvement,
     };
+    let mut search = SearchParams::for_size(problem.orders().len());
+    if let Some(t) = options.temperature_start {
+        search.temperature_start = t;
+    }
+    if let Some(t) = options.temperature_end {
+        search.temperature_end = t;
+    }
+    if let Some(e) = options.epoch {
+        search.epoch_iterations = e;
+    }
     let params = SolveParams {
         threads: options.threads,
         seed: options.seed,
-        search: SearchParams::for_size(problem.orders().len()),
+        search,
     };
     let progress = |p: &Progress| {
         bar.set_position((p.fraction * 1000.0) as u64);
