@@ -31,6 +31,6 @@ pub enum InstanceError {
         /// File.
         path: PathBuf,
         /// Cause.
-        source: crate::solver::model::ModelError,
+        source: crate::solver::Error,
     },
 }

@@ -13,6 +13,7 @@
 //! and epochs). [`rng`] and [`neighbours`] support them.
 
 pub mod check;
+pub mod error;
 pub mod measure;
 pub mod model;
 pub mod neighbours;
@@ -25,3 +26,5 @@ pub mod sisr;
 pub mod solution;
 pub mod solve;
 pub mod travel;
+
+pub use error::Error;

@@ -7,6 +7,7 @@
 //! vehicle type's profile exists; demands and capacities are non-negative. All quantities use the
 //! integer units of [`crate::solver::measure`]; the builder of the problem documents its scale.
 
+use crate::solver::error::Error;
 use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
 use crate::solver::travel::Profile;
 
@@ -121,14 +122,6 @@ pub enum ModelIssue {
     },
 }
 
-/// The model layer's error.
-#[derive(Debug, thiserror::Error)]
-pub enum ModelError {
-    /// Validation failed; every issue found is listed.
-    #[error("invalid problem ({} issue(s)): {}", .0.len(), .0.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("; "))]
-    Invalid(Vec<ModelIssue>),
-}
-
 /// An immutable, validated routing problem.
 #[derive(Clone, Debug)]
 pub struct Problem {
@@ -145,7 +138,7 @@ impl Problem {
         profiles: Vec<Profile>,
         orders: Vec<Order>,
         vehicle_types: Vec<VehicleType>,
-    ) -> Result<Self, ModelError> {
+    ) -> Result<Self, Error> {
         let mut issues = Vec::new();
         let n_loc = locations.len();
         let idx = |issues: &mut Vec<ModelIssue>, what, index, field, value: u32, limit: usize| {
@@ -284,7 +277,7 @@ impl Problem {
                 vehicle_types,
             })
         } else {
-            Err(ModelError::Invalid(issues))
+            Err(Error::Invalid(issues))
         }
     }
 
@@ -398,7 +391,9 @@ mod tests {
             vec![],
         )
         .unwrap_err();
-        let ModelError::Invalid(issues) = err;
+        let Error::Invalid(issues) = err else {
+            panic!("expected a validation error, got {err}");
+        };
         assert_eq!(issues.len(), 3, "{issues:?}");
     }
 }

@@ -2,12 +2,13 @@
 //! epochs of a fixed iteration count; after each epoch every worker restarts from the best state
 //! (ties broken by the lowest worker index).
 //!
-//! Owns: [`solve`], [`StopCriterion`], [`SolveParams`], [`SolveOutcome`], [`Progress`]. Must never:
+//! Owns: [`solve`], [`StopCriterion`], [`SolveParams`], [`SolveOutcome`], [`Progress`] (errors: [`Error`]). Must never:
 //! print (progress goes through the caller's callback), or let thread scheduling influence a
 //! decision. Invariant: with an iteration limit (and no time limit) the result depends only on the
 //! problem, the seed, the thread count and the parameters. A time limit is checked between epochs and
 //! every 64 iterations inside one, so time-limited runs are not reproducible.
 
+use crate::solver::error::Error;
 use crate::solver::model::Problem;
 use crate::solver::neighbours::Neighbours;
 use crate::solver::recreate::{recreate, RecreateScratch};
@@ -64,41 +65,25 @@ pub struct SolveOutcome {
     pub elapsed: Duration,
 }
 
-/// The solver's error.
-#[derive(Debug, thiserror::Error)]
-pub enum SolveError {
-    /// The thread pool could not be built.
-    #[error("cannot start {threads} worker threads: {source}")]
-    ThreadPool {
-        /// Requested threads.
-        threads: usize,
-        /// Cause.
-        source: rayon::ThreadPoolBuildError,
-    },
-    /// No stop criterion was given.
-    #[error("no stop criterion: give an iteration limit, a time limit or a no-improvement limit")]
-    NoStop,
-}
-
 /// Solve `problem`. `progress` is called after every epoch.
 pub fn solve(
     problem: &Problem,
     stop: &StopCriterion,
     params: &SolveParams,
     progress: &(dyn Fn(&Progress) + Sync),
-) -> Result<SolveOutcome, SolveError> {
+) -> Result<SolveOutcome, Error> {
     if stop.max_iterations.is_none()
         && stop.time_limit.is_none()
         && stop.max_no_improvement.is_none()
     {
-        return Err(SolveError::NoStop);
+        return Err(Error::NoStop);
     }
     let started = Instant::now();
     let threads = params.threads.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|source| SolveError::ThreadPool { threads, source })?;
+        .map_err(|source| Error::ThreadPool { threads, source })?;
     let search = params.search;
     let neighbours = Neighbours::new(problem, 100);
     let mut start = SearchState::empty(problem);
