@@ -134,3 +134,57 @@ fn duration_cost_takes_the_full_path() {
         assert_eq!(rs.insertion_delta(&p, 0, s), full, "order {o}");
     }
 }
+
+#[test]
+fn untimed_problems_skip_the_schedule_but_agree_with_simulation() {
+    use cityfreight::solver::model::VehicleType;
+    let mut rng = Rng::new(17, 0);
+    let pts: Vec<(i64, i64)> = (0..12)
+        .map(|_| (rng.below(100) as i64, rng.below(100) as i64))
+        .collect();
+    let d = common::euclid(&pts);
+    let orders = (1..12u32)
+        .map(|i| {
+            let mut o = common::order(i, 1 + rng.below(4) as i64, 0, 0, 0);
+            o.windows = vec![TimeWindow::ALWAYS];
+            o
+        })
+        .collect();
+    let vt = VehicleType {
+        shift: TimeWindow {
+            open: Time(0),
+            close: Time::MAX,
+        },
+        ..common::vehicle(15, 3, 0)
+    };
+    let problem = Problem::new(
+        (0..12).map(|i| format!("n{i}")).collect(),
+        vec![cityfreight::solver::travel::Profile::constant(
+            "p",
+            d.clone(),
+            common::as_durations(&d),
+        )],
+        orders,
+        vec![vt],
+    )
+    .expect("valid");
+    assert!(problem.is_untimed());
+    let stop = |o: u32| Stop {
+        order: o,
+        alternative: 0,
+        location: o + 1,
+    };
+    let route: Vec<Stop> = (0..4).map(stop).collect();
+    let mut rs = RouteState::new(&problem, 0);
+    rs.stops = route.clone();
+    rs.update(&problem);
+    let base = rs.eval.cost;
+    for o in 4..11u32 {
+        for pos in 0..=route.len() {
+            let mut with = route.clone();
+            with.insert(pos, stop(o));
+            let full = simulate(&problem, 0, with.iter().copied(), None).map(|e| e.cost - base);
+            assert_eq!(rs.insertion_delta(&problem, pos, stop(o)), full);
+        }
+    }
+}

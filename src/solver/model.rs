@@ -129,6 +129,7 @@ pub struct Problem {
     profiles: Vec<Profile>,
     orders: Vec<Order>,
     vehicle_types: Vec<VehicleType>,
+    untimed: bool,
 }
 
 impl Problem {
@@ -270,11 +271,18 @@ impl Problem {
             }
         }
         if issues.is_empty() {
+            let untimed = orders
+                .iter()
+                .all(|o| o.windows.iter().any(|w| w.close >= Time::MAX))
+                && vehicle_types
+                    .iter()
+                    .all(|v| v.shift.close >= Time::MAX && v.max_duration >= Duration::MAX);
             Ok(Self {
                 locations,
                 profiles,
                 orders,
                 vehicle_types,
+                untimed,
             })
         } else {
             Err(Error::Invalid(issues))
@@ -317,6 +325,12 @@ impl Problem {
     #[inline]
     pub fn profile_of(&self, v: u32) -> &Profile {
         &self.profiles[self.vehicle_types[v as usize].profile as usize]
+    }
+
+    /// True when no time rule can ever be broken (every order has a window that never closes, no
+    /// shift end, no duration limit): insertion checks then skip the schedule.
+    pub fn is_untimed(&self) -> bool {
+        self.untimed
     }
 
     /// Total number of vehicles over all types.

@@ -92,6 +92,9 @@ fn best_in_route(
     rng: &mut Rng,
     best: &mut Option<(Cost, usize, Stop)>,
 ) {
+    if !route.may_take(problem, order) {
+        return;
+    }
     let o = problem.order(order);
     for pos in 0..=route.len() {
         if blink_rate > 0.0 && rng.f64() < blink_rate {

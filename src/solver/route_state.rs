@@ -298,6 +298,15 @@ impl RouteState {
         }
     }
 
+    /// False when the order cannot go anywhere in this route because of its load (single-trip
+    /// vehicles only; a vehicle that reloads may always fit it in a new trip).
+    #[inline]
+    pub fn may_take(&self, problem: &Problem, order: u32) -> bool {
+        self.reloads
+            || (self.load + problem.order(order).demand)
+                .fits(problem.vehicle_type(self.vehicle_type).capacity)
+    }
+
     /// Cost change of inserting `stop` before position `pos` of `stops` (`pos == len` appends), or
     /// `None` when the result breaks a rule.
     #[inline]
@@ -315,11 +324,13 @@ impl RouteState {
             if self.eval.distance + dd > vt.max_distance {
                 return None;
             }
-            let arrival = profile.arrival(prev, stop.location, self.ready[pos]);
-            let start = service_start(&order.windows, arrival)?;
-            let leave = start + order.alternatives[stop.alternative as usize].service;
-            if profile.arrival(stop.location, next, leave) > self.latest[pos + 1] {
-                return None;
+            if !problem.is_untimed() {
+                let arrival = profile.arrival(prev, stop.location, self.ready[pos]);
+                let start = service_start(&order.windows, arrival)?;
+                let leave = start + order.alternatives[stop.alternative as usize].service;
+                if profile.arrival(stop.location, next, leave) > self.latest[pos + 1] {
+                    return None;
+                }
             }
             if self.fast {
                 let fixed = if self.stops.is_empty() {
