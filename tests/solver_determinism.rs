@@ -78,3 +78,32 @@ fn the_search_improves_on_its_start() {
         short.objective
     );
 }
+
+#[test]
+fn polishing_keeps_the_plan_feasible_and_reproducible() {
+    let problem = common::random_vrptw(4, 50, 12, 20);
+    let mut search = SearchParams::for_size(50);
+    search.epoch_iterations = 100;
+    search.polish_neighbours = 10;
+    let go = || {
+        solve(
+            &problem,
+            &StopCriterion {
+                max_iterations: Some(400),
+                ..Default::default()
+            },
+            &SolveParams {
+                threads: 2,
+                seed: 8,
+                search,
+            },
+            &|_| {},
+        )
+        .expect("solve")
+    };
+    let (a, b) = (go(), go());
+    assert_eq!(a.solution, b.solution);
+    let report = check(&problem, &a.solution);
+    assert!(report.feasible(), "{:?}", report.violations);
+    assert_eq!(report.cost, a.objective.cost);
+}

@@ -44,6 +44,14 @@ pub struct SolveOptions {
     /// Iterations per thread between synchronisations (default: the solver's).
     #[arg(long)]
     epoch: Option<u64>,
+    /// Open a new route only when no existing route can take an order (the SISR paper's rule);
+    /// by default a new route is always priced.
+    #[arg(long)]
+    lazy_new_routes: bool,
+    /// Neighbours per order for polishing the best plan after each epoch by local search (0: off,
+    /// the default).
+    #[arg(long)]
+    polish: Option<usize>,
     /// Worker threads.
     #[arg(long, default_value_t = 2)]
     threads: usize,
@@ -158,6 +166,12 @@ fn run_one(
     }
     if let Some(t) = options.temperature_end {
         search.temperature_end = t;
+    }
+    if options.lazy_new_routes {
+        search.recreate.always_try_new_route = false;
+    }
+    if let Some(k) = options.polish {
+        search.polish_neighbours = k;
     }
     if let Some(e) = options.epoch {
         search.epoch_iterations = e;

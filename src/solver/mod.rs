@@ -9,15 +9,18 @@
 //! Codemap: [`measure`] units → [`travel`] matrices and hour bands → [`model`] the problem →
 //! [`solution`] the plan → [`check`] the independent checker. Search: [`route_state`] (per-route
 //! evaluator with O(1) insertion checks) → [`search_state`] (a whole plan under search) →
-//! [`ruin`] + [`recreate`] (SISR operators) → [`sisr`] (one annealing worker) → [`solve`] (threads
+//! [`ruin`] + [`recreate`] (SISR operators), [`local_search`] ([`relocate`], [`two_opt_star`]) →
+//! [`sisr`] (one annealing worker) → [`solve`] (threads
 //! and epochs). [`rng`] and [`neighbours`] support them.
 
 pub mod check;
 pub mod error;
+pub mod local_search;
 pub mod measure;
 pub mod model;
 pub mod neighbours;
 pub mod recreate;
+pub mod relocate;
 pub mod rng;
 pub mod route_state;
 pub mod ruin;
@@ -26,5 +29,6 @@ pub mod sisr;
 pub mod solution;
 pub mod solve;
 pub mod travel;
+pub mod two_opt_star;
 
 pub use error::Error;

@@ -129,6 +129,8 @@ pub struct RouteState {
     nodes: Vec<u32>,
     ready: Vec<Time>,
     latest: Vec<Time>,
+    cum_load: Vec<Load>,
+    cum_dist: Vec<Distance>,
     /// Total load over all trips.
     pub load: Load,
     /// Totals of the route (zero when empty).
@@ -147,6 +149,8 @@ impl Clone for RouteState {
             nodes: self.nodes.clone(),
             ready: self.ready.clone(),
             latest: self.latest.clone(),
+            cum_load: self.cum_load.clone(),
+            cum_dist: self.cum_dist.clone(),
             load: self.load,
             eval: self.eval,
             feasible: self.feasible,
@@ -162,6 +166,8 @@ impl Clone for RouteState {
         self.nodes.clone_from(&o.nodes);
         self.ready.clone_from(&o.ready);
         self.latest.clone_from(&o.latest);
+        self.cum_load.clone_from(&o.cum_load);
+        self.cum_dist.clone_from(&o.cum_dist);
         self.load = o.load;
         self.eval = o.eval;
         self.feasible = o.feasible;
@@ -180,6 +186,8 @@ impl RouteState {
             nodes: Vec::new(),
             ready: Vec::new(),
             latest: Vec::new(),
+            cum_load: Vec::new(),
+            cum_dist: Vec::new(),
             load: Load::ZERO,
             eval: RouteEval {
                 distance: Distance::ZERO,
@@ -217,10 +225,19 @@ impl RouteState {
         self.ready.resize(n + 2, Time::MIN);
         self.latest.clear();
         self.latest.resize(n + 2, Time::MIN);
-        self.load = self
-            .stops
-            .iter()
-            .fold(Load::ZERO, |l, s| l + problem.order(s.order).demand);
+        self.cum_load.clear();
+        self.cum_load.push(Load::ZERO);
+        for s in &self.stops {
+            let l = self.cum_load[self.cum_load.len() - 1] + problem.order(s.order).demand;
+            self.cum_load.push(l);
+        }
+        self.load = self.cum_load[n];
+        self.cum_dist.clear();
+        self.cum_dist.push(Distance::ZERO);
+        for w in 1..self.nodes.len() {
+            let d = self.cum_dist[w - 1] + profile.distance(self.nodes[w - 1], self.nodes[w]);
+            self.cum_dist.push(d);
+        }
         let mut feasible = true;
         self.ready[0] = vt.shift.open;
         for i in 1..=n {
@@ -251,11 +268,7 @@ impl RouteState {
             profile.latest_departure(self.nodes[0], self.nodes[1], self.latest[1])
         };
         if self.fast {
-            let distance: Distance = self
-                .nodes
-                .windows(2)
-                .map(|w| profile.distance(w[0], w[1]))
-                .sum();
+            let distance = self.cum_dist[n + 1];
             let departure = if n == 0 {
                 vt.shift.open
             } else {
@@ -296,6 +309,42 @@ impl RouteState {
                 self.eval = unchecked_eval(problem, self.vehicle_type, &self.nodes);
             }
         }
+    }
+
+    /// True when the O(1) checks decide feasibility and cost exactly (no reloads, duration free).
+    #[inline]
+    pub fn is_fast(&self) -> bool {
+        self.fast
+    }
+
+    /// Location at node position `i` (0 = start depot, `len + 1` = end depot).
+    #[inline]
+    pub fn node(&self, i: usize) -> u32 {
+        self.nodes[i]
+    }
+
+    /// Earliest time the vehicle can leave node position `i`.
+    #[inline]
+    pub fn ready_at(&self, i: usize) -> Time {
+        self.ready[i]
+    }
+
+    /// Latest arrival at node position `i` that keeps the rest of the route feasible.
+    #[inline]
+    pub fn latest_at(&self, i: usize) -> Time {
+        self.latest[i]
+    }
+
+    /// Load of the first `k` stops.
+    #[inline]
+    pub fn load_of_first(&self, k: usize) -> Load {
+        self.cum_load[k]
+    }
+
+    /// Distance driven from the start depot to node position `i`.
+    #[inline]
+    pub fn distance_to(&self, i: usize) -> Distance {
+        self.cum_dist[i]
     }
 
     /// False when the order cannot go anywhere in this route because of its load (single-trip

@@ -25,6 +25,9 @@ pub struct SearchParams {
     pub temperature_end: f64,
     /// Iterations per thread between two synchronisations.
     pub epoch_iterations: u64,
+    /// When non-zero, the best plan is polished after every epoch by local search (relocate and
+    /// 2-opt*) towards this many nearest neighbours of each order.
+    pub polish_neighbours: usize,
 }
 
 impl SearchParams {
@@ -42,6 +45,7 @@ impl SearchParams {
             temperature_start: 1.0,
             temperature_end: 0.01,
             epoch_iterations: 2_000,
+            polish_neighbours: 0,
         }
     }
 }
@@ -125,9 +129,9 @@ impl Worker {
         if accept {
             std::mem::swap(&mut self.current, &mut self.candidate);
             self.current_obj = obj;
-            if obj < self.best_obj {
+            if self.current_obj < self.best_obj {
                 self.best.clone_from(&self.current);
-                self.best_obj = obj;
+                self.best_obj = self.current_obj;
             }
         }
         self.iterations += 1;

@@ -1,6 +1,6 @@
 //! The parallel solve driver: `threads` independent SISR workers seeded from `(seed, i)`, run in
 //! epochs of a fixed iteration count; after each epoch every worker restarts from the best state
-//! (ties broken by the lowest worker index).
+//! (ties broken by the lowest worker index), after polishing it by local search when it improved.
 //!
 //! Owns: [`solve`], [`StopCriterion`], [`SolveParams`], [`SolveOutcome`], [`Progress`] (errors: [`Error`]). Must never:
 //! print (progress goes through the caller's callback), or let thread scheduling influence a
@@ -9,6 +9,7 @@
 //! every 64 iterations inside one, so time-limited runs are not reproducible.
 
 use crate::solver::error::Error;
+use crate::solver::local_search::improve;
 use crate::solver::model::Problem;
 use crate::solver::neighbours::Neighbours;
 use crate::solver::recreate::{recreate, RecreateScratch};
@@ -153,6 +154,16 @@ pub fn solve(
             best_obj = workers[bi].best_obj;
             best.clone_from(&workers[bi].best);
             last_improvement = done;
+            if search.polish_neighbours > 0 {
+                improve(
+                    problem,
+                    &mut best,
+                    &neighbours,
+                    search.polish_neighbours,
+                    10,
+                );
+                best_obj = best.objective(problem);
+            }
         }
         let now = Instant::now();
         let f = fraction(done, now);
