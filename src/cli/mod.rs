@@ -5,6 +5,8 @@
 //! arguments, calls the library, and prints. Errors from the library layers are printed with
 //! their full context (file, record, argument) and give exit code 1; usage errors give 2.
 
+pub mod bench;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -33,6 +35,10 @@ enum Command {
     Route(route::Args),
     /// Travel-time and distance matrix between points for a class and hour band.
     Matrix(matrix::Args),
+    /// Solve one benchmark instance, check the plan and compare with the best-known solution.
+    Bench(bench::BenchArgs),
+    /// Solve every instance in folders; write a CSV and print mean and median gaps.
+    BenchSuite(bench::SuiteArgs),
 }
 
 /// Parse the command line, run the subcommand, and turn its result into an exit code.
@@ -43,6 +49,8 @@ pub fn main() -> ExitCode {
         Command::Graph(command) => graph::run(command),
         Command::Route(args) => route::run(args),
         Command::Matrix(args) => matrix::run(args),
+        Command::Bench(args) => bench::run_bench(&args),
+        Command::BenchSuite(args) => bench::run_suite(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -62,9 +62,7 @@ pub struct VehicleSelector {
 impl VehicleSelector {
     /// Does the selector match `class`? (An empty selector matches every vehicle.)
     pub fn matches(&self, class: &VehicleClass) -> bool {
-        self.classes
-            .as_ref()
-            .is_none_or(|c| c.contains(&class.id))
+        self.classes.as_ref().is_none_or(|c| c.contains(&class.id))
             && self
                 .energies
                 .as_ref()

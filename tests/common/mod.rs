@@ -4,6 +4,9 @@
 mod cch;
 #[allow(unused_imports)]
 pub use cch::*;
+mod solver;
+#[allow(unused_imports)]
+pub use solver::*;
 
 use cityfreight::graph::{ClassId, Dir, RoadGraph, Snap};
 use cityfreight::time::WeekTime;

@@ -1,0 +1,375 @@
+//! The independent plan checker: recomputes every route of a [`Solution`] from the [`Problem`] alone
+//! and lists each violated rule.
+//!
+//! Owns: [`check`], [`Violation`], [`CheckReport`]. Must never: call into the search code or its
+//! evaluator ([`crate::solver::route_state`]); its whole value is being a second, simple
+//! implementation of the rules (schedule, hour bands, windows, loads, trips, limits, fleet). The
+//! schedule it checks: a vehicle is ready at its start depot at `shift.open`, drives to each stop
+//! (waiting for a faster hour band when that arrives sooner), starts service at the first window
+//! still open, reloads take `reload_time`, and must reach its end depot by `shift.close`. Route
+//! duration runs from the latest departure that still reaches the first stop in time for that
+//! schedule, to the arrival at the end depot.
+
+use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
+use crate::solver::model::Problem;
+use crate::solver::solution::{Solution, Visit};
+use crate::solver::travel::Profile;
+
+/// One broken rule.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Violation {
+    /// A route names a vehicle type that does not exist.
+    #[error("route {route}: unknown vehicle type {vehicle_type}")]
+    UnknownVehicleType {
+        /// Route number.
+        route: usize,
+        /// The bad index.
+        vehicle_type: u32,
+    },
+    /// More routes of a type than vehicles.
+    #[error("vehicle type {vehicle_type}: {used} routes but only {available} vehicles")]
+    FleetExceeded {
+        /// Vehicle type.
+        vehicle_type: u32,
+        /// Routes using it.
+        used: u32,
+        /// Vehicles available.
+        available: u32,
+    },
+    /// A visit names an order that does not exist.
+    #[error("route {route}: unknown order {order}")]
+    UnknownOrder {
+        /// Route number.
+        route: usize,
+        /// The bad index.
+        order: u32,
+    },
+    /// A visit names an alternative the order does not have.
+    #[error("route {route}: order {order} has no alternative {alternative}")]
+    BadAlternative {
+        /// Route number.
+        route: usize,
+        /// Order.
+        order: u32,
+        /// The bad alternative.
+        alternative: u32,
+    },
+    /// An order is served more than once (two alternatives, or twice the same).
+    #[error("order {order} is served {times} times")]
+    ServedMoreThanOnce {
+        /// Order.
+        order: u32,
+        /// Times served.
+        times: u32,
+    },
+    /// A required order is not served.
+    #[error("required order {order} is not served")]
+    RequiredUnserved {
+        /// Order.
+        order: u32,
+    },
+    /// The unserved list disagrees with the routes.
+    #[error("order {order}: the unserved list disagrees with the routes")]
+    UnservedListWrong {
+        /// Order.
+        order: u32,
+    },
+    /// A reload at a location that is not one of the type's reload depots.
+    #[error("route {route}: location {depot} is not a reload depot of its vehicle type")]
+    NotReloadDepot {
+        /// Route number.
+        route: usize,
+        /// Location.
+        depot: u32,
+    },
+    /// A trip carries more than the capacity.
+    #[error("route {route}, trip {trip}: load {load:?} exceeds capacity {capacity:?}")]
+    Capacity {
+        /// Route number.
+        route: usize,
+        /// Trip number (0 = before the first reload).
+        trip: usize,
+        /// Load of the trip.
+        load: Load,
+        /// Capacity.
+        capacity: Load,
+    },
+    /// Service cannot start inside any window.
+    #[error("route {route}: order {order} reached at {arrival:?}, after its last window closed")]
+    TimeWindow {
+        /// Route number.
+        route: usize,
+        /// Order.
+        order: u32,
+        /// Arrival time.
+        arrival: Time,
+    },
+    /// The end depot is reached after the shift.
+    #[error("route {route}: reaches its end depot at {arrival:?}, shift ends {close:?}")]
+    Shift {
+        /// Route number.
+        route: usize,
+        /// Arrival at the end depot.
+        arrival: Time,
+        /// Shift end.
+        close: Time,
+    },
+    /// Route duration above the limit.
+    #[error("route {route}: duration {duration:?} above maximum {max:?}")]
+    Duration {
+        /// Route number.
+        route: usize,
+        /// Duration.
+        duration: Duration,
+        /// Limit.
+        max: Duration,
+    },
+    /// Route distance above the limit.
+    #[error("route {route}: distance {distance:?} above maximum {max:?}")]
+    Distance {
+        /// Route number.
+        route: usize,
+        /// Distance.
+        distance: Distance,
+        /// Limit.
+        max: Distance,
+    },
+}
+
+/// What the checker recomputed for one route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteReport {
+    /// Distance driven.
+    pub distance: Distance,
+    /// Duration (see the module doc).
+    pub duration: Duration,
+    /// Fixed + distance + duration cost.
+    pub cost: Cost,
+    /// Number of trips (reloads + 1).
+    pub trips: usize,
+}
+
+/// The checker's verdict.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckReport {
+    /// Every broken rule; empty means feasible.
+    pub violations: Vec<Violation>,
+    /// Per route, in solution order.
+    pub routes: Vec<RouteReport>,
+    /// Total distance.
+    pub distance: Distance,
+    /// Total cost, including penalties of unserved optional orders.
+    pub cost: Cost,
+    /// Vehicles used (non-empty routes).
+    pub vehicles: usize,
+}
+
+impl CheckReport {
+    /// True when no rule is broken.
+    pub fn feasible(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+/// Earliest arrival at `j` when ready at `i` at `t`, trying every later band start (brute force).
+fn arrive(profile: &Profile, i: u32, j: u32, t: Time) -> Time {
+    let mut best = Time::MAX;
+    for (k, band) in profile.bands.iter().enumerate() {
+        let band_end = profile.bands.get(k + 1).map_or(Time::MAX, |b| b.start);
+        if band_end <= t {
+            continue;
+        }
+        let depart = t.max(band.start);
+        best = best.min(depart + band.durations.get(i, j));
+    }
+    best
+}
+
+/// Latest ready time at `i` that still reaches `j` by `by`.
+fn latest_ready(profile: &Profile, i: u32, j: u32, by: Time) -> Time {
+    let mut best = Time::MIN;
+    for (k, band) in profile.bands.iter().enumerate() {
+        let band_last = profile
+            .bands
+            .get(k + 1)
+            .map_or(Time::MAX, |b| Time(b.start.0 - 1));
+        let t = (by - band.durations.get(i, j)).min(band_last);
+        if t >= band.start {
+            best = best.max(t);
+        }
+    }
+    best
+}
+
+/// Check `solution` against `problem`.
+pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
+    let mut violations = Vec::new();
+    let mut served = vec![0u32; problem.orders().len()];
+    let mut used = vec![0u32; problem.vehicle_types().len()];
+    let mut reports = Vec::new();
+    for (r, route) in solution.routes.iter().enumerate() {
+        let Some(vt) = problem.vehicle_types().get(route.vehicle_type as usize) else {
+            violations.push(Violation::UnknownVehicleType {
+                route: r,
+                vehicle_type: route.vehicle_type,
+            });
+            continue;
+        };
+        if route.visits.is_empty() {
+            reports.push(RouteReport {
+                distance: Distance::ZERO,
+                duration: Duration::ZERO,
+                cost: Cost::ZERO,
+                trips: 0,
+            });
+            continue;
+        }
+        used[route.vehicle_type as usize] += 1;
+        let profile = &problem.profiles()[vt.profile as usize];
+        let mut at = vt.start;
+        let mut ready = vt.shift.open;
+        let mut distance = Distance::ZERO;
+        let mut trip = 0;
+        let mut load = Load::ZERO;
+        let mut first_start: Option<(u32, Time)> = None;
+        let close_trip = |violations: &mut Vec<Violation>, trip: usize, load: Load| {
+            if !load.fits(vt.capacity) {
+                violations.push(Violation::Capacity {
+                    route: r,
+                    trip,
+                    load,
+                    capacity: vt.capacity,
+                });
+            }
+        };
+        for visit in &route.visits {
+            let (loc, start, service) = match *visit {
+                Visit::Order { order, alternative } => {
+                    let Some(o) = problem.orders().get(order as usize) else {
+                        violations.push(Violation::UnknownOrder { route: r, order });
+                        continue;
+                    };
+                    let Some(alt) = o.alternatives.get(alternative as usize) else {
+                        violations.push(Violation::BadAlternative {
+                            route: r,
+                            order,
+                            alternative,
+                        });
+                        continue;
+                    };
+                    served[order as usize] += 1;
+                    load += o.demand;
+                    let arrival = arrive(profile, at, alt.location, ready);
+                    let start = match o.windows.iter().find(|w| w.close >= arrival) {
+                        Some(w) => arrival.max(w.open),
+                        None => {
+                            violations.push(Violation::TimeWindow {
+                                route: r,
+                                order,
+                                arrival,
+                            });
+                            arrival
+                        }
+                    };
+                    (alt.location, start, alt.service)
+                }
+                Visit::Reload { depot } => {
+                    if !vt.reload_depots.contains(&depot) {
+                        violations.push(Violation::NotReloadDepot { route: r, depot });
+                    }
+                    close_trip(&mut violations, trip, load);
+                    trip += 1;
+                    load = Load::ZERO;
+                    (depot, arrive(profile, at, depot, ready), vt.reload_time)
+                }
+            };
+            distance += profile.distance(at, loc);
+            first_start.get_or_insert((loc, start));
+            ready = start + service;
+            at = loc;
+        }
+        close_trip(&mut violations, trip, load);
+        distance += profile.distance(at, vt.end);
+        let end_arrival = arrive(profile, at, vt.end, ready);
+        if end_arrival > vt.shift.close {
+            violations.push(Violation::Shift {
+                route: r,
+                arrival: end_arrival,
+                close: vt.shift.close,
+            });
+        }
+        let departure = match first_start {
+            Some((loc, start)) => latest_ready(profile, vt.start, loc, start).max(vt.shift.open),
+            None => vt.shift.open,
+        };
+        let duration = end_arrival - departure;
+        if duration > vt.max_duration {
+            violations.push(Violation::Duration {
+                route: r,
+                duration,
+                max: vt.max_duration,
+            });
+        }
+        if distance > vt.max_distance {
+            violations.push(Violation::Distance {
+                route: r,
+                distance,
+                max: vt.max_distance,
+            });
+        }
+        let cost = vt.fixed_cost
+            + Cost(distance.0 * vt.cost_per_distance)
+            + Cost(duration.0 * vt.cost_per_duration);
+        reports.push(RouteReport {
+            distance,
+            duration,
+            cost,
+            trips: trip + 1,
+        });
+    }
+    for (v, (&u, vt)) in used.iter().zip(problem.vehicle_types()).enumerate() {
+        if u > vt.count {
+            violations.push(Violation::FleetExceeded {
+                vehicle_type: v as u32,
+                used: u,
+                available: vt.count,
+            });
+        }
+    }
+    let mut listed = vec![false; problem.orders().len()];
+    for &o in &solution.unserved {
+        if let Some(l) = listed.get_mut(o as usize) {
+            *l = true;
+        } else {
+            violations.push(Violation::UnservedListWrong { order: o });
+        }
+    }
+    let mut cost: Cost = reports.iter().map(|r| r.cost).sum();
+    for (o, order) in problem.orders().iter().enumerate() {
+        let o32 = o as u32;
+        match served[o] {
+            0 => {
+                match order.penalty {
+                    None => violations.push(Violation::RequiredUnserved { order: o32 }),
+                    Some(p) => cost += p,
+                }
+                if !listed[o] {
+                    violations.push(Violation::UnservedListWrong { order: o32 });
+                }
+            }
+            1 => {
+                if listed[o] {
+                    violations.push(Violation::UnservedListWrong { order: o32 });
+                }
+            }
+            times => violations.push(Violation::ServedMoreThanOnce { order: o32, times }),
+        }
+    }
+    CheckReport {
+        violations,
+        distance: reports.iter().map(|r| r.distance).sum(),
+        vehicles: used.iter().map(|&u| u as usize).sum(),
+        routes: reports,
+        cost,
+    }
+}

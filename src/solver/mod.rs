@@ -1,0 +1,34 @@
+//! The vehicle-routing solver: problem model, plan checker and a parallel SISR search.
+//!
+//! Owns: everything between a validated [`model::Problem`] and a [`solution::Solution`]. Must never:
+//! do I/O, print, or derive `Serialize`/`Deserialize` (readers live in [`crate::instances`], output
+//! in [`crate::cli`]). Invariants: integer units only ([`measure`]); dense `u32` indices; the checker
+//! ([`check`]) shares no code with the search evaluator ([`route_state`]); same seed and thread count
+//! with an iteration limit give the same plan ([`solve`]).
+//!
+//! Codemap: [`measure`] units → [`travel`] matrices and hour bands → [`model`] the problem →
+//! [`solution`] the plan → [`check`] the independent checker. Search: [`route_state`] (per-route
+//! evaluator with O(1) insertion checks) → [`search_state`] (a whole plan under search) →
+//! [`ruin`] + [`recreate`] (SISR operators), [`local_search`] ([`relocate`], [`two_opt_star`]) →
+//! [`sisr`] (one annealing worker) → [`solve`] (threads
+//! and epochs). [`rng`] and [`neighbours`] support them.
+
+pub mod check;
+pub mod error;
+pub mod local_search;
+pub mod measure;
+pub mod model;
+pub mod neighbours;
+pub mod recreate;
+pub mod relocate;
+pub mod rng;
+pub mod route_state;
+pub mod ruin;
+pub mod search_state;
+pub mod sisr;
+pub mod solution;
+pub mod solve;
+pub mod travel;
+pub mod two_opt_star;
+
+pub use error::Error;

@@ -1,0 +1,413 @@
+//! The problem model: an immutable, validated description of one routing day.
+//!
+//! Owns: [`Problem`] and its parts (locations, orders with alternatives and time windows, vehicle
+//! types with profiles, shifts, limits, costs and reload depots). Must never: do I/O, read files, or
+//! know about the search. Invariants after [`Problem::new`]: every index points inside its list; every
+//! order has at least one alternative and one time window; windows are sorted and disjoint; every
+//! vehicle type's profile exists; demands and capacities are non-negative. All quantities use the
+//! integer units of [`crate::solver::measure`]; the builder of the problem documents its scale.
+
+use crate::solver::error::Error;
+use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
+use crate::solver::travel::Profile;
+
+/// A closed time window `[open, close]` for the start of service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeWindow {
+    /// Earliest start.
+    pub open: Time,
+    /// Latest start.
+    pub close: Time,
+}
+
+impl TimeWindow {
+    /// A window that is always open.
+    pub const ALWAYS: Self = Self {
+        open: Time::MIN,
+        close: Time::MAX,
+    };
+}
+
+/// One way to serve an order: a location (the door, or a loading point nearby) and the service time
+/// spent there (a bay adds the walking time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Alternative {
+    /// Location index.
+    pub location: u32,
+    /// Service time at that location.
+    pub service: Duration,
+}
+
+/// An order: exactly one of its alternatives is served, within one of its windows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Order {
+    /// User id, for output only.
+    pub id: String,
+    /// Candidate ways to serve it (at least one).
+    pub alternatives: Vec<Alternative>,
+    /// Demand delivered.
+    pub demand: Load,
+    /// Windows for the start of service, sorted and disjoint (at least one).
+    pub windows: Vec<TimeWindow>,
+    /// `None`: the order is required. `Some(p)`: optional, leaving it unserved costs `p`.
+    pub penalty: Option<Cost>,
+}
+
+/// A vehicle type: `count` identical vehicles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VehicleType {
+    /// Name, for output only.
+    pub name: String,
+    /// Capacity per trip.
+    pub capacity: Load,
+    /// Start depot location.
+    pub start: u32,
+    /// End depot location.
+    pub end: u32,
+    /// Leave the start depot no earlier than `shift.open`, reach the end depot no later than `shift.close`.
+    pub shift: TimeWindow,
+    /// Maximum route duration ([`Duration::MAX`]: none).
+    pub max_duration: Duration,
+    /// Maximum route distance ([`Distance::MAX`]: none).
+    pub max_distance: Distance,
+    /// Cost of using one vehicle.
+    pub fixed_cost: Cost,
+    /// Cost per distance unit.
+    pub cost_per_distance: i64,
+    /// Cost per duration unit of route duration.
+    pub cost_per_duration: i64,
+    /// Vehicles available.
+    pub count: u32,
+    /// Index of the routing profile (matrices) the type drives with.
+    pub profile: u32,
+    /// Depots where the vehicle may reload between trips (empty: a single trip).
+    pub reload_depots: Vec<u32>,
+    /// Time spent at a reload depot.
+    pub reload_time: Duration,
+}
+
+impl VehicleType {
+    /// True when route duration matters (a limit or a cost), which needs a full route evaluation.
+    pub fn duration_matters(&self) -> bool {
+        self.max_duration < Duration::MAX || self.cost_per_duration != 0
+    }
+}
+
+/// Everything wrong with a candidate problem, collected (not only the first).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ModelIssue {
+    /// An index is outside its list.
+    #[error("{what} {index}: {field} refers to {value}, but only {limit} exist")]
+    BadIndex {
+        /// Entity kind.
+        what: &'static str,
+        /// Entity index.
+        index: usize,
+        /// Field name.
+        field: &'static str,
+        /// Offending value.
+        value: u32,
+        /// Size of the referenced list.
+        limit: usize,
+    },
+    /// A structural rule is broken.
+    #[error("{what} {index}: {message}")]
+    Invalid {
+        /// Entity kind.
+        what: &'static str,
+        /// Entity index.
+        index: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// An immutable, validated routing problem.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    locations: Vec<String>,
+    profiles: Vec<Profile>,
+    orders: Vec<Order>,
+    vehicle_types: Vec<VehicleType>,
+    untimed: bool,
+}
+
+impl Problem {
+    /// Validate and freeze a problem. `locations` are user names (output only).
+    pub fn new(
+        locations: Vec<String>,
+        profiles: Vec<Profile>,
+        orders: Vec<Order>,
+        vehicle_types: Vec<VehicleType>,
+    ) -> Result<Self, Error> {
+        let mut issues = Vec::new();
+        let n_loc = locations.len();
+        let idx = |issues: &mut Vec<ModelIssue>, what, index, field, value: u32, limit: usize| {
+            if value as usize >= limit {
+                issues.push(ModelIssue::BadIndex {
+                    what,
+                    index,
+                    field,
+                    value,
+                    limit,
+                });
+            }
+        };
+        let invalid = |issues: &mut Vec<ModelIssue>, what, index, message: String| {
+            issues.push(ModelIssue::Invalid {
+                what,
+                index,
+                message,
+            })
+        };
+        for (p, prof) in profiles.iter().enumerate() {
+            if prof.distances.size() != n_loc {
+                invalid(
+                    &mut issues,
+                    "profile",
+                    p,
+                    "distance matrix size differs from location count".into(),
+                );
+            }
+            if prof.bands.is_empty() || prof.bands[0].start != Time::MIN {
+                invalid(
+                    &mut issues,
+                    "profile",
+                    p,
+                    "the first band must start at Time::MIN".into(),
+                );
+            }
+            for (b, band) in prof.bands.iter().enumerate() {
+                if band.durations.size() != n_loc {
+                    invalid(
+                        &mut issues,
+                        "profile",
+                        p,
+                        format!("band {b}: duration matrix size differs from location count"),
+                    );
+                }
+                if b > 0 && band.start <= prof.bands[b - 1].start {
+                    invalid(
+                        &mut issues,
+                        "profile",
+                        p,
+                        format!("band {b}: starts are not increasing"),
+                    );
+                }
+            }
+        }
+        for (o, order) in orders.iter().enumerate() {
+            if order.alternatives.is_empty() {
+                invalid(&mut issues, "order", o, "no alternative location".into());
+            }
+            for alt in &order.alternatives {
+                idx(
+                    &mut issues,
+                    "order",
+                    o,
+                    "alternative location",
+                    alt.location,
+                    n_loc,
+                );
+                if alt.service.0 < 0 {
+                    invalid(&mut issues, "order", o, "negative service time".into());
+                }
+            }
+            if order.windows.is_empty() {
+                invalid(&mut issues, "order", o, "no time window".into());
+            }
+            for (w, win) in order.windows.iter().enumerate() {
+                if win.open > win.close {
+                    invalid(
+                        &mut issues,
+                        "order",
+                        o,
+                        format!("window {w} opens after it closes"),
+                    );
+                }
+                if w > 0 && win.open <= order.windows[w - 1].close {
+                    invalid(
+                        &mut issues,
+                        "order",
+                        o,
+                        format!("window {w} is not after window {}", w - 1),
+                    );
+                }
+            }
+            if order.demand.has_negative() {
+                invalid(&mut issues, "order", o, "negative demand".into());
+            }
+            if matches!(order.penalty, Some(p) if p.0 < 0) {
+                invalid(&mut issues, "order", o, "negative penalty".into());
+            }
+        }
+        for (v, vt) in vehicle_types.iter().enumerate() {
+            idx(&mut issues, "vehicle type", v, "start", vt.start, n_loc);
+            idx(&mut issues, "vehicle type", v, "end", vt.end, n_loc);
+            idx(
+                &mut issues,
+                "vehicle type",
+                v,
+                "profile",
+                vt.profile,
+                profiles.len(),
+            );
+            for &r in &vt.reload_depots {
+                idx(&mut issues, "vehicle type", v, "reload depot", r, n_loc);
+            }
+            if vt.capacity.has_negative() {
+                invalid(&mut issues, "vehicle type", v, "negative capacity".into());
+            }
+            if vt.shift.open > vt.shift.close {
+                invalid(
+                    &mut issues,
+                    "vehicle type",
+                    v,
+                    "shift opens after it closes".into(),
+                );
+            }
+            if vt.cost_per_distance < 0 || vt.cost_per_duration < 0 || vt.fixed_cost.0 < 0 {
+                invalid(&mut issues, "vehicle type", v, "negative cost".into());
+            }
+        }
+        if issues.is_empty() {
+            let untimed = orders
+                .iter()
+                .all(|o| o.windows.iter().any(|w| w.close >= Time::MAX))
+                && vehicle_types
+                    .iter()
+                    .all(|v| v.shift.close >= Time::MAX && v.max_duration >= Duration::MAX);
+            Ok(Self {
+                locations,
+                profiles,
+                orders,
+                vehicle_types,
+                untimed,
+            })
+        } else {
+            Err(Error::Invalid(issues))
+        }
+    }
+
+    /// Location names.
+    pub fn locations(&self) -> &[String] {
+        &self.locations
+    }
+
+    /// Routing profiles.
+    pub fn profiles(&self) -> &[Profile] {
+        &self.profiles
+    }
+
+    /// Orders.
+    pub fn orders(&self) -> &[Order] {
+        &self.orders
+    }
+
+    /// Vehicle types.
+    pub fn vehicle_types(&self) -> &[VehicleType] {
+        &self.vehicle_types
+    }
+
+    /// The order with index `o`.
+    #[inline]
+    pub fn order(&self, o: u32) -> &Order {
+        &self.orders[o as usize]
+    }
+
+    /// The vehicle type with index `v`.
+    #[inline]
+    pub fn vehicle_type(&self, v: u32) -> &VehicleType {
+        &self.vehicle_types[v as usize]
+    }
+
+    /// The profile vehicle type `v` drives with.
+    #[inline]
+    pub fn profile_of(&self, v: u32) -> &Profile {
+        &self.profiles[self.vehicle_types[v as usize].profile as usize]
+    }
+
+    /// True when no time rule can ever be broken (every order has a window that never closes, no
+    /// shift end, no duration limit): insertion checks then skip the schedule.
+    pub fn is_untimed(&self) -> bool {
+        self.untimed
+    }
+
+    /// Total number of vehicles over all types.
+    pub fn fleet_size(&self) -> u32 {
+        self.vehicle_types.iter().map(|v| v.count).sum()
+    }
+}
+
+/// Earliest feasible start of service for an arrival at `arrival`, or `None` when every window has
+/// closed. Windows must be sorted and disjoint.
+#[inline]
+pub fn service_start(windows: &[TimeWindow], arrival: Time) -> Option<Time> {
+    windows
+        .iter()
+        .find(|w| w.close >= arrival)
+        .map(|w| w.open.max(arrival))
+}
+
+/// Latest arrival from which service can start no later than `latest_start`, or `None`.
+#[inline]
+pub fn latest_arrival(windows: &[TimeWindow], latest_start: Time) -> Option<Time> {
+    windows
+        .iter()
+        .rev()
+        .find(|w| w.open <= latest_start)
+        .map(|w| w.close.min(latest_start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solver::travel::Matrix;
+
+    #[test]
+    fn multi_window_start_and_latest() {
+        let w = [
+            TimeWindow {
+                open: Time(10),
+                close: Time(20),
+            },
+            TimeWindow {
+                open: Time(50),
+                close: Time(60),
+            },
+        ];
+        assert_eq!(service_start(&w, Time(5)), Some(Time(10)));
+        assert_eq!(service_start(&w, Time(25)), Some(Time(50)));
+        assert_eq!(service_start(&w, Time(61)), None);
+        assert_eq!(latest_arrival(&w, Time(55)), Some(Time(55)));
+        assert_eq!(latest_arrival(&w, Time(40)), Some(Time(20)));
+        assert_eq!(latest_arrival(&w, Time(5)), None);
+    }
+
+    #[test]
+    fn validation_collects_every_issue() {
+        let m = Matrix::from_fn(1, |_, _| Distance(0));
+        let t = Matrix::from_fn(1, |_, _| Duration(0));
+        let order = Order {
+            id: "a".into(),
+            alternatives: vec![Alternative {
+                location: 7,
+                service: Duration(0),
+            }],
+            demand: Load([-1, 0, 0]),
+            windows: vec![],
+            penalty: None,
+        };
+        let err = Problem::new(
+            vec!["depot".into()],
+            vec![Profile::constant("p", m, t)],
+            vec![order],
+            vec![],
+        )
+        .unwrap_err();
+        let Error::Invalid(issues) = err else {
+            panic!("expected a validation error, got {err}");
+        };
+        assert_eq!(issues.len(), 3, "{issues:?}");
+    }
+}

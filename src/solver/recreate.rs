@@ -1,0 +1,254 @@
+//! The recreate operator of SISR: greedy insertion with blinks. Orders are sorted (random, largest
+//! demand, farthest, closest), then each goes to its cheapest feasible position, where every position
+//! is skipped ("blinked") with a small probability.
+//!
+//! Owns: [`recreate`], [`RecreateParams`], [`RecreateScratch`]. Must never: remove an order from a
+//! route, or open a route while an existing one can take the order (as in the paper). Invariants:
+//! candidate routes are visited in increasing route index and ties keep the first candidate, so the
+//! outcome depends only on the state and the generator. With a granular limit, only routes that hold
+//! one of the order's nearest neighbours are tried (plus a new route).
+
+use crate::solver::measure::{Cost, Distance};
+use crate::solver::model::Problem;
+use crate::solver::neighbours::Neighbours;
+use crate::solver::rng::Rng;
+use crate::solver::route_state::{RouteState, Stop};
+use crate::solver::search_state::SearchState;
+
+/// Recreate parameters.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RecreateParams {
+    /// Probability of skipping a position (paper: 0.01).
+    pub blink_rate: f64,
+    /// When non-zero, only routes holding one of this many nearest neighbours are tried.
+    pub granular: usize,
+    /// Also price a new route when an existing route can take the order (the cheaper wins).
+    pub always_try_new_route: bool,
+}
+
+impl Default for RecreateParams {
+    fn default() -> Self {
+        Self {
+            blink_rate: 0.01,
+            granular: 0,
+            always_try_new_route: false,
+        }
+    }
+}
+
+/// Per-worker scratch: empty route templates and marks.
+#[derive(Clone, Debug)]
+pub struct RecreateScratch {
+    empties: Vec<RouteState>,
+    mark: Vec<u32>,
+    stamp: u32,
+    candidates: Vec<u32>,
+    depot_distance: Vec<Distance>,
+}
+
+impl RecreateScratch {
+    /// Scratch for `problem`.
+    pub fn new(problem: &Problem) -> Self {
+        let empties = (0..problem.vehicle_types().len() as u32)
+            .map(|v| RouteState::new(problem, v))
+            .collect();
+        let depot_distance = match problem.vehicle_types().first() {
+            Some(vt) => {
+                let p = &problem.profiles()[vt.profile as usize];
+                problem
+                    .orders()
+                    .iter()
+                    .map(|o| p.distance(vt.start, o.alternatives[0].location))
+                    .collect()
+            }
+            None => vec![Distance::ZERO; problem.orders().len()],
+        };
+        Self {
+            empties,
+            mark: Vec::new(),
+            stamp: 0,
+            candidates: Vec::new(),
+            depot_distance,
+        }
+    }
+}
+
+/// Where an order goes.
+#[derive(Clone, Copy, Debug)]
+struct Placement {
+    delta: Cost,
+    route: Option<usize>,
+    new_type: u32,
+    pos: usize,
+    stop: Stop,
+}
+
+/// Best placement of `order` into `route` (positions blink with `blink_rate`).
+fn best_in_route(
+    problem: &Problem,
+    route: &RouteState,
+    order: u32,
+    blink_rate: f64,
+    rng: &mut Rng,
+    best: &mut Option<(Cost, usize, Stop)>,
+) {
+    if !route.may_take(problem, order) {
+        return;
+    }
+    let o = problem.order(order);
+    for pos in 0..=route.len() {
+        if blink_rate > 0.0 && rng.f64() < blink_rate {
+            continue;
+        }
+        for (a, alt) in o.alternatives.iter().enumerate() {
+            let stop = Stop {
+                order,
+                alternative: a as u32,
+                location: alt.location,
+            };
+            if let Some(d) = route.insertion_delta(problem, pos, stop) {
+                if best.map_or(true, |(b, _, _)| d < b) {
+                    *best = Some((d, pos, stop));
+                }
+            }
+        }
+    }
+}
+
+/// Cheapest placement of `order` into one of the `candidates` routes.
+fn scan_routes(
+    problem: &Problem,
+    state: &SearchState,
+    candidates: &[u32],
+    order: u32,
+    params: &RecreateParams,
+    rng: &mut Rng,
+) -> Option<Placement> {
+    let mut best: Option<Placement> = None;
+    for &r in candidates {
+        let mut in_route = None;
+        best_in_route(
+            problem,
+            &state.routes[r as usize],
+            order,
+            params.blink_rate,
+            rng,
+            &mut in_route,
+        );
+        if let Some((delta, pos, stop)) = in_route {
+            if best.map_or(true, |b| delta < b.delta) {
+                best = Some(Placement {
+                    delta,
+                    route: Some(r as usize),
+                    new_type: 0,
+                    pos,
+                    stop,
+                });
+            }
+        }
+    }
+    best
+}
+
+/// Sort `unassigned` the SISR way, then insert each order where it is cheapest.
+pub fn recreate(
+    problem: &Problem,
+    state: &mut SearchState,
+    neighbours: &Neighbours,
+    params: &RecreateParams,
+    rng: &mut Rng,
+    scratch: &mut RecreateScratch,
+) {
+    let mut todo = std::mem::take(&mut state.unassigned);
+    rng.shuffle(&mut todo);
+    let pick = rng.below(11);
+    if pick < 4 {
+        // random order: keep the shuffle
+    } else if pick < 8 {
+        todo.sort_by_key(|&o| std::cmp::Reverse(problem.order(o).demand.0));
+    } else if pick < 10 {
+        todo.sort_by_key(|&o| std::cmp::Reverse(scratch.depot_distance[o as usize]));
+    } else {
+        todo.sort_by_key(|&o| scratch.depot_distance[o as usize]);
+    }
+    scratch
+        .mark
+        .resize(state.routes.len().max(scratch.mark.len()), 0);
+    for order in todo {
+        let mut best: Option<Placement>;
+        scratch.candidates.clear();
+        if params.granular > 0 && state.routes.len() > 8 {
+            scratch.stamp = scratch.stamp.wrapping_add(1);
+            if scratch.stamp == 0 {
+                scratch.mark.iter_mut().for_each(|m| *m = 0);
+                scratch.stamp = 1;
+            }
+            scratch
+                .mark
+                .resize(state.routes.len().max(scratch.mark.len()), 0);
+            for &nb in neighbours.of(order).iter().take(params.granular) {
+                if let Some((r, _)) = state.where_of[nb as usize] {
+                    if scratch.mark[r as usize] != scratch.stamp {
+                        scratch.mark[r as usize] = scratch.stamp;
+                        scratch.candidates.push(r);
+                    }
+                }
+            }
+            scratch.candidates.sort_unstable();
+        } else {
+            scratch.candidates.extend(0..state.routes.len() as u32);
+        }
+        let granular_used = params.granular > 0 && state.routes.len() > 8;
+        best = scan_routes(problem, state, &scratch.candidates, order, params, rng);
+        if best.is_none() && granular_used {
+            scratch.candidates.clear();
+            scratch.candidates.extend(0..state.routes.len() as u32);
+            best = scan_routes(problem, state, &scratch.candidates, order, params, rng);
+        }
+        if best.is_none() || params.always_try_new_route {
+            for (v, empty) in scratch.empties.iter().enumerate() {
+                if state.used[v] >= problem.vehicle_types()[v].count {
+                    continue;
+                }
+                let mut in_route = None;
+                best_in_route(problem, empty, order, 0.0, rng, &mut in_route);
+                if let Some((delta, pos, stop)) = in_route {
+                    if best.map_or(true, |b| delta < b.delta) {
+                        best = Some(Placement {
+                            delta,
+                            route: None,
+                            new_type: v as u32,
+                            pos,
+                            stop,
+                        });
+                    }
+                }
+            }
+        }
+        let worth = match (best, problem.order(order).penalty) {
+            (Some(b), Some(p)) => b.delta < p,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        match best {
+            Some(b) if worth => {
+                let r = match b.route {
+                    Some(r) => r,
+                    None => {
+                        state
+                            .routes
+                            .push(scratch.empties[b.new_type as usize].clone());
+                        state.used[b.new_type as usize] += 1;
+                        state.routes.len() - 1
+                    }
+                };
+                state.routes[r].insert(problem, b.pos, b.stop);
+                state.index_route(r);
+                if scratch.mark.len() < state.routes.len() {
+                    scratch.mark.resize(state.routes.len(), 0);
+                }
+            }
+            _ => state.unassigned.push(order),
+        }
+    }
+}

@@ -1,0 +1,448 @@
+//! The search representation of one route and its evaluator: forward earliest ready times and
+//! backward latest arrival times per position, so that inserting an order is checked in O(1).
+//!
+//! Owns: [`RouteState`], [`Stop`], [`simulate`]. Must never: be used by the checker (which is an
+//! independent implementation) or hold user ids. Invariants: after [`RouteState::update`], `ready[i]`
+//! is the earliest time the vehicle can leave position `i` (0 = start depot, `n + 1` = end depot,
+//! where it is the arrival), and `latest[i]` is the latest arrival at position `i` from which the rest
+//! of the route is still feasible. Both are exact with several windows per order and with hour bands,
+//! because arrival and service start are monotone in the departure time (see
+//! [`crate::solver::travel`]). Vehicle types with reload depots or a duration limit/cost take the
+//! O(n) path ([`simulate`]), which places reloads greedily: just before the first order that does not
+//! fit the current trip, at the reload depot with the shortest detour (ties: first listed).
+
+use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
+use crate::solver::model::{latest_arrival, service_start, Problem, VehicleType};
+use crate::solver::solution::{Route, Visit};
+use crate::solver::travel::Profile;
+
+/// An order as placed in a route: which alternative, at which location.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stop {
+    /// Order index.
+    pub order: u32,
+    /// Alternative index within the order.
+    pub alternative: u32,
+    /// Location of that alternative.
+    pub location: u32,
+}
+
+/// Totals of a simulated route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteEval {
+    /// Distance driven.
+    pub distance: Distance,
+    /// Duration from departure to arrival at the end depot.
+    pub duration: Duration,
+    /// Fixed + distance + duration cost (0 for an empty route).
+    pub cost: Cost,
+}
+
+/// Best reload depot between `from` and `to` (shortest detour, ties by list order).
+fn best_reload(vt: &VehicleType, profile: &Profile, from: u32, to: u32) -> Option<u32> {
+    vt.reload_depots
+        .iter()
+        .copied()
+        .min_by_key(|&r| profile.distance(from, r) + profile.distance(r, to))
+}
+
+/// Simulate a whole route of vehicle type `vt` over `stops`, placing reloads greedily; `None` when
+/// infeasible. When `reloads` is given, it receives `(index of the stop that follows, depot)` pairs.
+pub fn simulate(
+    problem: &Problem,
+    vt_index: u32,
+    stops: impl Iterator<Item = Stop>,
+    mut reloads: Option<&mut Vec<(usize, u32)>>,
+) -> Option<RouteEval> {
+    let vt = problem.vehicle_type(vt_index);
+    let profile = problem.profile_of(vt_index);
+    let mut at = vt.start;
+    let mut ready = vt.shift.open;
+    let mut distance = Distance::ZERO;
+    let mut load = Load::ZERO;
+    let mut first: Option<(u32, Time)> = None;
+    let mut count = 0usize;
+    for (i, s) in stops.enumerate() {
+        let order = problem.order(s.order);
+        if !(load + order.demand).fits(vt.capacity) {
+            if vt.reload_depots.is_empty() || load == Load::ZERO {
+                return None;
+            }
+            let depot = best_reload(vt, profile, at, s.location)?;
+            distance += profile.distance(at, depot);
+            ready = profile.arrival(at, depot, ready) + vt.reload_time;
+            at = depot;
+            load = Load::ZERO;
+            if !order.demand.fits(vt.capacity) {
+                return None;
+            }
+            if let Some(r) = reloads.as_deref_mut() {
+                r.push((i, depot));
+            }
+        }
+        load += order.demand;
+        let arrival = profile.arrival(at, s.location, ready);
+        let start = service_start(&order.windows, arrival)?;
+        first.get_or_insert((s.location, start));
+        distance += profile.distance(at, s.location);
+        ready = start + order.alternatives[s.alternative as usize].service;
+        at = s.location;
+        count += 1;
+    }
+    if count == 0 {
+        return Some(RouteEval {
+            distance: Distance::ZERO,
+            duration: Duration::ZERO,
+            cost: Cost::ZERO,
+        });
+    }
+    distance += profile.distance(at, vt.end);
+    let end = profile.arrival(at, vt.end, ready);
+    if end > vt.shift.close || distance > vt.max_distance {
+        return None;
+    }
+    let departure = first.map_or(vt.shift.open, |(loc, start)| {
+        profile
+            .latest_departure(vt.start, loc, start)
+            .max(vt.shift.open)
+    });
+    let duration = end - departure;
+    if duration > vt.max_duration {
+        return None;
+    }
+    Some(RouteEval {
+        distance,
+        duration,
+        cost: vt.fixed_cost
+            + Cost(distance.0 * vt.cost_per_distance)
+            + Cost(duration.0 * vt.cost_per_duration),
+    })
+}
+
+/// One route under search, with its cached schedule.
+#[derive(Debug)]
+pub struct RouteState {
+    /// Vehicle type index.
+    pub vehicle_type: u32,
+    /// Orders in driving order (reloads are implicit, see the module doc).
+    pub stops: Vec<Stop>,
+    nodes: Vec<u32>,
+    ready: Vec<Time>,
+    latest: Vec<Time>,
+    cum_load: Vec<Load>,
+    cum_dist: Vec<Distance>,
+    /// Total load over all trips.
+    pub load: Load,
+    /// Totals of the route (zero when empty).
+    pub eval: RouteEval,
+    /// False when the current stops break a rule (only possible right after loading a solution).
+    pub feasible: bool,
+    fast: bool,
+    reloads: bool,
+}
+
+impl Clone for RouteState {
+    fn clone(&self) -> Self {
+        Self {
+            vehicle_type: self.vehicle_type,
+            stops: self.stops.clone(),
+            nodes: self.nodes.clone(),
+            ready: self.ready.clone(),
+            latest: self.latest.clone(),
+            cum_load: self.cum_load.clone(),
+            cum_dist: self.cum_dist.clone(),
+            load: self.load,
+            eval: self.eval,
+            feasible: self.feasible,
+            fast: self.fast,
+            reloads: self.reloads,
+        }
+    }
+
+    /// Reuses the allocations of `self` (the search copies states every iteration).
+    fn clone_from(&mut self, o: &Self) {
+        self.vehicle_type = o.vehicle_type;
+        self.stops.clone_from(&o.stops);
+        self.nodes.clone_from(&o.nodes);
+        self.ready.clone_from(&o.ready);
+        self.latest.clone_from(&o.latest);
+        self.cum_load.clone_from(&o.cum_load);
+        self.cum_dist.clone_from(&o.cum_dist);
+        self.load = o.load;
+        self.eval = o.eval;
+        self.feasible = o.feasible;
+        self.fast = o.fast;
+        self.reloads = o.reloads;
+    }
+}
+
+impl RouteState {
+    /// An empty route of type `vt`.
+    pub fn new(problem: &Problem, vt: u32) -> Self {
+        let t = problem.vehicle_type(vt);
+        let mut s = Self {
+            vehicle_type: vt,
+            stops: Vec::new(),
+            nodes: Vec::new(),
+            ready: Vec::new(),
+            latest: Vec::new(),
+            cum_load: Vec::new(),
+            cum_dist: Vec::new(),
+            load: Load::ZERO,
+            eval: RouteEval {
+                distance: Distance::ZERO,
+                duration: Duration::ZERO,
+                cost: Cost::ZERO,
+            },
+            feasible: true,
+            fast: t.reload_depots.is_empty() && !t.duration_matters(),
+            reloads: !t.reload_depots.is_empty(),
+        };
+        s.update(problem);
+        s
+    }
+
+    /// Number of orders.
+    pub fn len(&self) -> usize {
+        self.stops.len()
+    }
+
+    /// True when the route serves nothing.
+    pub fn is_empty(&self) -> bool {
+        self.stops.is_empty()
+    }
+
+    /// Recompute the cached schedule and totals after `stops` changed. O(n · bands).
+    pub fn update(&mut self, problem: &Problem) {
+        let vt = problem.vehicle_type(self.vehicle_type);
+        let profile = problem.profile_of(self.vehicle_type);
+        let n = self.stops.len();
+        self.nodes.clear();
+        self.nodes.push(vt.start);
+        self.nodes.extend(self.stops.iter().map(|s| s.location));
+        self.nodes.push(vt.end);
+        self.ready.clear();
+        self.ready.resize(n + 2, Time::MIN);
+        self.latest.clear();
+        self.latest.resize(n + 2, Time::MIN);
+        self.cum_load.clear();
+        self.cum_load.push(Load::ZERO);
+        for s in &self.stops {
+            let l = self.cum_load[self.cum_load.len() - 1] + problem.order(s.order).demand;
+            self.cum_load.push(l);
+        }
+        self.load = self.cum_load[n];
+        self.cum_dist.clear();
+        self.cum_dist.push(Distance::ZERO);
+        for w in 1..self.nodes.len() {
+            let d = self.cum_dist[w - 1] + profile.distance(self.nodes[w - 1], self.nodes[w]);
+            self.cum_dist.push(d);
+        }
+        let mut feasible = true;
+        self.ready[0] = vt.shift.open;
+        for i in 1..=n {
+            let order = problem.order(self.stops[i - 1].order);
+            let arrival = profile.arrival(self.nodes[i - 1], self.nodes[i], self.ready[i - 1]);
+            let start = service_start(&order.windows, arrival).unwrap_or_else(|| {
+                feasible = false;
+                arrival
+            });
+            self.ready[i] =
+                start + order.alternatives[self.stops[i - 1].alternative as usize].service;
+        }
+        self.ready[n + 1] = profile.arrival(self.nodes[n], self.nodes[n + 1], self.ready[n]);
+        self.latest[n + 1] = vt.shift.close;
+        for i in (1..=n).rev() {
+            if self.latest[i + 1] == Time::MIN {
+                break;
+            }
+            let order = problem.order(self.stops[i - 1].order);
+            let leave =
+                profile.latest_departure(self.nodes[i], self.nodes[i + 1], self.latest[i + 1]);
+            let service = order.alternatives[self.stops[i - 1].alternative as usize].service;
+            self.latest[i] = latest_arrival(&order.windows, leave - service).unwrap_or(Time::MIN);
+        }
+        self.latest[0] = if self.latest[1] == Time::MIN {
+            Time::MIN
+        } else {
+            profile.latest_departure(self.nodes[0], self.nodes[1], self.latest[1])
+        };
+        if self.fast {
+            let distance = self.cum_dist[n + 1];
+            let departure = if n == 0 {
+                vt.shift.open
+            } else {
+                let first_start = self.ready[1]
+                    - problem.order(self.stops[0].order).alternatives
+                        [self.stops[0].alternative as usize]
+                        .service;
+                profile
+                    .latest_departure(self.nodes[0], self.nodes[1], first_start)
+                    .max(vt.shift.open)
+            };
+            self.feasible = feasible
+                && self.load.fits(vt.capacity)
+                && self.ready[n + 1] <= vt.shift.close
+                && distance <= vt.max_distance;
+            self.eval = if n == 0 {
+                RouteEval {
+                    distance: Distance::ZERO,
+                    duration: Duration::ZERO,
+                    cost: Cost::ZERO,
+                }
+            } else {
+                RouteEval {
+                    distance,
+                    duration: self.ready[n + 1] - departure,
+                    cost: vt.fixed_cost + Cost(distance.0 * vt.cost_per_distance),
+                }
+            };
+            return;
+        }
+        match simulate(problem, self.vehicle_type, self.stops.iter().copied(), None) {
+            Some(eval) => {
+                self.eval = eval;
+                self.feasible = feasible;
+            }
+            None => {
+                self.feasible = false;
+                self.eval = unchecked_eval(problem, self.vehicle_type, &self.nodes);
+            }
+        }
+    }
+
+    /// True when the O(1) checks decide feasibility and cost exactly (no reloads, duration free).
+    #[inline]
+    pub fn is_fast(&self) -> bool {
+        self.fast
+    }
+
+    /// Location at node position `i` (0 = start depot, `len + 1` = end depot).
+    #[inline]
+    pub fn node(&self, i: usize) -> u32 {
+        self.nodes[i]
+    }
+
+    /// Earliest time the vehicle can leave node position `i`.
+    #[inline]
+    pub fn ready_at(&self, i: usize) -> Time {
+        self.ready[i]
+    }
+
+    /// Latest arrival at node position `i` that keeps the rest of the route feasible.
+    #[inline]
+    pub fn latest_at(&self, i: usize) -> Time {
+        self.latest[i]
+    }
+
+    /// Load of the first `k` stops.
+    #[inline]
+    pub fn load_of_first(&self, k: usize) -> Load {
+        self.cum_load[k]
+    }
+
+    /// Distance driven from the start depot to node position `i`.
+    #[inline]
+    pub fn distance_to(&self, i: usize) -> Distance {
+        self.cum_dist[i]
+    }
+
+    /// False when the order cannot go anywhere in this route because of its load (single-trip
+    /// vehicles only; a vehicle that reloads may always fit it in a new trip).
+    #[inline]
+    pub fn may_take(&self, problem: &Problem, order: u32) -> bool {
+        self.reloads
+            || (self.load + problem.order(order).demand)
+                .fits(problem.vehicle_type(self.vehicle_type).capacity)
+    }
+
+    /// Cost change of inserting `stop` before position `pos` of `stops` (`pos == len` appends), or
+    /// `None` when the result breaks a rule.
+    #[inline]
+    pub fn insertion_delta(&self, problem: &Problem, pos: usize, stop: Stop) -> Option<Cost> {
+        let vt = problem.vehicle_type(self.vehicle_type);
+        let order = problem.order(stop.order);
+        if !self.reloads {
+            if !(self.load + order.demand).fits(vt.capacity) {
+                return None;
+            }
+            let profile = problem.profile_of(self.vehicle_type);
+            let (prev, next) = (self.nodes[pos], self.nodes[pos + 1]);
+            let dd = profile.distance(prev, stop.location) + profile.distance(stop.location, next)
+                - profile.distance(prev, next);
+            if self.eval.distance + dd > vt.max_distance {
+                return None;
+            }
+            if !problem.is_untimed() {
+                let arrival = profile.arrival(prev, stop.location, self.ready[pos]);
+                let start = service_start(&order.windows, arrival)?;
+                let leave = start + order.alternatives[stop.alternative as usize].service;
+                if profile.arrival(stop.location, next, leave) > self.latest[pos + 1] {
+                    return None;
+                }
+            }
+            if self.fast {
+                let fixed = if self.stops.is_empty() {
+                    vt.fixed_cost
+                } else {
+                    Cost::ZERO
+                };
+                return Some(fixed + Cost(dd.0 * vt.cost_per_distance));
+            }
+        }
+        let seq = self.stops[..pos]
+            .iter()
+            .copied()
+            .chain(std::iter::once(stop))
+            .chain(self.stops[pos..].iter().copied());
+        simulate(problem, self.vehicle_type, seq, None).map(|e| e.cost - self.eval.cost)
+    }
+
+    /// Insert `stop` before position `pos` and update.
+    pub fn insert(&mut self, problem: &Problem, pos: usize, stop: Stop) {
+        self.stops.insert(pos, stop);
+        self.update(problem);
+    }
+
+    /// The plain route, with reloads made explicit.
+    pub fn to_route(&self, problem: &Problem) -> Route {
+        let mut reloads = Vec::new();
+        simulate(
+            problem,
+            self.vehicle_type,
+            self.stops.iter().copied(),
+            Some(&mut reloads),
+        );
+        let mut visits = Vec::with_capacity(self.stops.len() + reloads.len());
+        let mut next = reloads.iter().peekable();
+        for (i, s) in self.stops.iter().enumerate() {
+            while let Some(&&(at, depot)) = next.peek() {
+                if at != i {
+                    break;
+                }
+                visits.push(Visit::Reload { depot });
+                next.next();
+            }
+            visits.push(Visit::Order {
+                order: s.order,
+                alternative: s.alternative,
+            });
+        }
+        Route {
+            vehicle_type: self.vehicle_type,
+            visits,
+        }
+    }
+}
+
+/// Distance-only totals for a route that broke a rule (so a loaded infeasible plan still has a cost).
+fn unchecked_eval(problem: &Problem, vt: u32, nodes: &[u32]) -> RouteEval {
+    let profile = problem.profile_of(vt);
+    let distance = nodes.windows(2).map(|w| profile.distance(w[0], w[1])).sum();
+    let t = problem.vehicle_type(vt);
+    RouteEval {
+        distance,
+        duration: Duration::ZERO,
+        cost: t.fixed_cost + Cost(distance.0 * t.cost_per_distance),
+    }
+}

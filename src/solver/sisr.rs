@@ -1,0 +1,144 @@
+//! One SISR search thread: ruin, recreate, simulated-annealing acceptance.
+//!
+//! Owns: [`Worker`] and [`SearchParams`]. Must never: read the clock to make a decision other than
+//! "stop now" and the temperature of a time-limited run, share mutable data with other workers, or
+//! use a generator it did not get from its seed. Invariants: `best` is the best state this worker
+//! has seen since its last restart; `current` is the state the annealing walks from.
+
+use crate::solver::model::Problem;
+use crate::solver::neighbours::Neighbours;
+use crate::solver::recreate::{recreate, RecreateParams, RecreateScratch};
+use crate::solver::rng::Rng;
+use crate::solver::ruin::{ruin, RuinParams};
+use crate::solver::search_state::{Objective, SearchState};
+
+/// Parameters of the search (ruin, recreate, annealing, epochs).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SearchParams {
+    /// Ruin parameters.
+    pub ruin: RuinParams,
+    /// Recreate parameters.
+    pub recreate: RecreateParams,
+    /// Start temperature, as a multiple of the initial cost per order.
+    pub temperature_start: f64,
+    /// End temperature, as a multiple of the initial cost per order.
+    pub temperature_end: f64,
+    /// Iterations per thread between two synchronisations.
+    pub epoch_iterations: u64,
+    /// When non-zero, the best plan is polished after every epoch by local search (relocate and
+    /// 2-opt*) towards this many nearest neighbours of each order.
+    pub polish_neighbours: usize,
+}
+
+impl SearchParams {
+    /// Defaults for a problem with `orders` orders (granular insertion above 300 orders). The
+    /// temperatures were tuned on Solomon and X instances (see `docs/solver.md`); a new route is
+    /// always priced, which suits the distance objective (distance-best plans use more vehicles).
+    pub fn for_size(orders: usize) -> Self {
+        Self {
+            ruin: RuinParams::default(),
+            recreate: RecreateParams {
+                blink_rate: 0.01,
+                granular: if orders > 300 { 40 } else { 0 },
+                always_try_new_route: true,
+            },
+            temperature_start: 1.0,
+            temperature_end: 0.01,
+            epoch_iterations: 2_000,
+            polish_neighbours: 0,
+        }
+    }
+}
+
+/// A search thread's state.
+#[derive(Clone, Debug)]
+pub struct Worker {
+    /// State the annealing walks from.
+    pub current: SearchState,
+    /// Its objective.
+    pub current_obj: Objective,
+    /// Best state since the last restart.
+    pub best: SearchState,
+    /// Its objective.
+    pub best_obj: Objective,
+    /// The thread's generator.
+    pub rng: Rng,
+    candidate: SearchState,
+    scratch: RecreateScratch,
+    ruined: Vec<bool>,
+    /// Iterations run.
+    pub iterations: u64,
+}
+
+impl Worker {
+    /// A worker starting from `start`.
+    pub fn new(problem: &Problem, start: &SearchState, rng: Rng) -> Self {
+        let obj = start.objective(problem);
+        Self {
+            current: start.clone(),
+            current_obj: obj,
+            best: start.clone(),
+            best_obj: obj,
+            rng,
+            candidate: start.clone(),
+            scratch: RecreateScratch::new(problem),
+            ruined: Vec::new(),
+            iterations: 0,
+        }
+    }
+
+    /// Restart from `state` (both current and best).
+    pub fn restart(&mut self, state: &SearchState, obj: Objective) {
+        self.current.clone_from(state);
+        self.best.clone_from(state);
+        self.current_obj = obj;
+        self.best_obj = obj;
+    }
+
+    /// One ruin-and-recreate step at temperature `temperature` (in cost units).
+    pub fn step(
+        &mut self,
+        problem: &Problem,
+        neighbours: &Neighbours,
+        params: &SearchParams,
+        temperature: f64,
+    ) {
+        self.candidate.clone_from(&self.current);
+        ruin(
+            problem,
+            &mut self.candidate,
+            neighbours,
+            &params.ruin,
+            &mut self.rng,
+            &mut self.ruined,
+        );
+        recreate(
+            problem,
+            &mut self.candidate,
+            neighbours,
+            &params.recreate,
+            &mut self.rng,
+            &mut self.scratch,
+        );
+        let obj = self.candidate.objective(problem);
+        let threshold = self.current_obj.cost.0 as f64
+            - temperature * self.rng.f64().max(f64::MIN_POSITIVE).ln();
+        let accept = obj.missing_required < self.current_obj.missing_required
+            || (obj.missing_required == self.current_obj.missing_required
+                && (obj.cost.0 as f64) < threshold);
+        if accept {
+            std::mem::swap(&mut self.current, &mut self.candidate);
+            self.current_obj = obj;
+            if self.current_obj < self.best_obj {
+                self.best.clone_from(&self.current);
+                self.best_obj = self.current_obj;
+            }
+        }
+        self.iterations += 1;
+    }
+}
+
+/// Temperature at progress `f` in `[0, 1]`: geometric from `start` to `end`.
+pub fn temperature(start: f64, end: f64, f: f64) -> f64 {
+    start * (end / start).powf(f.clamp(0.0, 1.0))
+}

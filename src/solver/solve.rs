@@ -1,0 +1,195 @@
+//! The parallel solve driver: `threads` independent SISR workers seeded from `(seed, i)`, run in
+//! epochs of a fixed iteration count; after each epoch every worker restarts from the best state
+//! (ties broken by the lowest worker index), after polishing it by local search when it improved.
+//!
+//! Owns: [`solve`], [`StopCriterion`], [`SolveParams`], [`SolveOutcome`], [`Progress`] (errors: [`Error`]). Must never:
+//! print (progress goes through the caller's callback), or let thread scheduling influence a
+//! decision. Invariant: with an iteration limit (and no time limit) the result depends only on the
+//! problem, the seed, the thread count and the parameters. A time limit is checked between epochs and
+//! every 64 iterations inside one, so time-limited runs are not reproducible.
+
+use crate::solver::error::Error;
+use crate::solver::local_search::improve;
+use crate::solver::model::Problem;
+use crate::solver::neighbours::Neighbours;
+use crate::solver::recreate::{recreate, RecreateScratch};
+use crate::solver::rng::Rng;
+use crate::solver::search_state::{Objective, SearchState};
+use crate::solver::sisr::{temperature, SearchParams, Worker};
+use crate::solver::solution::Solution;
+use rayon::prelude::*;
+use std::time::{Duration, Instant};
+
+/// When to stop (the first criterion met wins; at least one should be set).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StopCriterion {
+    /// Iterations per worker.
+    pub max_iterations: Option<u64>,
+    /// Wall-clock limit.
+    pub time_limit: Option<Duration>,
+    /// Stop after this many iterations per worker without a new global best.
+    pub max_no_improvement: Option<u64>,
+}
+
+/// Parameters of [`solve`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SolveParams {
+    /// Worker threads (at least 1).
+    pub threads: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Search parameters.
+    pub search: SearchParams,
+}
+
+/// A progress report, given after every epoch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// Fraction of the budget used, in `[0, 1]`.
+    pub fraction: f64,
+    /// Best objective so far.
+    pub best: Objective,
+    /// Iterations per worker so far.
+    pub iterations: u64,
+}
+
+/// What [`solve`] returns.
+#[derive(Clone, Debug)]
+pub struct SolveOutcome {
+    /// The best plan found.
+    pub solution: Solution,
+    /// Its objective (as the search evaluated it).
+    pub objective: Objective,
+    /// Iterations summed over workers.
+    pub iterations: u64,
+    /// Wall-clock time.
+    pub elapsed: Duration,
+}
+
+/// Solve `problem`. `progress` is called after every epoch.
+pub fn solve(
+    problem: &Problem,
+    stop: &StopCriterion,
+    params: &SolveParams,
+    progress: &(dyn Fn(&Progress) + Sync),
+) -> Result<SolveOutcome, Error> {
+    if stop.max_iterations.is_none()
+        && stop.time_limit.is_none()
+        && stop.max_no_improvement.is_none()
+    {
+        return Err(Error::NoStop);
+    }
+    let started = Instant::now();
+    let threads = params.threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|source| Error::ThreadPool { threads, source })?;
+    let search = params.search;
+    let neighbours = Neighbours::new(problem, 100);
+    let mut start = SearchState::empty(problem);
+    let mut init_rng = Rng::new(params.seed, 0);
+    let mut scratch = RecreateScratch::new(problem);
+    let mut init_params = search.recreate;
+    init_params.blink_rate = 0.0;
+    recreate(
+        problem,
+        &mut start,
+        &neighbours,
+        &init_params,
+        &mut init_rng,
+        &mut scratch,
+    );
+    let start_obj = start.objective(problem);
+    let served = (problem.orders().len() - start.unassigned.len()).max(1);
+    let unit = (start_obj.cost.0 as f64 / served as f64).max(1.0);
+    let (t0, t1) = (
+        search.temperature_start * unit,
+        search.temperature_end * unit,
+    );
+    let mut workers: Vec<Worker> = (0..threads)
+        .map(|i| Worker::new(problem, &start, Rng::new(params.seed, i as u64 + 1)))
+        .collect();
+    let mut best = start;
+    let mut best_obj = start_obj;
+    let mut done = 0u64;
+    let mut last_improvement = 0u64;
+    let fraction = |done: u64, now: Instant| -> f64 {
+        let by_iter = stop
+            .max_iterations
+            .map_or(0.0, |m| done as f64 / m.max(1) as f64);
+        let by_time = stop.time_limit.map_or(0.0, |t| {
+            now.duration_since(started).as_secs_f64() / t.as_secs_f64().max(1e-9)
+        });
+        by_iter.max(by_time).min(1.0)
+    };
+    loop {
+        let mut epoch = search.epoch_iterations.max(1);
+        if let Some(m) = stop.max_iterations {
+            epoch = epoch.min(m - done);
+        }
+        let epoch_start = done;
+        pool.install(|| {
+            workers.par_iter_mut().for_each(|w| {
+                for k in 0..epoch {
+                    let f = if stop.time_limit.is_some() {
+                        if k % 64 == 0 && fraction(epoch_start + k, Instant::now()) >= 1.0 {
+                            break;
+                        }
+                        fraction(epoch_start + k, Instant::now())
+                    } else {
+                        fraction(epoch_start + k, started)
+                    };
+                    w.step(problem, &neighbours, &search, temperature(t0, t1, f));
+                }
+            })
+        });
+        done += epoch;
+        let (bi, _) = workers
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, w)| (w.best_obj, *i))
+            .expect("at least one worker");
+        if workers[bi].best_obj < best_obj {
+            best_obj = workers[bi].best_obj;
+            best.clone_from(&workers[bi].best);
+            last_improvement = done;
+            if search.polish_neighbours > 0 {
+                improve(
+                    problem,
+                    &mut best,
+                    &neighbours,
+                    search.polish_neighbours,
+                    10,
+                );
+                best_obj = best.objective(problem);
+            }
+        }
+        let now = Instant::now();
+        let f = fraction(done, now);
+        progress(&Progress {
+            fraction: f,
+            best: best_obj,
+            iterations: done,
+        });
+        let out_of_iterations = stop.max_iterations.is_some_and(|m| done >= m);
+        let out_of_time = stop
+            .time_limit
+            .is_some_and(|t| now.duration_since(started) >= t);
+        let stalled = stop
+            .max_no_improvement
+            .is_some_and(|m| done - last_improvement >= m);
+        if out_of_iterations || out_of_time || stalled {
+            break;
+        }
+        for w in &mut workers {
+            w.restart(&best, best_obj);
+        }
+    }
+    Ok(SolveOutcome {
+        solution: best.to_solution(problem),
+        objective: best_obj,
+        iterations: workers.iter().map(|w| w.iterations).sum(),
+        elapsed: started.elapsed(),
+    })
+}

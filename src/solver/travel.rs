@@ -1,0 +1,201 @@
+//! Travel data of one routing profile: a distance matrix and piecewise-constant duration matrices by
+//! departure hour band, plus the time-dependent arrival functions every other module uses.
+//!
+//! Owns: [`Matrix`], [`Profile`], [`Profile::arrival`] and [`Profile::latest_departure`]. Must never:
+//! know about orders, vehicles or routes. Invariants: matrices are square over the problem's
+//! locations; band starts are strictly increasing and the first band starts at [`Time::MIN`] (it
+//! covers everything before the second band). A vehicle may wait before leaving, so the arrival
+//! function `arrival(i, j, t) = min over t' >= t of t' + duration_band(t')(i, j)` is monotone
+//! non-decreasing in `t`: that is what makes forward/backward slack (and O(1) insertion checks) exact
+//! with hour bands.
+
+use crate::solver::measure::{Distance, Duration, Time};
+
+/// A dense square matrix over location indices, row-major.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Matrix<T> {
+    n: usize,
+    data: Vec<T>,
+}
+
+impl<T: Copy> Matrix<T> {
+    /// Build from row-major data; `None` when `data.len() != n * n`.
+    pub fn from_vec(n: usize, data: Vec<T>) -> Option<Self> {
+        (data.len() == n * n).then_some(Self { n, data })
+    }
+
+    /// Build by calling `f(i, j)` for every cell.
+    pub fn from_fn(n: usize, mut f: impl FnMut(usize, usize) -> T) -> Self {
+        let mut data = Vec::with_capacity(n * n);
+        for i in 0..n {
+            for j in 0..n {
+                data.push(f(i, j));
+            }
+        }
+        Self { n, data }
+    }
+
+    /// Side length.
+    pub fn size(&self) -> usize {
+        self.n
+    }
+
+    /// The cell `(i, j)`.
+    #[inline]
+    pub fn get(&self, i: u32, j: u32) -> T {
+        self.data[i as usize * self.n + j as usize]
+    }
+}
+
+/// One hour band: from `start` (inclusive) until the next band's start, travel takes `durations`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    /// First departure time of the band.
+    pub start: Time,
+    /// Travel durations for departures inside the band.
+    pub durations: Matrix<Duration>,
+}
+
+/// A routing profile (for example "e-tricycle" or "light truck"), chosen by the vehicle type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Profile {
+    /// Name, for reports.
+    pub name: String,
+    /// Distances (not time dependent).
+    pub distances: Matrix<Distance>,
+    /// Hour bands; see the module invariants.
+    pub bands: Vec<Band>,
+}
+
+impl Profile {
+    /// A profile whose travel time never changes during the day.
+    pub fn constant(name: &str, distances: Matrix<Distance>, durations: Matrix<Duration>) -> Self {
+        Self {
+            name: name.to_string(),
+            distances,
+            bands: vec![Band {
+                start: Time::MIN,
+                durations,
+            }],
+        }
+    }
+
+    /// True when the profile has a single band.
+    #[inline]
+    pub fn is_constant(&self) -> bool {
+        self.bands.len() == 1
+    }
+
+    /// Distance from `i` to `j`.
+    #[inline]
+    pub fn distance(&self, i: u32, j: u32) -> Distance {
+        self.distances.get(i, j)
+    }
+
+    /// Earliest arrival at `j` for a vehicle ready to leave `i` at `t`, waiting for a faster band when
+    /// that arrives sooner.
+    #[inline]
+    pub fn arrival(&self, i: u32, j: u32, t: Time) -> Time {
+        if self.bands.len() == 1 {
+            return t + self.bands[0].durations.get(i, j);
+        }
+        let k = self.band_index(t);
+        let mut best = t + self.bands[k].durations.get(i, j);
+        for b in &self.bands[k + 1..] {
+            if b.start >= best {
+                break;
+            }
+            best = best.min(b.start + b.durations.get(i, j));
+        }
+        best
+    }
+
+    /// Latest time one may be ready at `i` and still reach `j` by `latest` (may return a value below
+    /// every band start, or [`Time::MIN`] when impossible).
+    #[inline]
+    pub fn latest_departure(&self, i: u32, j: u32, latest: Time) -> Time {
+        if self.bands.len() == 1 {
+            return latest - self.bands[0].durations.get(i, j);
+        }
+        let mut best = Time::MIN;
+        for (k, b) in self.bands.iter().enumerate() {
+            let mut t = latest - b.durations.get(i, j);
+            if let Some(next) = self.bands.get(k + 1) {
+                t = t.min(Time(next.start.0 - 1));
+            }
+            if t >= b.start && t > best {
+                best = t;
+            }
+        }
+        best
+    }
+
+    /// Index of the band containing `t`.
+    #[inline]
+    fn band_index(&self, t: Time) -> usize {
+        self.bands
+            .partition_point(|b| b.start <= t)
+            .saturating_sub(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn two_band() -> Profile {
+        // Before 100 the trip 0 -> 1 takes 80; from 100 on it takes 10.
+        let d = Matrix::from_fn(2, |i, j| Distance(if i == j { 0 } else { 5 }));
+        let slow = Matrix::from_fn(2, |i, j| Duration(if i == j { 0 } else { 80 }));
+        let fast = Matrix::from_fn(2, |i, j| Duration(if i == j { 0 } else { 10 }));
+        Profile {
+            name: "t".into(),
+            distances: d,
+            bands: vec![
+                Band {
+                    start: Time::MIN,
+                    durations: slow,
+                },
+                Band {
+                    start: Time(100),
+                    durations: fast,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn waiting_for_faster_band_is_used() {
+        let p = two_band();
+        assert_eq!(p.arrival(0, 1, Time(0)), Time(80));
+        // Leaving at 50 gives 130 directly, but waiting until 100 gives 110.
+        assert_eq!(p.arrival(0, 1, Time(50)), Time(110));
+        assert_eq!(p.arrival(0, 1, Time(200)), Time(210));
+    }
+
+    #[test]
+    fn latest_departure_inverts_arrival() {
+        let p = two_band();
+        for latest in [50, 79, 80, 105, 110, 111, 300] {
+            let t = p.latest_departure(0, 1, Time(latest));
+            if t > Time::MIN {
+                assert!(p.arrival(0, 1, t) <= Time(latest), "latest {latest}");
+                assert!(
+                    p.arrival(0, 1, Time(t.0 + 1)) > Time(latest),
+                    "latest {latest}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn arrival_is_monotone() {
+        let p = two_band();
+        let mut prev = Time::MIN;
+        for t in 0..300 {
+            let a = p.arrival(0, 1, Time(t));
+            assert!(a >= prev);
+            prev = a;
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! The O(1) insertion check of the search evaluator against a full route simulation, on random routes
+//! with several time windows per order and two hour bands.
+
+mod common;
+
+use cityfreight::solver::measure::{Duration, Time};
+use cityfreight::solver::model::{Problem, TimeWindow};
+use cityfreight::solver::rng::Rng;
+use cityfreight::solver::route_state::{simulate, RouteState, Stop};
+use proptest::prelude::*;
+
+fn banded_multi_window(seed: u64) -> Problem {
+    let mut rng = Rng::new(seed, 5);
+    let mut pts = vec![(50, 50)];
+    for _ in 0..8 {
+        pts.push((rng.below(101) as i64, rng.below(101) as i64));
+    }
+    let d = common::euclid(&pts);
+    let orders = (1..=8u32)
+        .map(|i| {
+            let mut o = common::order(i, 1 + rng.below(4) as i64, 3, 0, 0);
+            let a = rng.below(300) as i64;
+            let b = a + 20 + rng.below(60) as i64;
+            let c = b + 10 + rng.below(100) as i64;
+            o.windows = vec![
+                TimeWindow {
+                    open: Time(a),
+                    close: Time(b),
+                },
+                TimeWindow {
+                    open: Time(c),
+                    close: Time(c + 10 + rng.below(80) as i64),
+                },
+            ];
+            o
+        })
+        .collect();
+    let mut vt = common::vehicle(12, 1, 700);
+    vt.max_distance = cityfreight::solver::measure::Distance(400);
+    Problem::new(
+        (0..pts.len()).map(|i| format!("n{i}")).collect(),
+        vec![common::banded_profile(&d, 150, 3)],
+        orders,
+        vec![vt],
+    )
+    .expect("valid")
+}
+
+/// Compare every insertion into one random route; returns (feasible insertions, all insertions).
+fn compare(seed: u64, take: usize) -> (usize, usize) {
+    let problem = banded_multi_window(seed);
+    let mut rng = Rng::new(seed, 1);
+    let mut ids: Vec<u32> = (0..8).collect();
+    rng.shuffle(&mut ids);
+    let stop = |o: u32| Stop {
+        order: o,
+        alternative: 0,
+        location: o + 1,
+    };
+    let route: Vec<Stop> = ids[..take].iter().map(|&o| stop(o)).collect();
+    let Some(base) = simulate(&problem, 0, route.iter().copied(), None) else {
+        return (0, 0);
+    };
+    let mut rs = RouteState::new(&problem, 0);
+    rs.stops = route.clone();
+    rs.update(&problem);
+    assert!(rs.feasible);
+    assert_eq!(rs.eval, base);
+    let (mut feasible, mut all) = (0, 0);
+    for &o in &ids[take..] {
+        for pos in 0..=route.len() {
+            let mut with = route.clone();
+            with.insert(pos, stop(o));
+            let full =
+                simulate(&problem, 0, with.iter().copied(), None).map(|e| e.cost - base.cost);
+            assert_eq!(
+                rs.insertion_delta(&problem, pos, stop(o)),
+                full,
+                "seed {seed} take {take} order {o} pos {pos}"
+            );
+            feasible += usize::from(full.is_some());
+            all += 1;
+        }
+    }
+    (feasible, all)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn insertion_check_matches_simulation(seed in 0u64..10_000, take in 0usize..5) {
+        compare(seed, take);
+    }
+}
+
+#[test]
+fn insertion_check_matches_simulation_on_many_routes() {
+    let (mut feasible, mut all) = (0, 0);
+    for seed in 0..300 {
+        let (f, a) = compare(seed, 1 + (seed as usize % 4));
+        feasible += f;
+        all += a;
+    }
+    // Both outcomes must be exercised for the comparison to mean something.
+    assert!(feasible > 100, "only {feasible} feasible insertions");
+    assert!(
+        all - feasible > 100,
+        "only {} infeasible insertions",
+        all - feasible
+    );
+}
+
+#[test]
+fn duration_cost_takes_the_full_path() {
+    let problem = banded_multi_window(3);
+    let mut vts = problem.vehicle_types().to_vec();
+    vts[0].cost_per_duration = 2;
+    vts[0].max_duration = Duration(500);
+    let p = Problem::new(
+        problem.locations().to_vec(),
+        problem.profiles().to_vec(),
+        problem.orders().to_vec(),
+        vts,
+    )
+    .expect("valid");
+    let rs = RouteState::new(&p, 0);
+    for o in 0..8u32 {
+        let s = Stop {
+            order: o,
+            alternative: 0,
+            location: o + 1,
+        };
+        let full = simulate(&p, 0, std::iter::once(s), None).map(|e| e.cost);
+        assert_eq!(rs.insertion_delta(&p, 0, s), full, "order {o}");
+    }
+}
+
+#[test]
+fn untimed_problems_skip_the_schedule_but_agree_with_simulation() {
+    use cityfreight::solver::model::VehicleType;
+    let mut rng = Rng::new(17, 0);
+    let pts: Vec<(i64, i64)> = (0..12)
+        .map(|_| (rng.below(100) as i64, rng.below(100) as i64))
+        .collect();
+    let d = common::euclid(&pts);
+    let orders = (1..12u32)
+        .map(|i| {
+            let mut o = common::order(i, 1 + rng.below(4) as i64, 0, 0, 0);
+            o.windows = vec![TimeWindow::ALWAYS];
+            o
+        })
+        .collect();
+    let vt = VehicleType {
+        shift: TimeWindow {
+            open: Time(0),
+            close: Time::MAX,
+        },
+        ..common::vehicle(15, 3, 0)
+    };
+    let problem = Problem::new(
+        (0..12).map(|i| format!("n{i}")).collect(),
+        vec![cityfreight::solver::travel::Profile::constant(
+            "p",
+            d.clone(),
+            common::as_durations(&d),
+        )],
+        orders,
+        vec![vt],
+    )
+    .expect("valid");
+    assert!(problem.is_untimed());
+    let stop = |o: u32| Stop {
+        order: o,
+        alternative: 0,
+        location: o + 1,
+    };
+    let route: Vec<Stop> = (0..4).map(stop).collect();
+    let mut rs = RouteState::new(&problem, 0);
+    rs.stops = route.clone();
+    rs.update(&problem);
+    let base = rs.eval.cost;
+    for o in 4..11u32 {
+        for pos in 0..=route.len() {
+            let mut with = route.clone();
+            with.insert(pos, stop(o));
+            let full = simulate(&problem, 0, with.iter().copied(), None).map(|e| e.cost - base);
+            assert_eq!(rs.insertion_delta(&problem, pos, stop(o)), full);
+        }
+    }
+}
