@@ -76,7 +76,7 @@ fn brute_force(problem: &Problem) -> Option<Cost> {
                     unserved: Vec::new(),
                 },
             );
-            if report.feasible() && best.map_or(true, |b| report.cost < b) {
+            if report.feasible() && best.is_none_or(|b| report.cost < b) {
                 best = Some(report.cost);
             }
         }

@@ -288,7 +288,7 @@ fn collect_files(
             .filter(|p| {
                 p.is_file()
                     && p.extension()
-                        .map_or(true, |x| x != "sol" && x != "csv" && x != "md")
+                        .is_none_or(|x| x != "sol" && x != "csv" && x != "md")
             })
             .collect();
         files.sort();

@@ -107,7 +107,7 @@ fn best_in_route(
                 location: alt.location,
             };
             if let Some(d) = route.insertion_delta(problem, pos, stop) {
-                if best.map_or(true, |(b, _, _)| d < b) {
+                if best.is_none_or(|(b, _, _)| d < b) {
                     *best = Some((d, pos, stop));
                 }
             }
@@ -136,7 +136,7 @@ fn scan_routes(
             &mut in_route,
         );
         if let Some((delta, pos, stop)) = in_route {
-            if best.map_or(true, |b| delta < b.delta) {
+            if best.is_none_or(|b| delta < b.delta) {
                 best = Some(Placement {
                     delta,
                     route: Some(r as usize),
@@ -213,7 +213,7 @@ pub fn recreate(
                 let mut in_route = None;
                 best_in_route(problem, empty, order, 0.0, rng, &mut in_route);
                 if let Some((delta, pos, stop)) = in_route {
-                    if best.map_or(true, |b| delta < b.delta) {
+                    if best.is_none_or(|b| delta < b.delta) {
                         best = Some(Placement {
                             delta,
                             route: None,
