@@ -296,6 +296,18 @@ fn parse_weekday_selector(text: &str) -> Result<[bool; 7], String> {
     Ok(days)
 }
 
+/// `HH:MM:SS` of seconds after midnight (beyond 24 h: `+1d` suffix).
+pub fn clock(s: i64) -> String {
+    let day = s.div_euclid(86_400);
+    let r = s.rem_euclid(86_400);
+    let base = format!("{:02}:{:02}:{:02}", r / 3600, r / 60 % 60, r % 60);
+    if day == 0 {
+        base
+    } else {
+        format!("{base}{day:+}d")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

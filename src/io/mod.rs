@@ -8,6 +8,8 @@
 pub mod atomic;
 pub mod classes;
 pub mod matrix_out;
+pub mod plan_out;
 pub mod points;
 pub mod policy;
+pub mod scenario;
 pub mod zones;

@@ -1,0 +1,380 @@
+//! Scenario files (TOML) and their orders (CSV).
+//!
+//! ```toml
+//! name = "chengdu-core"
+//! osm = "../../osm/chengdu-center-2018.osm.pbf"   # paths are relative to this file
+//! policy = "policy.toml"                           # zones, rules, permits (optional)
+//! classes = "classes.toml"                         # vehicle classes (optional; defaults)
+//! day = "Tu"                                       # weekday of the plan
+//!
+//! [solver]                                         # iterations and/or time_limit_s
+//! iterations = 3000
+//! threads = 2
+//! seed = 1
+//!
+//! [factors]                                        # override any of scenario::Factors
+//! grid_kg_co2_per_kwh = 0.6
+//!
+//! [[carrier]]
+//! id = "sf"
+//! depot = [104.040, 30.705]                        # lon, lat
+//! orders = "orders-sf.csv"
+//! fleet = [ { class = "e-micro-van", count = 3, permit = "green-pass", shift = "07:00-20:00" } ]
+//! ```
+//! Orders CSV header: `id,lon,lat,weight_kg,volume_m3,parcels,service_s,windows`; `windows` is
+//! `HH:MM-HH:MM` ranges joined by `;` (empty: all day). Every problem of the scenario and of every
+//! orders file is reported at once, each naming its file and record.
+
+use crate::scenario::{Carrier, DeliveryOrder, Factors, FleetEntry, Scenario, SolverSettings};
+use crate::time::{WeekTime, DAY};
+use crate::vehicle::default_classes;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Why a scenario could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// TOML syntax or types.
+    #[error("scenario {path}: {message}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message (line and column).
+        message: String,
+    },
+    /// The classes file is unusable.
+    #[error(transparent)]
+    Classes(#[from] super::classes::Error),
+    /// The policy file is unusable.
+    #[error(transparent)]
+    Policy(#[from] super::policy::Error),
+    /// Everything else that is wrong, all at once.
+    #[error("scenario {path} has {} problem(s):\n  {}", problems.len(), problems.join("\n  "))]
+    Invalid {
+        /// The scenario file.
+        path: PathBuf,
+        /// One line per problem, naming its file and record.
+        problems: Vec<String>,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    name: String,
+    osm: PathBuf,
+    policy: Option<PathBuf>,
+    classes: Option<PathBuf>,
+    #[serde(default = "monday")]
+    day: String,
+    #[serde(default)]
+    solver: SolverEntry,
+    #[serde(default)]
+    factors: FactorsEntry,
+    #[serde(rename = "carrier")]
+    carriers: Vec<CarrierEntry>,
+}
+
+fn monday() -> String {
+    "Mo".to_string()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SolverEntry {
+    iterations: Option<u64>,
+    time_limit_s: Option<f64>,
+    threads: Option<usize>,
+    seed: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FactorsEntry {
+    grid_kg_co2_per_kwh: Option<f64>,
+    diesel_kg_co2_per_l: Option<f64>,
+    petrol_kg_co2_per_l: Option<f64>,
+    fuel_upstream_share: Option<f64>,
+    diesel_nox_g_per_km: Option<f64>,
+    diesel_pm25_g_per_km: Option<f64>,
+    battery_reserve: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CarrierEntry {
+    id: String,
+    depot: [f64; 2],
+    orders: PathBuf,
+    fleet: Vec<FleetItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FleetItem {
+    class: String,
+    count: i64,
+    permit: Option<String>,
+    #[serde(default = "whole_day")]
+    shift: String,
+}
+
+fn whole_day() -> String {
+    "00:00-24:00".to_string()
+}
+
+/// Read a scenario, its classes and policy files and every carrier's orders.
+pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let file: ScenarioFile = toml::from_str(&text).map_err(|e| Error::Syntax { path: path.to_path_buf(), message: e.to_string() })?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let classes = match &file.classes {
+        Some(c) => super::classes::read_classes(&dir.join(c))?,
+        None => default_classes(),
+    };
+    let policy = match &file.policy {
+        Some(p) => super::policy::read_policy(&dir.join(p), &classes)?,
+        None => crate::zones::Policy::default(),
+    };
+    let mut problems = Vec::new();
+    let day = match WeekTime::parse(&format!("{} 00:00", file.day)) {
+        Ok(t) => t.weekday(),
+        Err(_) => {
+            problems.push(format!("`day`: unknown weekday `{}` (Mo, Tu, We, Th, Fr, Sa, Su)", file.day));
+            0
+        }
+    };
+    let mut factors = Factors::default();
+    let f = &file.factors;
+    for (value, slot, name) in [
+        (f.grid_kg_co2_per_kwh, &mut factors.grid_kg_co2_per_kwh, "grid_kg_co2_per_kwh"),
+        (f.diesel_kg_co2_per_l, &mut factors.diesel_kg_co2_per_l, "diesel_kg_co2_per_l"),
+        (f.petrol_kg_co2_per_l, &mut factors.petrol_kg_co2_per_l, "petrol_kg_co2_per_l"),
+        (f.fuel_upstream_share, &mut factors.fuel_upstream_share, "fuel_upstream_share"),
+        (f.diesel_nox_g_per_km, &mut factors.diesel_nox_g_per_km, "diesel_nox_g_per_km"),
+        (f.diesel_pm25_g_per_km, &mut factors.diesel_pm25_g_per_km, "diesel_pm25_g_per_km"),
+        (f.battery_reserve, &mut factors.battery_reserve, "battery_reserve"),
+    ] {
+        if let Some(v) = value {
+            if v.is_finite() && v >= 0.0 {
+                *slot = v;
+            } else {
+                problems.push(format!("[factors] `{name}` must be zero or more, got {v}"));
+            }
+        }
+    }
+    if factors.battery_reserve >= 1.0 {
+        problems.push(format!("[factors] `battery_reserve` must be below 1, got {}", factors.battery_reserve));
+    }
+    let solver = SolverSettings {
+        iterations: file.solver.iterations,
+        time_limit_s: file.solver.time_limit_s,
+        threads: file.solver.threads.unwrap_or(2).max(1),
+        seed: file.solver.seed.unwrap_or(1),
+    };
+    if solver.iterations.is_none() && solver.time_limit_s.is_none() {
+        problems.push("[solver]: set `iterations` and/or `time_limit_s`".to_string());
+    }
+    let mut carriers = Vec::new();
+    for (c, entry) in file.carriers.iter().enumerate() {
+        let here = format!("[[carrier]] #{} (id `{}`)", c + 1, entry.id);
+        if file.carriers[..c].iter().any(|o| o.id == entry.id) {
+            problems.push(format!("{here}: carrier id used twice"));
+        }
+        if !(-180.0..=180.0).contains(&entry.depot[0]) || !(-90.0..=90.0).contains(&entry.depot[1]) {
+            problems.push(format!("{here}: depot {:?} is not [lon, lat] in degrees", entry.depot));
+        }
+        let mut fleet = Vec::new();
+        for (k, item) in entry.fleet.iter().enumerate() {
+            let at = format!("{here} fleet #{}", k + 1);
+            let class = classes.iter().position(|cl| cl.id == item.class);
+            if class.is_none() {
+                problems.push(format!("{at}: unknown vehicle class `{}` (see `cityfreight classes`)", item.class));
+            }
+            if item.count <= 0 {
+                problems.push(format!("{at}: `count` must be positive, got {}", item.count));
+            }
+            let permit = item.permit.as_ref().and_then(|p| {
+                let found = policy.permit(p);
+                if found.is_none() {
+                    problems.push(format!("{at}: unknown permit `{p}`"));
+                }
+                found
+            });
+            if let (Some(p), Some(cl)) = (permit, class) {
+                if !policy.permits[p].eligible.matches(&classes[cl]) {
+                    problems.push(format!("{at}: class `{}` is not eligible for permit `{}`", item.class, policy.permits[p].id));
+                }
+            }
+            let shift = match day_range(&item.shift) {
+                Ok(s) => s,
+                Err(e) => {
+                    problems.push(format!("{at}: `shift`: {e}"));
+                    (0, DAY)
+                }
+            };
+            if let Some(class) = class {
+                fleet.push(FleetEntry { class, count: item.count.max(0) as u32, permit, shift });
+            }
+        }
+        let orders_path = dir.join(&entry.orders);
+        let orders = match std::fs::read_to_string(&orders_path) {
+            Ok(text) => match parse_orders(&text) {
+                Ok(o) => o,
+                Err(list) => {
+                    problems.extend(list.into_iter().map(|p| format!("{}: {p}", orders_path.display())));
+                    Vec::new()
+                }
+            },
+            Err(e) => {
+                problems.push(format!("{here}: cannot read orders {}: {e}", orders_path.display()));
+                Vec::new()
+            }
+        };
+        if orders.is_empty() && problems.is_empty() {
+            problems.push(format!("{here}: no orders in {}", orders_path.display()));
+        }
+        let max_payload_g = fleet.iter().map(|f| u64::from(classes[f.class].payload_kg) * 1000).max().unwrap_or(0);
+        for o in &orders {
+            if u64::from(o.weight_g) > max_payload_g {
+                problems.push(format!(
+                    "{}: order `{}` weighs {:.1} kg, more than every vehicle of carrier `{}` carries",
+                    orders_path.display(),
+                    o.id,
+                    f64::from(o.weight_g) / 1000.0,
+                    entry.id
+                ));
+            }
+        }
+        carriers.push(Carrier { id: entry.id.clone(), depot: entry.depot, fleet, orders });
+    }
+    // Permit quotas: the fleets may not hold more permits than the policy grants.
+    for (p, permit) in policy.permits.iter().enumerate() {
+        let held: Vec<(String, u32)> = carriers.iter().map(|c| (c.id.clone(), c.fleet.iter().filter(|f| f.permit == Some(p)).map(|f| f.count).sum())).collect();
+        let total: u32 = held.iter().map(|(_, n)| n).sum();
+        if let Some(q) = permit.quota_total {
+            if total > q {
+                problems.push(format!("permit `{}`: the fleets hold {total} permits, the quota is {q}", permit.id));
+            }
+        }
+        for (carrier, quota) in &permit.quota_per_carrier {
+            let n = held.iter().find(|(c, _)| c == carrier).map_or(0, |(_, n)| *n);
+            if n > *quota {
+                problems.push(format!("permit `{}`: carrier `{carrier}` holds {n} permits, its quota is {quota}", permit.id));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid { path: path.to_path_buf(), problems });
+    }
+    Ok(Scenario { name: file.name, osm: dir.join(&file.osm), classes, policy, day, carriers, solver, factors })
+}
+
+/// `HH:MM-HH:MM` within one day to seconds.
+fn day_range(text: &str) -> Result<(u32, u32), String> {
+    let (a, b) = text.split_once('-').ok_or_else(|| format!("`{text}`: expected HH:MM-HH:MM"))?;
+    let start = WeekTime::parse(a).map_err(|e| e.to_string())?.seconds();
+    let end = if b.trim() == "24:00" { DAY } else { WeekTime::parse(b).map_err(|e| e.to_string())?.seconds() };
+    if end <= start {
+        return Err(format!("`{text}`: the end must be after the start (within one day)"));
+    }
+    Ok((start, end))
+}
+
+/// Orders CSV text; on failure every problem with its line.
+pub fn parse_orders(text: &str) -> Result<Vec<DeliveryOrder>, Vec<String>> {
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
+    let Some((_, header)) = lines.next() else { return Err(vec!["empty file; expected a header".into()]) };
+    let cols: Vec<String> = header.split(',').map(|c| c.trim().to_ascii_lowercase()).collect();
+    let need = ["id", "lon", "lat", "weight_kg", "volume_m3", "parcels", "service_s", "windows"];
+    let idx: Vec<Option<usize>> = need.iter().map(|n| cols.iter().position(|c| c == n)).collect();
+    let missing: Vec<&str> = need.iter().zip(&idx).filter(|(_, i)| i.is_none()).map(|(n, _)| *n).collect();
+    if !missing.is_empty() {
+        return Err(vec![format!("line 1: header lacks column(s) {}", missing.join(", "))]);
+    }
+    let col = |k: usize| idx[k].unwrap_or(0);
+    let (mut orders, mut problems) = (Vec::new(), Vec::new());
+    for (i, line) in lines {
+        let n = i + 1;
+        let f: Vec<&str> = line.split(',').map(str::trim).collect();
+        if f.len() < cols.len() {
+            problems.push(format!("line {n}: {} fields, expected {}", f.len(), cols.len()));
+            continue;
+        }
+        let num = |k: usize, problems: &mut Vec<String>| -> f64 {
+            match f[col(k)].parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 || k <= 2 => v,
+                _ => {
+                    problems.push(format!("line {n}: `{}` must be a number of zero or more, got `{}`", need[k], f[col(k)]));
+                    0.0
+                }
+            }
+        };
+        let (lon, lat) = (num(1, &mut problems), num(2, &mut problems));
+        if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+            problems.push(format!("line {n}: `{lon},{lat}` is not a valid lon,lat"));
+        }
+        let windows = match f[col(7)] {
+            "" => vec![(0, DAY)],
+            w => {
+                let mut out = Vec::new();
+                for part in w.split(';') {
+                    match day_range(part) {
+                        Ok(r) => out.push(r),
+                        Err(e) => problems.push(format!("line {n}: `windows`: {e}")),
+                    }
+                }
+                out.sort_unstable();
+                if out.windows(2).any(|p| p[1].0 <= p[0].1) {
+                    problems.push(format!("line {n}: `windows` overlap"));
+                }
+                out
+            }
+        };
+        let id = f[col(0)].to_string();
+        if id.is_empty() {
+            problems.push(format!("line {n}: empty id"));
+        } else if orders.iter().any(|o: &DeliveryOrder| o.id == id) {
+            problems.push(format!("line {n}: order id `{id}` used twice"));
+        }
+        orders.push(DeliveryOrder {
+            id,
+            lon_lat: [lon, lat],
+            weight_g: (num(3, &mut problems) * 1000.0).round() as u32,
+            volume_ml: (num(4, &mut problems) * 1e6).round() as u32,
+            parcels: num(5, &mut problems).round() as u32,
+            service_s: num(6, &mut problems).round() as u32,
+            windows,
+        });
+    }
+    if problems.is_empty() {
+        Ok(orders)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_with_windows_and_all_problems() {
+        let ok = parse_orders("id,lon,lat,weight_kg,volume_m3,parcels,service_s,windows\na,104.06,30.66,2.5,0.01,1,60,08:00-12:00;14:00-18:00\nb,104.07,30.67,1,0.002,1,30,\n").unwrap();
+        assert_eq!(ok[0].windows, vec![(8 * 3600, 12 * 3600), (14 * 3600, 18 * 3600)]);
+        assert_eq!((ok[0].weight_g, ok[0].volume_ml), (2_500, 10_000));
+        assert_eq!(ok[1].windows, vec![(0, DAY)]);
+        let bad = parse_orders("id,lon,lat,weight_kg,volume_m3,parcels,service_s,windows\na,104.06,30.66,-2,0,1,60,25:00-26:00\na,104.06,95,1,0,1,60,\n").unwrap_err();
+        assert_eq!(bad.len(), 4, "{bad:#?}");
+        assert!(bad.iter().any(|p| p.contains("weight_kg")) && bad.iter().any(|p| p.contains("25:00")));
+        assert!(bad.iter().any(|p| p.contains("used twice")) && bad.iter().any(|p| p.contains("not a valid lon,lat")));
+    }
+}

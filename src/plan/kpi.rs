@@ -1,0 +1,137 @@
+//! The numbers planners read (DOMAIN.md "KPIs"), computed from a plan and its scenario.
+//!
+//! Rows `(scope, kpi, value, unit)` with scope `all`, `carrier:ID`, `zone:ID` or `permit:ID`, so
+//! tables of variants line up row by row. Energy: battery vehicles use `use_per_km` Wh/km,
+//! combustion vehicles `use_per_km` ml/km; CO2 tank-to-wheel from fuel, well-to-wheel adds the
+//! fuel upstream share and grid electricity; NOx and PM2.5 for diesel from the factors, scaled
+//! ×2 per emission standard below China VI.
+
+use super::{PlannedRoute, Unserved};
+use crate::scenario::Scenario;
+use crate::vehicle::Energy;
+
+/// One KPI value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KpiRow {
+    /// `all`, `carrier:ID`, `zone:ID` or `permit:ID`.
+    pub scope: String,
+    /// Name, e.g. `vehicle_km`.
+    pub kpi: String,
+    /// Value.
+    pub value: f64,
+    /// Unit, e.g. `km`.
+    pub unit: String,
+}
+
+/// All KPI rows of a plan.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Kpis {
+    /// Rows in a stable order.
+    pub rows: Vec<KpiRow>,
+}
+
+impl Kpis {
+    /// The value of `kpi` in `scope`.
+    pub fn get(&self, scope: &str, kpi: &str) -> Option<f64> {
+        self.rows.iter().find(|r| r.scope == scope && r.kpi == kpi).map(|r| r.value)
+    }
+
+    /// Compute the KPIs of `routes` (and `unserved` orders) under `scenario`.
+    pub fn compute(scenario: &Scenario, routes: &[PlannedRoute], unserved: &[Unserved]) -> Kpis {
+        let mut k = Kpis::default();
+        let scopes: Vec<(String, Option<&str>)> =
+            std::iter::once(("all".to_string(), None)).chain(scenario.carriers.iter().map(|c| (format!("carrier:{}", c.id), Some(c.id.as_str())))).collect();
+        for (scope, carrier) in &scopes {
+            let rs: Vec<&PlannedRoute> = routes.iter().filter(|r| carrier.is_none_or(|c| r.carrier == c)).collect();
+            let orders: usize = scenario.carriers.iter().filter(|c| carrier.is_none_or(|id| c.id == id)).map(|c| c.orders.len()).sum();
+            let missed = unserved.iter().filter(|u| carrier.is_none_or(|c| u.carrier == c)).count();
+            let parcels: u64 = rs
+                .iter()
+                .flat_map(|r| r.stops.iter().filter_map(|s| s.order.as_ref()).map(move |o| (r.carrier.as_str(), o.as_str())))
+                .filter_map(|(c, o)| scenario.carriers.iter().find(|k| k.id == c)?.orders.iter().find(|x| x.id == o))
+                .map(|o| u64::from(o.parcels))
+                .sum();
+            let (mut km, mut kwh, mut litres, mut co2_ttw, mut co2_wtw, mut nox, mut pm, mut cost) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+            let (mut delivered_kg, mut capacity_kg) = (0.0, 0.0);
+            for r in &rs {
+                let class = scenario.classes.iter().find(|c| c.id == r.class);
+                let route_km = r.distance_m / 1000.0;
+                km += route_km;
+                cost += r.cost_yuan;
+                if let Some(c) = class {
+                    capacity_kg += f64::from(c.payload_kg) * r.trips as f64;
+                    let f = &scenario.factors;
+                    match c.energy {
+                        Energy::BatteryElectric => {
+                            let e = route_km * f64::from(c.use_per_km) / 1000.0;
+                            kwh += e;
+                            co2_wtw += e * f.grid_kg_co2_per_kwh;
+                        }
+                        Energy::Diesel | Energy::Petrol | Energy::Cng | Energy::PlugInHybrid | Energy::FuelCell => {
+                            let l = route_km * f64::from(c.use_per_km) / 1000.0;
+                            litres += l;
+                            let per_l = if c.energy == Energy::Petrol { f.petrol_kg_co2_per_l } else { f.diesel_kg_co2_per_l };
+                            let t = if c.energy == Energy::FuelCell { 0.0 } else { l * per_l };
+                            co2_ttw += t;
+                            co2_wtw += t * (1.0 + f.fuel_upstream_share);
+                            if c.energy == Energy::Diesel {
+                                let scale = 2f64.powi(6 - i32::from(c.emission_standard.unwrap_or(6)));
+                                nox += route_km * f.diesel_nox_g_per_km * scale;
+                                pm += route_km * f.diesel_pm25_g_per_km * scale;
+                            }
+                        }
+                    }
+                }
+                let carrier = scenario.carriers.iter().find(|c| c.id == r.carrier);
+                delivered_kg += r
+                    .stops
+                    .iter()
+                    .filter_map(|s| s.order.as_ref())
+                    .filter_map(|o| carrier?.orders.iter().find(|x| &x.id == o))
+                    .map(|o| f64::from(o.weight_g) / 1000.0)
+                    .sum::<f64>();
+            }
+            let mut push = |kpi: &str, value: f64, unit: &str| k.rows.push(KpiRow { scope: scope.clone(), kpi: kpi.into(), value: (value * 1000.0).round() / 1000.0, unit: unit.into() });
+            push("vehicles", rs.len() as f64, "vehicles");
+            for class in &scenario.classes {
+                let n = rs.iter().filter(|r| r.class == class.id).count();
+                if n > 0 {
+                    push(&format!("vehicles_{}", class.id), n as f64, "vehicles");
+                }
+            }
+            push("vehicle_km", km, "km");
+            push("orders", orders as f64, "orders");
+            push("orders_served", (orders - missed) as f64, "orders");
+            push("unserved", missed as f64, "orders");
+            push("on_time_rate", if orders > missed { 1.0 } else { 0.0 }, "share");
+            push("parcels", parcels as f64, "parcels");
+            push("cost", cost, "yuan");
+            push("cost_per_parcel", if parcels > 0 { cost / parcels as f64 } else { 0.0 }, "yuan");
+            push("load_factor", if capacity_kg > 0.0 { delivered_kg / capacity_kg } else { 0.0 }, "share");
+            push("energy_electric", kwh, "kWh");
+            push("energy_fuel", litres, "L");
+            push("co2_tank_to_wheel", co2_ttw, "kg");
+            push("co2_well_to_wheel", co2_wtw, "kg");
+            push("nox", nox, "g");
+            push("pm25", pm, "g");
+        }
+        for (z, zone) in scenario.policy.zones.iter().enumerate() {
+            let scope = format!("zone:{}", zone.id);
+            let km: f64 = routes.iter().map(|r| r.km_in_zone[z]).sum();
+            let entries: u32 = routes.iter().map(|r| r.zone_entries[z]).sum();
+            let vehicles = routes.iter().filter(|r| r.zone_entries[z] > 0).count();
+            for (kpi, value, unit) in [("vehicle_km_inside", km, "km"), ("entries", f64::from(entries), "entries"), ("vehicles_entering", vehicles as f64, "vehicles")] {
+                k.rows.push(KpiRow { scope: scope.clone(), kpi: kpi.into(), value: (value * 1000.0).round() / 1000.0, unit: unit.into() });
+            }
+        }
+        for permit in &scenario.policy.permits {
+            let scope = format!("permit:{}", permit.id);
+            let used = routes.iter().filter(|r| r.permit.as_deref() == Some(permit.id.as_str())).count();
+            k.rows.push(KpiRow { scope: scope.clone(), kpi: "permits_used".into(), value: used as f64, unit: "vehicles".into() });
+            if let Some(q) = permit.quota_total {
+                k.rows.push(KpiRow { scope, kpi: "quota".into(), value: f64::from(q), unit: "vehicles".into() });
+            }
+        }
+        k
+    }
+}

@@ -1,0 +1,471 @@
+//! From a scenario to a checked delivery plan: per carrier, build the solver's problem (one
+//! routing profile per vehicle class and permit, with the hour bands of the plan day under the
+//! city's policy), solve it, replay each route's schedule, route every leg on the road graph
+//! for geometry and zone statistics, and compute the KPIs.
+//!
+//! Owns: [`plan`], [`Plan`] and its parts, and the unit conversions between the road layers
+//! (milliseconds, centimetres) and the solver (seconds, metres, milli-cents). Must never: read or
+//! write files (that is `io` and `cli`).
+//! Invariants: every returned plan has been checked by `solver::check` against the problem it
+//! was built from (its verdict is in [`Plan::violations`]); orders no vehicle can serve legally
+//! are listed in [`Plan::unserved`] with a reason, never dropped; each carrier is planned alone
+//! (pooling carriers is shared distribution, planned elsewhere).
+
+pub mod kpi;
+
+pub use kpi::Kpis;
+
+use crate::graph::{ClassId, Snap, SnapError};
+use crate::matrix::{HourBands, MatrixEngine};
+use crate::network::Network;
+use crate::routing::{route, Dijkstra, Metric};
+use crate::scenario::{Carrier, Scenario};
+use crate::solver::check::check;
+use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
+use crate::solver::model::{service_start, Alternative, Order, Problem, TimeWindow, VehicleType};
+use crate::solver::solution::Visit;
+use crate::solver::sisr::SearchParams;
+use crate::solver::solve::{solve, SolveParams, StopCriterion};
+use crate::solver::travel::{Band, Matrix, Profile};
+use crate::time::DAY;
+use crate::vehicle::{Category, Energy};
+use crate::zones::ZoneTags;
+use std::collections::BTreeMap;
+
+/// Distance the solver sees for a pair with no legal path (m): far beyond any city route.
+const NO_PATH_M: i64 = 1_000_000_000;
+/// Penalty for leaving an order unserved (milli-cents: 10,000 yuan), so the search serves every
+/// order it legally can and reports the rest.
+const UNSERVED_PENALTY: i64 = 1_000_000_000;
+/// Time an e-tricycle spends reloading at its depot between trips (s).
+const RELOAD_S: i64 = 300;
+
+/// Why a plan could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// Locations that cannot be placed on the map, all at once.
+    #[error("{} location(s) cannot be placed on the map:\n  {}", .0.len(), .0.join("\n  "))]
+    Unplaceable(Vec<String>),
+    /// The solver rejected the problem.
+    #[error("carrier `{carrier}`: {source}")]
+    Solver {
+        /// The carrier.
+        carrier: String,
+        /// The solver's error.
+        source: crate::solver::error::Error,
+    },
+    /// The hierarchy could not be customized.
+    #[error(transparent)]
+    Matrix(#[from] crate::matrix::Error),
+}
+
+/// One stop of a planned route.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedStop {
+    /// Order id, or `None` for a reload at the depot.
+    pub order: Option<String>,
+    /// Where, `[lon, lat]` (the snapped point).
+    pub lon_lat: [f64; 2],
+    /// Arrival (s after midnight).
+    pub arrival_s: i64,
+    /// Start of service (s), after any wait for the window.
+    pub start_s: i64,
+    /// Departure (s).
+    pub departure_s: i64,
+    /// Load on board after the stop (g).
+    pub load_after_g: i64,
+    /// Battery after the stop (Wh), for battery vehicles.
+    pub battery_after_wh: Option<i64>,
+}
+
+/// One vehicle's day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedRoute {
+    /// Vehicle id, `carrier/class/n`.
+    pub vehicle: String,
+    /// Carrier id.
+    pub carrier: String,
+    /// Class id.
+    pub class: String,
+    /// Permit held, if any.
+    pub permit: Option<String>,
+    /// Leaves the depot (s).
+    pub start_s: i64,
+    /// Back at the depot (s).
+    pub end_s: i64,
+    /// Stops in order.
+    pub stops: Vec<PlannedStop>,
+    /// Distance driven (m), from the road legs.
+    pub distance_m: f64,
+    /// Road geometry of the whole day, `[lon, lat]`.
+    pub geometry: Vec<[f64; 2]>,
+    /// Per zone of the policy: km driven inside.
+    pub km_in_zone: Vec<f64>,
+    /// Per zone: entries from outside.
+    pub zone_entries: Vec<u32>,
+        /// Trips (reloads + 1).
+    pub trips: usize,
+    /// The road legs between stops (depot to first stop, ..., last stop to depot).
+    pub legs: Vec<PlannedLeg>,
+    /// Cost (yuan) as the checker computed it.
+    pub cost_yuan: f64,
+}
+
+/// One drive between two stops.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedLeg {
+    /// Departure (s after midnight); the leg is routed under the rules in force then.
+    pub depart_s: i64,
+    /// Length (m).
+    pub distance_m: f64,
+    /// Zones (bit mask over the policy's zones) whose roads the leg drives.
+    pub zones: u64,
+}
+
+/// An order left unserved, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unserved {
+    /// Carrier id.
+    pub carrier: String,
+    /// Order id.
+    pub order: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A checked plan for all carriers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// Scenario name.
+    pub scenario: String,
+    /// Routes of all carriers.
+    pub routes: Vec<PlannedRoute>,
+    /// Orders not served.
+    pub unserved: Vec<Unserved>,
+    /// What the independent checker found (empty: the plan keeps every rule it checks).
+    pub violations: Vec<String>,
+    /// The numbers planners read.
+    pub kpis: Kpis,
+}
+
+/// One routing profile of a carrier: a class and a permit.
+struct ProfileSpec {
+    class: ClassId,
+    permit: Option<usize>,
+    /// Snapped locations (`None`: not on a road this class may use).
+    snaps: Vec<Option<Snap>>,
+    /// Band starts within the plan day (s) and the metric index of each.
+    bands: Vec<(u32, usize)>,
+    /// Metric per distinct index.
+    metrics: BTreeMap<usize, Metric>,
+}
+
+/// Plan every carrier of `scenario` on `network` (built with `scenario.classes`).
+pub fn plan(scenario: &Scenario, network: &Network, engine: &MatrixEngine, progress: &(dyn Fn(&str) + Sync)) -> Result<Plan, PlanError> {
+    let graph = &network.graph;
+    let tags = ZoneTags::new(graph, &scenario.policy);
+    // Every depot and order must be placeable for some class of its carrier.
+    let mut unplaceable = Vec::new();
+    for c in &scenario.carriers {
+        let place = |lon_lat: [f64; 2], what: String, out: &mut Vec<String>| {
+            let errors: Vec<SnapError> = c.fleet.iter().filter_map(|f| network.snap_index.snap(graph, lon_lat, ClassId(f.class as u8), 500.0).err()).collect();
+            if errors.len() == c.fleet.len() {
+                if let Some(e) = errors.first() {
+                    out.push(format!("carrier `{}` {what}: {e}", c.id));
+                }
+            }
+        };
+        place(c.depot, "depot".to_string(), &mut unplaceable);
+        for o in &c.orders {
+            place(o.lon_lat, format!("order `{}`", o.id), &mut unplaceable);
+        }
+    }
+    if !unplaceable.is_empty() {
+        return Err(PlanError::Unplaceable(unplaceable));
+    }
+    let mut routes = Vec::new();
+    let mut unserved = Vec::new();
+    let mut violations = Vec::new();
+    for carrier in &scenario.carriers {
+        progress(&format!("planning carrier {}", carrier.id));
+        let (problem, specs) = build_problem(scenario, network, engine, &tags, carrier)?;
+        let stop = StopCriterion {
+            max_iterations: scenario.solver.iterations,
+                        time_limit: scenario.solver.time_limit_s.map(std::time::Duration::from_secs_f64),
+            max_no_improvement: None,
+        };
+                let params = SolveParams { threads: scenario.solver.threads, seed: scenario.solver.seed, search: SearchParams::for_size(problem.orders().len()) };
+        let outcome = solve(&problem, &stop, &params, &|_| {}).map_err(|source| PlanError::Solver { carrier: carrier.id.clone(), source })?;
+        let report = check(&problem, &outcome.solution);
+        violations.extend(report.violations.iter().map(|v| format!("carrier `{}`: {v}", carrier.id)));
+        for &o in &outcome.solution.unserved {
+            let order = &carrier.orders[o as usize];
+            let reachable = specs.iter().any(|s| s.snaps[o as usize + 1].is_some());
+            let reason = if reachable {
+                "no vehicle of the carrier can serve it within its time windows, shift, capacity, range and the zone rules".to_string()
+            } else {
+                "no road near it is open to any vehicle class of the carrier".to_string()
+            };
+            unserved.push(Unserved { carrier: carrier.id.clone(), order: order.id.clone(), reason });
+        }
+        let mut used_per_type: BTreeMap<u32, u32> = BTreeMap::new();
+        for (r, sol_route) in outcome.solution.routes.iter().enumerate() {
+            let n = used_per_type.entry(sol_route.vehicle_type).or_insert(0);
+            *n += 1;
+                        let spec = &specs[problem.vehicle_type(sol_route.vehicle_type).profile as usize];
+                        let (planned, issues) = replay(scenario, network, &tags, carrier, &problem, spec, sol_route, *n);
+            violations.extend(issues);
+            let cost_yuan = report.routes.get(r).map_or(0.0, |rr| rr.cost.0 as f64 / 100_000.0);
+                        routes.push(PlannedRoute { cost_yuan, ..planned });
+        }
+    }
+    let kpis = Kpis::compute(scenario, &routes, &unserved);
+    Ok(Plan { scenario: scenario.name.clone(), routes, unserved, violations, kpis })
+}
+
+fn build_problem(scenario: &Scenario, network: &Network, engine: &MatrixEngine, tags: &ZoneTags, carrier: &Carrier) -> Result<(Problem, Vec<ProfileSpec>), PlanError> {
+    let graph = &network.graph;
+    let points: Vec<[f64; 2]> = std::iter::once(carrier.depot).chain(carrier.orders.iter().map(|o| o.lon_lat)).collect();
+    let names: Vec<String> = std::iter::once(format!("{} depot", carrier.id)).chain(carrier.orders.iter().map(|o| o.id.clone())).collect();
+    let day_start = u32::from(scenario.day) * DAY;
+    let mut specs: Vec<ProfileSpec> = Vec::new();
+    let mut profiles = Vec::new();
+    let mut vehicle_types = Vec::new();
+    for entry in &carrier.fleet {
+        let class_id = ClassId(entry.class as u8);
+        let profile = match specs.iter().position(|s| s.class == class_id && s.permit == entry.permit) {
+            Some(p) => p,
+            None => {
+                let snaps: Vec<Option<Snap>> = points.iter().map(|&p| network.snap_index.snap(graph, p, class_id, 500.0).ok()).collect();
+                let hour_bands = HourBands::with_policy(graph, class_id, &scenario.policy, entry.permit);
+                let bands: Vec<(u32, usize)> = hour_bands
+                    .bands
+                    .iter()
+                    .filter(|b| b.end > day_start && b.start < day_start + DAY)
+                    .map(|b| (b.start.max(day_start) - day_start, b.metric))
+                    .collect();
+                let mut metrics = BTreeMap::new();
+                for &(_, m) in &bands {
+                    metrics.entry(m).or_insert_with(|| Metric::with_policy(graph, class_id, hour_bands.metrics[m], &scenario.policy, tags, entry.permit));
+                }
+                let mut matrices: BTreeMap<usize, (Matrix<Duration>, Matrix<Distance>)> = BTreeMap::new();
+                for (&m, metric) in &metrics {
+                    let custom = engine.customize(metric)?;
+                    let tm = engine.matrix(graph, metric, &custom, &snaps);
+                    let n = points.len();
+                    let durations = Matrix::from_fn(n, |i, j| tm.get(i, j).map_or(Duration::MAX, |c| Duration(c.time_ms.div_ceil(1000) as i64)));
+                    let distances = Matrix::from_fn(n, |i, j| tm.get(i, j).map_or(Distance(NO_PATH_M), |c| Distance((c.dist_cm as i64 + 50) / 100)));
+                    matrices.insert(m, (durations, distances));
+                }
+                                // The solver keeps one distance matrix per profile (durations are per band): per
+                // pair, the distance of the band in force at 10:00 when the pair is reachable
+                // then, otherwise of the first band in which it is.
+                let ten = bands.iter().rev().find(|(s, _)| *s <= 10 * 3600).map_or(bands[0].1, |b| b.1);
+                let order: Vec<usize> = std::iter::once(ten).chain(bands.iter().map(|b| b.1)).collect();
+                let distances = Matrix::from_fn(points.len(), |i, j| {
+                    order.iter().map(|m| matrices[m].1.get(i as u32, j as u32)).find(|d| d.0 < NO_PATH_M).unwrap_or(Distance(NO_PATH_M))
+                });
+                let solver_bands = bands
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &(start, m))| Band { start: if k == 0 { Time::MIN } else { Time(i64::from(start)) }, durations: matrices[&m].0.clone() })
+                    .collect();
+                let class = &scenario.classes[entry.class];
+                let permit = entry.permit.map(|p| format!("+{}", scenario.policy.permits[p].id)).unwrap_or_default();
+                profiles.push(Profile { name: format!("{}{permit}", class.id), distances, bands: solver_bands });
+                specs.push(ProfileSpec { class: class_id, permit: entry.permit, snaps, bands, metrics });
+                specs.len() - 1
+            }
+        };
+        let class = &scenario.classes[entry.class];
+        let permit_fee = entry.permit.map_or(0, |p| scenario.policy.permits[p].fee_cents);
+        let range_m = match (class.energy, class.battery_wh) {
+            (Energy::BatteryElectric, Some(wh)) if class.use_per_km > 0 => Distance((f64::from(wh) * (1.0 - scenario.factors.battery_reserve) / f64::from(class.use_per_km) * 1000.0) as i64),
+            _ => Distance::MAX,
+        };
+        let tricycle = class.category == Category::ETricycle;
+        vehicle_types.push(VehicleType {
+            name: format!("{}/{}", carrier.id, class.id),
+            capacity: Load([i64::from(class.payload_kg) * 1000, i64::from(class.volume_l) * 1000, 1_000_000]),
+            start: 0,
+            end: 0,
+            shift: TimeWindow { open: Time(i64::from(entry.shift.0)), close: Time(i64::from(entry.shift.1)) },
+            max_duration: Duration(i64::from(class.shift_s)),
+            max_distance: range_m,
+            fixed_cost: Cost((i64::from(class.cost_per_day) + i64::from(permit_fee)) * 1000),
+            cost_per_distance: i64::from(class.cost_per_km),
+            cost_per_duration: i64::from(class.cost_per_hour) * 1000 / 3600,
+            count: entry.count,
+            profile: profile as u32,
+            reload_depots: if tricycle { vec![0] } else { Vec::new() },
+            reload_time: Duration(RELOAD_S),
+        });
+    }
+    let orders = carrier
+        .orders
+        .iter()
+        .enumerate()
+        .map(|(o, d)| Order {
+            id: d.id.clone(),
+            alternatives: vec![Alternative { location: o as u32 + 1, service: Duration(i64::from(d.service_s)) }],
+            demand: Load([i64::from(d.weight_g), i64::from(d.volume_ml), i64::from(d.parcels)]),
+            windows: d.windows.iter().map(|&(a, b)| TimeWindow { open: Time(i64::from(a)), close: Time(i64::from(b)) }).collect(),
+            penalty: Some(Cost(UNSERVED_PENALTY)),
+        })
+        .collect();
+    let problem = Problem::new(names, profiles, orders, vehicle_types).map_err(|source| PlanError::Solver { carrier: carrier.id.clone(), source })?;
+    Ok((problem, specs))
+}
+
+/// Replay one route: times, loads, battery, and the road legs.
+#[allow(clippy::too_many_arguments)]
+fn replay(
+    scenario: &Scenario,
+    network: &Network,
+    tags: &ZoneTags,
+    carrier: &Carrier,
+    problem: &Problem,
+    spec: &ProfileSpec,
+    sol_route: &crate::solver::solution::Route,
+    number: u32,
+) -> (PlannedRoute, Vec<String>) {
+    let graph = &network.graph;
+    let vt = problem.vehicle_type(sol_route.vehicle_type);
+    let entry = &carrier.fleet[sol_route.vehicle_type as usize];
+    let class = &scenario.classes[entry.class];
+    let profile = problem.profile_of(sol_route.vehicle_type);
+    let zones = scenario.policy.zones.len();
+    // Trips: the orders between reloads, for the loads on board.
+    let mut trip_loads = vec![0i64];
+    for v in &sol_route.visits {
+        match v {
+            Visit::Order { order, .. } => *trip_loads.last_mut().unwrap_or(&mut 0) += i64::from(carrier.orders[*order as usize].weight_g),
+            Visit::Reload { .. } => trip_loads.push(0),
+        }
+    }
+    let mut trip = 0;
+    let mut load = trip_loads[0];
+    let mut t = vt.shift.open.0;
+    let start_s = t;
+    let mut at = 0u32;
+    let mut stops = Vec::new();
+    let mut legs: Vec<(u32, u32, i64)> = Vec::new();
+    for v in &sol_route.visits {
+        let (location, service, windows) = match v {
+            Visit::Order { order, alternative } => {
+                let o = &problem.orders()[*order as usize];
+                let alt = o.alternatives[*alternative as usize];
+                (alt.location, alt.service.0, o.windows.clone())
+            }
+            Visit::Reload { depot } => (*depot, vt.reload_time.0, vec![TimeWindow::ALWAYS]),
+        };
+        legs.push((at, location, t));
+        let arrival = profile.arrival(at, location, Time(t)).0;
+        let start = service_start(&windows, Time(arrival)).map_or(arrival, |s| s.0);
+        let departure = start + service;
+        match v {
+            Visit::Order { order, .. } => load -= i64::from(carrier.orders[*order as usize].weight_g),
+            Visit::Reload { .. } => {
+                trip += 1;
+                load = trip_loads[trip];
+            }
+        }
+        let order = match v {
+            Visit::Order { order, .. } => Some(carrier.orders[*order as usize].id.clone()),
+            Visit::Reload { .. } => None,
+        };
+        let lon_lat = spec.snaps[location as usize].map_or([f64::NAN; 2], |s| s.point);
+        stops.push(PlannedStop { order, lon_lat, arrival_s: arrival, start_s: start, departure_s: departure, load_after_g: load, battery_after_wh: None });
+        t = departure;
+        at = location;
+    }
+    legs.push((at, vt.end, t));
+    let end_s = profile.arrival(at, vt.end, Time(t)).0;
+    // Road legs under the metric of the band each leg departs in.
+    let mut ws = Dijkstra::new(graph.node_count());
+    let mut geometry = Vec::new();
+    let (mut distance_m, mut km_in_zone, mut zone_entries) = (0.0, vec![0.0; zones], vec![0u32; zones]);
+        let mut cumulative_m = Vec::new();
+        let mut planned_legs = Vec::new();
+    let mut issues = Vec::new();
+    let vehicle = format!("{}/{}/{}", carrier.id, class.id, number);
+    let mut inside = 0u64;
+        for &(from, to, ready) in &legs {
+        // Leave when the solver's arrival function would: in the band that arrives first.
+        let (depart, band_index) = drive_start(profile, from, to, ready);
+        let band = spec.bands[band_index].1;
+                let (Some(a), Some(b)) = (spec.snaps[from as usize], spec.snaps[to as usize]) else {
+            issues.push(format!("{vehicle}: leg {from} -> {to} uses a location not on any road the class may use"));
+            cumulative_m.push(distance_m);
+            continue;
+        };
+                let metric = &spec.metrics[&band];
+                if let Ok(leg) = route(graph, metric, &a, &b, &mut ws) {
+            distance_m += leg.distance_cm as f64 / 100.0;
+            let mut leg_zones = 0u64;
+            geometry.extend(leg.geometry.iter().copied());
+            let all = leg.first_edge.into_iter().chain(leg.edges.iter().copied()).chain(leg.last_edge);
+            for e in all {
+                                let mask = tags.road(graph.edge_road(e as usize));
+                leg_zones |= mask;
+                for (z, km) in km_in_zone.iter_mut().enumerate() {
+                    if mask >> z & 1 == 1 {
+                        *km += f64::from(graph.length_cm(e as usize)) / 100_000.0;
+                        if inside >> z & 1 == 0 {
+                            zone_entries[z] += 1;
+                        }
+                    }
+                }
+                                inside = mask;
+            }
+                        planned_legs.push(PlannedLeg { depart_s: depart, distance_m: leg.distance_cm as f64 / 100.0, zones: leg_zones });
+        } else {
+            issues.push(format!("{vehicle}: no legal road path for the leg departing {}", crate::time::clock(depart)));
+        }
+        cumulative_m.push(distance_m);
+    }
+    if let Some(wh) = class.battery_wh {
+        for (k, stop) in stops.iter_mut().enumerate() {
+            stop.battery_after_wh = Some(i64::from(wh) - (cumulative_m[k] / 1000.0 * f64::from(class.use_per_km)).round() as i64);
+        }
+    }
+    
+            let start_s = planned_legs.first().map_or(start_s, |l| l.depart_s);
+    let planned = PlannedRoute {
+        vehicle,
+        carrier: carrier.id.clone(),
+        class: class.id.clone(),
+        permit: entry.permit.map(|p| scenario.policy.permits[p].id.clone()),
+        start_s,
+        end_s,
+        stops,
+        distance_m,
+        geometry,
+        km_in_zone,
+        zone_entries,
+                trips: trip + 1,
+                legs: planned_legs,
+        cost_yuan: 0.0,
+    };
+    (planned, issues)
+}
+
+
+
+/// When a vehicle ready at `from` at `ready` leaves for `to`, and in which band: the earliest
+/// arrival over "leave now" and "wait for a later band", exactly as `Profile::arrival` decides.
+fn drive_start(profile: &Profile, from: u32, to: u32, ready: i64) -> (i64, usize) {
+    let bands = &profile.bands;
+    let k = bands.partition_point(|b| b.start.0 <= ready).saturating_sub(1);
+    let mut best = (ready.saturating_add(bands[k].durations.get(from, to).0), ready, k);
+    for (b, band) in bands.iter().enumerate().skip(k + 1) {
+        if band.start.0 >= best.0 {
+            break;
+        }
+        let arrival = band.start.0.saturating_add(band.durations.get(from, to).0);
+        if arrival < best.0 {
+            best = (arrival, band.start.0, b);
+        }
+    }
+    (best.1, best.2)
+}
