@@ -85,49 +85,14 @@ impl Cch {
         time_ms: &[u32],
         dist_cm: &[u32],
     ) -> Result<CustomizedMetric<'_>, Error> {
-        let m = self.edge_count as usize;
-        for (what, found) in [("time_ms", time_ms.len()), ("dist_cm", dist_cm.len())] {
-            if found != m {
-                return Err(Error::MetricLength {
-                    what,
-                    expected: m,
-                    found,
-                });
-            }
-        }
-        let arc_count = self.arc_count() as usize;
-        let mut up = vec![Cost::INFINITE; arc_count];
-        let mut down = vec![Cost::INFINITE; arc_count];
-        let mut witness = vec![[NO_WITNESS; 2]; arc_count];
-        for (e, &slot) in self.edge_slot.iter().enumerate() {
-            if slot == NO_SLOT || time_ms[e] == u32::MAX {
-                continue;
-            }
-            let cost = Cost::new(time_ms[e], dist_cm[e]);
-            let (a, dir) = ((slot / 2) as usize, (slot % 2) as usize);
-            let current = if dir == 0 { &mut up[a] } else { &mut down[a] };
-            if cost < *current {
-                *current = cost;
-                witness[a][dir] = e as u32;
-            }
-        }
-        let roots: Vec<u32> = (0..self.node_count())
-            .filter(|&x| self.parent(x).is_none())
-            .collect();
-        let all = ArcSlices {
-            up: &mut up,
-            down: &mut down,
-            witness: &mut witness,
-        };
-        let jobs = self.split_subtrees(&roots, all, 0);
-        jobs.into_par_iter()
-            .for_each(|(root, arcs)| self.customize_subtree(root, arcs));
-        Ok(CustomizedMetric {
+        let mut metric = CustomizedMetric {
             cch: self,
-            up,
-            down,
-            witness,
-        })
+            up: Vec::new(),
+            down: Vec::new(),
+            witness: Vec::new(),
+        };
+        metric.recustomize(time_ms, dist_cm)?;
+        Ok(metric)
     }
 
     /// Splits `arcs` (which starts at arc id `base`) into the arcs of the given subtrees, which
@@ -243,6 +208,51 @@ impl Cch {
 }
 
 impl CustomizedMetric<'_> {
+    /// Replaces this metric by the one of new per-edge weights (same rules as
+    /// [`Cch::customize`]), reusing its buffers: the cheap path when a planner closes a zone
+    /// and re-runs.
+    pub fn recustomize(&mut self, time_ms: &[u32], dist_cm: &[u32]) -> Result<(), Error> {
+        let cch = self.cch;
+        let m = cch.edge_count as usize;
+        for (what, found) in [("time_ms", time_ms.len()), ("dist_cm", dist_cm.len())] {
+            if found != m {
+                return Err(Error::MetricLength {
+                    what,
+                    expected: m,
+                    found,
+                });
+            }
+        }
+        let arc_count = cch.arc_count() as usize;
+        let (up, down, witness) = (&mut self.up, &mut self.down, &mut self.witness);
+        up.clear();
+        up.resize(arc_count, Cost::INFINITE);
+        down.clear();
+        down.resize(arc_count, Cost::INFINITE);
+        witness.clear();
+        witness.resize(arc_count, [NO_WITNESS; 2]);
+        for (e, &slot) in cch.edge_slot.iter().enumerate() {
+            if slot == NO_SLOT || time_ms[e] == u32::MAX {
+                continue;
+            }
+            let cost = Cost::new(time_ms[e], dist_cm[e]);
+            let (a, dir) = ((slot / 2) as usize, (slot % 2) as usize);
+            let current = if dir == 0 { &mut up[a] } else { &mut down[a] };
+            if cost < *current {
+                *current = cost;
+                witness[a][dir] = e as u32;
+            }
+        }
+        let roots: Vec<u32> = (0..cch.node_count())
+            .filter(|&x| cch.parent(x).is_none())
+            .collect();
+        let all = ArcSlices { up, down, witness };
+        let jobs = cch.split_subtrees(&roots, all, 0);
+        jobs.into_par_iter()
+            .for_each(|(root, arcs)| cch.customize_subtree(root, arcs));
+        Ok(())
+    }
+
     /// The structure this metric customizes.
     pub fn cch(&self) -> &Cch {
         self.cch

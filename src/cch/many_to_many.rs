@@ -19,6 +19,9 @@
 //! Values up to `u32::MAX - 1` are stored in the flat `u32` arrays; the rare entry above that
 //! lives in a sorted side table, so no value is ever truncated.
 
+use std::ops::{Deref, DerefMut};
+use std::sync::{Mutex, PoisonError};
+
 use rayon::prelude::*;
 
 use super::cost::Cost;
@@ -150,7 +153,10 @@ impl CustomizedMetric<'_> {
         if rows == 0 || cols == 0 {
             return matrix;
         }
-        let buckets = Buckets::new(self, targets);
+        // Rayon calls `map_init` once per split job, so workspaces come from pools.
+        let spaces = Pool::new();
+        let blocks = Pool::new();
+        let buckets = Buckets::new(self, targets, &spaces);
         let wide_per_block: Vec<Vec<(u64, PathCost)>> = matrix
             .time_ms
             .par_chunks_mut(cols * SOURCE_BLOCK)
@@ -163,10 +169,12 @@ impl CustomizedMetric<'_> {
             .zip(sources.par_chunks(SOURCE_BLOCK))
             .enumerate()
             .map_init(
-                || BlockSpace {
-                    space: SearchSpace::new(self.cch),
-                    events: Vec::new(),
-                    rows: vec![u128::MAX; cols * SOURCE_BLOCK],
+                || {
+                    blocks.take(|| BlockSpace {
+                        space: SearchSpace::new(self.cch),
+                        events: Vec::new(),
+                        rows: vec![u128::MAX; cols * SOURCE_BLOCK],
+                    })
                 },
                 |block, (b, (((time, dist), reach), block_sources))| {
                     let out = BlockOut {
@@ -254,12 +262,16 @@ struct Buckets {
 }
 
 impl Buckets {
-    fn new(metric: &CustomizedMetric, targets: &[Vec<Seed>]) -> Buckets {
+    fn new(
+        metric: &CustomizedMetric,
+        targets: &[Vec<Seed>],
+        spaces: &Pool<SearchSpace>,
+    ) -> Buckets {
         let n = metric.cch.node_count() as usize;
         let peaks: Vec<Vec<(u32, Cost)>> = targets
             .par_iter()
             .map_init(
-                || SearchSpace::new(metric.cch),
+                || spaces.take(|| SearchSpace::new(metric.cch)),
                 |space, seeds| {
                     space.search(metric, seeds, Direction::Down);
                     space.peaks.clone()
@@ -300,6 +312,69 @@ impl Buckets {
         for (&t, &from_peak) in self.target[range.clone()].iter().zip(&self.cost[range]) {
             let slot = &mut row[t as usize];
             *slot = (*slot).min(to_peak.0 + from_peak);
+        }
+    }
+}
+
+/// Workspaces shared by the rayon jobs of one matrix computation: a job leases one (or makes
+/// one if none is free) and returns it when done, so `O(n)` buffers are allocated once per
+/// thread rather than once per job.
+struct Pool<T> {
+    free: Mutex<Vec<T>>,
+}
+
+impl<T> Pool<T> {
+    fn new() -> Pool<T> {
+        Pool {
+            free: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn take(&self, make: impl FnOnce() -> T) -> Lease<'_, T> {
+        let free = self
+            .free
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        Lease {
+            pool: self,
+            item: Some(free.unwrap_or_else(make)),
+        }
+    }
+}
+
+/// A workspace on loan from a [`Pool`].
+struct Lease<'p, T> {
+    pool: &'p Pool<T>,
+    item: Option<T>,
+}
+
+impl<T> Deref for Lease<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.item
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("a lease holds its item until dropped"))
+    }
+}
+
+impl<T> DerefMut for Lease<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.item
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("a lease holds its item until dropped"))
+    }
+}
+
+impl<T> Drop for Lease<'_, T> {
+    fn drop(&mut self) {
+        if let Some(item) = self.item.take() {
+            self.pool
+                .free
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(item);
         }
     }
 }

@@ -202,6 +202,9 @@ impl CustomizedMetric<'_> {
         sources: &[Seed],
         targets: &[Seed],
     ) -> Option<(Cost, u32)> {
+        if ws.forward.cost.len() != self.cch.node_count() as usize {
+            *ws = QueryWorkspace::new(self.cch); // made for another CCH
+        }
         ws.forward.search(self.cch, &self.up, sources);
         ws.backward.search(self.cch, &self.down, targets);
         let mut best: Option<(Cost, u32)> = None;
