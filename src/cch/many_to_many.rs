@@ -378,3 +378,61 @@ impl<T> Drop for Lease<'_, T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cch::{nested_dissection_order, Topology};
+
+    /// One-way line 0 -> 1 -> 2 with huge times, plus an isolated node 3.
+    fn huge_line() -> (Vec<u32>, Vec<u32>, Vec<[f64; 2]>, Vec<u32>, Vec<u32>) {
+        let first_out = vec![0, 1, 2, 2, 2];
+        let head = vec![1, 2];
+        let coords = vec![[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [3.0, 0.0]];
+        (first_out, head, coords, vec![u32::MAX - 1; 2], vec![7, 9])
+    }
+
+    #[test]
+    fn wide_unreachable_and_empty_entries_are_explicit() {
+        let (first_out, head, coords, time, dist) = huge_line();
+        let topo = Topology::new(&first_out, &head, &coords).unwrap();
+        let cch = Cch::new(&topo, &nested_dissection_order(&topo)).unwrap();
+        let metric = cch.customize(&time, &dist).unwrap();
+        let sources = vec![vec![Seed::at(0)], vec![], vec![Seed::at(3)]];
+        let targets = vec![
+            vec![Seed::at(2)],
+            vec![Seed::at(0)],
+            vec![Seed::at(1), Seed::at(2)],
+        ];
+        let matrix = metric.many_to_many(&sources, &targets);
+        let wide = PathCost {
+            time_ms: 2 * u64::from(u32::MAX - 1),
+            dist_cm: 16,
+        };
+        assert_eq!(matrix.get(0, 0), Some(wide));
+        assert_eq!(
+            matrix.get(0, 1),
+            Some(PathCost {
+                time_ms: 0,
+                dist_cm: 0
+            })
+        );
+        assert_eq!(
+            matrix.get(0, 2),
+            Some(PathCost {
+                time_ms: u64::from(u32::MAX - 1),
+                dist_cm: 7
+            })
+        );
+        for c in 0..3 {
+            assert_eq!(
+                matrix.get(1, c),
+                None,
+                "a source without seeds reaches nothing"
+            );
+            assert_eq!(matrix.get(2, c), None, "node 3 is isolated");
+        }
+        assert_eq!(matrix.reachable_count(), 3);
+        assert_eq!(metric.many_to_many(&[], &targets).rows(), 0);
+    }
+}
