@@ -101,7 +101,9 @@ impl Chain {
                 self.cost[x] = seed.cost();
             }
         }
-        self.nodes.sort_unstable();
+        if seeds.len() > 1 {
+            self.nodes.sort_unstable(); // one seed's chain is already ascending
+        }
         for &x in &self.nodes {
             let base = self.cost[x as usize];
             if !base.is_finite() {

@@ -41,6 +41,8 @@ pub struct Cch {
     /// `[z, arc, end of z's upward arcs]` (the end saves a random access when customizing).
     pub(crate) down_first: Vec<u32>,
     pub(crate) down: Vec<[u32; 3]>,
+    /// Elimination-tree parent of each rank, `NO_PARENT` for roots (derived, for fast walks).
+    pub(crate) parent: Vec<u32>,
     pub(crate) subtree_first: Vec<u32>,
     pub(crate) child_first: Vec<u32>,
     pub(crate) child: Vec<u32>,
@@ -205,6 +207,7 @@ impl Cch {
             up_head,
             down_first,
             down,
+            parent,
             subtree_first,
             child_first,
             child,
@@ -257,8 +260,8 @@ impl Cch {
     /// Elimination-tree parent of rank `x`.
     #[inline]
     pub(crate) fn parent(&self, x: u32) -> Option<u32> {
-        let a = self.up_first[x as usize];
-        (a < self.up_first[x as usize + 1]).then(|| self.up_head[a as usize])
+        let p = self.parent[x as usize];
+        (p != NO_PARENT).then_some(p)
     }
 
     /// Lower endpoint (rank) of arc `a`.
