@@ -89,6 +89,10 @@ impl Matrix {
 struct SearchSpace {
     chain: Chain,
     exact: Vec<Cost>,
+    /// One-seed search: the chain (ranks, ascending) and its costs by chain position.
+    path: Vec<u32>,
+    path_upward: Vec<Cost>,
+    path_exact: Vec<Cost>,
     peaks: Vec<(u32, Cost)>,
 }
 
@@ -98,12 +102,19 @@ impl SearchSpace {
         SearchSpace {
             chain: Chain::new(n),
             exact: vec![Cost::INFINITE; n],
+            path: Vec::new(),
+            path_upward: Vec::new(),
+            path_exact: Vec::new(),
             peaks: Vec::new(),
         }
     }
 
     /// Fills `peaks` with the ranks whose upward-only cost from `seeds` is exact.
     fn search(&mut self, metric: &CustomizedMetric, seeds: &[Seed], direction: Direction) {
+        if let [seed] = seeds {
+            self.search_one(metric, *seed, direction);
+            return;
+        }
         let cch = metric.cch;
         self.chain.search(cch, metric.costs(direction), seeds);
         self.peaks.clear();
@@ -123,9 +134,56 @@ impl SearchSpace {
     }
 }
 
+impl SearchSpace {
+    /// [`SearchSpace::search`] for one seed, whose chain is a single tree path: costs are kept
+    /// by position on the path (arc `a` leads `hop[a]` positions up), so every relaxation hits
+    /// a small, cache-resident array instead of a rank-indexed one.
+    fn search_one(&mut self, metric: &CustomizedMetric, seed: Seed, direction: Direction) {
+        let cch = metric.cch;
+        let (forward, back) = (metric.costs(direction), metric.costs(direction.reverse()));
+        self.path.clear();
+        let mut next = Some(cch.rank[seed.node as usize]);
+        while let Some(x) = next {
+            self.path.push(x);
+            next = cch.parent(x);
+        }
+        let len = self.path.len();
+        self.path_upward.clear();
+        self.path_upward.resize(len, Cost::INFINITE);
+        self.path_upward[0] = seed.cost();
+        for (i, &x) in self.path.iter().enumerate() {
+            let base = self.path_upward[i];
+            if !base.is_finite() {
+                continue;
+            }
+            for a in cch.up_arcs(x) {
+                let j = i + cch.hop[a as usize] as usize;
+                let candidate = base.plus(forward[a as usize]);
+                if candidate < self.path_upward[j] {
+                    self.path_upward[j] = candidate;
+                }
+            }
+        }
+        self.path_exact.clear();
+        self.path_exact.resize(len, Cost::INFINITE);
+        self.peaks.clear();
+        for (i, &x) in self.path.iter().enumerate().rev() {
+            let upward = self.path_upward[i];
+            let mut best = upward;
+            for a in cch.up_arcs(x) {
+                let j = i + cch.hop[a as usize] as usize;
+                best = best.min(self.path_exact[j].plus(back[a as usize]));
+            }
+            self.path_exact[i] = best;
+            if upward.is_finite() && upward == best {
+                self.peaks.push((x, upward));
+            }
+        }
+    }
+}
+
 /// Per-thread buffers for one block of rows.
 struct BlockSpace {
-    space: SearchSpace,
     /// `(rank, row in block, cost to the rank)` of every peak of the block's sources.
     events: Vec<(u32, u32, Cost)>,
     /// `SOURCE_BLOCK` row buffers of `cols` costs each.
@@ -156,7 +214,8 @@ impl CustomizedMetric<'_> {
         // Rayon calls `map_init` once per split job, so workspaces come from pools.
         let spaces = Pool::new();
         let blocks = Pool::new();
-        let buckets = Buckets::new(self, targets, &spaces);
+        let buckets = Buckets::new(self, &self.peaks_of(targets, Direction::Down, &spaces));
+        let source_peaks = self.peaks_of(sources, Direction::Up, &spaces);
         let wide_per_block: Vec<Vec<(u64, PathCost)>> = matrix
             .time_ms
             .par_chunks_mut(cols * SOURCE_BLOCK)
@@ -166,17 +225,16 @@ impl CustomizedMetric<'_> {
                     .reachable
                     .par_chunks_mut(words_per_row * SOURCE_BLOCK),
             )
-            .zip(sources.par_chunks(SOURCE_BLOCK))
+            .zip(source_peaks.par_chunks(SOURCE_BLOCK))
             .enumerate()
             .map_init(
                 || {
                     blocks.take(|| BlockSpace {
-                        space: SearchSpace::new(self.cch),
                         events: Vec::new(),
                         rows: vec![u128::MAX; cols * SOURCE_BLOCK],
                     })
                 },
-                |block, (b, (((time, dist), reach), block_sources))| {
+                |block, (b, (((time, dist), reach), block_peaks))| {
                     let out = BlockOut {
                         time,
                         dist,
@@ -184,7 +242,7 @@ impl CustomizedMetric<'_> {
                         words_per_row,
                         cols,
                     };
-                    self.fill_block(&buckets, block, block_sources, out, b * SOURCE_BLOCK)
+                    fill_block(&buckets, block, block_peaks, out, b * SOURCE_BLOCK)
                 },
             )
             .collect();
@@ -192,56 +250,86 @@ impl CustomizedMetric<'_> {
         matrix
     }
 
-    /// Computes the rows of one block and returns its entries too wide for `u32`.
-    fn fill_block(
+    /// Pruned searches of all stops, returned in stop order. Stops are searched in order of
+    /// their first seed's rank, so neighbouring searches share most of their chain and its arcs
+    /// stay in cache; rayon splits that order into contiguous runs.
+    fn peaks_of(
         &self,
-        buckets: &Buckets,
-        block: &mut BlockSpace,
-        sources: &[Vec<Seed>],
-        out: BlockOut,
-        first_row: usize,
-    ) -> Vec<(u64, PathCost)> {
-        let cols = out.cols;
-        block.events.clear();
-        for (j, seeds) in sources.iter().enumerate() {
-            block.space.search(self, seeds, Direction::Up);
-            let peaks = &block.space.peaks;
-            block
-                .events
-                .extend(peaks.iter().map(|&(x, c)| (x, j as u32, c)));
+        stops: &[Vec<Seed>],
+        direction: Direction,
+        spaces: &Pool<SearchSpace>,
+    ) -> Vec<Vec<(u32, Cost)>> {
+        let rank_of = |i: usize| {
+            stops[i]
+                .first()
+                .map_or(u32::MAX, |s| self.cch.rank[s.node as usize])
+        };
+        let mut order: Vec<usize> = (0..stops.len()).collect();
+        order.sort_unstable_by_key(|&i| (rank_of(i), i));
+        let found: Vec<Vec<(u32, Cost)>> = order
+            .par_iter()
+            .map_init(
+                || spaces.take(|| SearchSpace::new(self.cch)),
+                |space, &i| {
+                    space.search(self, &stops[i], direction);
+                    space.peaks.clone()
+                },
+            )
+            .collect();
+        let mut by_stop = vec![Vec::new(); stops.len()];
+        for (peaks, &i) in found.into_iter().zip(&order) {
+            by_stop[i] = peaks;
         }
-        block.events.sort_unstable_by_key(|&(x, j, _)| (x, j));
-        let rows = &mut block.rows[..cols * sources.len()];
-        rows.fill(u128::MAX);
-        for &(x, j, to_peak) in &block.events {
-            let row = &mut rows[j as usize * cols..(j as usize + 1) * cols];
-            buckets.scan(x, to_peak, row);
-        }
-        let mut wide = Vec::new();
-        for (j, row) in rows.chunks_exact(cols).enumerate() {
-            for (c, &packed) in row.iter().enumerate() {
-                let cost = Cost(packed);
-                if !cost.is_finite() {
-                    continue;
+        by_stop
+    }
+}
+
+/// Computes the rows of one block and returns its entries too wide for `u32`.
+fn fill_block(
+    buckets: &Buckets,
+    block: &mut BlockSpace,
+    source_peaks: &[Vec<(u32, Cost)>],
+    out: BlockOut,
+    first_row: usize,
+) -> Vec<(u64, PathCost)> {
+    let cols = out.cols;
+    block.events.clear();
+    for (j, peaks) in source_peaks.iter().enumerate() {
+        block
+            .events
+            .extend(peaks.iter().map(|&(x, c)| (x, j as u32, c)));
+    }
+    block.events.sort_unstable_by_key(|&(x, j, _)| (x, j));
+    let rows = &mut block.rows[..cols * source_peaks.len()];
+    rows.fill(u128::MAX);
+    for &(x, j, to_peak) in &block.events {
+        let row = &mut rows[j as usize * cols..(j as usize + 1) * cols];
+        buckets.scan(x, to_peak, row);
+    }
+    let mut wide = Vec::new();
+    for (j, row) in rows.chunks_exact(cols).enumerate() {
+        for (c, &packed) in row.iter().enumerate() {
+            let cost = Cost(packed);
+            if !cost.is_finite() {
+                continue;
+            }
+            let i = j * cols + c;
+            out.reach[j * out.words_per_row + c / 64] |= 1 << (c % 64);
+            let exact = cost.to_path_cost();
+            match (u32::try_from(exact.time_ms), u32::try_from(exact.dist_cm)) {
+                (Ok(t), Ok(d)) if t != u32::MAX && d != u32::MAX => {
+                    out.time[i] = t;
+                    out.dist[i] = d;
                 }
-                let i = j * cols + c;
-                out.reach[j * out.words_per_row + c / 64] |= 1 << (c % 64);
-                let exact = cost.to_path_cost();
-                match (u32::try_from(exact.time_ms), u32::try_from(exact.dist_cm)) {
-                    (Ok(t), Ok(d)) if t != u32::MAX && d != u32::MAX => {
-                        out.time[i] = t;
-                        out.dist[i] = d;
-                    }
-                    _ => {
-                        out.time[i] = u32::MAX;
-                        out.dist[i] = u32::MAX;
-                        wide.push((((first_row + j) * cols + c) as u64, exact));
-                    }
+                _ => {
+                    out.time[i] = u32::MAX;
+                    out.dist[i] = u32::MAX;
+                    wide.push((((first_row + j) * cols + c) as u64, exact));
                 }
             }
         }
-        wide
     }
+    wide
 }
 
 /// The output slices of one block of rows.
@@ -262,22 +350,9 @@ struct Buckets {
 }
 
 impl Buckets {
-    fn new(
-        metric: &CustomizedMetric,
-        targets: &[Vec<Seed>],
-        spaces: &Pool<SearchSpace>,
-    ) -> Buckets {
+    /// Groups the peaks of every target (in target order) by rank.
+    fn new(metric: &CustomizedMetric, peaks: &[Vec<(u32, Cost)>]) -> Buckets {
         let n = metric.cch.node_count() as usize;
-        let peaks: Vec<Vec<(u32, Cost)>> = targets
-            .par_iter()
-            .map_init(
-                || spaces.take(|| SearchSpace::new(metric.cch)),
-                |space, seeds| {
-                    space.search(metric, seeds, Direction::Down);
-                    space.peaks.clone()
-                },
-            )
-            .collect();
         let mut first = vec![0usize; n + 1];
         for &(x, _) in peaks.iter().flatten() {
             first[x as usize + 1] += 1;
