@@ -2,7 +2,8 @@
 //!
 //! Owns the translation of per-edge `(time_ms, dist_cm)` into arc costs and the witness of each
 //! arc cost (the input edge or the middle node of the lower triangle that realises it), which
-//! path unpacking follows. Never changes the structure; a new metric is a new customization.
+//! path unpacking follows. Never changes the structure; a new metric is a new customization
+//! (or `recustomize`, which refills the same buffers).
 //!
 //! Basic customization (Dibbelt, Strasser & Wagner 2016): an arc `(x, y)` starts with the
 //! cheapest input edge between its endpoints in each direction and is then relaxed over every

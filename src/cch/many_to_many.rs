@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use super::cost::Cost;
 use super::query::{Chain, Direction};
-use super::{Cch, CustomizedMetric, PathCost, Seed};
+use super::{CustomizedMetric, PathCost, Seed};
 
 /// Sources per block of rows (a block's row buffers: `SOURCE_BLOCK * cols * 16` bytes).
 const SOURCE_BLOCK: usize = 32;
@@ -87,8 +87,8 @@ impl Matrix {
 
 /// Per-thread buffers for one side of the matrix search.
 struct SearchSpace {
-    chain: Chain,
-    exact: Vec<Cost>,
+    /// Multi-seed search: rank-indexed upward and exact costs, allocated on first use.
+    general: Option<(Chain, Vec<Cost>)>,
     /// One-seed search: the chain (ranks, ascending) and its costs by chain position.
     path: Vec<u32>,
     path_upward: Vec<Cost>,
@@ -97,11 +97,9 @@ struct SearchSpace {
 }
 
 impl SearchSpace {
-    fn new(cch: &Cch) -> SearchSpace {
-        let n = cch.node_count() as usize;
+    fn new() -> SearchSpace {
         SearchSpace {
-            chain: Chain::new(n),
-            exact: vec![Cost::INFINITE; n],
+            general: None,
             path: Vec::new(),
             path_upward: Vec::new(),
             path_exact: Vec::new(),
@@ -116,17 +114,21 @@ impl SearchSpace {
             return;
         }
         let cch = metric.cch;
-        self.chain.search(cch, metric.costs(direction), seeds);
+        let n = cch.node_count() as usize;
+        let (chain, exact) = self
+            .general
+            .get_or_insert_with(|| (Chain::new(n), vec![Cost::INFINITE; n]));
+        chain.search(cch, metric.costs(direction), seeds);
         self.peaks.clear();
         let back = metric.costs(direction.reverse());
-        for &x in self.chain.nodes.iter().rev() {
-            let upward = self.chain.cost[x as usize];
+        for &x in chain.nodes.iter().rev() {
+            let upward = chain.cost[x as usize];
             let mut best = upward;
             for a in cch.up_arcs(x) {
                 let y = cch.up_head[a as usize] as usize;
-                best = best.min(self.exact[y].plus(back[a as usize]));
+                best = best.min(exact[y].plus(back[a as usize]));
             }
-            self.exact[x as usize] = best;
+            exact[x as usize] = best;
             if upward.is_finite() && upward == best {
                 self.peaks.push((x, upward));
             }
@@ -269,7 +271,7 @@ impl CustomizedMetric<'_> {
         let found: Vec<Vec<(u32, Cost)>> = order
             .par_iter()
             .map_init(
-                || spaces.take(|| SearchSpace::new(self.cch)),
+                || spaces.take(SearchSpace::new),
                 |space, &i| {
                     space.search(self, &stops[i], direction);
                     space.peaks.clone()
@@ -457,7 +459,7 @@ impl<T> Drop for Lease<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cch::{nested_dissection_order, Topology};
+    use crate::cch::{nested_dissection_order, Cch, Topology};
 
     /// One-way line 0 -> 1 -> 2 with huge times, plus an isolated node 3.
     fn huge_line() -> (Vec<u32>, Vec<u32>, Vec<[f64; 2]>, Vec<u32>, Vec<u32>) {
