@@ -461,17 +461,12 @@ mod tests {
     use super::*;
     use crate::cch::{nested_dissection_order, Cch, Topology};
 
-    /// One-way line 0 -> 1 -> 2 with huge times, plus an isolated node 3.
-    fn huge_line() -> (Vec<u32>, Vec<u32>, Vec<[f64; 2]>, Vec<u32>, Vec<u32>) {
-        let first_out = vec![0, 1, 2, 2, 2];
-        let head = vec![1, 2];
-        let coords = vec![[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [3.0, 0.0]];
-        (first_out, head, coords, vec![u32::MAX - 1; 2], vec![7, 9])
-    }
-
     #[test]
     fn wide_unreachable_and_empty_entries_are_explicit() {
-        let (first_out, head, coords, time, dist) = huge_line();
+        // One-way line 0 -> 1 -> 2 with huge times, plus an isolated node 3.
+        let (first_out, head) = ([0, 1, 2, 2, 2], [1, 2]);
+        let coords = [[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [3.0, 0.0]];
+        let (time, dist) = ([u32::MAX - 1; 2], [7, 9]);
         let topo = Topology::new(&first_out, &head, &coords).unwrap();
         let cch = Cch::new(&topo, &nested_dissection_order(&topo)).unwrap();
         let metric = cch.customize(&time, &dist).unwrap();
