@@ -54,6 +54,12 @@ fn bench_cch(c: &mut Criterion) {
     group.bench_function("customize", |b| {
         b.iter(|| cch.customize(black_box(&city.time_ms), &city.dist_cm))
     });
+    let Ok(mut reused) = cch.customize(&city.time_ms, &city.dist_cm) else {
+        panic!("lengths match")
+    };
+    group.bench_function("recustomize", |b| {
+        b.iter(|| reused.recustomize(black_box(&city.time_ms), &city.dist_cm))
+    });
     for size in [100, 1000] {
         let (sources, targets) = (stops(&city, size, 1), stops(&city, size, 2));
         group.bench_function(format!("matrix_{size}x{size}"), |b| {

@@ -173,3 +173,63 @@ fn matrix_is_identical_for_one_and_two_threads() {
         .install(build);
     assert_eq!(one, two);
 }
+
+/// 300 "street" nodes each linked both ways to all 40 "hub" nodes, hubs contracted last: every
+/// hub has 300 lower neighbours and up to 39 upper ones, so customization splits hub arc
+/// ranges across threads. Weights vary per case; some links are closed or one-way.
+fn hub_graph(seed: u64) -> Graph {
+    const STREETS: u32 = 300;
+    const HUBS: u32 = 40;
+    let mut state = seed;
+    let mut next = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let z = (state ^ (state >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb) >> 33
+    };
+    let mut edges = Vec::new();
+    for s in 0..STREETS {
+        for h in STREETS..STREETS + HUBS {
+            for (tail, head) in [(s, h), (h, s)] {
+                let roll = next() % 10;
+                let time = match roll {
+                    0 => u32::MAX,
+                    1 => continue,
+                    _ => (next() % 500) as u32,
+                };
+                edges.push((tail, head, time, (next() % 900) as u32));
+            }
+        }
+    }
+    let n = (STREETS + HUBS) as usize;
+    let coords = (0..n).map(|v| [v as f64, 0.0]).collect();
+    Graph::from_edges(n, edges, coords)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn heavy_ranks_split_across_threads_equal_dijkstra(seed in any::<u64>()) {
+        let graph = hub_graph(seed);
+        let topo = graph.topology();
+        let order: Vec<u32> = (0..graph.node_count() as u32).collect();
+        let cch = Cch::new(&topo, &order).expect("identity is a valid order");
+        let metric = cch.customize(&graph.time_ms, &graph.dist_cm).expect("lengths match");
+        let stops: Vec<Vec<Seed>> = [0u32, 7, 150, 299, 300, 320, 339]
+            .iter()
+            .map(|&v| vec![Seed::at(v)])
+            .collect();
+        let matrix = metric.many_to_many(&stops, &stops);
+        for (r, s) in stops.iter().enumerate() {
+            for (c, t) in stops.iter().enumerate() {
+                let expected = oracle(&graph, &graph.time_ms, s, t);
+                prop_assert_eq!(matrix.get(r, c), expected, "{} -> {}", r, c);
+                let path = metric.path(s, t);
+                prop_assert_eq!(path.as_ref().map(|p| p.0), expected);
+                if let Some((cost, edges)) = path {
+                    check_path(&graph, &graph.time_ms, s, t, cost, &edges);
+                }
+            }
+        }
+    }
+}

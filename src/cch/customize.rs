@@ -2,7 +2,8 @@
 //!
 //! Owns the translation of per-edge `(time_ms, dist_cm)` into arc costs and the witness of each
 //! arc cost (the input edge or the middle node of the lower triangle that realises it), which
-//! path unpacking follows. Never changes the structure; a new metric is a new customization.
+//! path unpacking follows. Never changes the structure; a new metric is a new customization
+//! (or `recustomize`, which refills the same buffers).
 //!
 //! Basic customization (Dibbelt, Strasser & Wagner 2016): an arc `(x, y)` starts with the
 //! cheapest input edge between its endpoints in each direction and is then relaxed over every
@@ -28,6 +29,10 @@ pub(crate) const VIA: u32 = 1 << 31;
 pub(crate) const NO_WITNESS: u32 = u32::MAX;
 /// Subtrees with at most this many ranks are customized by one thread.
 const SEQUENTIAL_SUBTREE: u32 = 1024;
+/// Ranks with at least this many lower neighbours split their upward arcs across threads...
+const SPLIT_DOWN_DEGREE: usize = 256;
+/// ...into ranges of at least this many arcs.
+const SPLIT_MIN_ARCS: usize = 16;
 
 /// A CCH with the arc costs of one metric; answers queries and builds matrices.
 #[derive(Clone, Debug)]
@@ -85,49 +90,14 @@ impl Cch {
         time_ms: &[u32],
         dist_cm: &[u32],
     ) -> Result<CustomizedMetric<'_>, Error> {
-        let m = self.edge_count as usize;
-        for (what, found) in [("time_ms", time_ms.len()), ("dist_cm", dist_cm.len())] {
-            if found != m {
-                return Err(Error::MetricLength {
-                    what,
-                    expected: m,
-                    found,
-                });
-            }
-        }
-        let arc_count = self.arc_count() as usize;
-        let mut up = vec![Cost::INFINITE; arc_count];
-        let mut down = vec![Cost::INFINITE; arc_count];
-        let mut witness = vec![[NO_WITNESS; 2]; arc_count];
-        for (e, &slot) in self.edge_slot.iter().enumerate() {
-            if slot == NO_SLOT || time_ms[e] == u32::MAX {
-                continue;
-            }
-            let cost = Cost::new(time_ms[e], dist_cm[e]);
-            let (a, dir) = ((slot / 2) as usize, (slot % 2) as usize);
-            let current = if dir == 0 { &mut up[a] } else { &mut down[a] };
-            if cost < *current {
-                *current = cost;
-                witness[a][dir] = e as u32;
-            }
-        }
-        let roots: Vec<u32> = (0..self.node_count())
-            .filter(|&x| self.parent(x).is_none())
-            .collect();
-        let all = ArcSlices {
-            up: &mut up,
-            down: &mut down,
-            witness: &mut witness,
-        };
-        let jobs = self.split_subtrees(&roots, all, 0);
-        jobs.into_par_iter()
-            .for_each(|(root, arcs)| self.customize_subtree(root, arcs));
-        Ok(CustomizedMetric {
+        let mut metric = CustomizedMetric {
             cch: self,
-            up,
-            down,
-            witness,
-        })
+            up: Vec::new(),
+            down: Vec::new(),
+            witness: Vec::new(),
+        };
+        metric.recustomize(time_ms, dist_cm)?;
+        Ok(metric)
     }
 
     /// Splits `arcs` (which starts at arc id `base`) into the arcs of the given subtrees, which
@@ -201,38 +171,67 @@ impl Cch {
     /// triangles; `lower.up[a - base]` etc. hold the final costs of every arc `a` of a
     /// descendant of `x`.
     fn relax_rank(&self, x: u32, lower: &ArcSlices, base: usize, mine: ArcSlices) {
-        let arcs = self.up_arcs(x);
-        let degree = arcs.len();
-        let heads = &self.up_head[arcs.start as usize..arcs.end as usize];
-        let (my_up, my_down, my_witness) = (
-            &mut mine.up[..degree],
-            &mut mine.down[..degree],
-            &mut mine.witness[..degree],
-        );
+        let (mine, _) = mine.split_at(self.up_arcs(x).len());
+        self.relax_arcs(x, lower, base, mine, 0);
+    }
+
+    /// Relaxes the upward arcs `offset..offset + mine.len()` of rank `x`. The heavy ranks at
+    /// the top of the tree, which no subtree split can spread, halve their arc range across
+    /// rayon tasks (each task scans every lower neighbour but relaxes only its own arcs).
+    fn relax_arcs(&self, x: u32, lower: &ArcSlices, base: usize, mine: ArcSlices, offset: usize) {
+        let len = mine.up.len();
         let downs = self.down_first[x as usize] as usize..self.down_first[x as usize + 1] as usize;
+        if len == 0 {
+            return;
+        }
+        if downs.len() >= SPLIT_DOWN_DEGREE && len >= 2 * SPLIT_MIN_ARCS {
+            let half = len / 2;
+            let (first, second) = mine.split_at(half);
+            rayon::join(
+                || self.relax_arcs(x, lower, base, first, offset),
+                || self.relax_arcs(x, lower, base, second, offset + half),
+            );
+            return;
+        }
+        let all = self.up_arcs(x);
+        let heads = &self.up_head[all.start as usize + offset..all.start as usize + offset + len];
+        let last = heads[len - 1];
+        let ArcSlices {
+            up: my_up,
+            down: my_down,
+            witness: my_witness,
+        } = mine;
         for &[z, zx_arc, z_end] in &self.down[downs] {
             let zx = zx_arc as usize - base;
             let (zx_up, zx_down) = (lower.up[zx], lower.down[zx]);
             if !zx_up.is_finite() && !zx_down.is_finite() {
                 continue;
             }
+            let (mut from, to) = (zx_arc as usize + 1, z_end as usize);
+            if offset > 0 {
+                from += self.up_head[from..to].partition_point(|&y| y < heads[0]);
+            }
+            let z_heads = &self.up_head[from..to];
+            let z_up = &lower.up[from - base..to - base];
+            let z_down = &lower.down[from - base..to - base];
             let mut k = 0usize;
-            for zy_arc in zx_arc + 1..z_end {
-                let y = self.up_head[zy_arc as usize];
-                while k < heads.len() && heads[k] < y {
+            for ((&y, &zy_up), &zy_down) in z_heads.iter().zip(z_up).zip(z_down) {
+                if y > last {
+                    break;
+                }
+                while k < len && heads[k] < y {
                     k += 1;
                 }
-                if k == heads.len() || heads[k] != y {
+                if k == len || heads[k] != y {
                     // Only a non-chordal (corrupt) structure gets here.
                     continue;
                 }
-                let zy = zy_arc as usize - base;
-                let x_to_y = zx_down.plus(lower.up[zy]);
+                let x_to_y = zx_down.plus(zy_up);
                 if x_to_y < my_up[k] {
                     my_up[k] = x_to_y;
                     my_witness[k][0] = VIA | z;
                 }
-                let y_to_x = lower.down[zy].plus(zx_up);
+                let y_to_x = zy_down.plus(zx_up);
                 if y_to_x < my_down[k] {
                     my_down[k] = y_to_x;
                     my_witness[k][1] = VIA | z;
@@ -243,6 +242,51 @@ impl Cch {
 }
 
 impl CustomizedMetric<'_> {
+    /// Replaces this metric by the one of new per-edge weights (same rules as
+    /// [`Cch::customize`]), reusing its buffers: the cheap path when a planner closes a zone
+    /// and re-runs.
+    pub fn recustomize(&mut self, time_ms: &[u32], dist_cm: &[u32]) -> Result<(), Error> {
+        let cch = self.cch;
+        let m = cch.edge_count as usize;
+        for (what, found) in [("time_ms", time_ms.len()), ("dist_cm", dist_cm.len())] {
+            if found != m {
+                return Err(Error::MetricLength {
+                    what,
+                    expected: m,
+                    found,
+                });
+            }
+        }
+        let arc_count = cch.arc_count() as usize;
+        let (up, down, witness) = (&mut self.up, &mut self.down, &mut self.witness);
+        up.clear();
+        up.resize(arc_count, Cost::INFINITE);
+        down.clear();
+        down.resize(arc_count, Cost::INFINITE);
+        witness.clear();
+        witness.resize(arc_count, [NO_WITNESS; 2]);
+        for (e, &slot) in cch.edge_slot.iter().enumerate() {
+            if slot == NO_SLOT || time_ms[e] == u32::MAX {
+                continue;
+            }
+            let cost = Cost::new(time_ms[e], dist_cm[e]);
+            let (a, dir) = ((slot / 2) as usize, (slot % 2) as usize);
+            let current = if dir == 0 { &mut up[a] } else { &mut down[a] };
+            if cost < *current {
+                *current = cost;
+                witness[a][dir] = e as u32;
+            }
+        }
+        let roots: Vec<u32> = (0..cch.node_count())
+            .filter(|&x| cch.parent(x).is_none())
+            .collect();
+        let all = ArcSlices { up, down, witness };
+        let jobs = cch.split_subtrees(&roots, all, 0);
+        jobs.into_par_iter()
+            .for_each(|(root, arcs)| cch.customize_subtree(root, arcs));
+        Ok(())
+    }
+
     /// The structure this metric customizes.
     pub fn cch(&self) -> &Cch {
         self.cch

@@ -19,11 +19,14 @@
 //! Values up to `u32::MAX - 1` are stored in the flat `u32` arrays; the rare entry above that
 //! lives in a sorted side table, so no value is ever truncated.
 
+use std::ops::{Deref, DerefMut};
+use std::sync::{Mutex, PoisonError};
+
 use rayon::prelude::*;
 
 use super::cost::Cost;
 use super::query::{Chain, Direction};
-use super::{Cch, CustomizedMetric, PathCost, Seed};
+use super::{CustomizedMetric, PathCost, Seed};
 
 /// Sources per block of rows (a block's row buffers: `SOURCE_BLOCK * cols * 16` bytes).
 const SOURCE_BLOCK: usize = 32;
@@ -84,35 +87,96 @@ impl Matrix {
 
 /// Per-thread buffers for one side of the matrix search.
 struct SearchSpace {
-    chain: Chain,
-    exact: Vec<Cost>,
+    /// Multi-seed search: rank-indexed upward and exact costs, allocated on first use.
+    general: Option<(Chain, Vec<Cost>)>,
+    /// One-seed search: the chain (ranks, ascending) and its costs by chain position.
+    path: Vec<u32>,
+    path_upward: Vec<Cost>,
+    path_exact: Vec<Cost>,
     peaks: Vec<(u32, Cost)>,
 }
 
 impl SearchSpace {
-    fn new(cch: &Cch) -> SearchSpace {
-        let n = cch.node_count() as usize;
+    fn new() -> SearchSpace {
         SearchSpace {
-            chain: Chain::new(n),
-            exact: vec![Cost::INFINITE; n],
+            general: None,
+            path: Vec::new(),
+            path_upward: Vec::new(),
+            path_exact: Vec::new(),
             peaks: Vec::new(),
         }
     }
 
     /// Fills `peaks` with the ranks whose upward-only cost from `seeds` is exact.
     fn search(&mut self, metric: &CustomizedMetric, seeds: &[Seed], direction: Direction) {
+        if let [seed] = seeds {
+            self.search_one(metric, *seed, direction);
+            return;
+        }
         let cch = metric.cch;
-        self.chain.search(cch, metric.costs(direction), seeds);
+        let n = cch.node_count() as usize;
+        let (chain, exact) = self
+            .general
+            .get_or_insert_with(|| (Chain::new(n), vec![Cost::INFINITE; n]));
+        chain.search(cch, metric.costs(direction), seeds);
         self.peaks.clear();
         let back = metric.costs(direction.reverse());
-        for &x in self.chain.nodes.iter().rev() {
-            let upward = self.chain.cost[x as usize];
+        for &x in chain.nodes.iter().rev() {
+            let upward = chain.cost[x as usize];
             let mut best = upward;
             for a in cch.up_arcs(x) {
                 let y = cch.up_head[a as usize] as usize;
-                best = best.min(self.exact[y].plus(back[a as usize]));
+                best = best.min(exact[y].plus(back[a as usize]));
             }
-            self.exact[x as usize] = best;
+            exact[x as usize] = best;
+            if upward.is_finite() && upward == best {
+                self.peaks.push((x, upward));
+            }
+        }
+    }
+}
+
+impl SearchSpace {
+    /// [`SearchSpace::search`] for one seed, whose chain is a single tree path: costs are kept
+    /// by position on the path (arc `a` leads `hop[a]` positions up), so every relaxation hits
+    /// a small, cache-resident array instead of a rank-indexed one.
+    fn search_one(&mut self, metric: &CustomizedMetric, seed: Seed, direction: Direction) {
+        let cch = metric.cch;
+        let (forward, back) = (metric.costs(direction), metric.costs(direction.reverse()));
+        self.path.clear();
+        let mut next = Some(cch.rank[seed.node as usize]);
+        while let Some(x) = next {
+            self.path.push(x);
+            next = cch.parent(x);
+        }
+        let len = self.path.len();
+        self.path_upward.clear();
+        self.path_upward.resize(len, Cost::INFINITE);
+        self.path_upward[0] = seed.cost();
+        for (i, &x) in self.path.iter().enumerate() {
+            let base = self.path_upward[i];
+            if !base.is_finite() {
+                continue;
+            }
+            for a in cch.up_arcs(x) {
+                let j = i + cch.hop[a as usize] as usize;
+                let candidate = base.plus(forward[a as usize]);
+                if candidate < self.path_upward[j] {
+                    self.path_upward[j] = candidate;
+                }
+            }
+        }
+        self.path_exact.clear();
+        self.path_exact.resize(len, Cost::INFINITE);
+        self.peaks.clear();
+        for (i, &x) in self.path.iter().enumerate().rev() {
+            let upward = self.path_upward[i];
+            let mut best = upward;
+            for a in cch.up_arcs(x) {
+                let j = i + cch.hop[a as usize] as usize;
+                best = best.min(self.path_exact[j].plus(back[a as usize]));
+            }
+            self.path_exact[i] = best;
             if upward.is_finite() && upward == best {
                 self.peaks.push((x, upward));
             }
@@ -122,7 +186,6 @@ impl SearchSpace {
 
 /// Per-thread buffers for one block of rows.
 struct BlockSpace {
-    space: SearchSpace,
     /// `(rank, row in block, cost to the rank)` of every peak of the block's sources.
     events: Vec<(u32, u32, Cost)>,
     /// `SOURCE_BLOCK` row buffers of `cols` costs each.
@@ -150,7 +213,11 @@ impl CustomizedMetric<'_> {
         if rows == 0 || cols == 0 {
             return matrix;
         }
-        let buckets = Buckets::new(self, targets);
+        // Rayon calls `map_init` once per split job, so workspaces come from pools.
+        let spaces = Pool::new();
+        let blocks = Pool::new();
+        let buckets = Buckets::new(self, &self.peaks_of(targets, Direction::Down, &spaces));
+        let source_peaks = self.peaks_of(sources, Direction::Up, &spaces);
         let wide_per_block: Vec<Vec<(u64, PathCost)>> = matrix
             .time_ms
             .par_chunks_mut(cols * SOURCE_BLOCK)
@@ -160,15 +227,16 @@ impl CustomizedMetric<'_> {
                     .reachable
                     .par_chunks_mut(words_per_row * SOURCE_BLOCK),
             )
-            .zip(sources.par_chunks(SOURCE_BLOCK))
+            .zip(source_peaks.par_chunks(SOURCE_BLOCK))
             .enumerate()
             .map_init(
-                || BlockSpace {
-                    space: SearchSpace::new(self.cch),
-                    events: Vec::new(),
-                    rows: vec![u128::MAX; cols * SOURCE_BLOCK],
+                || {
+                    blocks.take(|| BlockSpace {
+                        events: Vec::new(),
+                        rows: vec![u128::MAX; cols * SOURCE_BLOCK],
+                    })
                 },
-                |block, (b, (((time, dist), reach), block_sources))| {
+                |block, (b, (((time, dist), reach), block_peaks))| {
                     let out = BlockOut {
                         time,
                         dist,
@@ -176,7 +244,7 @@ impl CustomizedMetric<'_> {
                         words_per_row,
                         cols,
                     };
-                    self.fill_block(&buckets, block, block_sources, out, b * SOURCE_BLOCK)
+                    fill_block(&buckets, block, block_peaks, out, b * SOURCE_BLOCK)
                 },
             )
             .collect();
@@ -184,56 +252,86 @@ impl CustomizedMetric<'_> {
         matrix
     }
 
-    /// Computes the rows of one block and returns its entries too wide for `u32`.
-    fn fill_block(
+    /// Pruned searches of all stops, returned in stop order. Stops are searched in order of
+    /// their first seed's rank, so neighbouring searches share most of their chain and its arcs
+    /// stay in cache; rayon splits that order into contiguous runs.
+    fn peaks_of(
         &self,
-        buckets: &Buckets,
-        block: &mut BlockSpace,
-        sources: &[Vec<Seed>],
-        out: BlockOut,
-        first_row: usize,
-    ) -> Vec<(u64, PathCost)> {
-        let cols = out.cols;
-        block.events.clear();
-        for (j, seeds) in sources.iter().enumerate() {
-            block.space.search(self, seeds, Direction::Up);
-            let peaks = &block.space.peaks;
-            block
-                .events
-                .extend(peaks.iter().map(|&(x, c)| (x, j as u32, c)));
+        stops: &[Vec<Seed>],
+        direction: Direction,
+        spaces: &Pool<SearchSpace>,
+    ) -> Vec<Vec<(u32, Cost)>> {
+        let rank_of = |i: usize| {
+            stops[i]
+                .first()
+                .map_or(u32::MAX, |s| self.cch.rank[s.node as usize])
+        };
+        let mut order: Vec<usize> = (0..stops.len()).collect();
+        order.sort_unstable_by_key(|&i| (rank_of(i), i));
+        let found: Vec<Vec<(u32, Cost)>> = order
+            .par_iter()
+            .map_init(
+                || spaces.take(SearchSpace::new),
+                |space, &i| {
+                    space.search(self, &stops[i], direction);
+                    space.peaks.clone()
+                },
+            )
+            .collect();
+        let mut by_stop = vec![Vec::new(); stops.len()];
+        for (peaks, &i) in found.into_iter().zip(&order) {
+            by_stop[i] = peaks;
         }
-        block.events.sort_unstable_by_key(|&(x, j, _)| (x, j));
-        let rows = &mut block.rows[..cols * sources.len()];
-        rows.fill(u128::MAX);
-        for &(x, j, to_peak) in &block.events {
-            let row = &mut rows[j as usize * cols..(j as usize + 1) * cols];
-            buckets.scan(x, to_peak, row);
-        }
-        let mut wide = Vec::new();
-        for (j, row) in rows.chunks_exact(cols).enumerate() {
-            for (c, &packed) in row.iter().enumerate() {
-                let cost = Cost(packed);
-                if !cost.is_finite() {
-                    continue;
+        by_stop
+    }
+}
+
+/// Computes the rows of one block and returns its entries too wide for `u32`.
+fn fill_block(
+    buckets: &Buckets,
+    block: &mut BlockSpace,
+    source_peaks: &[Vec<(u32, Cost)>],
+    out: BlockOut,
+    first_row: usize,
+) -> Vec<(u64, PathCost)> {
+    let cols = out.cols;
+    block.events.clear();
+    for (j, peaks) in source_peaks.iter().enumerate() {
+        block
+            .events
+            .extend(peaks.iter().map(|&(x, c)| (x, j as u32, c)));
+    }
+    block.events.sort_unstable_by_key(|&(x, j, _)| (x, j));
+    let rows = &mut block.rows[..cols * source_peaks.len()];
+    rows.fill(u128::MAX);
+    for &(x, j, to_peak) in &block.events {
+        let row = &mut rows[j as usize * cols..(j as usize + 1) * cols];
+        buckets.scan(x, to_peak, row);
+    }
+    let mut wide = Vec::new();
+    for (j, row) in rows.chunks_exact(cols).enumerate() {
+        for (c, &packed) in row.iter().enumerate() {
+            let cost = Cost(packed);
+            if !cost.is_finite() {
+                continue;
+            }
+            let i = j * cols + c;
+            out.reach[j * out.words_per_row + c / 64] |= 1 << (c % 64);
+            let exact = cost.to_path_cost();
+            match (u32::try_from(exact.time_ms), u32::try_from(exact.dist_cm)) {
+                (Ok(t), Ok(d)) if t != u32::MAX && d != u32::MAX => {
+                    out.time[i] = t;
+                    out.dist[i] = d;
                 }
-                let i = j * cols + c;
-                out.reach[j * out.words_per_row + c / 64] |= 1 << (c % 64);
-                let exact = cost.to_path_cost();
-                match (u32::try_from(exact.time_ms), u32::try_from(exact.dist_cm)) {
-                    (Ok(t), Ok(d)) if t != u32::MAX && d != u32::MAX => {
-                        out.time[i] = t;
-                        out.dist[i] = d;
-                    }
-                    _ => {
-                        out.time[i] = u32::MAX;
-                        out.dist[i] = u32::MAX;
-                        wide.push((((first_row + j) * cols + c) as u64, exact));
-                    }
+                _ => {
+                    out.time[i] = u32::MAX;
+                    out.dist[i] = u32::MAX;
+                    wide.push((((first_row + j) * cols + c) as u64, exact));
                 }
             }
         }
-        wide
     }
+    wide
 }
 
 /// The output slices of one block of rows.
@@ -254,18 +352,9 @@ struct Buckets {
 }
 
 impl Buckets {
-    fn new(metric: &CustomizedMetric, targets: &[Vec<Seed>]) -> Buckets {
+    /// Groups the peaks of every target (in target order) by rank.
+    fn new(metric: &CustomizedMetric, peaks: &[Vec<(u32, Cost)>]) -> Buckets {
         let n = metric.cch.node_count() as usize;
-        let peaks: Vec<Vec<(u32, Cost)>> = targets
-            .par_iter()
-            .map_init(
-                || SearchSpace::new(metric.cch),
-                |space, seeds| {
-                    space.search(metric, seeds, Direction::Down);
-                    space.peaks.clone()
-                },
-            )
-            .collect();
         let mut first = vec![0usize; n + 1];
         for &(x, _) in peaks.iter().flatten() {
             first[x as usize + 1] += 1;
@@ -301,5 +390,121 @@ impl Buckets {
             let slot = &mut row[t as usize];
             *slot = (*slot).min(to_peak.0 + from_peak);
         }
+    }
+}
+
+/// Workspaces shared by the rayon jobs of one matrix computation: a job leases one (or makes
+/// one if none is free) and returns it when done, so `O(n)` buffers are allocated once per
+/// thread rather than once per job.
+struct Pool<T> {
+    free: Mutex<Vec<T>>,
+}
+
+impl<T> Pool<T> {
+    fn new() -> Pool<T> {
+        Pool {
+            free: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn take(&self, make: impl FnOnce() -> T) -> Lease<'_, T> {
+        let free = self
+            .free
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        Lease {
+            pool: self,
+            item: Some(free.unwrap_or_else(make)),
+        }
+    }
+}
+
+/// A workspace on loan from a [`Pool`].
+struct Lease<'p, T> {
+    pool: &'p Pool<T>,
+    item: Option<T>,
+}
+
+impl<T> Deref for Lease<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.item
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("a lease holds its item until dropped"))
+    }
+}
+
+impl<T> DerefMut for Lease<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.item
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("a lease holds its item until dropped"))
+    }
+}
+
+impl<T> Drop for Lease<'_, T> {
+    fn drop(&mut self) {
+        if let Some(item) = self.item.take() {
+            self.pool
+                .free
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(item);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cch::{nested_dissection_order, Cch, Topology};
+
+    #[test]
+    fn wide_unreachable_and_empty_entries_are_explicit() {
+        // One-way line 0 -> 1 -> 2 with huge times, plus an isolated node 3.
+        let (first_out, head) = ([0, 1, 2, 2, 2], [1, 2]);
+        let coords = [[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [3.0, 0.0]];
+        let (time, dist) = ([u32::MAX - 1; 2], [7, 9]);
+        let topo = Topology::new(&first_out, &head, &coords).unwrap();
+        let cch = Cch::new(&topo, &nested_dissection_order(&topo)).unwrap();
+        let metric = cch.customize(&time, &dist).unwrap();
+        let sources = vec![vec![Seed::at(0)], vec![], vec![Seed::at(3)]];
+        let targets = vec![
+            vec![Seed::at(2)],
+            vec![Seed::at(0)],
+            vec![Seed::at(1), Seed::at(2)],
+        ];
+        let matrix = metric.many_to_many(&sources, &targets);
+        let wide = PathCost {
+            time_ms: 2 * u64::from(u32::MAX - 1),
+            dist_cm: 16,
+        };
+        assert_eq!(matrix.get(0, 0), Some(wide));
+        assert_eq!(
+            matrix.get(0, 1),
+            Some(PathCost {
+                time_ms: 0,
+                dist_cm: 0
+            })
+        );
+        assert_eq!(
+            matrix.get(0, 2),
+            Some(PathCost {
+                time_ms: u64::from(u32::MAX - 1),
+                dist_cm: 7
+            })
+        );
+        for c in 0..3 {
+            assert_eq!(
+                matrix.get(1, c),
+                None,
+                "a source without seeds reaches nothing"
+            );
+            assert_eq!(matrix.get(2, c), None, "node 3 is isolated");
+        }
+        assert_eq!(matrix.reachable_count(), 3);
+        assert_eq!(metric.many_to_many(&[], &targets).rows(), 0);
     }
 }

@@ -101,7 +101,9 @@ impl Chain {
                 self.cost[x] = seed.cost();
             }
         }
-        self.nodes.sort_unstable();
+        if seeds.len() > 1 {
+            self.nodes.sort_unstable(); // one seed's chain is already ascending
+        }
         for &x in &self.nodes {
             let base = self.cost[x as usize];
             if !base.is_finite() {
@@ -202,6 +204,9 @@ impl CustomizedMetric<'_> {
         sources: &[Seed],
         targets: &[Seed],
     ) -> Option<(Cost, u32)> {
+        if ws.forward.cost.len() != self.cch.node_count() as usize {
+            *ws = QueryWorkspace::new(self.cch); // made for another CCH
+        }
         ws.forward.search(self.cch, &self.up, sources);
         ws.backward.search(self.cch, &self.down, targets);
         let mut best: Option<(Cost, u32)> = None;

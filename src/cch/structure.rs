@@ -13,7 +13,7 @@
 //! * arcs are undirected pairs `{low, high}` stored once, in the upward CSR of `low`
 //!   (`up_first`/`up_head`), heads strictly ascending; arc ids follow rank order;
 //! * the parent of `r` in the elimination tree is its lowest upward neighbour; every upward
-//!   neighbour of `r` is an ancestor of `r` (chordality), so the upward neighbours of a lower
+//!   neighbour of `r` is an ancestor of `r` (checked on load), so the upward neighbours of a lower
 //!   neighbour `z` of `r` that lie above `r` are upward neighbours of `r`;
 //! * ranks are a postorder: the subtree of `x` is exactly the ranks `subtree_first[x]..=x`;
 //!   `child_first`/`child` list the children of each rank, ascending;
@@ -41,6 +41,11 @@ pub struct Cch {
     /// `[z, arc, end of z's upward arcs]` (the end saves a random access when customizing).
     pub(crate) down_first: Vec<u32>,
     pub(crate) down: Vec<[u32; 3]>,
+    /// For each arc, the number of parent steps from its lower to its higher end (the higher end
+    /// is an ancestor): lets a one-seed search index its chain by position.
+    pub(crate) hop: Vec<u32>,
+    /// Elimination-tree parent of each rank, `NO_PARENT` for roots (derived, for fast walks).
+    pub(crate) parent: Vec<u32>,
     pub(crate) subtree_first: Vec<u32>,
     pub(crate) child_first: Vec<u32>,
     pub(crate) child: Vec<u32>,
@@ -163,6 +168,21 @@ impl Cch {
                 subtree_first[p] = subtree_first[p].min(subtree_first[x]);
             }
         }
+        let mut depth = vec![0u32; n];
+        for x in (0..n).rev() {
+            if parent[x] != NO_PARENT {
+                depth[x] = depth[parent[x] as usize] + 1;
+            }
+        }
+        let mut hop = Vec::with_capacity(up_head.len());
+        for x in 0..n {
+            for &y in &up_head[up_first[x] as usize..up_first[x + 1] as usize] {
+                if subtree_first[y as usize] as usize > x {
+                    return Err("an upward neighbour is not an ancestor");
+                }
+                hop.push(depth[x] - depth[y as usize]);
+            }
+        }
         let mut down_first = vec![0u32; n + 1];
         for &y in &up_head {
             down_first[y as usize + 1] += 1;
@@ -205,6 +225,8 @@ impl Cch {
             up_head,
             down_first,
             down,
+            hop,
+            parent,
             subtree_first,
             child_first,
             child,
@@ -257,8 +279,8 @@ impl Cch {
     /// Elimination-tree parent of rank `x`.
     #[inline]
     pub(crate) fn parent(&self, x: u32) -> Option<u32> {
-        let a = self.up_first[x as usize];
-        (a < self.up_first[x as usize + 1]).then(|| self.up_head[a as usize])
+        let p = self.parent[x as usize];
+        (p != NO_PARENT).then_some(p)
     }
 
     /// Lower endpoint (rank) of arc `a`.
