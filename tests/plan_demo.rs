@@ -15,7 +15,10 @@ use cityfreight::time::DAY;
 use std::path::Path;
 
 fn demo() -> Scenario {
-    read_scenario(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/chengdu-core/scenario.toml")).unwrap()
+    read_scenario(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/chengdu-core/scenario.toml"),
+    )
+    .unwrap()
 }
 
 fn run(s: &Scenario) -> Plan {
@@ -31,9 +34,17 @@ fn assert_zone_rules_kept(s: &Scenario, p: &Plan) -> usize {
         let class = s.classes.iter().find(|c| c.id == r.class).unwrap();
         let permit = r.permit.as_ref().and_then(|id| s.policy.permit(id));
         for leg in &r.legs {
-            let t = cityfreight::time::WeekTime::from_seconds(u32::from(s.day) * DAY + leg.depart_s as u32);
+            let t = cityfreight::time::WeekTime::from_seconds(
+                u32::from(s.day) * DAY + leg.depart_s as u32,
+            );
             let closed = s.policy.closed_zones(class, t, permit);
-            assert_eq!(leg.zones & closed, 0, "{} drives into a closed zone on the leg departing {}", r.vehicle, cityfreight::time::clock(leg.depart_s));
+            assert_eq!(
+                leg.zones & closed,
+                0,
+                "{} drives into a closed zone on the leg departing {}",
+                r.vehicle,
+                cityfreight::time::clock(leg.depart_s)
+            );
             legs_checked += 1;
         }
     }
@@ -45,13 +56,22 @@ fn the_demo_plan_keeps_every_rule() {
     let s = demo();
     let p = run(&s);
     assert!(p.violations.is_empty(), "{:#?}", p.violations);
-    let served: usize = p.routes.iter().map(|r| r.stops.iter().filter(|x| x.order.is_some()).count()).sum();
+    let served: usize = p
+        .routes
+        .iter()
+        .map(|r| r.stops.iter().filter(|x| x.order.is_some()).count())
+        .sum();
     assert_eq!(served + p.unserved.len(), 150);
     assert!(p.unserved.iter().all(|u| !u.reason.is_empty()));
     assert!(assert_zone_rules_kept(&s, &p) > 20);
     // Permits within quota, in total and per carrier.
     for permit in &s.policy.permits {
-        let holders: Vec<&str> = p.routes.iter().filter(|r| r.permit.as_deref() == Some(permit.id.as_str())).map(|r| r.carrier.as_str()).collect();
+        let holders: Vec<&str> = p
+            .routes
+            .iter()
+            .filter(|r| r.permit.as_deref() == Some(permit.id.as_str()))
+            .map(|r| r.carrier.as_str())
+            .collect();
         assert!(permit.quota_total.is_none_or(|q| holders.len() as u32 <= q));
         for (carrier, q) in &permit.quota_per_carrier {
             assert!(holders.iter().filter(|c| *c == carrier).count() as u32 <= *q);
@@ -62,7 +82,13 @@ fn the_demo_plan_keeps_every_rule() {
         let class = s.classes.iter().find(|c| c.id == r.class).unwrap();
         if let Some(wh) = class.battery_wh {
             let reserve = (f64::from(wh) * s.factors.battery_reserve) as i64;
-            assert!(r.stops.iter().all(|x| x.battery_after_wh.unwrap() >= reserve - 1), "{} below reserve", r.vehicle);
+            assert!(
+                r.stops
+                    .iter()
+                    .all(|x| x.battery_after_wh.unwrap() >= reserve - 1),
+                "{} below reserve",
+                r.vehicle
+            );
         }
     }
     // KPIs agree with the routes.
@@ -84,16 +110,38 @@ fn a_fuel_truck_waits_for_the_core_zone_to_open() {
     let mut s = demo();
     s.carriers.truncate(1);
     let c = &mut s.carriers[0];
-    let truck = s.classes.iter().position(|k| k.id == "diesel-light-truck").unwrap();
-    c.fleet = vec![cityfreight::scenario::FleetEntry { class: truck, count: 1, permit: None, shift: (8 * 3600, 22 * 3600) }];
-    c.orders.retain(|o| (104.060..104.090).contains(&o.lon_lat[0]) && (30.660..30.686).contains(&o.lon_lat[1]) && o.windows == [(0, DAY)]);
+    let truck = s
+        .classes
+        .iter()
+        .position(|k| k.id == "diesel-light-truck")
+        .unwrap();
+    c.fleet = vec![cityfreight::scenario::FleetEntry {
+        class: truck,
+        count: 1,
+        permit: None,
+        shift: (8 * 3600, 22 * 3600),
+    }];
+    c.orders.retain(|o| {
+        (104.060..104.090).contains(&o.lon_lat[0])
+            && (30.660..30.686).contains(&o.lon_lat[1])
+            && o.windows == [(0, DAY)]
+    });
     c.orders.truncate(6);
     assert!(c.orders.len() >= 3);
     let p = run(&s);
     assert!(p.violations.is_empty(), "{:#?}", p.violations);
     assert!(p.unserved.is_empty(), "{:?}", p.unserved);
-    for stop in p.routes.iter().flat_map(|r| &r.stops).filter(|x| x.order.is_some()) {
-        assert!(stop.start_s >= 19 * 3600, "served at {} while the zone is closed", cityfreight::time::clock(stop.start_s));
+    for stop in p
+        .routes
+        .iter()
+        .flat_map(|r| &r.stops)
+        .filter(|x| x.order.is_some())
+    {
+        assert!(
+            stop.start_s >= 19 * 3600,
+            "served at {} while the zone is closed",
+            cityfreight::time::clock(stop.start_s)
+        );
     }
     assert_zone_rules_kept(&s, &p);
 }

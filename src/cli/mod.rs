@@ -35,7 +35,7 @@ enum Command {
     /// Fastest route for a vehicle class between two coordinates.
     Route(route::Args),
     /// Travel-time and distance matrix between points for a class and hour band.
-        Matrix(matrix::Args),
+    Matrix(matrix::Args),
     /// Plan deliveries for a scenario: plan.json, routes.geojson, kpis.json/csv.
     Plan(plan::Args),
     /// Solve one benchmark instance, check the plan and compare with the best-known solution.
@@ -51,7 +51,7 @@ pub fn main() -> ExitCode {
         Command::Classes(args) => classes::run(args),
         Command::Graph(command) => graph::run(command),
         Command::Route(args) => route::run(args),
-                Command::Matrix(args) => matrix::run(args),
+        Command::Matrix(args) => matrix::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Bench(args) => bench::run_bench(&args),
         Command::BenchSuite(args) => bench::run_suite(&args),

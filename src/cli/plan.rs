@@ -43,8 +43,15 @@ pub fn run(args: Args) -> CliResult {
         if plan.violations.is_empty() { "feasible".to_string() } else { format!("{} violation(s)", plan.violations.len()) }
     );
     for u in &plan.unserved {
-        eprintln!("unserved: carrier {} order {}: {}", u.carrier, u.order, u.reason);
+        eprintln!(
+            "unserved: carrier {} order {}: {}",
+            u.carrier, u.order, u.reason
+        );
     }
-    eprintln!("wrote {} in {:.1} s", args.out.display(), started.elapsed().as_secs_f64());
+    eprintln!(
+        "wrote {} in {:.1} s",
+        args.out.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

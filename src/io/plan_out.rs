@@ -80,8 +80,19 @@ pub fn write_plan(dir: &Path, plan: &Plan) -> Result<(), Error> {
     let pretty = |v: &Value| serde_json::to_vec_pretty(v).unwrap_or_default();
     let files: [(&str, Vec<u8>); 4] = [
         ("plan.json", pretty(&plan_json(plan))),
-        ("routes.geojson", serde_json::to_vec(&routes_geojson(plan)).unwrap_or_default()),
-        ("kpis.json", pretty(&json!(plan.kpis.rows.iter().map(|r| json!({"scope": r.scope, "kpi": r.kpi, "value": r.value, "unit": r.unit})).collect::<Vec<_>>()))),
+        (
+            "routes.geojson",
+            serde_json::to_vec(&routes_geojson(plan)).unwrap_or_default(),
+        ),
+        (
+            "kpis.json",
+            pretty(&json!(plan
+                .kpis
+                .rows
+                .iter()
+                .map(|r| json!({"scope": r.scope, "kpi": r.kpi, "value": r.value, "unit": r.unit}))
+                .collect::<Vec<_>>())),
+        ),
         ("kpis.csv", {
             let mut csv = String::from("scope,kpi,value,unit\n");
             for r in &plan.kpis.rows {

@@ -133,8 +133,14 @@ fn whole_day() -> String {
 
 /// Read a scenario, its classes and policy files and every carrier's orders.
 pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
-    let file: ScenarioFile = toml::from_str(&text).map_err(|e| Error::Syntax { path: path.to_path_buf(), message: e.to_string() })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let file: ScenarioFile = toml::from_str(&text).map_err(|e| Error::Syntax {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let classes = match &file.classes {
         Some(c) => super::classes::read_classes(&dir.join(c))?,
@@ -148,20 +154,51 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
     let day = match WeekTime::parse(&format!("{} 00:00", file.day)) {
         Ok(t) => t.weekday(),
         Err(_) => {
-            problems.push(format!("`day`: unknown weekday `{}` (Mo, Tu, We, Th, Fr, Sa, Su)", file.day));
+            problems.push(format!(
+                "`day`: unknown weekday `{}` (Mo, Tu, We, Th, Fr, Sa, Su)",
+                file.day
+            ));
             0
         }
     };
     let mut factors = Factors::default();
     let f = &file.factors;
     for (value, slot, name) in [
-        (f.grid_kg_co2_per_kwh, &mut factors.grid_kg_co2_per_kwh, "grid_kg_co2_per_kwh"),
-        (f.diesel_kg_co2_per_l, &mut factors.diesel_kg_co2_per_l, "diesel_kg_co2_per_l"),
-        (f.petrol_kg_co2_per_l, &mut factors.petrol_kg_co2_per_l, "petrol_kg_co2_per_l"),
-        (f.fuel_upstream_share, &mut factors.fuel_upstream_share, "fuel_upstream_share"),
-        (f.diesel_nox_g_per_km, &mut factors.diesel_nox_g_per_km, "diesel_nox_g_per_km"),
-        (f.diesel_pm25_g_per_km, &mut factors.diesel_pm25_g_per_km, "diesel_pm25_g_per_km"),
-        (f.battery_reserve, &mut factors.battery_reserve, "battery_reserve"),
+        (
+            f.grid_kg_co2_per_kwh,
+            &mut factors.grid_kg_co2_per_kwh,
+            "grid_kg_co2_per_kwh",
+        ),
+        (
+            f.diesel_kg_co2_per_l,
+            &mut factors.diesel_kg_co2_per_l,
+            "diesel_kg_co2_per_l",
+        ),
+        (
+            f.petrol_kg_co2_per_l,
+            &mut factors.petrol_kg_co2_per_l,
+            "petrol_kg_co2_per_l",
+        ),
+        (
+            f.fuel_upstream_share,
+            &mut factors.fuel_upstream_share,
+            "fuel_upstream_share",
+        ),
+        (
+            f.diesel_nox_g_per_km,
+            &mut factors.diesel_nox_g_per_km,
+            "diesel_nox_g_per_km",
+        ),
+        (
+            f.diesel_pm25_g_per_km,
+            &mut factors.diesel_pm25_g_per_km,
+            "diesel_pm25_g_per_km",
+        ),
+        (
+            f.battery_reserve,
+            &mut factors.battery_reserve,
+            "battery_reserve",
+        ),
     ] {
         if let Some(v) = value {
             if v.is_finite() && v >= 0.0 {
@@ -172,7 +209,10 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         }
     }
     if factors.battery_reserve >= 1.0 {
-        problems.push(format!("[factors] `battery_reserve` must be below 1, got {}", factors.battery_reserve));
+        problems.push(format!(
+            "[factors] `battery_reserve` must be below 1, got {}",
+            factors.battery_reserve
+        ));
     }
     let solver = SolverSettings {
         iterations: file.solver.iterations,
@@ -189,18 +229,28 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         if file.carriers[..c].iter().any(|o| o.id == entry.id) {
             problems.push(format!("{here}: carrier id used twice"));
         }
-        if !(-180.0..=180.0).contains(&entry.depot[0]) || !(-90.0..=90.0).contains(&entry.depot[1]) {
-            problems.push(format!("{here}: depot {:?} is not [lon, lat] in degrees", entry.depot));
+        if !(-180.0..=180.0).contains(&entry.depot[0]) || !(-90.0..=90.0).contains(&entry.depot[1])
+        {
+            problems.push(format!(
+                "{here}: depot {:?} is not [lon, lat] in degrees",
+                entry.depot
+            ));
         }
         let mut fleet = Vec::new();
         for (k, item) in entry.fleet.iter().enumerate() {
             let at = format!("{here} fleet #{}", k + 1);
             let class = classes.iter().position(|cl| cl.id == item.class);
             if class.is_none() {
-                problems.push(format!("{at}: unknown vehicle class `{}` (see `cityfreight classes`)", item.class));
+                problems.push(format!(
+                    "{at}: unknown vehicle class `{}` (see `cityfreight classes`)",
+                    item.class
+                ));
             }
             if item.count <= 0 {
-                problems.push(format!("{at}: `count` must be positive, got {}", item.count));
+                problems.push(format!(
+                    "{at}: `count` must be positive, got {}",
+                    item.count
+                ));
             }
             let permit = item.permit.as_ref().and_then(|p| {
                 let found = policy.permit(p);
@@ -211,7 +261,10 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
             });
             if let (Some(p), Some(cl)) = (permit, class) {
                 if !policy.permits[p].eligible.matches(&classes[cl]) {
-                    problems.push(format!("{at}: class `{}` is not eligible for permit `{}`", item.class, policy.permits[p].id));
+                    problems.push(format!(
+                        "{at}: class `{}` is not eligible for permit `{}`",
+                        item.class, policy.permits[p].id
+                    ));
                 }
             }
             let shift = match day_range(&item.shift) {
@@ -222,7 +275,12 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
                 }
             };
             if let Some(class) = class {
-                fleet.push(FleetEntry { class, count: item.count.max(0) as u32, permit, shift });
+                fleet.push(FleetEntry {
+                    class,
+                    count: item.count.max(0) as u32,
+                    permit,
+                    shift,
+                });
             }
         }
         let orders_path = dir.join(&entry.orders);
@@ -230,19 +288,29 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
             Ok(text) => match parse_orders(&text) {
                 Ok(o) => o,
                 Err(list) => {
-                    problems.extend(list.into_iter().map(|p| format!("{}: {p}", orders_path.display())));
+                    problems.extend(
+                        list.into_iter()
+                            .map(|p| format!("{}: {p}", orders_path.display())),
+                    );
                     Vec::new()
                 }
             },
             Err(e) => {
-                problems.push(format!("{here}: cannot read orders {}: {e}", orders_path.display()));
+                problems.push(format!(
+                    "{here}: cannot read orders {}: {e}",
+                    orders_path.display()
+                ));
                 Vec::new()
             }
         };
         if orders.is_empty() && problems.is_empty() {
             problems.push(format!("{here}: no orders in {}", orders_path.display()));
         }
-        let max_payload_g = fleet.iter().map(|f| u64::from(classes[f.class].payload_kg) * 1000).max().unwrap_or(0);
+        let max_payload_g = fleet
+            .iter()
+            .map(|f| u64::from(classes[f.class].payload_kg) * 1000)
+            .max()
+            .unwrap_or(0);
         for o in &orders {
             if u64::from(o.weight_g) > max_payload_g {
                 problems.push(format!(
@@ -254,51 +322,125 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
                 ));
             }
         }
-        carriers.push(Carrier { id: entry.id.clone(), depot: entry.depot, fleet, orders });
+        carriers.push(Carrier {
+            id: entry.id.clone(),
+            depot: entry.depot,
+            fleet,
+            orders,
+        });
     }
     // Permit quotas: the fleets may not hold more permits than the policy grants.
     for (p, permit) in policy.permits.iter().enumerate() {
-        let held: Vec<(String, u32)> = carriers.iter().map(|c| (c.id.clone(), c.fleet.iter().filter(|f| f.permit == Some(p)).map(|f| f.count).sum())).collect();
+        let held: Vec<(String, u32)> = carriers
+            .iter()
+            .map(|c| {
+                (
+                    c.id.clone(),
+                    c.fleet
+                        .iter()
+                        .filter(|f| f.permit == Some(p))
+                        .map(|f| f.count)
+                        .sum(),
+                )
+            })
+            .collect();
         let total: u32 = held.iter().map(|(_, n)| n).sum();
         if let Some(q) = permit.quota_total {
             if total > q {
-                problems.push(format!("permit `{}`: the fleets hold {total} permits, the quota is {q}", permit.id));
+                problems.push(format!(
+                    "permit `{}`: the fleets hold {total} permits, the quota is {q}",
+                    permit.id
+                ));
             }
         }
         for (carrier, quota) in &permit.quota_per_carrier {
-            let n = held.iter().find(|(c, _)| c == carrier).map_or(0, |(_, n)| *n);
+            let n = held
+                .iter()
+                .find(|(c, _)| c == carrier)
+                .map_or(0, |(_, n)| *n);
             if n > *quota {
-                problems.push(format!("permit `{}`: carrier `{carrier}` holds {n} permits, its quota is {quota}", permit.id));
+                problems.push(format!(
+                    "permit `{}`: carrier `{carrier}` holds {n} permits, its quota is {quota}",
+                    permit.id
+                ));
             }
         }
     }
     if !problems.is_empty() {
-        return Err(Error::Invalid { path: path.to_path_buf(), problems });
+        return Err(Error::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        });
     }
-    Ok(Scenario { name: file.name, osm: dir.join(&file.osm), classes, policy, day, carriers, solver, factors })
+    Ok(Scenario {
+        name: file.name,
+        osm: dir.join(&file.osm),
+        classes,
+        policy,
+        day,
+        carriers,
+        solver,
+        factors,
+    })
 }
 
 /// `HH:MM-HH:MM` within one day to seconds.
 fn day_range(text: &str) -> Result<(u32, u32), String> {
-    let (a, b) = text.split_once('-').ok_or_else(|| format!("`{text}`: expected HH:MM-HH:MM"))?;
+    let (a, b) = text
+        .split_once('-')
+        .ok_or_else(|| format!("`{text}`: expected HH:MM-HH:MM"))?;
     let start = WeekTime::parse(a).map_err(|e| e.to_string())?.seconds();
-    let end = if b.trim() == "24:00" { DAY } else { WeekTime::parse(b).map_err(|e| e.to_string())?.seconds() };
+    let end = if b.trim() == "24:00" {
+        DAY
+    } else {
+        WeekTime::parse(b).map_err(|e| e.to_string())?.seconds()
+    };
     if end <= start {
-        return Err(format!("`{text}`: the end must be after the start (within one day)"));
+        return Err(format!(
+            "`{text}`: the end must be after the start (within one day)"
+        ));
     }
     Ok((start, end))
 }
 
 /// Orders CSV text; on failure every problem with its line.
 pub fn parse_orders(text: &str) -> Result<Vec<DeliveryOrder>, Vec<String>> {
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
-    let Some((_, header)) = lines.next() else { return Err(vec!["empty file; expected a header".into()]) };
-    let cols: Vec<String> = header.split(',').map(|c| c.trim().to_ascii_lowercase()).collect();
-    let need = ["id", "lon", "lat", "weight_kg", "volume_m3", "parcels", "service_s", "windows"];
-    let idx: Vec<Option<usize>> = need.iter().map(|n| cols.iter().position(|c| c == n)).collect();
-    let missing: Vec<&str> = need.iter().zip(&idx).filter(|(_, i)| i.is_none()).map(|(n, _)| *n).collect();
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
+    let Some((_, header)) = lines.next() else {
+        return Err(vec!["empty file; expected a header".into()]);
+    };
+    let cols: Vec<String> = header
+        .split(',')
+        .map(|c| c.trim().to_ascii_lowercase())
+        .collect();
+    let need = [
+        "id",
+        "lon",
+        "lat",
+        "weight_kg",
+        "volume_m3",
+        "parcels",
+        "service_s",
+        "windows",
+    ];
+    let idx: Vec<Option<usize>> = need
+        .iter()
+        .map(|n| cols.iter().position(|c| c == n))
+        .collect();
+    let missing: Vec<&str> = need
+        .iter()
+        .zip(&idx)
+        .filter(|(_, i)| i.is_none())
+        .map(|(n, _)| *n)
+        .collect();
     if !missing.is_empty() {
-        return Err(vec![format!("line 1: header lacks column(s) {}", missing.join(", "))]);
+        return Err(vec![format!(
+            "line 1: header lacks column(s) {}",
+            missing.join(", ")
+        )]);
     }
     let col = |k: usize| idx[k].unwrap_or(0);
     let (mut orders, mut problems) = (Vec::new(), Vec::new());
@@ -306,14 +448,22 @@ pub fn parse_orders(text: &str) -> Result<Vec<DeliveryOrder>, Vec<String>> {
         let n = i + 1;
         let f: Vec<&str> = line.split(',').map(str::trim).collect();
         if f.len() < cols.len() {
-            problems.push(format!("line {n}: {} fields, expected {}", f.len(), cols.len()));
+            problems.push(format!(
+                "line {n}: {} fields, expected {}",
+                f.len(),
+                cols.len()
+            ));
             continue;
         }
         let num = |k: usize, problems: &mut Vec<String>| -> f64 {
             match f[col(k)].parse::<f64>() {
                 Ok(v) if v.is_finite() && v >= 0.0 || k <= 2 => v,
                 _ => {
-                    problems.push(format!("line {n}: `{}` must be a number of zero or more, got `{}`", need[k], f[col(k)]));
+                    problems.push(format!(
+                        "line {n}: `{}` must be a number of zero or more, got `{}`",
+                        need[k],
+                        f[col(k)]
+                    ));
                     0.0
                 }
             }
@@ -369,12 +519,20 @@ mod tests {
     #[test]
     fn orders_with_windows_and_all_problems() {
         let ok = parse_orders("id,lon,lat,weight_kg,volume_m3,parcels,service_s,windows\na,104.06,30.66,2.5,0.01,1,60,08:00-12:00;14:00-18:00\nb,104.07,30.67,1,0.002,1,30,\n").unwrap();
-        assert_eq!(ok[0].windows, vec![(8 * 3600, 12 * 3600), (14 * 3600, 18 * 3600)]);
+        assert_eq!(
+            ok[0].windows,
+            vec![(8 * 3600, 12 * 3600), (14 * 3600, 18 * 3600)]
+        );
         assert_eq!((ok[0].weight_g, ok[0].volume_ml), (2_500, 10_000));
         assert_eq!(ok[1].windows, vec![(0, DAY)]);
         let bad = parse_orders("id,lon,lat,weight_kg,volume_m3,parcels,service_s,windows\na,104.06,30.66,-2,0,1,60,25:00-26:00\na,104.06,95,1,0,1,60,\n").unwrap_err();
         assert_eq!(bad.len(), 4, "{bad:#?}");
-        assert!(bad.iter().any(|p| p.contains("weight_kg")) && bad.iter().any(|p| p.contains("25:00")));
-        assert!(bad.iter().any(|p| p.contains("used twice")) && bad.iter().any(|p| p.contains("not a valid lon,lat")));
+        assert!(
+            bad.iter().any(|p| p.contains("weight_kg")) && bad.iter().any(|p| p.contains("25:00"))
+        );
+        assert!(
+            bad.iter().any(|p| p.contains("used twice"))
+                && bad.iter().any(|p| p.contains("not a valid lon,lat"))
+        );
     }
 }

@@ -33,25 +33,59 @@ pub struct Kpis {
 impl Kpis {
     /// The value of `kpi` in `scope`.
     pub fn get(&self, scope: &str, kpi: &str) -> Option<f64> {
-        self.rows.iter().find(|r| r.scope == scope && r.kpi == kpi).map(|r| r.value)
+        self.rows
+            .iter()
+            .find(|r| r.scope == scope && r.kpi == kpi)
+            .map(|r| r.value)
     }
 
     /// Compute the KPIs of `routes` (and `unserved` orders) under `scenario`.
     pub fn compute(scenario: &Scenario, routes: &[PlannedRoute], unserved: &[Unserved]) -> Kpis {
         let mut k = Kpis::default();
-        let scopes: Vec<(String, Option<&str>)> =
-            std::iter::once(("all".to_string(), None)).chain(scenario.carriers.iter().map(|c| (format!("carrier:{}", c.id), Some(c.id.as_str())))).collect();
+        let scopes: Vec<(String, Option<&str>)> = std::iter::once(("all".to_string(), None))
+            .chain(
+                scenario
+                    .carriers
+                    .iter()
+                    .map(|c| (format!("carrier:{}", c.id), Some(c.id.as_str()))),
+            )
+            .collect();
         for (scope, carrier) in &scopes {
-            let rs: Vec<&PlannedRoute> = routes.iter().filter(|r| carrier.is_none_or(|c| r.carrier == c)).collect();
-            let orders: usize = scenario.carriers.iter().filter(|c| carrier.is_none_or(|id| c.id == id)).map(|c| c.orders.len()).sum();
-            let missed = unserved.iter().filter(|u| carrier.is_none_or(|c| u.carrier == c)).count();
+            let rs: Vec<&PlannedRoute> = routes
+                .iter()
+                .filter(|r| carrier.is_none_or(|c| r.carrier == c))
+                .collect();
+            let orders: usize = scenario
+                .carriers
+                .iter()
+                .filter(|c| carrier.is_none_or(|id| c.id == id))
+                .map(|c| c.orders.len())
+                .sum();
+            let missed = unserved
+                .iter()
+                .filter(|u| carrier.is_none_or(|c| u.carrier == c))
+                .count();
             let parcels: u64 = rs
                 .iter()
-                .flat_map(|r| r.stops.iter().filter_map(|s| s.order.as_ref()).map(move |o| (r.carrier.as_str(), o.as_str())))
-                .filter_map(|(c, o)| scenario.carriers.iter().find(|k| k.id == c)?.orders.iter().find(|x| x.id == o))
+                .flat_map(|r| {
+                    r.stops
+                        .iter()
+                        .filter_map(|s| s.order.as_ref())
+                        .map(move |o| (r.carrier.as_str(), o.as_str()))
+                })
+                .filter_map(|(c, o)| {
+                    scenario
+                        .carriers
+                        .iter()
+                        .find(|k| k.id == c)?
+                        .orders
+                        .iter()
+                        .find(|x| x.id == o)
+                })
                 .map(|o| u64::from(o.parcels))
                 .sum();
-            let (mut km, mut kwh, mut litres, mut co2_ttw, mut co2_wtw, mut nox, mut pm, mut cost) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+            let (mut km, mut kwh, mut litres, mut co2_ttw, mut co2_wtw, mut nox, mut pm, mut cost) =
+                (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
             let (mut delivered_kg, mut capacity_kg) = (0.0, 0.0);
             for r in &rs {
                 let class = scenario.classes.iter().find(|c| c.id == r.class);
@@ -67,15 +101,28 @@ impl Kpis {
                             kwh += e;
                             co2_wtw += e * f.grid_kg_co2_per_kwh;
                         }
-                        Energy::Diesel | Energy::Petrol | Energy::Cng | Energy::PlugInHybrid | Energy::FuelCell => {
+                        Energy::Diesel
+                        | Energy::Petrol
+                        | Energy::Cng
+                        | Energy::PlugInHybrid
+                        | Energy::FuelCell => {
                             let l = route_km * f64::from(c.use_per_km) / 1000.0;
                             litres += l;
-                            let per_l = if c.energy == Energy::Petrol { f.petrol_kg_co2_per_l } else { f.diesel_kg_co2_per_l };
-                            let t = if c.energy == Energy::FuelCell { 0.0 } else { l * per_l };
+                            let per_l = if c.energy == Energy::Petrol {
+                                f.petrol_kg_co2_per_l
+                            } else {
+                                f.diesel_kg_co2_per_l
+                            };
+                            let t = if c.energy == Energy::FuelCell {
+                                0.0
+                            } else {
+                                l * per_l
+                            };
                             co2_ttw += t;
                             co2_wtw += t * (1.0 + f.fuel_upstream_share);
                             if c.energy == Energy::Diesel {
-                                let scale = 2f64.powi(6 - i32::from(c.emission_standard.unwrap_or(6)));
+                                let scale =
+                                    2f64.powi(6 - i32::from(c.emission_standard.unwrap_or(6)));
                                 nox += route_km * f.diesel_nox_g_per_km * scale;
                                 pm += route_km * f.diesel_pm25_g_per_km * scale;
                             }
@@ -91,7 +138,14 @@ impl Kpis {
                     .map(|o| f64::from(o.weight_g) / 1000.0)
                     .sum::<f64>();
             }
-            let mut push = |kpi: &str, value: f64, unit: &str| k.rows.push(KpiRow { scope: scope.clone(), kpi: kpi.into(), value: (value * 1000.0).round() / 1000.0, unit: unit.into() });
+            let mut push = |kpi: &str, value: f64, unit: &str| {
+                k.rows.push(KpiRow {
+                    scope: scope.clone(),
+                    kpi: kpi.into(),
+                    value: (value * 1000.0).round() / 1000.0,
+                    unit: unit.into(),
+                })
+            };
             push("vehicles", rs.len() as f64, "vehicles");
             for class in &scenario.classes {
                 let n = rs.iter().filter(|r| r.class == class.id).count();
@@ -103,11 +157,31 @@ impl Kpis {
             push("orders", orders as f64, "orders");
             push("orders_served", (orders - missed) as f64, "orders");
             push("unserved", missed as f64, "orders");
-            push("on_time_rate", if orders > missed { 1.0 } else { 0.0 }, "share");
+            push(
+                "on_time_rate",
+                if orders > missed { 1.0 } else { 0.0 },
+                "share",
+            );
             push("parcels", parcels as f64, "parcels");
             push("cost", cost, "yuan");
-            push("cost_per_parcel", if parcels > 0 { cost / parcels as f64 } else { 0.0 }, "yuan");
-            push("load_factor", if capacity_kg > 0.0 { delivered_kg / capacity_kg } else { 0.0 }, "share");
+            push(
+                "cost_per_parcel",
+                if parcels > 0 {
+                    cost / parcels as f64
+                } else {
+                    0.0
+                },
+                "yuan",
+            );
+            push(
+                "load_factor",
+                if capacity_kg > 0.0 {
+                    delivered_kg / capacity_kg
+                } else {
+                    0.0
+                },
+                "share",
+            );
             push("energy_electric", kwh, "kWh");
             push("energy_fuel", litres, "L");
             push("co2_tank_to_wheel", co2_ttw, "kg");
@@ -120,16 +194,38 @@ impl Kpis {
             let km: f64 = routes.iter().map(|r| r.km_in_zone[z]).sum();
             let entries: u32 = routes.iter().map(|r| r.zone_entries[z]).sum();
             let vehicles = routes.iter().filter(|r| r.zone_entries[z] > 0).count();
-            for (kpi, value, unit) in [("vehicle_km_inside", km, "km"), ("entries", f64::from(entries), "entries"), ("vehicles_entering", vehicles as f64, "vehicles")] {
-                k.rows.push(KpiRow { scope: scope.clone(), kpi: kpi.into(), value: (value * 1000.0).round() / 1000.0, unit: unit.into() });
+            for (kpi, value, unit) in [
+                ("vehicle_km_inside", km, "km"),
+                ("entries", f64::from(entries), "entries"),
+                ("vehicles_entering", vehicles as f64, "vehicles"),
+            ] {
+                k.rows.push(KpiRow {
+                    scope: scope.clone(),
+                    kpi: kpi.into(),
+                    value: (value * 1000.0).round() / 1000.0,
+                    unit: unit.into(),
+                });
             }
         }
         for permit in &scenario.policy.permits {
             let scope = format!("permit:{}", permit.id);
-            let used = routes.iter().filter(|r| r.permit.as_deref() == Some(permit.id.as_str())).count();
-            k.rows.push(KpiRow { scope: scope.clone(), kpi: "permits_used".into(), value: used as f64, unit: "vehicles".into() });
+            let used = routes
+                .iter()
+                .filter(|r| r.permit.as_deref() == Some(permit.id.as_str()))
+                .count();
+            k.rows.push(KpiRow {
+                scope: scope.clone(),
+                kpi: "permits_used".into(),
+                value: used as f64,
+                unit: "vehicles".into(),
+            });
             if let Some(q) = permit.quota_total {
-                k.rows.push(KpiRow { scope, kpi: "quota".into(), value: f64::from(q), unit: "vehicles".into() });
+                k.rows.push(KpiRow {
+                    scope,
+                    kpi: "quota".into(),
+                    value: f64::from(q),
+                    unit: "vehicles".into(),
+                });
             }
         }
         k

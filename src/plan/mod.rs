@@ -23,8 +23,8 @@ use crate::scenario::{Carrier, Scenario};
 use crate::solver::check::check;
 use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
 use crate::solver::model::{service_start, Alternative, Order, Problem, TimeWindow, VehicleType};
-use crate::solver::solution::Visit;
 use crate::solver::sisr::SearchParams;
+use crate::solver::solution::Visit;
 use crate::solver::solve::{solve, SolveParams, StopCriterion};
 use crate::solver::travel::{Band, Matrix, Profile};
 use crate::time::DAY;
@@ -103,7 +103,7 @@ pub struct PlannedRoute {
     pub km_in_zone: Vec<f64>,
     /// Per zone: entries from outside.
     pub zone_entries: Vec<u32>,
-        /// Trips (reloads + 1).
+    /// Trips (reloads + 1).
     pub trips: usize,
     /// The road legs between stops (depot to first stop, ..., last stop to depot).
     pub legs: Vec<PlannedLeg>,
@@ -161,14 +161,28 @@ struct ProfileSpec {
 }
 
 /// Plan every carrier of `scenario` on `network` (built with `scenario.classes`).
-pub fn plan(scenario: &Scenario, network: &Network, engine: &MatrixEngine, progress: &(dyn Fn(&str) + Sync)) -> Result<Plan, PlanError> {
+pub fn plan(
+    scenario: &Scenario,
+    network: &Network,
+    engine: &MatrixEngine,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Plan, PlanError> {
     let graph = &network.graph;
     let tags = ZoneTags::new(graph, &scenario.policy);
     // Every depot and order must be placeable for some class of its carrier.
     let mut unplaceable = Vec::new();
     for c in &scenario.carriers {
         let place = |lon_lat: [f64; 2], what: String, out: &mut Vec<String>| {
-            let errors: Vec<SnapError> = c.fleet.iter().filter_map(|f| network.snap_index.snap(graph, lon_lat, ClassId(f.class as u8), 500.0).err()).collect();
+            let errors: Vec<SnapError> = c
+                .fleet
+                .iter()
+                .filter_map(|f| {
+                    network
+                        .snap_index
+                        .snap(graph, lon_lat, ClassId(f.class as u8), 500.0)
+                        .err()
+                })
+                .collect();
             if errors.len() == c.fleet.len() {
                 if let Some(e) = errors.first() {
                     out.push(format!("carrier `{}` {what}: {e}", c.id));
@@ -191,13 +205,29 @@ pub fn plan(scenario: &Scenario, network: &Network, engine: &MatrixEngine, progr
         let (problem, specs) = build_problem(scenario, network, engine, &tags, carrier)?;
         let stop = StopCriterion {
             max_iterations: scenario.solver.iterations,
-                        time_limit: scenario.solver.time_limit_s.map(std::time::Duration::from_secs_f64),
+            time_limit: scenario
+                .solver
+                .time_limit_s
+                .map(std::time::Duration::from_secs_f64),
             max_no_improvement: None,
         };
-                let params = SolveParams { threads: scenario.solver.threads, seed: scenario.solver.seed, search: SearchParams::for_size(problem.orders().len()) };
-        let outcome = solve(&problem, &stop, &params, &|_| {}).map_err(|source| PlanError::Solver { carrier: carrier.id.clone(), source })?;
+        let params = SolveParams {
+            threads: scenario.solver.threads,
+            seed: scenario.solver.seed,
+            search: SearchParams::for_size(problem.orders().len()),
+        };
+        let outcome =
+            solve(&problem, &stop, &params, &|_| {}).map_err(|source| PlanError::Solver {
+                carrier: carrier.id.clone(),
+                source,
+            })?;
         let report = check(&problem, &outcome.solution);
-        violations.extend(report.violations.iter().map(|v| format!("carrier `{}`: {v}", carrier.id)));
+        violations.extend(
+            report
+                .violations
+                .iter()
+                .map(|v| format!("carrier `{}`: {v}", carrier.id)),
+        );
         for &o in &outcome.solution.unserved {
             let order = &carrier.orders[o as usize];
             let reachable = specs.iter().any(|s| s.snaps[o as usize + 1].is_some());
@@ -206,38 +236,73 @@ pub fn plan(scenario: &Scenario, network: &Network, engine: &MatrixEngine, progr
             } else {
                 "no road near it is open to any vehicle class of the carrier".to_string()
             };
-            unserved.push(Unserved { carrier: carrier.id.clone(), order: order.id.clone(), reason });
+            unserved.push(Unserved {
+                carrier: carrier.id.clone(),
+                order: order.id.clone(),
+                reason,
+            });
         }
         let mut used_per_type: BTreeMap<u32, u32> = BTreeMap::new();
         for (r, sol_route) in outcome.solution.routes.iter().enumerate() {
             let n = used_per_type.entry(sol_route.vehicle_type).or_insert(0);
             *n += 1;
-                        let spec = &specs[problem.vehicle_type(sol_route.vehicle_type).profile as usize];
-                        let (planned, issues) = replay(scenario, network, &tags, carrier, &problem, spec, sol_route, *n);
+            let spec = &specs[problem.vehicle_type(sol_route.vehicle_type).profile as usize];
+            let (planned, issues) = replay(
+                scenario, network, &tags, carrier, &problem, spec, sol_route, *n,
+            );
             violations.extend(issues);
-            let cost_yuan = report.routes.get(r).map_or(0.0, |rr| rr.cost.0 as f64 / 100_000.0);
-                        routes.push(PlannedRoute { cost_yuan, ..planned });
+            let cost_yuan = report
+                .routes
+                .get(r)
+                .map_or(0.0, |rr| rr.cost.0 as f64 / 100_000.0);
+            routes.push(PlannedRoute {
+                cost_yuan,
+                ..planned
+            });
         }
     }
     let kpis = Kpis::compute(scenario, &routes, &unserved);
-    Ok(Plan { scenario: scenario.name.clone(), routes, unserved, violations, kpis })
+    Ok(Plan {
+        scenario: scenario.name.clone(),
+        routes,
+        unserved,
+        violations,
+        kpis,
+    })
 }
 
-fn build_problem(scenario: &Scenario, network: &Network, engine: &MatrixEngine, tags: &ZoneTags, carrier: &Carrier) -> Result<(Problem, Vec<ProfileSpec>), PlanError> {
+fn build_problem(
+    scenario: &Scenario,
+    network: &Network,
+    engine: &MatrixEngine,
+    tags: &ZoneTags,
+    carrier: &Carrier,
+) -> Result<(Problem, Vec<ProfileSpec>), PlanError> {
     let graph = &network.graph;
-    let points: Vec<[f64; 2]> = std::iter::once(carrier.depot).chain(carrier.orders.iter().map(|o| o.lon_lat)).collect();
-    let names: Vec<String> = std::iter::once(format!("{} depot", carrier.id)).chain(carrier.orders.iter().map(|o| o.id.clone())).collect();
+    let points: Vec<[f64; 2]> = std::iter::once(carrier.depot)
+        .chain(carrier.orders.iter().map(|o| o.lon_lat))
+        .collect();
+    let names: Vec<String> = std::iter::once(format!("{} depot", carrier.id))
+        .chain(carrier.orders.iter().map(|o| o.id.clone()))
+        .collect();
     let day_start = u32::from(scenario.day) * DAY;
     let mut specs: Vec<ProfileSpec> = Vec::new();
     let mut profiles = Vec::new();
     let mut vehicle_types = Vec::new();
     for entry in &carrier.fleet {
         let class_id = ClassId(entry.class as u8);
-        let profile = match specs.iter().position(|s| s.class == class_id && s.permit == entry.permit) {
+        let profile = match specs
+            .iter()
+            .position(|s| s.class == class_id && s.permit == entry.permit)
+        {
             Some(p) => p,
             None => {
-                let snaps: Vec<Option<Snap>> = points.iter().map(|&p| network.snap_index.snap(graph, p, class_id, 500.0).ok()).collect();
-                let hour_bands = HourBands::with_policy(graph, class_id, &scenario.policy, entry.permit);
+                let snaps: Vec<Option<Snap>> = points
+                    .iter()
+                    .map(|&p| network.snap_index.snap(graph, p, class_id, 500.0).ok())
+                    .collect();
+                let hour_bands =
+                    HourBands::with_policy(graph, class_id, &scenario.policy, entry.permit);
                 let bands: Vec<(u32, usize)> = hour_bands
                     .bands
                     .iter()
@@ -246,50 +311,110 @@ fn build_problem(scenario: &Scenario, network: &Network, engine: &MatrixEngine, 
                     .collect();
                 let mut metrics = BTreeMap::new();
                 for &(_, m) in &bands {
-                    metrics.entry(m).or_insert_with(|| Metric::with_policy(graph, class_id, hour_bands.metrics[m], &scenario.policy, tags, entry.permit));
+                    metrics.entry(m).or_insert_with(|| {
+                        Metric::with_policy(
+                            graph,
+                            class_id,
+                            hour_bands.metrics[m],
+                            &scenario.policy,
+                            tags,
+                            entry.permit,
+                        )
+                    });
                 }
-                let mut matrices: BTreeMap<usize, (Matrix<Duration>, Matrix<Distance>)> = BTreeMap::new();
+                let mut matrices: BTreeMap<usize, (Matrix<Duration>, Matrix<Distance>)> =
+                    BTreeMap::new();
                 for (&m, metric) in &metrics {
                     let custom = engine.customize(metric)?;
                     let tm = engine.matrix(graph, metric, &custom, &snaps);
                     let n = points.len();
-                    let durations = Matrix::from_fn(n, |i, j| tm.get(i, j).map_or(Duration::MAX, |c| Duration(c.time_ms.div_ceil(1000) as i64)));
-                    let distances = Matrix::from_fn(n, |i, j| tm.get(i, j).map_or(Distance(NO_PATH_M), |c| Distance((c.dist_cm as i64 + 50) / 100)));
+                    let durations = Matrix::from_fn(n, |i, j| {
+                        tm.get(i, j)
+                            .map_or(Duration::MAX, |c| Duration(c.time_ms.div_ceil(1000) as i64))
+                    });
+                    let distances = Matrix::from_fn(n, |i, j| {
+                        tm.get(i, j).map_or(Distance(NO_PATH_M), |c| {
+                            Distance((c.dist_cm as i64 + 50) / 100)
+                        })
+                    });
                     matrices.insert(m, (durations, distances));
                 }
-                                // The solver keeps one distance matrix per profile (durations are per band): per
+                // The solver keeps one distance matrix per profile (durations are per band): per
                 // pair, the distance of the band in force at 10:00 when the pair is reachable
                 // then, otherwise of the first band in which it is.
-                let ten = bands.iter().rev().find(|(s, _)| *s <= 10 * 3600).map_or(bands[0].1, |b| b.1);
-                let order: Vec<usize> = std::iter::once(ten).chain(bands.iter().map(|b| b.1)).collect();
+                let ten = bands
+                    .iter()
+                    .rev()
+                    .find(|(s, _)| *s <= 10 * 3600)
+                    .map_or(bands[0].1, |b| b.1);
+                let order: Vec<usize> = std::iter::once(ten)
+                    .chain(bands.iter().map(|b| b.1))
+                    .collect();
                 let distances = Matrix::from_fn(points.len(), |i, j| {
-                    order.iter().map(|m| matrices[m].1.get(i as u32, j as u32)).find(|d| d.0 < NO_PATH_M).unwrap_or(Distance(NO_PATH_M))
+                    order
+                        .iter()
+                        .map(|m| matrices[m].1.get(i as u32, j as u32))
+                        .find(|d| d.0 < NO_PATH_M)
+                        .unwrap_or(Distance(NO_PATH_M))
                 });
                 let solver_bands = bands
                     .iter()
                     .enumerate()
-                    .map(|(k, &(start, m))| Band { start: if k == 0 { Time::MIN } else { Time(i64::from(start)) }, durations: matrices[&m].0.clone() })
+                    .map(|(k, &(start, m))| Band {
+                        start: if k == 0 {
+                            Time::MIN
+                        } else {
+                            Time(i64::from(start))
+                        },
+                        durations: matrices[&m].0.clone(),
+                    })
                     .collect();
                 let class = &scenario.classes[entry.class];
-                let permit = entry.permit.map(|p| format!("+{}", scenario.policy.permits[p].id)).unwrap_or_default();
-                profiles.push(Profile { name: format!("{}{permit}", class.id), distances, bands: solver_bands });
-                specs.push(ProfileSpec { class: class_id, permit: entry.permit, snaps, bands, metrics });
+                let permit = entry
+                    .permit
+                    .map(|p| format!("+{}", scenario.policy.permits[p].id))
+                    .unwrap_or_default();
+                profiles.push(Profile {
+                    name: format!("{}{permit}", class.id),
+                    distances,
+                    bands: solver_bands,
+                });
+                specs.push(ProfileSpec {
+                    class: class_id,
+                    permit: entry.permit,
+                    snaps,
+                    bands,
+                    metrics,
+                });
                 specs.len() - 1
             }
         };
         let class = &scenario.classes[entry.class];
-        let permit_fee = entry.permit.map_or(0, |p| scenario.policy.permits[p].fee_cents);
+        let permit_fee = entry
+            .permit
+            .map_or(0, |p| scenario.policy.permits[p].fee_cents);
         let range_m = match (class.energy, class.battery_wh) {
-            (Energy::BatteryElectric, Some(wh)) if class.use_per_km > 0 => Distance((f64::from(wh) * (1.0 - scenario.factors.battery_reserve) / f64::from(class.use_per_km) * 1000.0) as i64),
+            (Energy::BatteryElectric, Some(wh)) if class.use_per_km > 0 => Distance(
+                (f64::from(wh) * (1.0 - scenario.factors.battery_reserve)
+                    / f64::from(class.use_per_km)
+                    * 1000.0) as i64,
+            ),
             _ => Distance::MAX,
         };
         let tricycle = class.category == Category::ETricycle;
         vehicle_types.push(VehicleType {
             name: format!("{}/{}", carrier.id, class.id),
-            capacity: Load([i64::from(class.payload_kg) * 1000, i64::from(class.volume_l) * 1000, 1_000_000]),
+            capacity: Load([
+                i64::from(class.payload_kg) * 1000,
+                i64::from(class.volume_l) * 1000,
+                1_000_000,
+            ]),
             start: 0,
             end: 0,
-            shift: TimeWindow { open: Time(i64::from(entry.shift.0)), close: Time(i64::from(entry.shift.1)) },
+            shift: TimeWindow {
+                open: Time(i64::from(entry.shift.0)),
+                close: Time(i64::from(entry.shift.1)),
+            },
             max_duration: Duration(i64::from(class.shift_s)),
             max_distance: range_m,
             fixed_cost: Cost((i64::from(class.cost_per_day) + i64::from(permit_fee)) * 1000),
@@ -307,13 +432,32 @@ fn build_problem(scenario: &Scenario, network: &Network, engine: &MatrixEngine, 
         .enumerate()
         .map(|(o, d)| Order {
             id: d.id.clone(),
-            alternatives: vec![Alternative { location: o as u32 + 1, service: Duration(i64::from(d.service_s)) }],
-            demand: Load([i64::from(d.weight_g), i64::from(d.volume_ml), i64::from(d.parcels)]),
-            windows: d.windows.iter().map(|&(a, b)| TimeWindow { open: Time(i64::from(a)), close: Time(i64::from(b)) }).collect(),
+            alternatives: vec![Alternative {
+                location: o as u32 + 1,
+                service: Duration(i64::from(d.service_s)),
+            }],
+            demand: Load([
+                i64::from(d.weight_g),
+                i64::from(d.volume_ml),
+                i64::from(d.parcels),
+            ]),
+            windows: d
+                .windows
+                .iter()
+                .map(|&(a, b)| TimeWindow {
+                    open: Time(i64::from(a)),
+                    close: Time(i64::from(b)),
+                })
+                .collect(),
             penalty: Some(Cost(UNSERVED_PENALTY)),
         })
         .collect();
-    let problem = Problem::new(names, profiles, orders, vehicle_types).map_err(|source| PlanError::Solver { carrier: carrier.id.clone(), source })?;
+    let problem = Problem::new(names, profiles, orders, vehicle_types).map_err(|source| {
+        PlanError::Solver {
+            carrier: carrier.id.clone(),
+            source,
+        }
+    })?;
     Ok((problem, specs))
 }
 
@@ -339,7 +483,10 @@ fn replay(
     let mut trip_loads = vec![0i64];
     for v in &sol_route.visits {
         match v {
-            Visit::Order { order, .. } => *trip_loads.last_mut().unwrap_or(&mut 0) += i64::from(carrier.orders[*order as usize].weight_g),
+            Visit::Order { order, .. } => {
+                *trip_loads.last_mut().unwrap_or(&mut 0) +=
+                    i64::from(carrier.orders[*order as usize].weight_g)
+            }
             Visit::Reload { .. } => trip_loads.push(0),
         }
     }
@@ -364,7 +511,9 @@ fn replay(
         let start = service_start(&windows, Time(arrival)).map_or(arrival, |s| s.0);
         let departure = start + service;
         match v {
-            Visit::Order { order, .. } => load -= i64::from(carrier.orders[*order as usize].weight_g),
+            Visit::Order { order, .. } => {
+                load -= i64::from(carrier.orders[*order as usize].weight_g)
+            }
             Visit::Reload { .. } => {
                 trip += 1;
                 load = trip_loads[trip];
@@ -375,7 +524,15 @@ fn replay(
             Visit::Reload { .. } => None,
         };
         let lon_lat = spec.snaps[location as usize].map_or([f64::NAN; 2], |s| s.point);
-        stops.push(PlannedStop { order, lon_lat, arrival_s: arrival, start_s: start, departure_s: departure, load_after_g: load, battery_after_wh: None });
+        stops.push(PlannedStop {
+            order,
+            lon_lat,
+            arrival_s: arrival,
+            start_s: start,
+            departure_s: departure,
+            load_after_g: load,
+            battery_after_wh: None,
+        });
         t = departure;
         at = location;
     }
@@ -384,29 +541,36 @@ fn replay(
     // Road legs under the metric of the band each leg departs in.
     let mut ws = Dijkstra::new(graph.node_count());
     let mut geometry = Vec::new();
-    let (mut distance_m, mut km_in_zone, mut zone_entries) = (0.0, vec![0.0; zones], vec![0u32; zones]);
-        let mut cumulative_m = Vec::new();
-        let mut planned_legs = Vec::new();
+    let (mut distance_m, mut km_in_zone, mut zone_entries) =
+        (0.0, vec![0.0; zones], vec![0u32; zones]);
+    let mut cumulative_m = Vec::new();
+    let mut planned_legs = Vec::new();
     let mut issues = Vec::new();
     let vehicle = format!("{}/{}/{}", carrier.id, class.id, number);
     let mut inside = 0u64;
-        for &(from, to, ready) in &legs {
+    for &(from, to, ready) in &legs {
         // Leave when the solver's arrival function would: in the band that arrives first.
         let (depart, band_index) = drive_start(profile, from, to, ready);
         let band = spec.bands[band_index].1;
-                let (Some(a), Some(b)) = (spec.snaps[from as usize], spec.snaps[to as usize]) else {
-            issues.push(format!("{vehicle}: leg {from} -> {to} uses a location not on any road the class may use"));
+        let (Some(a), Some(b)) = (spec.snaps[from as usize], spec.snaps[to as usize]) else {
+            issues.push(format!(
+                "{vehicle}: leg {from} -> {to} uses a location not on any road the class may use"
+            ));
             cumulative_m.push(distance_m);
             continue;
         };
-                let metric = &spec.metrics[&band];
-                if let Ok(leg) = route(graph, metric, &a, &b, &mut ws) {
+        let metric = &spec.metrics[&band];
+        if let Ok(leg) = route(graph, metric, &a, &b, &mut ws) {
             distance_m += leg.distance_cm as f64 / 100.0;
             let mut leg_zones = 0u64;
             geometry.extend(leg.geometry.iter().copied());
-            let all = leg.first_edge.into_iter().chain(leg.edges.iter().copied()).chain(leg.last_edge);
+            let all = leg
+                .first_edge
+                .into_iter()
+                .chain(leg.edges.iter().copied())
+                .chain(leg.last_edge);
             for e in all {
-                                let mask = tags.road(graph.edge_road(e as usize));
+                let mask = tags.road(graph.edge_road(e as usize));
                 leg_zones |= mask;
                 for (z, km) in km_in_zone.iter_mut().enumerate() {
                     if mask >> z & 1 == 1 {
@@ -416,21 +580,31 @@ fn replay(
                         }
                     }
                 }
-                                inside = mask;
+                inside = mask;
             }
-                        planned_legs.push(PlannedLeg { depart_s: depart, distance_m: leg.distance_cm as f64 / 100.0, zones: leg_zones });
+            planned_legs.push(PlannedLeg {
+                depart_s: depart,
+                distance_m: leg.distance_cm as f64 / 100.0,
+                zones: leg_zones,
+            });
         } else {
-            issues.push(format!("{vehicle}: no legal road path for the leg departing {}", crate::time::clock(depart)));
+            issues.push(format!(
+                "{vehicle}: no legal road path for the leg departing {}",
+                crate::time::clock(depart)
+            ));
         }
         cumulative_m.push(distance_m);
     }
     if let Some(wh) = class.battery_wh {
         for (k, stop) in stops.iter_mut().enumerate() {
-            stop.battery_after_wh = Some(i64::from(wh) - (cumulative_m[k] / 1000.0 * f64::from(class.use_per_km)).round() as i64);
+            stop.battery_after_wh = Some(
+                i64::from(wh)
+                    - (cumulative_m[k] / 1000.0 * f64::from(class.use_per_km)).round() as i64,
+            );
         }
     }
-    
-            let start_s = planned_legs.first().map_or(start_s, |l| l.depart_s);
+
+    let start_s = planned_legs.first().map_or(start_s, |l| l.depart_s);
     let planned = PlannedRoute {
         vehicle,
         carrier: carrier.id.clone(),
@@ -443,21 +617,25 @@ fn replay(
         geometry,
         km_in_zone,
         zone_entries,
-                trips: trip + 1,
-                legs: planned_legs,
+        trips: trip + 1,
+        legs: planned_legs,
         cost_yuan: 0.0,
     };
     (planned, issues)
 }
 
-
-
 /// When a vehicle ready at `from` at `ready` leaves for `to`, and in which band: the earliest
 /// arrival over "leave now" and "wait for a later band", exactly as `Profile::arrival` decides.
 fn drive_start(profile: &Profile, from: u32, to: u32, ready: i64) -> (i64, usize) {
     let bands = &profile.bands;
-    let k = bands.partition_point(|b| b.start.0 <= ready).saturating_sub(1);
-    let mut best = (ready.saturating_add(bands[k].durations.get(from, to).0), ready, k);
+    let k = bands
+        .partition_point(|b| b.start.0 <= ready)
+        .saturating_sub(1);
+    let mut best = (
+        ready.saturating_add(bands[k].durations.get(from, to).0),
+        ready,
+        k,
+    );
     for (b, band) in bands.iter().enumerate().skip(k + 1) {
         if band.start.0 >= best.0 {
             break;

@@ -123,9 +123,13 @@ impl Worker {
         let obj = self.candidate.objective(problem);
         let threshold = self.current_obj.cost.0 as f64
             - temperature * self.rng.f64().max(f64::MIN_POSITIVE).ln();
-        let accept = obj.missing_required < self.current_obj.missing_required
-            || (obj.missing_required == self.current_obj.missing_required
-                && (obj.cost.0 as f64) < threshold);
+        // Ruin can break a route whose reloads are placed greedily (removing a stop may move a
+        // reload onto a longer detour): never accept a candidate with an infeasible route.
+        let feasible = self.candidate.routes.iter().all(|r| r.feasible);
+        let accept = feasible
+            && (obj.missing_required < self.current_obj.missing_required
+                || (obj.missing_required == self.current_obj.missing_required
+                    && (obj.cost.0 as f64) < threshold));
         if accept {
             std::mem::swap(&mut self.current, &mut self.candidate);
             self.current_obj = obj;
