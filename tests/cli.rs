@@ -399,3 +399,106 @@ fn matrix_bad_input_is_reported_with_lines() {
     assert_ne!(code, 0);
     assert!(err.contains(".csv, .json or .bin"), "{err}");
 }
+
+fn demo_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/chengdu-core")
+}
+
+#[test]
+fn plan_writes_a_checked_plan_geojson_and_kpis() {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = demo_dir().join("scenario.toml");
+    let (code, _, err) = run(&[
+        "plan",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("checker: feasible"), "{err}");
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("plan.json")).unwrap())
+            .unwrap();
+    assert_eq!(plan["feasible"], true);
+    let route = &plan["routes"][0];
+    for key in [
+        "vehicle",
+        "carrier",
+        "class",
+        "permit",
+        "start",
+        "end",
+        "distance_m",
+        "stops",
+    ] {
+        assert!(route.get(key).is_some(), "route lacks {key}: {route}");
+    }
+    let stop = &route["stops"][0];
+    for key in [
+        "order",
+        "arrival",
+        "departure",
+        "load_after_kg",
+        "battery_after_kwh",
+    ] {
+        assert!(stop.get(key).is_some(), "stop lacks {key}: {stop}");
+    }
+    assert_eq!(stop["arrival"].as_str().unwrap().len(), 8, "HH:MM:SS");
+    let geo: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("routes.geojson")).unwrap())
+            .unwrap();
+    assert_eq!(geo["type"], "FeatureCollection");
+    assert!(geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["geometry"]["type"] == "LineString"));
+    let kpis = std::fs::read_to_string(out.path().join("kpis.csv")).unwrap();
+    assert!(
+        kpis.starts_with("scope,kpi,value,unit\n")
+            && kpis.contains("zone:core,entries,")
+            && kpis.contains("permit:green-pass,permits_used,")
+    );
+    assert!(out.path().join("kpis.json").exists());
+}
+
+#[test]
+fn a_broken_scenario_lists_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["core.geojson", "policy.toml", "orders-sf.csv"] {
+        std::fs::copy(demo_dir().join(f), dir.path().join(f)).unwrap();
+    }
+    let mut orders = std::fs::read_to_string(dir.path().join("orders-sf.csv")).unwrap();
+    orders.push_str(
+        "sf-big,104.07,30.67,2500,1,1,60,\nsf-late,104.07,30.67,1,0.01,1,60,25:00-26:00\n",
+    );
+    std::fs::write(dir.path().join("orders-sf.csv"), orders).unwrap();
+    let osm = common::extract("chengdu-center-2018.osm.pbf");
+    let scenario = format!(
+        "name = \"broken\"\nosm = \"{}\"\npolicy = \"policy.toml\"\nday = \"Tu\"\n[solver]\niterations = 10\n\n[[carrier]]\nid = \"sf\"\ndepot = [104.045, 30.715]\norders = \"orders-sf.csv\"\nfleet = [\n  {{ class = \"e-micro-van\", count = 4, permit = \"green-pass\" }},\n  {{ class = \"hover-van\", count = 1 }},\n  {{ class = \"diesel-light-truck\", count = 1, permit = \"green-pass\" }},\n]\n",
+        osm.display()
+    );
+    let path = dir.path().join("scenario.toml");
+    std::fs::write(&path, scenario).unwrap();
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&[
+        "plan",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_ne!(code, 0);
+    for expected in [
+        "unknown vehicle class `hover-van`",
+        "not eligible for permit `green-pass`",
+        "sf-big",
+        "25:00",
+        "its quota is 3",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+    }
+    assert!(
+        !out.exists(),
+        "nothing may be written for a broken scenario"
+    );
+}

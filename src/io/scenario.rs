@@ -285,16 +285,14 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         }
         let orders_path = dir.join(&entry.orders);
         let orders = match std::fs::read_to_string(&orders_path) {
-            Ok(text) => match parse_orders(&text) {
-                Ok(o) => o,
-                Err(list) => {
-                    problems.extend(
-                        list.into_iter()
-                            .map(|p| format!("{}: {p}", orders_path.display())),
-                    );
-                    Vec::new()
-                }
-            },
+            Ok(text) => {
+                let (orders, list) = read_orders(&text);
+                problems.extend(
+                    list.into_iter()
+                        .map(|p| format!("{}: {p}", orders_path.display())),
+                );
+                orders
+            }
             Err(e) => {
                 problems.push(format!(
                     "{here}: cannot read orders {}: {e}",
@@ -405,12 +403,20 @@ fn day_range(text: &str) -> Result<(u32, u32), String> {
 
 /// Orders CSV text; on failure every problem with its line.
 pub fn parse_orders(text: &str) -> Result<Vec<DeliveryOrder>, Vec<String>> {
+    match read_orders(text) {
+        (orders, problems) if problems.is_empty() => Ok(orders),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// The readable orders and the problems of the rest (so later checks still see good records).
+fn read_orders(text: &str) -> (Vec<DeliveryOrder>, Vec<String>) {
     let mut lines = text
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
     let Some((_, header)) = lines.next() else {
-        return Err(vec!["empty file; expected a header".into()]);
+        return (Vec::new(), vec!["empty file; expected a header".into()]);
     };
     let cols: Vec<String> = header
         .split(',')
@@ -437,10 +443,13 @@ pub fn parse_orders(text: &str) -> Result<Vec<DeliveryOrder>, Vec<String>> {
         .map(|(n, _)| *n)
         .collect();
     if !missing.is_empty() {
-        return Err(vec![format!(
-            "line 1: header lacks column(s) {}",
-            missing.join(", ")
-        )]);
+        return (
+            Vec::new(),
+            vec![format!(
+                "line 1: header lacks column(s) {}",
+                missing.join(", ")
+            )],
+        );
     }
     let col = |k: usize| idx[k].unwrap_or(0);
     let (mut orders, mut problems) = (Vec::new(), Vec::new());
@@ -505,11 +514,7 @@ pub fn parse_orders(text: &str) -> Result<Vec<DeliveryOrder>, Vec<String>> {
             windows,
         });
     }
-    if problems.is_empty() {
-        Ok(orders)
-    } else {
-        Err(problems)
-    }
+    (orders, problems)
 }
 
 #[cfg(test)]
