@@ -18,6 +18,10 @@
 //!   RoadGraph ──cch::Topology──▶ nested_dissection_order ──▶ Cch (cached next to the extract)
 //!   Metric ──Cch::customize──▶ CustomizedMetric ──many_to_many(seeds)──▶ matrix::TravelMatrix
 //!   matrix::HourBands: the week cut where any rule switches; bands with equal access share a metric
+//!
+//! scenario.toml ──io::scenario──▶ Scenario (classes, zones::Policy, carriers, fleets, orders)
+//!   ──plan::plan──▶ per carrier: solver::model::Problem (profiles per class+permit, hour bands)
+//!   ──solver::solve──▶ Solution ──solver::check──▶ verdict ──replay + road legs──▶ plan::Plan + KPIs
 //! ```
 //!
 //! ## Codemap
@@ -44,10 +48,20 @@
 //! * [`matrix`] — travel matrices for a class and hour band: [`matrix::HourBands`],
 //!   [`matrix::MatrixEngine`] (the graph's CCH, cached) and [`matrix::TravelMatrix`], whose entries
 //!   equal `routing::route` for the same points (same seeds, plus the direct same-road stretch).
+//! * [`zones`] — the city's own rules as data: zones (areas), rules (vehicle selector, weekly
+//!   hours, effect: forbid, permit required, fee, penalty), permits with quotas; roads tagged by
+//!   zone once ([`zones::ZoneTags`]); [`zones::Policy::closed_zones`] for a class, moment and
+//!   permit. Metrics and hour bands take a policy (`Metric::with_policy`,
+//!   `HourBands::with_policy`). Never reads files.
+//! * [`solver`] — the VRP solver (problem model, independent checker, parallel SISR search); its
+//!   own codemap is in `solver/mod.rs` and `docs/solver.md`. [`instances`] reads benchmark files.
+//! * [`scenario`] — a planning scenario as plain data; [`plan`] turns it into a checked plan:
+//!   one problem per carrier, schedule replay (waiting for a zone to open included), road legs
+//!   with zone kilometres and entries, and [`plan::Kpis`].
 //! * [`network`] — the library front door: load an extract, snap, route.
 //! * [`geometry`] — haversine lengths and the local planar projection used for snapping.
-//! * [`io`] — user files (vehicle class TOML, points CSV), matrix outputs (CSV, JSON, binary) and
-//!   atomic writes; with [`cli`] the only
+//! * [`io`] — user files (vehicle classes, points, zones GeoJSON, policy and scenario TOML, orders
+//!   CSV), outputs (matrices; plan.json, routes.geojson, KPIs) and atomic writes; with [`cli`] the only
 //!   layers that derive `Serialize`/`Deserialize`.
 //! * [`cli`] — the `cityfreight` binary: argument parsing, progress bars, printing, exit codes.
 //!
@@ -66,7 +80,6 @@
 //! * Library layers never print and never exit; errors are `thiserror` enums that name the file,
 //!   record or argument.
 
-/// Customizable contraction hierarchies: contraction order, per-metric customization, paths and parallel travel matrices.
 pub mod cch;
 pub mod cli;
 pub mod geometry;
