@@ -57,7 +57,8 @@
 //!   own codemap is in `solver/mod.rs` and `docs/solver.md`. [`instances`] reads benchmark files.
 //! * [`scenario`] — a planning scenario as plain data; [`plan`] turns it into a checked plan:
 //!   one problem per carrier, schedule replay (waiting for a zone to open included), road legs
-//!   with zone kilometres and entries, and [`plan::Kpis`].
+//!   with zone kilometres and entries, and [`plan::Kpis`]; [`plan::check`] judges a plan made
+//!   elsewhere against the scenario alone (solver checker, zone rules, permits, legal timing).
 //! * [`network`] — the library front door: load an extract, snap, route.
 //! * [`geometry`] — haversine lengths and the local planar projection used for snapping.
 //! * [`io`] — user files (vehicle classes, points, zones GeoJSON, policy and scenario TOML, orders

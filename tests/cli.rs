@@ -502,3 +502,49 @@ fn a_broken_scenario_lists_every_problem() {
         "nothing may be written for a broken scenario"
     );
 }
+
+#[test]
+fn check_accepts_a_fresh_plan_and_rejects_a_doctored_one() {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = demo_dir().join("scenario.toml");
+    assert_eq!(
+        run(&[
+            "plan",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap()
+        ])
+        .0,
+        0
+    );
+    let plan = out.path().join("plan.json");
+    let (code, stdout, err) = run(&["check", scenario.to_str().unwrap(), plan.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    assert!(stdout.contains("compliant"));
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    v["routes"][0]["stops"].as_array_mut().unwrap().clear();
+    let doctored = out.path().join("doctored.json");
+    std::fs::write(&doctored, v.to_string()).unwrap();
+    let (code, stdout, _) = run(&[
+        "check",
+        scenario.to_str().unwrap(),
+        doctored.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 4);
+    assert!(
+        stdout.contains("neither delivered nor reported unserved"),
+        "{stdout}"
+    );
+    std::fs::write(&doctored, "{\"routes\": [{\"vehicle\": 1}]}").unwrap();
+    let (code, _, err) = run(&[
+        "check",
+        scenario.to_str().unwrap(),
+        doctored.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("$.routes[0].vehicle") && err.contains("$.routes[0].stops"),
+        "{err}"
+    );
+}

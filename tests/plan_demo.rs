@@ -145,3 +145,64 @@ fn a_fuel_truck_waits_for_the_core_zone_to_open() {
     }
     assert_zone_rules_kept(&s, &p);
 }
+
+#[test]
+fn check_finds_each_kind_of_violation_in_a_broken_plan() {
+    use cityfreight::io::plan_in::parse_plan;
+    use cityfreight::plan::check::check_plan;
+    let s = demo();
+    let net = Network::load(&s.osm, &s.classes, &|_, _, _| {}).unwrap();
+    let (engine, _) = MatrixEngine::new(&net.graph, None).unwrap();
+    let good = plan(&s, &net, &engine, &|_| {}).unwrap();
+    let json = plan_json(&good);
+    assert_eq!(
+        check_plan(&s, &net, &engine, &parse_plan(&json).unwrap()).unwrap(),
+        Vec::<String>::new(),
+        "our own plan is compliant"
+    );
+
+    let mut bad = json.clone();
+    let routes = bad["routes"].as_array_mut().unwrap();
+    let sf: Vec<usize> = (0..routes.len())
+        .filter(|&i| routes[i]["carrier"] == "sf")
+        .collect();
+    // 1. A diesel truck drives the first sf route (deliveries in the core by day).
+    routes[sf[0]]["class"] = "diesel-light-truck".into();
+    routes[sf[0]]["permit"] = serde_json::Value::Null;
+    // 2. An arrival ten minutes earlier than driving allows.
+    let stop = &mut routes[sf[0]]["stops"][1];
+    let arrival = cityfreight::io::plan_in::parse_clock(stop["arrival"].as_str().unwrap()).unwrap();
+    stop["arrival"] = cityfreight::time::clock(arrival - 600).into();
+    // 3. An order delivered twice, 4. one dropped without a word.
+    let dup = routes[sf[0]]["stops"][2].clone();
+    let last = routes[sf[0]]["stops"].as_array().unwrap().len() - 1;
+    let dropped = routes[sf[0]]["stops"][last]["order"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    routes[sf[0]]["stops"]
+        .as_array_mut()
+        .unwrap()
+        .push(dup.clone());
+    routes[sf[0]]["stops"].as_array_mut().unwrap().remove(last);
+    // 5. Four green-pass vans for sf (quota 3, fleet 3).
+    for k in 0..4 {
+        let mut extra = serde_json::json!({"vehicle": format!("sf/extra/{k}"), "carrier": "sf", "class": "e-micro-van", "permit": "green-pass", "start": "06:00:00", "stops": []});
+        extra["stops"] = serde_json::json!([]);
+        routes.push(extra);
+    }
+    let violations = check_plan(&s, &net, &engine, &parse_plan(&bad).unwrap()).unwrap();
+    let all = violations.join("\n");
+    for expected in [
+        "stops in zone `core`",
+        "the earliest legal arrival is",
+        &format!(
+            "order `{}` delivered 2 times",
+            dup["order"].as_str().unwrap()
+        ),
+        &format!("order `{dropped}` is neither delivered nor reported unserved"),
+        "permit `green-pass`: carrier `sf` uses",
+    ] {
+        assert!(all.contains(expected), "missing `{expected}` in:\n{all}");
+    }
+}

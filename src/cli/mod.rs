@@ -10,6 +10,7 @@ pub mod bench;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod check;
 mod classes;
 mod common;
 mod graph;
@@ -38,6 +39,8 @@ enum Command {
     Matrix(matrix::Args),
     /// Plan deliveries for a scenario: plan.json, routes.geojson, kpis.json/csv.
     Plan(plan::Args),
+    /// Check a plan someone else made against a scenario: every violated rule (exit 4 if any).
+    Check(check::Args),
     /// Solve one benchmark instance, check the plan and compare with the best-known solution.
     Bench(bench::BenchArgs),
     /// Solve every instance in folders; write a CSV and print mean and median gaps.
@@ -53,6 +56,7 @@ pub fn main() -> ExitCode {
         Command::Route(args) => route::run(args),
         Command::Matrix(args) => matrix::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Check(args) => check::run(args),
         Command::Bench(args) => bench::run_bench(&args),
         Command::BenchSuite(args) => bench::run_suite(&args),
     };

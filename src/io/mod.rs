@@ -8,6 +8,7 @@
 pub mod atomic;
 pub mod classes;
 pub mod matrix_out;
+pub mod plan_in;
 pub mod plan_out;
 pub mod points;
 pub mod policy;

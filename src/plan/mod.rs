@@ -11,6 +11,7 @@
 //! are listed in [`Plan::unserved`] with a reason, never dropped; each carrier is planned alone
 //! (pooling carriers is shared distribution, planned elsewhere).
 
+pub mod check;
 pub mod kpi;
 
 pub use kpi::Kpis;

@@ -1,0 +1,40 @@
+//! `cityfreight check`: list every rule a submitted plan breaks (a traffic police use).
+
+use super::common::load_network;
+use super::CliResult;
+use crate::io::plan_in::read_plan;
+use crate::io::scenario::read_scenario;
+use crate::matrix::MatrixEngine;
+use std::path::PathBuf;
+
+/// Arguments of `check`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Scenario TOML the plan claims to serve.
+    scenario: PathBuf,
+    /// The plan (`plan.json` as `cityfreight plan` writes it).
+    plan: PathBuf,
+}
+
+/// Run `check`: prints the verdict; exits 0 when the plan is compliant, 4 when it breaks rules.
+pub fn run(args: Args) -> CliResult {
+    let scenario = read_scenario(&args.scenario)?;
+    let submitted = read_plan(&args.plan)?;
+    let network = load_network(&scenario.osm, &scenario.classes)?;
+    let (engine, _) = MatrixEngine::new(&network.graph, None)?;
+    let violations = crate::plan::check::check_plan(&scenario, &network, &engine, &submitted)?;
+    if violations.is_empty() {
+        println!(
+            "{}: compliant ({} routes checked against {})",
+            args.plan.display(),
+            submitted.routes.len(),
+            args.scenario.display()
+        );
+        return Ok(());
+    }
+    println!("{}: {} violation(s)", args.plan.display(), violations.len());
+    for v in &violations {
+        println!("  {v}");
+    }
+    std::process::exit(4);
+}

@@ -1,0 +1,315 @@
+//! Checking a plan someone else made (a traffic police use): every route is rebuilt from the
+//! scenario alone and judged by the solver's independent checker, the city's zone rules and the
+//! permit quotas. Every violation is listed, in the submitter's terms (vehicle and order ids).
+
+use super::{build_problem, PlanError};
+use crate::matrix::MatrixEngine;
+use crate::network::Network;
+use crate::scenario::Scenario;
+use crate::solver::check::{check, Violation};
+use crate::solver::measure::Time;
+use crate::solver::solution::{Route, Solution, Visit};
+use crate::time::{clock, WeekTime, DAY};
+use crate::zones::ZoneTags;
+use geo::{Contains, Point};
+
+/// A stop as submitted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubmittedStop {
+    /// Order id; `None` for a reload at the depot.
+    pub order: Option<String>,
+    /// Arrival (s after midnight).
+    pub arrival_s: i64,
+    /// Departure (s).
+    pub departure_s: i64,
+}
+
+/// A route as submitted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubmittedRoute {
+    /// Vehicle id (free text).
+    pub vehicle: String,
+    /// Carrier id.
+    pub carrier: String,
+    /// Class id.
+    pub class: String,
+    /// Permit id held.
+    pub permit: Option<String>,
+    /// Leaves the depot (s).
+    pub start_s: i64,
+    /// Stops.
+    pub stops: Vec<SubmittedStop>,
+}
+
+/// A plan as submitted.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SubmittedPlan {
+    /// Routes.
+    pub routes: Vec<SubmittedRoute>,
+    /// `(carrier, order)` pairs declared unserved.
+    pub unserved: Vec<(String, String)>,
+}
+
+/// Every rule `plan` breaks under `scenario` (empty: compliant).
+pub fn check_plan(
+    scenario: &Scenario,
+    network: &Network,
+    engine: &MatrixEngine,
+    plan: &SubmittedPlan,
+) -> Result<Vec<String>, PlanError> {
+    let graph = &network.graph;
+    let tags = ZoneTags::new(graph, &scenario.policy);
+    let mut out = Vec::new();
+    // Routes of unknown carriers, classes or permits.
+    for r in &plan.routes {
+        match scenario.carriers.iter().find(|c| c.id == r.carrier) {
+            None => out.push(format!("{}: unknown carrier `{}`", r.vehicle, r.carrier)),
+            Some(c) => {
+                let permit = r.permit.as_ref().and_then(|p| scenario.policy.permit(p));
+                if r.permit.is_some() && permit.is_none() {
+                    out.push(format!(
+                        "{}: unknown permit `{}`",
+                        r.vehicle,
+                        r.permit.as_deref().unwrap_or("")
+                    ));
+                }
+                let in_fleet = c
+                    .fleet
+                    .iter()
+                    .any(|f| scenario.classes[f.class].id == r.class && f.permit == permit);
+                if !in_fleet {
+                    out.push(format!(
+                        "{}: carrier `{}` has no `{}` {} in its fleet",
+                        r.vehicle,
+                        c.id,
+                        r.class,
+                        r.permit
+                            .as_ref()
+                            .map_or("without a permit".to_string(), |p| format!(
+                                "with permit `{p}`"
+                            ))
+                    ));
+                }
+            }
+        }
+    }
+    // Permit quotas.
+    for permit in &scenario.policy.permits {
+        let holders: Vec<&SubmittedRoute> = plan
+            .routes
+            .iter()
+            .filter(|r| r.permit.as_deref() == Some(permit.id.as_str()))
+            .collect();
+        if let Some(q) = permit.quota_total {
+            if holders.len() as u32 > q {
+                out.push(format!(
+                    "permit `{}`: {} vehicles hold it, the quota is {q}",
+                    permit.id,
+                    holders.len()
+                ));
+            }
+        }
+        for (carrier, q) in &permit.quota_per_carrier {
+            let n = holders.iter().filter(|r| &r.carrier == carrier).count() as u32;
+            if n > *q {
+                out.push(format!(
+                    "permit `{}`: carrier `{carrier}` uses {n}, its quota is {q}",
+                    permit.id
+                ));
+            }
+        }
+    }
+    for carrier in &scenario.carriers {
+        let (problem, _) = build_problem(scenario, network, engine, &tags, carrier)?;
+        let mut routes = Vec::new();
+        let mut names = Vec::new();
+        for r in plan.routes.iter().filter(|r| r.carrier == carrier.id) {
+            let permit = r.permit.as_ref().and_then(|p| scenario.policy.permit(p));
+            let Some(vt) = carrier
+                .fleet
+                .iter()
+                .position(|f| scenario.classes[f.class].id == r.class && f.permit == permit)
+            else {
+                continue;
+            };
+            let class = &scenario.classes[carrier.fleet[vt].class];
+            let profile = problem.profile_of(vt as u32);
+            let mut visits = Vec::new();
+            let (mut at, mut ready) = (0u32, r.start_s);
+            for s in &r.stops {
+                let location = match &s.order {
+                    None => {
+                        visits.push(Visit::Reload { depot: 0 });
+                        0
+                    }
+                    Some(id) => match carrier.orders.iter().position(|o| &o.id == id) {
+                        Some(o) => {
+                            visits.push(Visit::Order {
+                                order: o as u32,
+                                alternative: 0,
+                            });
+                            o as u32 + 1
+                        }
+                        None => {
+                            out.push(format!(
+                                "{}: unknown order `{id}` of carrier `{}`",
+                                r.vehicle, carrier.id
+                            ));
+                            continue;
+                        }
+                    },
+                };
+                // Timing: no arrival earlier than the legal road network allows.
+                let earliest = profile.arrival(at, location, Time(ready)).0;
+                if s.arrival_s < earliest {
+                    out.push(format!(
+                        "{}: arrives at {} at {}, but leaving the previous stop at {} the earliest legal arrival is {}",
+                        r.vehicle,
+                        s.order.as_deref().unwrap_or("the depot"),
+                        clock(s.arrival_s),
+                        clock(ready),
+                        if earliest > 10 * i64::from(DAY) { "never (no legal road at that time)".to_string() } else { clock(earliest) }
+                    ));
+                }
+                // Zones: no stop inside a zone closed to the vehicle while it is there.
+                let point = if location == 0 {
+                    carrier.depot
+                } else {
+                    carrier.orders[location as usize - 1].lon_lat
+                };
+                for instant in [s.arrival_s, s.departure_s] {
+                    let t = WeekTime::from_seconds(
+                        u32::from(scenario.day) * DAY + instant.clamp(0, i64::from(DAY) - 1) as u32,
+                    );
+                    let closed = scenario.policy.closed_zones(class, t, permit);
+                    for (z, zone) in scenario.policy.zones.iter().enumerate() {
+                        if closed >> z & 1 == 1
+                            && zone.area.contains(&Point::new(point[0], point[1]))
+                        {
+                            out.push(format!(
+                                "{}: stops in zone `{}` at {}, when it is closed to `{}`",
+                                r.vehicle,
+                                zone.id,
+                                clock(instant),
+                                class.id
+                            ));
+                        }
+                    }
+                }
+                at = location;
+                ready = s.departure_s.max(s.arrival_s);
+            }
+
+            names.push(r.vehicle.clone());
+            routes.push(Route {
+                vehicle_type: vt as u32,
+                visits,
+            });
+        }
+        let served: std::collections::BTreeSet<u32> =
+            routes.iter().flat_map(|r| r.orders()).collect();
+        let declared: Vec<u32> = plan
+            .unserved
+            .iter()
+            .filter(|(c, _)| c == &carrier.id)
+            .filter_map(|(_, o)| carrier.orders.iter().position(|x| &x.id == o))
+            .map(|o| o as u32)
+            .collect();
+        for (o, order) in carrier.orders.iter().enumerate() {
+            if !served.contains(&(o as u32)) && !declared.contains(&(o as u32)) {
+                out.push(format!(
+                    "carrier `{}`: order `{}` is neither delivered nor reported unserved",
+                    carrier.id, order.id
+                ));
+            }
+        }
+        let unserved = (0..carrier.orders.len() as u32)
+            .filter(|o| !served.contains(o))
+            .collect();
+        let report = check(&problem, &Solution { routes, unserved });
+        let order_id = |o: &u32| {
+            carrier
+                .orders
+                .get(*o as usize)
+                .map_or("?", |x| x.id.as_str())
+                .to_string()
+        };
+        for v in &report.violations {
+            let vehicle = |r: &usize| names.get(*r).cloned().unwrap_or_default();
+            out.push(match v {
+                Violation::Capacity {
+                    route,
+                    trip,
+                    load,
+                    capacity,
+                } => {
+                    format!(
+                        "{}: trip {} carries {:.1} kg, capacity {:.1} kg",
+                        vehicle(route),
+                        trip + 1,
+                        load.0[0] as f64 / 1000.0,
+                        capacity.0[0] as f64 / 1000.0
+                    )
+                }
+                Violation::TimeWindow {
+                    route,
+                    order,
+                    arrival,
+                } => format!(
+                    "{}: order `{}` reached at {}, after its last window closed",
+                    vehicle(route),
+                    order_id(order),
+                    clock(arrival.0)
+                ),
+                Violation::Shift {
+                    route,
+                    arrival,
+                    close,
+                } => format!(
+                    "{}: back at the depot at {}, after the shift ends at {}",
+                    vehicle(route),
+                    clock(arrival.0),
+                    clock(close.0)
+                ),
+                Violation::Duration {
+                    route,
+                    duration,
+                    max,
+                } => format!(
+                    "{}: on duty {:.1} h, at most {:.1} h",
+                    vehicle(route),
+                    duration.0 as f64 / 3600.0,
+                    max.0 as f64 / 3600.0
+                ),
+                Violation::Distance {
+                    route,
+                    distance,
+                    max,
+                } => format!(
+                    "{}: drives {:.1} km, its range allows {:.1} km",
+                    vehicle(route),
+                    distance.0 as f64 / 1000.0,
+                    max.0 as f64 / 1000.0
+                ),
+                Violation::ServedMoreThanOnce { order, times } => format!(
+                    "carrier `{}`: order `{}` delivered {times} times",
+                    carrier.id,
+                    order_id(order)
+                ),
+                Violation::FleetExceeded {
+                    vehicle_type,
+                    used,
+                    available,
+                } => {
+                    let f = &carrier.fleet[*vehicle_type as usize];
+                    format!(
+                        "carrier `{}`: {used} `{}` vehicles used, {available} available",
+                        carrier.id, scenario.classes[f.class].id
+                    )
+                }
+                other => format!("carrier `{}`: {other}", carrier.id),
+            });
+        }
+    }
+    Ok(out)
+}
