@@ -460,6 +460,18 @@ fn plan_writes_a_checked_plan_geojson_and_kpis() {
             && kpis.contains("permit:green-pass,permits_used,")
     );
     assert!(out.path().join("kpis.json").exists());
+    let streets = std::fs::read_to_string(out.path().join("streets.csv")).unwrap();
+    assert!(streets.starts_with("osm_way,name,highway,hour,vehicles,vehicle_km\n"));
+    let busiest: usize = streets
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(4)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(busiest >= 1 && busiest <= plan["routes"].as_array().unwrap().len());
 }
 
 #[test]

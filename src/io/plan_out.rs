@@ -73,12 +73,36 @@ pub fn routes_geojson(plan: &Plan) -> Value {
     json!({"type": "FeatureCollection", "features": features})
 }
 
-/// Write `plan.json`, `routes.geojson`, `kpis.json` and `kpis.csv` into `dir` (created if needed).
+/// `streets.csv`: delivery vehicles and vehicle-km per street and departure hour, busiest first.
+pub fn streets_csv(plan: &Plan) -> String {
+    let mut csv = String::from("osm_way,name,highway,hour,vehicles,vehicle_km\n");
+    for s in &plan.streets {
+        let name = s
+            .name
+            .as_deref()
+            .unwrap_or("")
+            .replace([',', '"', '\n'], " ");
+        csv.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            s.osm_way,
+            name,
+            s.road_class,
+            s.hour,
+            s.vehicles,
+            round(s.vehicle_km, 3)
+        ));
+    }
+    csv
+}
+
+/// Write `plan.json`, `routes.geojson`, `kpis.json`, `kpis.csv` and `streets.csv` into `dir`
+/// (created if needed).
 pub fn write_plan(dir: &Path, plan: &Plan) -> Result<(), Error> {
     let err = |path: PathBuf| move |source| Error { path, source };
     std::fs::create_dir_all(dir).map_err(err(dir.to_path_buf()))?;
     let pretty = |v: &Value| serde_json::to_vec_pretty(v).unwrap_or_default();
-    let files: [(&str, Vec<u8>); 4] = [
+    let files: [(&str, Vec<u8>); 5] = [
+        ("streets.csv", streets_csv(plan).into_bytes()),
         ("plan.json", pretty(&plan_json(plan))),
         (
             "routes.geojson",

@@ -121,6 +121,25 @@ pub struct PlannedLeg {
     pub distance_m: f64,
     /// Zones (bit mask over the policy's zones) whose roads the leg drives.
     pub zones: u64,
+    /// The streets driven, in order: (a road of the OSM way, centimetres on that way).
+    pub streets: Vec<(u32, u64)>,
+}
+
+/// Delivery traffic on one street in one hour (for traffic police).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreetHour {
+    /// OSM way id.
+    pub osm_way: i64,
+    /// Street name (`name` or `ref`), if tagged.
+    pub name: Option<String>,
+    /// `highway=*`.
+    pub road_class: &'static str,
+    /// Hour of the day in which the legs driving it depart (0..24; 24+ the next day).
+    pub hour: u32,
+    /// Distinct delivery vehicles.
+    pub vehicles: usize,
+    /// Vehicle-km driven on it in that hour.
+    pub vehicle_km: f64,
 }
 
 /// An order left unserved, with the reason.
@@ -145,6 +164,8 @@ pub struct Plan {
     pub unserved: Vec<Unserved>,
     /// What the independent checker found (empty: the plan keeps every rule it checks).
     pub violations: Vec<String>,
+    /// Delivery vehicles per street per hour.
+    pub streets: Vec<StreetHour>,
     /// The numbers planners read.
     pub kpis: Kpis,
 }
@@ -263,13 +284,55 @@ pub fn plan(
         }
     }
     let kpis = Kpis::compute(scenario, &routes, &unserved);
+    let streets = street_hours(network, &routes);
     Ok(Plan {
         scenario: scenario.name.clone(),
         routes,
         unserved,
         violations,
+        streets,
         kpis,
     })
+}
+
+/// Aggregate the legs' streets by OSM way and departure hour; busiest first.
+fn street_hours(network: &Network, routes: &[PlannedRoute]) -> Vec<StreetHour> {
+    let graph = &network.graph;
+    let mut table: BTreeMap<(i64, u32), (std::collections::BTreeSet<&str>, u64, u32)> =
+        BTreeMap::new();
+    for r in routes {
+        for leg in &r.legs {
+            let hour = (leg.depart_s.max(0) / 3600) as u32;
+            for &(road, cm) in &leg.streets {
+                let entry = table
+                    .entry((graph.road_way(road).osm_id, hour))
+                    .or_insert_with(|| (Default::default(), 0, road));
+                entry.0.insert(r.vehicle.as_str());
+                entry.1 += cm;
+            }
+        }
+    }
+    let mut rows: Vec<StreetHour> = table
+        .into_iter()
+        .map(|((osm_way, hour), (vehicles, cm, road))| {
+            let way = graph.road_way(road);
+            StreetHour {
+                osm_way,
+                name: way.name.clone(),
+                road_class: way.road_class.name(),
+                hour,
+                vehicles: vehicles.len(),
+                vehicle_km: cm as f64 / 100_000.0,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.vehicles
+            .cmp(&a.vehicles)
+            .then(a.hour.cmp(&b.hour))
+            .then(a.osm_way.cmp(&b.osm_way))
+    });
+    rows
 }
 
 fn build_problem(
@@ -570,8 +633,16 @@ fn replay(
                 .into_iter()
                 .chain(leg.edges.iter().copied())
                 .chain(leg.last_edge);
+            let mut streets: Vec<(u32, u64)> = Vec::new();
             for e in all {
-                let mask = tags.road(graph.edge_road(e as usize));
+                let road = graph.edge_road(e as usize);
+                match streets.last_mut() {
+                    Some((r, cm)) if graph.road(*r).way == graph.road(road).way => {
+                        *cm += u64::from(graph.length_cm(e as usize))
+                    }
+                    _ => streets.push((road, u64::from(graph.length_cm(e as usize)))),
+                }
+                let mask = tags.road(road);
                 leg_zones |= mask;
                 for (z, km) in km_in_zone.iter_mut().enumerate() {
                     if mask >> z & 1 == 1 {
@@ -587,6 +658,7 @@ fn replay(
                 depart_s: depart,
                 distance_m: leg.distance_cm as f64 / 100.0,
                 zones: leg_zones,
+                streets,
             });
         } else {
             issues.push(format!(
