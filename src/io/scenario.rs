@@ -21,8 +21,10 @@
 //! orders = "orders-sf.csv"
 //! fleet = [ { class = "e-micro-van", count = 3, permit = "green-pass", shift = "07:00-20:00" } ]
 //! ```
-//! Orders CSV header: `id,lon,lat,weight_kg,volume_m3,parcels,service_s,windows`; `windows` is
-//! `HH:MM-HH:MM` ranges joined by `;` (empty: all day). Every problem of the scenario and of every
+//! Orders CSV header: `id,lon,lat,weight_kg,volume_m3,parcels,service_s,windows` and optionally
+//! `shareable` (`yes`/`no`: may other carriers deliver it when pooling; a carrier's
+//! `shareable = false` marks all its orders); `windows` is `HH:MM-HH:MM` ranges joined by `;`
+//! (empty: all day). Every problem of the scenario and of every
 //! orders file is reported at once, each naming its file and record.
 
 use crate::scenario::{Carrier, DeliveryOrder, Factors, FleetEntry, Scenario, SolverSettings};
@@ -83,6 +85,10 @@ struct ScenarioFile {
     carriers: Vec<CarrierEntry>,
 }
 
+fn yes() -> bool {
+    true
+}
+
 fn monday() -> String {
     "Mo".to_string()
 }
@@ -114,6 +120,8 @@ struct CarrierEntry {
     id: String,
     depot: [f64; 2],
     orders: PathBuf,
+    #[serde(default = "yes")]
+    shareable: bool,
     fleet: Vec<FleetItem>,
 }
 
@@ -320,6 +328,12 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
                 ));
             }
         }
+        let mut orders = orders;
+        if !entry.shareable {
+            for o in &mut orders {
+                o.shareable = false;
+            }
+        }
         carriers.push(Carrier {
             id: entry.id.clone(),
             depot: entry.depot,
@@ -499,6 +513,7 @@ fn read_orders(text: &str) -> (Vec<DeliveryOrder>, Vec<String>) {
             }
         };
         let id = f[col(0)].to_string();
+        let shareable_col = cols.iter().position(|c| c == "shareable");
         if id.is_empty() {
             problems.push(format!("line {n}: empty id"));
         } else if orders.iter().any(|o: &DeliveryOrder| o.id == id) {
@@ -512,6 +527,14 @@ fn read_orders(text: &str) -> (Vec<DeliveryOrder>, Vec<String>) {
             parcels: num(5, &mut problems).round() as u32,
             service_s: num(6, &mut problems).round() as u32,
             windows,
+            shareable: match shareable_col.map(|k| f.get(k).copied().unwrap_or("")) {
+                None | Some("" | "yes" | "true" | "1") => true,
+                Some("no" | "false" | "0") => false,
+                Some(other) => {
+                    problems.push(format!("line {n}: `shareable` must be yes or no, got `{other}`"));
+                    true
+                }
+            },
         });
     }
     (orders, problems)

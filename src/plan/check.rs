@@ -2,7 +2,7 @@
 //! scenario alone and judged by the solver's independent checker, the city's zone rules and the
 //! permit quotas. Every violation is listed, in the submitter's terms (vehicle and order ids).
 
-use super::{build_problem, PlanError};
+use super::{build_pool, PlanError};
 use crate::matrix::MatrixEngine;
 use crate::network::Network;
 use crate::scenario::Scenario;
@@ -119,8 +119,9 @@ pub fn check_plan(
             }
         }
     }
-    for carrier in &scenario.carriers {
-        let (problem, _) = build_problem(scenario, network, engine, &tags, carrier)?;
+    for (ci, carrier) in scenario.carriers.iter().enumerate() {
+        let pool = build_pool(scenario, network, engine, &tags, &[ci])?;
+        let problem = &pool.problem;
         let mut routes = Vec::new();
         let mut names = Vec::new();
         for r in plan.routes.iter().filter(|r| r.carrier == carrier.id) {
@@ -226,7 +227,7 @@ pub fn check_plan(
         let unserved = (0..carrier.orders.len() as u32)
             .filter(|o| !served.contains(o))
             .collect();
-        let report = check(&problem, &Solution { routes, unserved });
+        let report = check(problem, &Solution { routes, unserved });
         let order_id = |o: &u32| {
             carrier
                 .orders

@@ -68,10 +68,7 @@ impl Kpis {
             let parcels: u64 = rs
                 .iter()
                 .flat_map(|r| {
-                    r.stops
-                        .iter()
-                        .filter_map(|s| s.order.as_ref())
-                        .map(move |o| (r.carrier.as_str(), o.as_str()))
+                    r.stops.iter().filter_map(|s| Some((s.order_carrier.as_deref()?, s.order.as_deref()?)))
                 })
                 .filter_map(|(c, o)| {
                     scenario
@@ -129,12 +126,11 @@ impl Kpis {
                         }
                     }
                 }
-                let carrier = scenario.carriers.iter().find(|c| c.id == r.carrier);
                 delivered_kg += r
                     .stops
                     .iter()
-                    .filter_map(|s| s.order.as_ref())
-                    .filter_map(|o| carrier?.orders.iter().find(|x| &x.id == o))
+                    .filter_map(|s| Some((s.order_carrier.as_deref()?, s.order.as_deref()?)))
+                    .filter_map(|(c, o)| scenario.carriers.iter().find(|k| k.id == c)?.orders.iter().find(|x| x.id == o))
                     .map(|o| f64::from(o.weight_g) / 1000.0)
                     .sum::<f64>();
             }

@@ -20,7 +20,7 @@ use crate::graph::{ClassId, Snap, SnapError};
 use crate::matrix::{HourBands, MatrixEngine};
 use crate::network::Network;
 use crate::routing::{route, Dijkstra, Metric};
-use crate::scenario::{Carrier, Scenario};
+use crate::scenario::Scenario;
 use crate::solver::check::check;
 use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
 use crate::solver::model::{service_start, Alternative, Order, Problem, TimeWindow, VehicleType};
@@ -65,6 +65,8 @@ pub enum PlanError {
 pub struct PlannedStop {
     /// Order id, or `None` for a reload at the depot.
     pub order: Option<String>,
+    /// The carrier whose order it is (another carrier's when pooling).
+    pub order_carrier: Option<String>,
     /// Where, `[lon, lat]` (the snapped point).
     pub lon_lat: [f64; 2],
     /// Arrival (s after midnight).
@@ -174,6 +176,8 @@ pub struct Plan {
 struct ProfileSpec {
     class: ClassId,
     permit: Option<usize>,
+    /// The carrier whose vehicles use it, when pooling (their view of others' unshared orders).
+    owner: Option<usize>,
     /// Snapped locations (`None`: not on a road this class may use).
     snaps: Vec<Option<Snap>>,
     /// Band starts within the plan day (s) and the metric index of each.
@@ -222,66 +226,13 @@ pub fn plan(
     let mut routes = Vec::new();
     let mut unserved = Vec::new();
     let mut violations = Vec::new();
-    for carrier in &scenario.carriers {
+    for (c, carrier) in scenario.carriers.iter().enumerate() {
         progress(&format!("planning carrier {}", carrier.id));
-        let (problem, specs) = build_problem(scenario, network, engine, &tags, carrier)?;
-        let stop = StopCriterion {
-            max_iterations: scenario.solver.iterations,
-            time_limit: scenario
-                .solver
-                .time_limit_s
-                .map(std::time::Duration::from_secs_f64),
-            max_no_improvement: None,
-        };
-        let params = SolveParams {
-            threads: scenario.solver.threads,
-            seed: scenario.solver.seed,
-            search: SearchParams::for_size(problem.orders().len()),
-        };
-        let outcome =
-            solve(&problem, &stop, &params, &|_| {}).map_err(|source| PlanError::Solver {
-                carrier: carrier.id.clone(),
-                source,
-            })?;
-        let report = check(&problem, &outcome.solution);
-        violations.extend(
-            report
-                .violations
-                .iter()
-                .map(|v| format!("carrier `{}`: {v}", carrier.id)),
-        );
-        for &o in &outcome.solution.unserved {
-            let order = &carrier.orders[o as usize];
-            let reachable = specs.iter().any(|s| s.snaps[o as usize + 1].is_some());
-            let reason = if reachable {
-                "no vehicle of the carrier can serve it within its time windows, shift, capacity, range and the zone rules".to_string()
-            } else {
-                "no road near it is open to any vehicle class of the carrier".to_string()
-            };
-            unserved.push(Unserved {
-                carrier: carrier.id.clone(),
-                order: order.id.clone(),
-                reason,
-            });
-        }
-        let mut used_per_type: BTreeMap<u32, u32> = BTreeMap::new();
-        for (r, sol_route) in outcome.solution.routes.iter().enumerate() {
-            let n = used_per_type.entry(sol_route.vehicle_type).or_insert(0);
-            *n += 1;
-            let spec = &specs[problem.vehicle_type(sol_route.vehicle_type).profile as usize];
-            let (planned, issues) = replay(
-                scenario, network, &tags, carrier, &problem, spec, sol_route, *n,
-            );
-            violations.extend(issues);
-            let cost_yuan = report
-                .routes
-                .get(r)
-                .map_or(0.0, |rr| rr.cost.0 as f64 / 100_000.0);
-            routes.push(PlannedRoute {
-                cost_yuan,
-                ..planned
-            });
-        }
+        let solved = solve_pool(scenario, network, engine, &tags, &[c], scenario.solver.threads)?;
+        let (r, u, v) = unpack(scenario, network, &tags, &solved);
+        routes.extend(r);
+        unserved.extend(u);
+        violations.extend(v);
     }
     let kpis = Kpis::compute(scenario, &routes, &unserved);
     let streets = street_hours(network, &routes);
@@ -335,35 +286,55 @@ fn street_hours(network: &Network, routes: &[PlannedRoute]) -> Vec<StreetHour> {
     rows
 }
 
-fn build_problem(
+pub(crate) fn build_pool(
     scenario: &Scenario,
     network: &Network,
     engine: &MatrixEngine,
     tags: &ZoneTags,
-    carrier: &Carrier,
-) -> Result<(Problem, Vec<ProfileSpec>), PlanError> {
+    members: &[usize],
+) -> Result<Pool, PlanError> {
     let graph = &network.graph;
-    let points: Vec<[f64; 2]> = std::iter::once(carrier.depot)
-        .chain(carrier.orders.iter().map(|o| o.lon_lat))
-        .collect();
-    let names: Vec<String> = std::iter::once(format!("{} depot", carrier.id))
-        .chain(carrier.orders.iter().map(|o| o.id.clone()))
-        .collect();
+    // Locations: the members' depots (location k is member k's depot), then their orders.
+    let mut points: Vec<[f64; 2]> = members.iter().map(|&c| scenario.carriers[c].depot).collect();
+    let mut names: Vec<String> = members.iter().map(|&c| format!("{} depot", scenario.carriers[c].id)).collect();
+    let mut order_refs = Vec::new();
+    for &c in members {
+        for (o, order) in scenario.carriers[c].orders.iter().enumerate() {
+            points.push(order.lon_lat);
+            names.push(format!("{}/{}", scenario.carriers[c].id, order.id));
+            order_refs.push((c, o));
+        }
+    }
+    let first_order = members.len();
+    let pooled = members.len() > 1;
     let day_start = u32::from(scenario.day) * DAY;
     let mut specs: Vec<ProfileSpec> = Vec::new();
     let mut profiles = Vec::new();
     let mut vehicle_types = Vec::new();
-    for entry in &carrier.fleet {
+    let mut vehicle_refs = Vec::new();
+    for (k, &c) in members.iter().enumerate() {
+    let carrier = &scenario.carriers[c];
+    for (f, entry) in carrier.fleet.iter().enumerate() {
         let class_id = ClassId(entry.class as u8);
+        // Pooled, each carrier's vehicles get their own profile: another carrier's orders that
+        // are not shared are unreachable in it.
+        let owner = if pooled { Some(c) } else { None };
         let profile = match specs
             .iter()
-            .position(|s| s.class == class_id && s.permit == entry.permit)
+            .position(|s| s.class == class_id && s.permit == entry.permit && s.owner == owner)
         {
             Some(p) => p,
             None => {
                 let snaps: Vec<Option<Snap>> = points
                     .iter()
-                    .map(|&p| network.snap_index.snap(graph, p, class_id, 500.0).ok())
+                    .enumerate()
+                    .map(|(l, &p)| {
+                        let foreign = l >= first_order && {
+                            let (oc, oo) = order_refs[l - first_order];
+                            oc != c && !scenario.carriers[oc].orders[oo].shareable
+                        };
+                        if foreign { None } else { network.snap_index.snap(graph, p, class_id, 500.0).ok() }
+                    })
                     .collect();
                 let hour_bands =
                     HourBands::with_policy(graph, class_id, &scenario.policy, entry.permit);
@@ -446,6 +417,7 @@ fn build_problem(
                 specs.push(ProfileSpec {
                     class: class_id,
                     permit: entry.permit,
+                    owner,
                     snaps,
                     bands,
                     metrics,
@@ -473,8 +445,8 @@ fn build_problem(
                 i64::from(class.volume_l) * 1000,
                 1_000_000,
             ]),
-            start: 0,
-            end: 0,
+            start: k as u32,
+            end: k as u32,
             shift: TimeWindow {
                 open: Time(i64::from(entry.shift.0)),
                 close: Time(i64::from(entry.shift.1)),
@@ -486,18 +458,20 @@ fn build_problem(
             cost_per_duration: i64::from(class.cost_per_hour) * 1000 / 3600,
             count: entry.count,
             profile: profile as u32,
-            reload_depots: if tricycle { vec![0] } else { Vec::new() },
+            reload_depots: if tricycle { vec![k as u32] } else { Vec::new() },
             reload_time: Duration(RELOAD_S),
         });
+        vehicle_refs.push((c, f));
     }
-    let orders = carrier
-        .orders
+    }
+    let orders = order_refs
         .iter()
         .enumerate()
-        .map(|(o, d)| Order {
+        .map(|(l, &(c, o))| (l, &scenario.carriers[c].orders[o]))
+        .map(|(l, d)| Order {
             id: d.id.clone(),
             alternatives: vec![Alternative {
-                location: o as u32 + 1,
+                location: (first_order + l) as u32,
                 service: Duration(i64::from(d.service_s)),
             }],
             demand: Load([
@@ -516,13 +490,96 @@ fn build_problem(
             penalty: Some(Cost(UNSERVED_PENALTY)),
         })
         .collect();
+    let label = members.iter().map(|&c| scenario.carriers[c].id.as_str()).collect::<Vec<_>>().join("+");
     let problem = Problem::new(names, profiles, orders, vehicle_types).map_err(|source| {
         PlanError::Solver {
-            carrier: carrier.id.clone(),
+            carrier: label,
             source,
         }
     })?;
-    Ok((problem, specs))
+    Ok(Pool { problem, specs, orders: order_refs, vehicle_types: vehicle_refs, first_order })
+}
+
+/// One routing problem for a set of carriers (one carrier when planning alone).
+pub(crate) struct Pool {
+    pub(crate) problem: Problem,
+    specs: Vec<ProfileSpec>,
+    /// Problem order index to `(carrier, order)` indices in the scenario.
+    pub(crate) orders: Vec<(usize, usize)>,
+    /// Problem vehicle type index to `(carrier, fleet entry)`.
+    pub(crate) vehicle_types: Vec<(usize, usize)>,
+    /// Location index of the first order (before it: the members' depots).
+    pub(crate) first_order: usize,
+}
+
+impl Pool {
+    /// The scenario order behind problem order `o`.
+    pub(crate) fn order<'s>(&self, scenario: &'s Scenario, o: u32) -> &'s crate::scenario::DeliveryOrder {
+        let (c, i) = self.orders[o as usize];
+        &scenario.carriers[c].orders[i]
+    }
+}
+
+/// A solved pool: the problem, the best plan found and the checker's verdict on it.
+pub(crate) struct SolvedPool {
+    pub(crate) pool: Pool,
+    pub(crate) solution: crate::solver::solution::Solution,
+    pub(crate) report: crate::solver::check::CheckReport,
+}
+
+/// Build and solve the problem of `members` with `threads` search threads.
+pub(crate) fn solve_pool(
+    scenario: &Scenario,
+    network: &Network,
+    engine: &MatrixEngine,
+    tags: &ZoneTags,
+    members: &[usize],
+    threads: usize,
+) -> Result<SolvedPool, PlanError> {
+    let pool = build_pool(scenario, network, engine, tags, members)?;
+    let stop = StopCriterion {
+        max_iterations: scenario.solver.iterations,
+        time_limit: scenario.solver.time_limit_s.map(std::time::Duration::from_secs_f64),
+        max_no_improvement: None,
+    };
+    let params = SolveParams { threads, seed: scenario.solver.seed, search: SearchParams::for_size(pool.problem.orders().len()) };
+    let label = || members.iter().map(|&c| scenario.carriers[c].id.as_str()).collect::<Vec<_>>().join("+");
+    let outcome = solve(&pool.problem, &stop, &params, &|_| {}).map_err(|source| PlanError::Solver { carrier: label(), source })?;
+    let report = check(&pool.problem, &outcome.solution);
+    Ok(SolvedPool { pool, solution: outcome.solution, report })
+}
+
+/// Routes, unserved orders and violations of a solved pool, in user terms.
+pub(crate) fn unpack(scenario: &Scenario, network: &Network, tags: &ZoneTags, solved: &SolvedPool) -> (Vec<PlannedRoute>, Vec<Unserved>, Vec<String>) {
+    let SolvedPool { pool, solution, report } = solved;
+    let label = || {
+        let mut members: Vec<usize> = pool.orders.iter().map(|o| o.0).chain(pool.vehicle_types.iter().map(|v| v.0)).collect();
+        members.dedup();
+        members.iter().map(|&c| scenario.carriers[c].id.as_str()).collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join("+")
+    };
+    let mut violations: Vec<String> = report.violations.iter().map(|v| format!("carrier `{}`: {v}", label())).collect();
+    let mut unserved = Vec::new();
+    for &o in &solution.unserved {
+        let (c, _) = pool.orders[o as usize];
+        let reachable = pool.specs.iter().any(|s| s.snaps[pool.first_order + o as usize].is_some());
+        let reason = if reachable {
+            "no vehicle can serve it within its time windows, shift, capacity, range and the zone rules"
+        } else {
+            "no road near it is open to any vehicle class that may serve it"
+        };
+        unserved.push(Unserved { carrier: scenario.carriers[c].id.clone(), order: pool.order(scenario, o).id.clone(), reason: reason.to_string() });
+    }
+    let mut routes = Vec::new();
+    let mut used_per_type: BTreeMap<u32, u32> = BTreeMap::new();
+    for (r, sol_route) in solution.routes.iter().enumerate() {
+        let n = used_per_type.entry(sol_route.vehicle_type).or_insert(0);
+        *n += 1;
+        let (planned, issues) = replay(scenario, network, tags, pool, sol_route, *n);
+        violations.extend(issues);
+        let cost_yuan = report.routes.get(r).map_or(0.0, |rr| rr.cost.0 as f64 / 100_000.0);
+        routes.push(PlannedRoute { cost_yuan, ..planned });
+    }
+    (routes, unserved, violations)
 }
 
 /// Replay one route: times, loads, battery, and the road legs.
@@ -531,15 +588,17 @@ fn replay(
     scenario: &Scenario,
     network: &Network,
     tags: &ZoneTags,
-    carrier: &Carrier,
-    problem: &Problem,
-    spec: &ProfileSpec,
+    pool: &Pool,
     sol_route: &crate::solver::solution::Route,
     number: u32,
 ) -> (PlannedRoute, Vec<String>) {
     let graph = &network.graph;
+    let problem = &pool.problem;
+    let spec = &pool.specs[problem.vehicle_type(sol_route.vehicle_type).profile as usize];
     let vt = problem.vehicle_type(sol_route.vehicle_type);
-    let entry = &carrier.fleet[sol_route.vehicle_type as usize];
+    let (vehicle_carrier, fleet_entry) = pool.vehicle_types[sol_route.vehicle_type as usize];
+    let carrier = &scenario.carriers[vehicle_carrier];
+    let entry = &carrier.fleet[fleet_entry];
     let class = &scenario.classes[entry.class];
     let profile = problem.profile_of(sol_route.vehicle_type);
     let zones = scenario.policy.zones.len();
@@ -549,7 +608,7 @@ fn replay(
         match v {
             Visit::Order { order, .. } => {
                 *trip_loads.last_mut().unwrap_or(&mut 0) +=
-                    i64::from(carrier.orders[*order as usize].weight_g)
+                    i64::from(pool.order(scenario, *order).weight_g)
             }
             Visit::Reload { .. } => trip_loads.push(0),
         }
@@ -558,7 +617,7 @@ fn replay(
     let mut load = trip_loads[0];
     let mut t = vt.shift.open.0;
     let start_s = t;
-    let mut at = 0u32;
+    let mut at = vt.start;
     let mut stops = Vec::new();
     let mut legs: Vec<(u32, u32, i64)> = Vec::new();
     for v in &sol_route.visits {
@@ -576,20 +635,24 @@ fn replay(
         let departure = start + service;
         match v {
             Visit::Order { order, .. } => {
-                load -= i64::from(carrier.orders[*order as usize].weight_g)
+                load -= i64::from(pool.order(scenario, *order).weight_g)
             }
             Visit::Reload { .. } => {
                 trip += 1;
                 load = trip_loads[trip];
             }
         }
-        let order = match v {
-            Visit::Order { order, .. } => Some(carrier.orders[*order as usize].id.clone()),
-            Visit::Reload { .. } => None,
+        let (order, order_carrier) = match v {
+            Visit::Order { order, .. } => {
+                let (c, _) = pool.orders[*order as usize];
+                (Some(pool.order(scenario, *order).id.clone()), Some(scenario.carriers[c].id.clone()))
+            }
+            Visit::Reload { .. } => (None, None),
         };
         let lon_lat = spec.snaps[location as usize].map_or([f64::NAN; 2], |s| s.point);
         stops.push(PlannedStop {
             order,
+            order_carrier,
             lon_lat,
             arrival_s: arrival,
             start_s: start,

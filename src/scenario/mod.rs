@@ -27,6 +27,8 @@ pub struct DeliveryOrder {
     pub service_s: u32,
     /// Time windows for the start of service, `[open, close]` seconds of the day, sorted.
     pub windows: Vec<(u32, u32)>,
+    /// May other carriers' vehicles deliver it when carriers pool (共同配送)?
+    pub shareable: bool,
 }
 
 /// Vehicles of one class in a carrier's fleet.
