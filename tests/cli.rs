@@ -560,3 +560,31 @@ fn check_accepts_a_fresh_plan_and_rejects_a_doctored_one() {
         "{err}"
     );
 }
+
+#[test]
+fn share_writes_the_allocation_and_the_comparison() {
+    let out = tempfile::tempdir().unwrap();
+    let scenario = demo_dir().join("scenario.toml");
+    let (code, _, err) = run(&[
+        "share",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let a: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("allocation.json")).unwrap())
+            .unwrap();
+    assert!(a["pooled_cost"].as_f64().is_some() && a["core_ok"].is_boolean());
+    for c in a["carriers"].as_array().unwrap() {
+        for key in ["id", "standalone_cost", "shapley", "proportional"] {
+            assert!(c.get(key).is_some(), "{key}");
+        }
+    }
+    let cmp = std::fs::read_to_string(out.path().join("comparison.csv")).unwrap();
+    assert!(
+        cmp.starts_with("scope,kpi,unit,separate,shared,change\n")
+            && cmp.contains("all,vehicle_km,km,")
+    );
+    assert!(out.path().join("pooled/plan.json").exists());
+}

@@ -17,6 +17,7 @@ mod graph;
 mod matrix;
 mod plan;
 mod route;
+mod share;
 
 /// cityfreight: urban delivery routes under permit zones, loading points and clean-energy fleets.
 #[derive(Parser, Debug)]
@@ -41,6 +42,8 @@ enum Command {
     Plan(plan::Args),
     /// Check a plan someone else made against a scenario: every violated rule (exit 4 if any).
     Check(check::Args),
+    /// Separate versus shared distribution (共同配送): coalition costs, Shapley and proportional shares, core check.
+    Share(share::Args),
     /// Solve one benchmark instance, check the plan and compare with the best-known solution.
     Bench(bench::BenchArgs),
     /// Solve every instance in folders; write a CSV and print mean and median gaps.
@@ -57,6 +60,7 @@ pub fn main() -> ExitCode {
         Command::Matrix(args) => matrix::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Check(args) => check::run(args),
+        Command::Share(args) => share::run(args),
         Command::Bench(args) => bench::run_bench(&args),
         Command::BenchSuite(args) => bench::run_suite(&args),
     };

@@ -13,4 +13,5 @@ pub mod plan_out;
 pub mod points;
 pub mod policy;
 pub mod scenario;
+pub mod share_out;
 pub mod zones;

@@ -531,7 +531,9 @@ fn read_orders(text: &str) -> (Vec<DeliveryOrder>, Vec<String>) {
                 None | Some("" | "yes" | "true" | "1") => true,
                 Some("no" | "false" | "0") => false,
                 Some(other) => {
-                    problems.push(format!("line {n}: `shareable` must be yes or no, got `{other}`"));
+                    problems.push(format!(
+                        "line {n}: `shareable` must be yes or no, got `{other}`"
+                    ));
                     true
                 }
             },

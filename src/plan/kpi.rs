@@ -68,7 +68,9 @@ impl Kpis {
             let parcels: u64 = rs
                 .iter()
                 .flat_map(|r| {
-                    r.stops.iter().filter_map(|s| Some((s.order_carrier.as_deref()?, s.order.as_deref()?)))
+                    r.stops
+                        .iter()
+                        .filter_map(|s| Some((s.order_carrier.as_deref()?, s.order.as_deref()?)))
                 })
                 .filter_map(|(c, o)| {
                     scenario
@@ -130,7 +132,15 @@ impl Kpis {
                     .stops
                     .iter()
                     .filter_map(|s| Some((s.order_carrier.as_deref()?, s.order.as_deref()?)))
-                    .filter_map(|(c, o)| scenario.carriers.iter().find(|k| k.id == c)?.orders.iter().find(|x| x.id == o))
+                    .filter_map(|(c, o)| {
+                        scenario
+                            .carriers
+                            .iter()
+                            .find(|k| k.id == c)?
+                            .orders
+                            .iter()
+                            .find(|x| x.id == o)
+                    })
                     .map(|o| f64::from(o.weight_g) / 1000.0)
                     .sum::<f64>();
             }

@@ -13,6 +13,7 @@
 
 pub mod check;
 pub mod kpi;
+pub mod share;
 
 pub use kpi::Kpis;
 
@@ -58,6 +59,14 @@ pub enum PlanError {
     /// The hierarchy could not be customized.
     #[error(transparent)]
     Matrix(#[from] crate::matrix::Error),
+    /// Exact cost sharing is limited.
+    #[error("{carriers} carriers: exact Shapley values are computed for at most {max} (sampling is not implemented yet)")]
+    TooManyCarriers {
+        /// Carriers in the scenario.
+        carriers: usize,
+        /// The limit.
+        max: usize,
+    },
 }
 
 /// One stop of a planned route.
@@ -228,7 +237,14 @@ pub fn plan(
     let mut violations = Vec::new();
     for (c, carrier) in scenario.carriers.iter().enumerate() {
         progress(&format!("planning carrier {}", carrier.id));
-        let solved = solve_pool(scenario, network, engine, &tags, &[c], scenario.solver.threads)?;
+        let solved = solve_pool(
+            scenario,
+            network,
+            engine,
+            &tags,
+            &[c],
+            scenario.solver.threads,
+        )?;
         let (r, u, v) = unpack(scenario, network, &tags, &solved);
         routes.extend(r);
         unserved.extend(u);
@@ -247,7 +263,7 @@ pub fn plan(
 }
 
 /// Aggregate the legs' streets by OSM way and departure hour; busiest first.
-fn street_hours(network: &Network, routes: &[PlannedRoute]) -> Vec<StreetHour> {
+pub(crate) fn street_hours(network: &Network, routes: &[PlannedRoute]) -> Vec<StreetHour> {
     let graph = &network.graph;
     let mut table: BTreeMap<(i64, u32), (std::collections::BTreeSet<&str>, u64, u32)> =
         BTreeMap::new();
@@ -295,8 +311,14 @@ pub(crate) fn build_pool(
 ) -> Result<Pool, PlanError> {
     let graph = &network.graph;
     // Locations: the members' depots (location k is member k's depot), then their orders.
-    let mut points: Vec<[f64; 2]> = members.iter().map(|&c| scenario.carriers[c].depot).collect();
-    let mut names: Vec<String> = members.iter().map(|&c| format!("{} depot", scenario.carriers[c].id)).collect();
+    let mut points: Vec<[f64; 2]> = members
+        .iter()
+        .map(|&c| scenario.carriers[c].depot)
+        .collect();
+    let mut names: Vec<String> = members
+        .iter()
+        .map(|&c| format!("{} depot", scenario.carriers[c].id))
+        .collect();
     let mut order_refs = Vec::new();
     for &c in members {
         for (o, order) in scenario.carriers[c].orders.iter().enumerate() {
@@ -313,156 +335,161 @@ pub(crate) fn build_pool(
     let mut vehicle_types = Vec::new();
     let mut vehicle_refs = Vec::new();
     for (k, &c) in members.iter().enumerate() {
-    let carrier = &scenario.carriers[c];
-    for (f, entry) in carrier.fleet.iter().enumerate() {
-        let class_id = ClassId(entry.class as u8);
-        // Pooled, each carrier's vehicles get their own profile: another carrier's orders that
-        // are not shared are unreachable in it.
-        let owner = if pooled { Some(c) } else { None };
-        let profile = match specs
-            .iter()
-            .position(|s| s.class == class_id && s.permit == entry.permit && s.owner == owner)
-        {
-            Some(p) => p,
-            None => {
-                let snaps: Vec<Option<Snap>> = points
-                    .iter()
-                    .enumerate()
-                    .map(|(l, &p)| {
-                        let foreign = l >= first_order && {
-                            let (oc, oo) = order_refs[l - first_order];
-                            oc != c && !scenario.carriers[oc].orders[oo].shareable
-                        };
-                        if foreign { None } else { network.snap_index.snap(graph, p, class_id, 500.0).ok() }
-                    })
-                    .collect();
-                let hour_bands =
-                    HourBands::with_policy(graph, class_id, &scenario.policy, entry.permit);
-                let bands: Vec<(u32, usize)> = hour_bands
-                    .bands
-                    .iter()
-                    .filter(|b| b.end > day_start && b.start < day_start + DAY)
-                    .map(|b| (b.start.max(day_start) - day_start, b.metric))
-                    .collect();
-                let mut metrics = BTreeMap::new();
-                for &(_, m) in &bands {
-                    metrics.entry(m).or_insert_with(|| {
-                        Metric::with_policy(
-                            graph,
-                            class_id,
-                            hour_bands.metrics[m],
-                            &scenario.policy,
-                            tags,
-                            entry.permit,
-                        )
-                    });
-                }
-                let mut matrices: BTreeMap<usize, (Matrix<Duration>, Matrix<Distance>)> =
-                    BTreeMap::new();
-                for (&m, metric) in &metrics {
-                    let custom = engine.customize(metric)?;
-                    let tm = engine.matrix(graph, metric, &custom, &snaps);
-                    let n = points.len();
-                    let durations = Matrix::from_fn(n, |i, j| {
-                        tm.get(i, j)
-                            .map_or(Duration::MAX, |c| Duration(c.time_ms.div_ceil(1000) as i64))
-                    });
-                    let distances = Matrix::from_fn(n, |i, j| {
-                        tm.get(i, j).map_or(Distance(NO_PATH_M), |c| {
-                            Distance((c.dist_cm as i64 + 50) / 100)
-                        })
-                    });
-                    matrices.insert(m, (durations, distances));
-                }
-                // The solver keeps one distance matrix per profile (durations are per band): per
-                // pair, the distance of the band in force at 10:00 when the pair is reachable
-                // then, otherwise of the first band in which it is.
-                let ten = bands
-                    .iter()
-                    .rev()
-                    .find(|(s, _)| *s <= 10 * 3600)
-                    .map_or(bands[0].1, |b| b.1);
-                let order: Vec<usize> = std::iter::once(ten)
-                    .chain(bands.iter().map(|b| b.1))
-                    .collect();
-                let distances = Matrix::from_fn(points.len(), |i, j| {
-                    order
+        let carrier = &scenario.carriers[c];
+        for (f, entry) in carrier.fleet.iter().enumerate() {
+            let class_id = ClassId(entry.class as u8);
+            // Pooled, each carrier's vehicles get their own profile: another carrier's orders that
+            // are not shared are unreachable in it.
+            let owner = if pooled { Some(c) } else { None };
+            let profile = match specs
+                .iter()
+                .position(|s| s.class == class_id && s.permit == entry.permit && s.owner == owner)
+            {
+                Some(p) => p,
+                None => {
+                    let snaps: Vec<Option<Snap>> = points
                         .iter()
-                        .map(|m| matrices[m].1.get(i as u32, j as u32))
-                        .find(|d| d.0 < NO_PATH_M)
-                        .unwrap_or(Distance(NO_PATH_M))
-                });
-                let solver_bands = bands
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &(start, m))| Band {
-                        start: if k == 0 {
-                            Time::MIN
-                        } else {
-                            Time(i64::from(start))
-                        },
-                        durations: matrices[&m].0.clone(),
-                    })
-                    .collect();
-                let class = &scenario.classes[entry.class];
-                let permit = entry
-                    .permit
-                    .map(|p| format!("+{}", scenario.policy.permits[p].id))
-                    .unwrap_or_default();
-                profiles.push(Profile {
-                    name: format!("{}{permit}", class.id),
-                    distances,
-                    bands: solver_bands,
-                });
-                specs.push(ProfileSpec {
-                    class: class_id,
-                    permit: entry.permit,
-                    owner,
-                    snaps,
-                    bands,
-                    metrics,
-                });
-                specs.len() - 1
-            }
-        };
-        let class = &scenario.classes[entry.class];
-        let permit_fee = entry
-            .permit
-            .map_or(0, |p| scenario.policy.permits[p].fee_cents);
-        let range_m = match (class.energy, class.battery_wh) {
-            (Energy::BatteryElectric, Some(wh)) if class.use_per_km > 0 => Distance(
-                (f64::from(wh) * (1.0 - scenario.factors.battery_reserve)
-                    / f64::from(class.use_per_km)
-                    * 1000.0) as i64,
-            ),
-            _ => Distance::MAX,
-        };
-        let tricycle = class.category == Category::ETricycle;
-        vehicle_types.push(VehicleType {
-            name: format!("{}/{}", carrier.id, class.id),
-            capacity: Load([
-                i64::from(class.payload_kg) * 1000,
-                i64::from(class.volume_l) * 1000,
-                1_000_000,
-            ]),
-            start: k as u32,
-            end: k as u32,
-            shift: TimeWindow {
-                open: Time(i64::from(entry.shift.0)),
-                close: Time(i64::from(entry.shift.1)),
-            },
-            max_duration: Duration(i64::from(class.shift_s)),
-            max_distance: range_m,
-            fixed_cost: Cost((i64::from(class.cost_per_day) + i64::from(permit_fee)) * 1000),
-            cost_per_distance: i64::from(class.cost_per_km),
-            cost_per_duration: i64::from(class.cost_per_hour) * 1000 / 3600,
-            count: entry.count,
-            profile: profile as u32,
-            reload_depots: if tricycle { vec![k as u32] } else { Vec::new() },
-            reload_time: Duration(RELOAD_S),
-        });
-        vehicle_refs.push((c, f));
-    }
+                        .enumerate()
+                        .map(|(l, &p)| {
+                            let foreign = l >= first_order && {
+                                let (oc, oo) = order_refs[l - first_order];
+                                oc != c && !scenario.carriers[oc].orders[oo].shareable
+                            };
+                            if foreign {
+                                None
+                            } else {
+                                network.snap_index.snap(graph, p, class_id, 500.0).ok()
+                            }
+                        })
+                        .collect();
+                    let hour_bands =
+                        HourBands::with_policy(graph, class_id, &scenario.policy, entry.permit);
+                    let bands: Vec<(u32, usize)> = hour_bands
+                        .bands
+                        .iter()
+                        .filter(|b| b.end > day_start && b.start < day_start + DAY)
+                        .map(|b| (b.start.max(day_start) - day_start, b.metric))
+                        .collect();
+                    let mut metrics = BTreeMap::new();
+                    for &(_, m) in &bands {
+                        metrics.entry(m).or_insert_with(|| {
+                            Metric::with_policy(
+                                graph,
+                                class_id,
+                                hour_bands.metrics[m],
+                                &scenario.policy,
+                                tags,
+                                entry.permit,
+                            )
+                        });
+                    }
+                    let mut matrices: BTreeMap<usize, (Matrix<Duration>, Matrix<Distance>)> =
+                        BTreeMap::new();
+                    for (&m, metric) in &metrics {
+                        let custom = engine.customize(metric)?;
+                        let tm = engine.matrix(graph, metric, &custom, &snaps);
+                        let n = points.len();
+                        let durations = Matrix::from_fn(n, |i, j| {
+                            tm.get(i, j).map_or(Duration::MAX, |c| {
+                                Duration(c.time_ms.div_ceil(1000) as i64)
+                            })
+                        });
+                        let distances = Matrix::from_fn(n, |i, j| {
+                            tm.get(i, j).map_or(Distance(NO_PATH_M), |c| {
+                                Distance((c.dist_cm as i64 + 50) / 100)
+                            })
+                        });
+                        matrices.insert(m, (durations, distances));
+                    }
+                    // The solver keeps one distance matrix per profile (durations are per band): per
+                    // pair, the distance of the band in force at 10:00 when the pair is reachable
+                    // then, otherwise of the first band in which it is.
+                    let ten = bands
+                        .iter()
+                        .rev()
+                        .find(|(s, _)| *s <= 10 * 3600)
+                        .map_or(bands[0].1, |b| b.1);
+                    let order: Vec<usize> = std::iter::once(ten)
+                        .chain(bands.iter().map(|b| b.1))
+                        .collect();
+                    let distances = Matrix::from_fn(points.len(), |i, j| {
+                        order
+                            .iter()
+                            .map(|m| matrices[m].1.get(i as u32, j as u32))
+                            .find(|d| d.0 < NO_PATH_M)
+                            .unwrap_or(Distance(NO_PATH_M))
+                    });
+                    let solver_bands = bands
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &(start, m))| Band {
+                            start: if k == 0 {
+                                Time::MIN
+                            } else {
+                                Time(i64::from(start))
+                            },
+                            durations: matrices[&m].0.clone(),
+                        })
+                        .collect();
+                    let class = &scenario.classes[entry.class];
+                    let permit = entry
+                        .permit
+                        .map(|p| format!("+{}", scenario.policy.permits[p].id))
+                        .unwrap_or_default();
+                    profiles.push(Profile {
+                        name: format!("{}{permit}", class.id),
+                        distances,
+                        bands: solver_bands,
+                    });
+                    specs.push(ProfileSpec {
+                        class: class_id,
+                        permit: entry.permit,
+                        owner,
+                        snaps,
+                        bands,
+                        metrics,
+                    });
+                    specs.len() - 1
+                }
+            };
+            let class = &scenario.classes[entry.class];
+            let permit_fee = entry
+                .permit
+                .map_or(0, |p| scenario.policy.permits[p].fee_cents);
+            let range_m = match (class.energy, class.battery_wh) {
+                (Energy::BatteryElectric, Some(wh)) if class.use_per_km > 0 => Distance(
+                    (f64::from(wh) * (1.0 - scenario.factors.battery_reserve)
+                        / f64::from(class.use_per_km)
+                        * 1000.0) as i64,
+                ),
+                _ => Distance::MAX,
+            };
+            let tricycle = class.category == Category::ETricycle;
+            vehicle_types.push(VehicleType {
+                name: format!("{}/{}", carrier.id, class.id),
+                capacity: Load([
+                    i64::from(class.payload_kg) * 1000,
+                    i64::from(class.volume_l) * 1000,
+                    1_000_000,
+                ]),
+                start: k as u32,
+                end: k as u32,
+                shift: TimeWindow {
+                    open: Time(i64::from(entry.shift.0)),
+                    close: Time(i64::from(entry.shift.1)),
+                },
+                max_duration: Duration(i64::from(class.shift_s)),
+                max_distance: range_m,
+                fixed_cost: Cost((i64::from(class.cost_per_day) + i64::from(permit_fee)) * 1000),
+                cost_per_distance: i64::from(class.cost_per_km),
+                cost_per_duration: i64::from(class.cost_per_hour) * 1000 / 3600,
+                count: entry.count,
+                profile: profile as u32,
+                reload_depots: if tricycle { vec![k as u32] } else { Vec::new() },
+                reload_time: Duration(RELOAD_S),
+            });
+            vehicle_refs.push((c, f));
+        }
     }
     let orders = order_refs
         .iter()
@@ -490,14 +517,24 @@ pub(crate) fn build_pool(
             penalty: Some(Cost(UNSERVED_PENALTY)),
         })
         .collect();
-    let label = members.iter().map(|&c| scenario.carriers[c].id.as_str()).collect::<Vec<_>>().join("+");
+    let label = members
+        .iter()
+        .map(|&c| scenario.carriers[c].id.as_str())
+        .collect::<Vec<_>>()
+        .join("+");
     let problem = Problem::new(names, profiles, orders, vehicle_types).map_err(|source| {
         PlanError::Solver {
             carrier: label,
             source,
         }
     })?;
-    Ok(Pool { problem, specs, orders: order_refs, vehicle_types: vehicle_refs, first_order })
+    Ok(Pool {
+        problem,
+        specs,
+        orders: order_refs,
+        vehicle_types: vehicle_refs,
+        first_order,
+    })
 }
 
 /// One routing problem for a set of carriers (one carrier when planning alone).
@@ -514,7 +551,11 @@ pub(crate) struct Pool {
 
 impl Pool {
     /// The scenario order behind problem order `o`.
-    pub(crate) fn order<'s>(&self, scenario: &'s Scenario, o: u32) -> &'s crate::scenario::DeliveryOrder {
+    pub(crate) fn order<'s>(
+        &self,
+        scenario: &'s Scenario,
+        o: u32,
+    ) -> &'s crate::scenario::DeliveryOrder {
         let (c, i) = self.orders[o as usize];
         &scenario.carriers[c].orders[i]
     }
@@ -539,35 +580,87 @@ pub(crate) fn solve_pool(
     let pool = build_pool(scenario, network, engine, tags, members)?;
     let stop = StopCriterion {
         max_iterations: scenario.solver.iterations,
-        time_limit: scenario.solver.time_limit_s.map(std::time::Duration::from_secs_f64),
+        time_limit: scenario
+            .solver
+            .time_limit_s
+            .map(std::time::Duration::from_secs_f64),
         max_no_improvement: None,
     };
-    let params = SolveParams { threads, seed: scenario.solver.seed, search: SearchParams::for_size(pool.problem.orders().len()) };
-    let label = || members.iter().map(|&c| scenario.carriers[c].id.as_str()).collect::<Vec<_>>().join("+");
-    let outcome = solve(&pool.problem, &stop, &params, &|_| {}).map_err(|source| PlanError::Solver { carrier: label(), source })?;
+    let params = SolveParams {
+        threads,
+        seed: scenario.solver.seed,
+        search: SearchParams::for_size(pool.problem.orders().len()),
+    };
+    let label = || {
+        members
+            .iter()
+            .map(|&c| scenario.carriers[c].id.as_str())
+            .collect::<Vec<_>>()
+            .join("+")
+    };
+    let outcome =
+        solve(&pool.problem, &stop, &params, &|_| {}).map_err(|source| PlanError::Solver {
+            carrier: label(),
+            source,
+        })?;
     let report = check(&pool.problem, &outcome.solution);
-    Ok(SolvedPool { pool, solution: outcome.solution, report })
+    Ok(SolvedPool {
+        pool,
+        solution: outcome.solution,
+        report,
+    })
 }
 
 /// Routes, unserved orders and violations of a solved pool, in user terms.
-pub(crate) fn unpack(scenario: &Scenario, network: &Network, tags: &ZoneTags, solved: &SolvedPool) -> (Vec<PlannedRoute>, Vec<Unserved>, Vec<String>) {
-    let SolvedPool { pool, solution, report } = solved;
+pub(crate) fn unpack(
+    scenario: &Scenario,
+    network: &Network,
+    tags: &ZoneTags,
+    solved: &SolvedPool,
+) -> (Vec<PlannedRoute>, Vec<Unserved>, Vec<String>) {
+    let SolvedPool {
+        pool,
+        solution,
+        report,
+    } = solved;
     let label = || {
-        let mut members: Vec<usize> = pool.orders.iter().map(|o| o.0).chain(pool.vehicle_types.iter().map(|v| v.0)).collect();
+        let mut members: Vec<usize> = pool
+            .orders
+            .iter()
+            .map(|o| o.0)
+            .chain(pool.vehicle_types.iter().map(|v| v.0))
+            .collect();
         members.dedup();
-        members.iter().map(|&c| scenario.carriers[c].id.as_str()).collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join("+")
+        members
+            .iter()
+            .map(|&c| scenario.carriers[c].id.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+            .join("+")
     };
-    let mut violations: Vec<String> = report.violations.iter().map(|v| format!("carrier `{}`: {v}", label())).collect();
+    let mut violations: Vec<String> = report
+        .violations
+        .iter()
+        .map(|v| format!("carrier `{}`: {v}", label()))
+        .collect();
     let mut unserved = Vec::new();
     for &o in &solution.unserved {
         let (c, _) = pool.orders[o as usize];
-        let reachable = pool.specs.iter().any(|s| s.snaps[pool.first_order + o as usize].is_some());
+        let reachable = pool
+            .specs
+            .iter()
+            .any(|s| s.snaps[pool.first_order + o as usize].is_some());
         let reason = if reachable {
             "no vehicle can serve it within its time windows, shift, capacity, range and the zone rules"
         } else {
             "no road near it is open to any vehicle class that may serve it"
         };
-        unserved.push(Unserved { carrier: scenario.carriers[c].id.clone(), order: pool.order(scenario, o).id.clone(), reason: reason.to_string() });
+        unserved.push(Unserved {
+            carrier: scenario.carriers[c].id.clone(),
+            order: pool.order(scenario, o).id.clone(),
+            reason: reason.to_string(),
+        });
     }
     let mut routes = Vec::new();
     let mut used_per_type: BTreeMap<u32, u32> = BTreeMap::new();
@@ -576,8 +669,14 @@ pub(crate) fn unpack(scenario: &Scenario, network: &Network, tags: &ZoneTags, so
         *n += 1;
         let (planned, issues) = replay(scenario, network, tags, pool, sol_route, *n);
         violations.extend(issues);
-        let cost_yuan = report.routes.get(r).map_or(0.0, |rr| rr.cost.0 as f64 / 100_000.0);
-        routes.push(PlannedRoute { cost_yuan, ..planned });
+        let cost_yuan = report
+            .routes
+            .get(r)
+            .map_or(0.0, |rr| rr.cost.0 as f64 / 100_000.0);
+        routes.push(PlannedRoute {
+            cost_yuan,
+            ..planned
+        });
     }
     (routes, unserved, violations)
 }
@@ -634,9 +733,7 @@ fn replay(
         let start = service_start(&windows, Time(arrival)).map_or(arrival, |s| s.0);
         let departure = start + service;
         match v {
-            Visit::Order { order, .. } => {
-                load -= i64::from(pool.order(scenario, *order).weight_g)
-            }
+            Visit::Order { order, .. } => load -= i64::from(pool.order(scenario, *order).weight_g),
             Visit::Reload { .. } => {
                 trip += 1;
                 load = trip_loads[trip];
@@ -645,7 +742,10 @@ fn replay(
         let (order, order_carrier) = match v {
             Visit::Order { order, .. } => {
                 let (c, _) = pool.orders[*order as usize];
-                (Some(pool.order(scenario, *order).id.clone()), Some(scenario.carriers[c].id.clone()))
+                (
+                    Some(pool.order(scenario, *order).id.clone()),
+                    Some(scenario.carriers[c].id.clone()),
+                )
             }
             Visit::Reload { .. } => (None, None),
         };

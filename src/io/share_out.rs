@@ -1,0 +1,80 @@
+//! Writing a shared-distribution report: `allocation.json` (pooled cost, core check, per carrier
+//! stand-alone cost, Shapley value and proportional share, every coalition's cost) and
+//! `comparison.csv`/`comparison.json` (every KPI separate versus shared, with the change).
+
+use super::atomic::write_atomically;
+use crate::plan::share::ShareReport;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+fn r2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The `allocation.json` value.
+pub fn allocation_json(report: &ShareReport) -> serde_json::Value {
+    json!({
+        "pooled_cost": r2(report.pooled_cost),
+        "separate_cost": r2(report.separate_cost),
+        "saving": r2(report.separate_cost - report.pooled_cost),
+        "core_ok": report.core_ok,
+        "carriers": report.carriers.iter().map(|c| json!({
+            "id": c.id, "standalone_cost": r2(c.standalone_cost), "shapley": r2(c.shapley), "proportional": r2(c.proportional),
+        })).collect::<Vec<_>>(),
+        "coalitions": report.coalitions.iter().map(|c| json!({"members": c.members, "cost": r2(c.cost), "pooled_plan_cost": r2(c.pooled_plan_cost)})).collect::<Vec<_>>(),
+        "pooled_worse_than_split": report.pooled_worse_than_split,
+        "violations": report.violations,
+        "units": "yuan",
+    })
+}
+
+/// Rows `(scope, kpi, unit, separate, shared)` of the comparison.
+pub fn comparison_rows(report: &ShareReport) -> Vec<(String, String, String, f64, f64)> {
+    let (sep, shared) = &report.kpis;
+    let mut rows = Vec::new();
+    for r in &sep.rows {
+        rows.push((
+            r.scope.clone(),
+            r.kpi.clone(),
+            r.unit.clone(),
+            r.value,
+            shared.get(&r.scope, &r.kpi).unwrap_or(0.0),
+        ));
+    }
+    for r in &shared.rows {
+        if sep.get(&r.scope, &r.kpi).is_none() {
+            rows.push((r.scope.clone(), r.kpi.clone(), r.unit.clone(), 0.0, r.value));
+        }
+    }
+    rows
+}
+
+/// Write `allocation.json`, `comparison.csv` and `comparison.json` into `dir`.
+pub fn write_share(dir: &Path, report: &ShareReport) -> Result<(), super::plan_out::Error> {
+    let err = |path: PathBuf| move |source| super::plan_out::Error { path, source };
+    std::fs::create_dir_all(dir).map_err(err(dir.to_path_buf()))?;
+    let rows = comparison_rows(report);
+    let mut csv = String::from("scope,kpi,unit,separate,shared,change\n");
+    for (scope, kpi, unit, a, b) in &rows {
+        csv.push_str(&format!(
+            "{scope},{kpi},{unit},{a},{b},{}\n",
+            (b - a) * 1000.0_f64.round() / 1000.0
+        ));
+    }
+    let table = json!(rows.iter().map(|(scope, kpi, unit, a, b)| json!({"scope": scope, "kpi": kpi, "unit": unit, "separate": a, "shared": b, "change": b - a})).collect::<Vec<_>>());
+    for (name, bytes) in [
+        (
+            "allocation.json",
+            serde_json::to_vec_pretty(&allocation_json(report)).unwrap_or_default(),
+        ),
+        ("comparison.csv", csv.into_bytes()),
+        (
+            "comparison.json",
+            serde_json::to_vec_pretty(&table).unwrap_or_default(),
+        ),
+    ] {
+        let path = dir.join(name);
+        write_atomically(&path, &bytes).map_err(err(path.clone()))?;
+    }
+    Ok(())
+}
