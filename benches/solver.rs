@@ -1,4 +1,4 @@
-//! Solver benchmarks: insertion evaluation, route update, and a fixed-iteration search on a Solomon
+//! Solver benchmarks: insertion and move evaluation, route update, and a fixed-iteration search on a Solomon
 //! and a CVRPLIB X instance.
 //!
 //! Data: `../shared/data/vrp/solomon/R101.txt` and `../shared/data/vrp/cvrplib-x/X-n101-k25.vrp`
@@ -6,10 +6,12 @@
 //! whose file is absent is skipped with a message. Run: `cargo bench --bench solver`.
 
 use cityfreight::instances::{read_instance, Instance};
+use cityfreight::solver::neighbours::Neighbours;
 use cityfreight::solver::route_state::{RouteState, Stop};
 use cityfreight::solver::search_state::SearchState;
 use cityfreight::solver::sisr::SearchParams;
 use cityfreight::solver::solve::{solve, SolveParams, StopCriterion};
+use cityfreight::solver::{relocate, two_opt_star};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::path::Path;
@@ -67,6 +69,30 @@ fn evaluation(c: &mut Criterion) {
                         for pos in 0..=r.len() {
                             feasible += u32::from(r.insertion_delta(p, pos, probe(o)).is_some());
                         }
+                    }
+                }
+                black_box(feasible)
+            })
+        },
+    );
+    let neighbours = Neighbours::new(p, 10);
+    c.bench_function(
+        "relocate + 2-opt* evaluate R101 (10 neighbours of every order)",
+        |b| {
+            b.iter(|| {
+                let mut feasible = 0u32;
+                for u in 0..p.orders().len() as u32 {
+                    for &v in neighbours.of(u) {
+                        let (Some((ra, pa)), Some((rb, pb))) =
+                            (state.where_of[u as usize], state.where_of[v as usize])
+                        else {
+                            continue;
+                        };
+                        let (ra, pa, rb, pb) = (ra as usize, pa as usize, rb as usize, pb as usize);
+                        feasible +=
+                            u32::from(relocate::evaluate(p, &state, ra, pa, rb, pb).is_some());
+                        feasible +=
+                            u32::from(two_opt_star::evaluate(p, &state, ra, pa, rb, pb).is_some());
                     }
                 }
                 black_box(feasible)

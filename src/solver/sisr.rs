@@ -34,6 +34,8 @@ impl SearchParams {
     /// Defaults for a problem with `orders` orders (granular insertion above 300 orders). The
     /// temperatures were tuned on Solomon and X instances (see `docs/solver.md`); a new route is
     /// always priced, which suits the distance objective (distance-best plans use more vehicles).
+    /// Epochs last 20 iterations per order (at least 2,000): restarting every worker from the best
+    /// plan too often starves large instances of diversity.
     pub fn for_size(orders: usize) -> Self {
         Self {
             ruin: RuinParams::default(),
@@ -44,7 +46,7 @@ impl SearchParams {
             },
             temperature_start: 1.0,
             temperature_end: 0.01,
-            epoch_iterations: 2_000,
+            epoch_iterations: (20 * orders as u64).max(2_000),
             polish_neighbours: 0,
         }
     }
