@@ -58,7 +58,10 @@
 //! * [`scenario`] — a planning scenario as plain data; [`plan`] turns it into a checked plan:
 //!   one problem per carrier, schedule replay (waiting for a zone to open included), road legs
 //!   with zone kilometres and entries, and [`plan::Kpis`]; [`plan::check`] judges a plan made
-//!   elsewhere against the scenario alone (solver checker, zone rules, permits, legal timing).
+//!   elsewhere against the scenario alone (solver checker, zone rules, permits, legal timing);
+//!   [`plan::share`] plans every coalition of carriers (pooled problems in which unshared orders
+//!   are unreachable for other carriers' vehicles) and allocates the pooled cost (Shapley,
+//!   proportional, core check).
 //! * [`network`] — the library front door: load an extract, snap, route.
 //! * [`geometry`] — haversine lengths and the local planar projection used for snapping.
 //! * [`io`] — user files (vehicle classes, points, zones GeoJSON, policy and scenario TOML, orders
