@@ -42,16 +42,7 @@ fn datasets() -> Vec<(String, PathBuf)> {
 
 /// Deterministic pseudo-random points inside the extent of the network's nodes.
 fn points(net: &Network, count: usize) -> Vec<[f64; 2]> {
-    let (lo, hi) = net
-        .graph
-        .coords()
-        .iter()
-        .fold(([f64::MAX; 2], [f64::MIN; 2]), |(lo, hi), p| {
-            (
-                [lo[0].min(p[0]), lo[1].min(p[1])],
-                [hi[0].max(p[0]), hi[1].max(p[1])],
-            )
-        });
+    let (lo, hi) = net.graph.extent();
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = || {
         state ^= state << 13;

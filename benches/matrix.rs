@@ -39,15 +39,7 @@ fn datasets() -> Vec<(String, PathBuf)> {
 
 fn snapped(net: &Network, class: ClassId, count: usize) -> Vec<Option<Snap>> {
     let g = &net.graph;
-    let (lo, hi) = g
-        .coords()
-        .iter()
-        .fold(([f64::MAX; 2], [f64::MIN; 2]), |(lo, hi), p| {
-            (
-                [lo[0].min(p[0]), lo[1].min(p[1])],
-                [hi[0].max(p[0]), hi[1].max(p[1])],
-            )
-        });
+    let (lo, hi) = g.extent();
     let mut state = 0x2545_F491_4F6C_DD1Du64;
     let mut next = || {
         state ^= state << 13;

@@ -7,21 +7,45 @@ use cityfreight::network::Network;
 use cityfreight::plan::{plan, share::share};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/scenarios/chengdu-core/scenario.toml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/scenarios/chengdu-core/scenario.toml"
+    );
     let scenario = read_scenario(path.as_ref())?;
     let network = Network::load(&scenario.osm, &scenario.classes, &|_, _, _| {})?;
     let (engine, _) = MatrixEngine::new(&network.graph, None)?;
 
     let day = plan(&scenario, &network, &engine, &|_| {})?;
-    println!("separate: {} routes, {:.1} km, checker: {}", day.routes.len(), day.kpis.get("all", "vehicle_km").unwrap_or(0.0), if day.violations.is_empty() { "feasible" } else { "violations" });
+    println!(
+        "separate: {} routes, {:.1} km, checker: {}",
+        day.routes.len(),
+        day.kpis.get("all", "vehicle_km").unwrap_or(0.0),
+        if day.violations.is_empty() {
+            "feasible"
+        } else {
+            "violations"
+        }
+    );
     for r in &day.routes {
-        println!("  {:<24} {} stops, {:.1} km, zone km {:?}", r.vehicle, r.stops.len(), r.distance_m / 1000.0, r.km_in_zone);
+        println!(
+            "  {:<24} {} stops, {:.1} km, zone km {:?}",
+            r.vehicle,
+            r.stops.len(),
+            r.distance_m / 1000.0,
+            r.km_in_zone
+        );
     }
 
     let pooled = share(&scenario, &network, &engine, &|_| {})?;
-    println!("pooled: {:.2} yuan instead of {:.2}; Shapley in the core: {}", pooled.pooled_cost, pooled.separate_cost, pooled.core_ok);
+    println!(
+        "pooled: {:.2} yuan instead of {:.2}; Shapley in the core: {}",
+        pooled.pooled_cost, pooled.separate_cost, pooled.core_ok
+    );
     for c in &pooled.carriers {
-        println!("  {:<6} alone {:>8.2}  Shapley {:>8.2}  proportional {:>8.2}", c.id, c.standalone_cost, c.shapley, c.proportional);
+        println!(
+            "  {:<6} alone {:>8.2}  Shapley {:>8.2}  proportional {:>8.2}",
+            c.id, c.standalone_cost, c.shapley, c.proportional
+        );
     }
     Ok(())
 }

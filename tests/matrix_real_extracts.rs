@@ -15,15 +15,7 @@ use cityfreight::vehicle::default_classes;
 /// (unsnappable ones kept as `None`).
 fn snaps(net: &Network, class: ClassId, count: usize, seed: u64) -> Vec<Option<Snap>> {
     let g = &net.graph;
-    let (lo, hi) = g
-        .coords()
-        .iter()
-        .fold(([f64::MAX; 2], [f64::MIN; 2]), |(lo, hi), p| {
-            (
-                [lo[0].min(p[0]), lo[1].min(p[1])],
-                [hi[0].max(p[0]), hi[1].max(p[1])],
-            )
-        });
+    let (lo, hi) = g.extent();
     let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut next = || {
         state ^= state << 13;

@@ -44,15 +44,7 @@ fn check(
     let class = ClassId(class % g.classes().len() as u8);
     let t = WeekTime::from_seconds(seconds);
     // Points anywhere in the extent of the roads.
-    let (lo, hi) = g
-        .coords()
-        .iter()
-        .fold(([f64::MAX; 2], [f64::MIN; 2]), |(lo, hi), p| {
-            (
-                [lo[0].min(p[0]), lo[1].min(p[1])],
-                [hi[0].max(p[0]), hi[1].max(p[1])],
-            )
-        });
+    let (lo, hi) = g.extent();
     let point = |(x, y): (f64, f64)| [lo[0] + x * (hi[0] - lo[0]), lo[1] + y * (hi[1] - lo[1])];
     let (Ok(from), Ok(to)) = (
         net.snap_index.snap(g, point(a), class, 2_000.0),

@@ -1,10 +1,9 @@
 //! `cityfreight check`: list every rule a submitted plan breaks (a traffic police use).
 
-use super::common::load_network;
+use super::common::load_scenario;
 use super::CliResult;
 use crate::io::plan_in::read_plan;
-use crate::io::scenario::read_scenario;
-use crate::matrix::MatrixEngine;
+
 use std::path::PathBuf;
 
 /// Arguments of `check`.
@@ -18,10 +17,8 @@ pub struct Args {
 
 /// Run `check`: prints the verdict; exits 0 when the plan is compliant, 4 when it breaks rules.
 pub fn run(args: Args) -> CliResult {
-    let scenario = read_scenario(&args.scenario)?;
     let submitted = read_plan(&args.plan)?;
-    let network = load_network(&scenario.osm, &scenario.classes)?;
-    let (engine, _) = MatrixEngine::new(&network.graph, None)?;
+    let (scenario, network, engine) = load_scenario(&args.scenario)?;
     let violations = crate::plan::check::check_plan(&scenario, &network, &engine, &submitted)?;
     if violations.is_empty() {
         println!(

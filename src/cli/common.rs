@@ -117,3 +117,44 @@ pub fn parse_week_time(text: &str) -> Result<crate::time::WeekTime, String> {
 pub fn week_clock(seconds: u32) -> String {
     crate::time::WeekTime::from_seconds(seconds).to_string()
 }
+
+/// `--class C` must name one of `classes`.
+pub fn require_class(classes: &[VehicleClass], id: &str) -> Result<(), String> {
+    if classes.iter().any(|c| c.id == id) {
+        Ok(())
+    } else {
+        Err(format!(
+            "unknown vehicle class `{id}` given to --class (see `cityfreight classes`)"
+        ))
+    }
+}
+
+/// The contraction-hierarchy cache beside an extract: `FILE.osm.pbf` -> `FILE.osm.pbf.cch`.
+pub fn default_cache(osm: &Path) -> PathBuf {
+    let mut name = osm
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".cch");
+    osm.with_file_name(name)
+}
+
+/// Read a scenario, load its extract, and prepare the matrix engine (cached beside the extract).
+pub fn load_scenario(
+    path: &Path,
+) -> Result<
+    (
+        crate::scenario::Scenario,
+        Network,
+        crate::matrix::MatrixEngine,
+    ),
+    Box<dyn std::error::Error + Send + Sync>,
+> {
+    let scenario = crate::io::scenario::read_scenario(path)?;
+    let network = load_network(&scenario.osm, &scenario.classes)?;
+    let (engine, _) = crate::matrix::MatrixEngine::new(
+        &network.graph,
+        Some(default_cache(&scenario.osm).as_path()),
+    )?;
+    Ok((scenario, network, engine))
+}

@@ -1,6 +1,6 @@
 //! `cityfreight graph info`: what an extract holds for each vehicle class.
 
-use super::common::{load_network, week_clock, ClassesArg};
+use super::common::{load_network, require_class, week_clock, ClassesArg};
 use super::CliResult;
 use crate::graph::ClassId;
 use crate::osm::access::ClassAccess;
@@ -40,12 +40,7 @@ pub fn run(command: GraphCommand) -> CliResult {
 fn info(args: InfoArgs) -> CliResult {
     let classes = args.classes.load()?;
     if let Some(c) = &args.class {
-        if !classes.iter().any(|k| &k.id == c) {
-            return Err(format!(
-                "unknown vehicle class `{c}` given to --class (see `cityfreight classes`)"
-            )
-            .into());
-        }
+        require_class(&classes, c)?;
     }
     let started = std::time::Instant::now();
     let network = load_network(&args.osm, &classes)?;

@@ -1,6 +1,8 @@
 //! `cityfreight matrix`: travel times and distances between many points for one class and hour band.
 
-use super::common::{load_network, parse_week_time, ClassesArg, PolicyArg};
+use super::common::{
+    default_cache, load_network, parse_week_time, require_class, ClassesArg, PolicyArg,
+};
 use super::CliResult;
 use crate::graph::snap::DEFAULT_MAX_SNAP_M;
 use crate::io::matrix_out::{write_matrix, Format};
@@ -51,13 +53,7 @@ pub fn run(args: Args) -> CliResult {
     Format::of(&args.out)?;
     let points = read_points(&args.points)?;
     let classes = args.classes.load()?;
-    if !classes.iter().any(|c| c.id == args.class) {
-        return Err(format!(
-            "unknown vehicle class `{}` given to --class (see `cityfreight classes`)",
-            args.class
-        )
-        .into());
-    }
+    require_class(&classes, &args.class)?;
     let (policy, permit) = args.policy.load(&classes)?;
     let started = Instant::now();
     let network = load_network(&args.osm, &classes)?;
@@ -150,14 +146,4 @@ pub fn run(args: Args) -> CliResult {
         args.out.display()
     );
     Ok(())
-}
-
-/// `FILE.osm.pbf` -> `FILE.osm.pbf.cch` beside it.
-fn default_cache(osm: &std::path::Path) -> PathBuf {
-    let mut name = osm
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(".cch");
-    osm.with_file_name(name)
 }

@@ -1,10 +1,9 @@
 //! `cityfreight plan`: a scenario in, a checked plan, GeoJSON and KPIs out.
 
-use super::common::load_network;
+use super::common::load_scenario;
 use super::CliResult;
 use crate::io::plan_out::write_plan;
-use crate::io::scenario::read_scenario;
-use crate::matrix::MatrixEngine;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -21,11 +20,7 @@ pub struct Args {
 /// Run `plan`.
 pub fn run(args: Args) -> CliResult {
     let started = Instant::now();
-    let scenario = read_scenario(&args.scenario)?;
-    let network = load_network(&scenario.osm, &scenario.classes)?;
-    let mut cache = scenario.osm.clone().into_os_string();
-    cache.push(".cch");
-    let (engine, _) = MatrixEngine::new(&network.graph, Some(PathBuf::from(cache).as_path()))?;
+    let (scenario, network, engine) = load_scenario(&args.scenario)?;
     let plan = crate::plan::plan(&scenario, &network, &engine, &|msg| eprintln!("{msg}"))?;
     write_plan(&args.out, &plan)?;
     let k = &plan.kpis;

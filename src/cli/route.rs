@@ -1,6 +1,8 @@
 //! `cityfreight route`: the fastest path for a vehicle class between two coordinates.
 
-use super::common::{load_network, parse_lon_lat, parse_week_time, ClassesArg, PolicyArg};
+use super::common::{
+    load_network, parse_lon_lat, parse_week_time, require_class, ClassesArg, PolicyArg,
+};
 use super::CliResult;
 use crate::graph::snap::DEFAULT_MAX_SNAP_M;
 use crate::routing::Metric;
@@ -42,13 +44,7 @@ pub struct Args {
 /// Run `route`.
 pub fn run(args: Args) -> CliResult {
     let classes = args.classes.load()?;
-    if !classes.iter().any(|c| c.id == args.class) {
-        return Err(format!(
-            "unknown vehicle class `{}` given to --class (see `cityfreight classes`)",
-            args.class
-        )
-        .into());
-    }
+    require_class(&classes, &args.class)?;
     let (policy, permit) = args.policy.load(&classes)?;
     let network = load_network(&args.osm, &classes)?;
     let g = &network.graph;

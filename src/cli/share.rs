@@ -1,11 +1,11 @@
 //! `cityfreight share`: separate versus shared distribution, and who pays what.
 
-use super::common::load_network;
+use super::common::load_scenario;
 use super::CliResult;
 use crate::io::plan_out::write_plan;
-use crate::io::scenario::read_scenario;
+
 use crate::io::share_out::write_share;
-use crate::matrix::MatrixEngine;
+
 use crate::plan::Plan;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -23,7 +23,7 @@ pub struct Args {
 /// Run `share`.
 pub fn run(args: Args) -> CliResult {
     let started = Instant::now();
-    let scenario = read_scenario(&args.scenario)?;
+    let (scenario, network, engine) = load_scenario(&args.scenario)?;
     if scenario.carriers.len() < 2 {
         return Err(format!(
             "{}: sharing needs at least two carriers, the scenario has {}",
@@ -32,10 +32,7 @@ pub fn run(args: Args) -> CliResult {
         )
         .into());
     }
-    let network = load_network(&scenario.osm, &scenario.classes)?;
-    let mut cache = scenario.osm.clone().into_os_string();
-    cache.push(".cch");
-    let (engine, _) = MatrixEngine::new(&network.graph, Some(PathBuf::from(cache).as_path()))?;
+
     let report = crate::plan::share::share(&scenario, &network, &engine, &|m| eprintln!("{m}"))?;
     write_share(&args.out, &report)?;
     let pooled = Plan {

@@ -244,6 +244,18 @@ impl RoadGraph {
         &self.coords
     }
 
+    /// The extent of the nodes: `([min_lon, min_lat], [max_lon, max_lat])`.
+    pub fn extent(&self) -> ([f64; 2], [f64; 2]) {
+        self.coords
+            .iter()
+            .fold(([f64::MAX; 2], [f64::MIN; 2]), |(lo, hi), p| {
+                (
+                    [lo[0].min(p[0]), lo[1].min(p[1])],
+                    [hi[0].max(p[0]), hi[1].max(p[1])],
+                )
+            })
+    }
+
     /// OSM id of the intersection a node stands for.
     pub fn osm_node(&self, node: u32) -> i64 {
         self.osm_node[node as usize]
