@@ -34,36 +34,30 @@ fn rest_fraction(snap: &Snap, dir: Dir) -> f64 {
 
 /// Seeds to leave a snapped position: along its road, to the head of every open edge.
 pub fn source_seeds(graph: &RoadGraph, metric: &Metric, snap: &Snap) -> Vec<Seed> {
-    let mut seeds = Vec::new();
-    for dir in [Dir::Forward, Dir::Backward] {
-        for &e in graph.road_dir_edges(snap.road, dir) {
-            let (time, dist) = (metric.time_ms[e as usize], metric.dist_cm[e as usize]);
-            if time != CLOSED {
-                let f = rest_fraction(snap, dir);
-                seeds.push(Seed {
-                    node: graph.head(e as usize),
-                    time_ms: part(time, f),
-                    dist_cm: part(dist, f),
-                    edge: e,
-                });
-            }
-        }
-    }
-    seeds.sort_unstable_by_key(|s| (s.node, s.time_ms, s.dist_cm, s.edge));
-    seeds.dedup_by_key(|s| s.node);
-    seeds
+    seeds(graph, metric, snap, true)
 }
 
 /// Seeds to reach a snapped position: from the tail of every open edge along its road.
 pub fn target_seeds(graph: &RoadGraph, metric: &Metric, snap: &Snap) -> Vec<Seed> {
+    seeds(graph, metric, snap, false)
+}
+
+/// Source seeds (the rest of the road to each open edge's head) or target seeds (the part of
+/// the road from each open edge's tail); the cheapest per node.
+fn seeds(graph: &RoadGraph, metric: &Metric, snap: &Snap, source: bool) -> Vec<Seed> {
     let mut seeds = Vec::new();
     for dir in [Dir::Forward, Dir::Backward] {
         for &e in graph.road_dir_edges(snap.road, dir) {
             let (time, dist) = (metric.time_ms[e as usize], metric.dist_cm[e as usize]);
             if time != CLOSED {
-                let f = 1.0 - rest_fraction(snap, dir);
+                let rest = rest_fraction(snap, dir);
+                let (node, f) = if source {
+                    (graph.head(e as usize), rest)
+                } else {
+                    (graph.tail(e as usize), 1.0 - rest)
+                };
                 seeds.push(Seed {
-                    node: graph.tail(e as usize),
+                    node,
                     time_ms: part(time, f),
                     dist_cm: part(dist, f),
                     edge: e,
