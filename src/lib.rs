@@ -62,6 +62,8 @@
 //!   [`plan::share`] plans every coalition of carriers (pooled problems in which unshared orders
 //!   are unreachable for other carriers' vehicles) and allocates the pooled cost (Shapley,
 //!   proportional, core check).
+//! * [`sweep`] — variants of a scenario (rule hours, quotas, electrification, pooling) planned in
+//!   parallel; results stored per variant by the I/O layer so an interrupted sweep resumes.
 //! * [`network`] — the library front door: load an extract, snap, route.
 //! * [`geometry`] — haversine lengths and the local planar projection used for snapping.
 //! * [`io`] — user files (vehicle classes, points, zones GeoJSON, policy and scenario TOML, orders
@@ -97,6 +99,7 @@ pub mod plan;
 pub mod routing;
 pub mod scenario;
 pub mod solver;
+pub mod sweep;
 pub mod time;
 pub mod vehicle;
 pub mod zones;

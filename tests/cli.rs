@@ -588,3 +588,42 @@ fn share_writes_the_allocation_and_the_comparison() {
     );
     assert!(out.path().join("pooled/plan.json").exists());
 }
+
+#[test]
+fn sweep_compares_variants_and_resumes() {
+    let out = tempfile::tempdir().unwrap();
+    let sweep = demo_dir().join("sweep.toml");
+    let (code, _, err) = run(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let table = std::fs::read_to_string(out.path().join("comparison.csv")).unwrap();
+    assert!(table.starts_with("variant,status,scope,kpi,unit,value,change\n"));
+    for name in [
+        "baseline",
+        "peak-hours-only",
+        "quota-4",
+        "all-electric",
+        "pooled",
+    ] {
+        assert!(
+            table.contains(&format!("\n{name},ok,all,cost,yuan,")),
+            "{name} missing:\n{table}"
+        );
+    }
+    let (code, _, err) = run(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(err.contains("5 variants (5 resumed"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("comparison.csv")).unwrap(),
+        table
+    );
+}

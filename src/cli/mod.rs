@@ -18,6 +18,7 @@ mod matrix;
 mod plan;
 mod route;
 mod share;
+mod sweep;
 
 /// cityfreight: urban delivery routes under permit zones, loading points and clean-energy fleets.
 #[derive(Parser, Debug)]
@@ -44,6 +45,8 @@ enum Command {
     Check(check::Args),
     /// Separate versus shared distribution (共同配送): coalition costs, Shapley and proportional shares, core check.
     Share(share::Args),
+    /// Plan every variant of a base scenario (in parallel, resumable) and compare their KPIs.
+    Sweep(sweep::Args),
     /// Solve one benchmark instance, check the plan and compare with the best-known solution.
     Bench(bench::BenchArgs),
     /// Solve every instance in folders; write a CSV and print mean and median gaps.
@@ -61,6 +64,7 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(args),
         Command::Check(args) => check::run(args),
         Command::Share(args) => share::run(args),
+        Command::Sweep(args) => sweep::run_sweep(args),
         Command::Bench(args) => bench::run_bench(&args),
         Command::BenchSuite(args) => bench::run_suite(&args),
     };

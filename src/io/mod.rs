@@ -14,4 +14,5 @@ pub mod points;
 pub mod policy;
 pub mod scenario;
 pub mod share_out;
+pub mod sweep;
 pub mod zones;

@@ -1,0 +1,312 @@
+//! Sweep files (TOML), per-variant result files, and the comparison table.
+//!
+//! ```toml
+//! base = "scenario.toml"                  # relative to this file
+//! baseline = "baseline"                   # the variant others are compared with (default: the first)
+//!
+//! [[variant]]
+//! name = "baseline"
+//!
+//! [[variant]]
+//! name = "peak-hours-only"
+//! rule_hours = { core-clean-energy-only = "07:00-09:00,17:30-19:30" }
+//!
+//! [[variant]]
+//! name = "quota-4"
+//! permit_quota = { green-pass = 4 }
+//!
+//! [[variant]]
+//! name = "all-electric"
+//! electrify = 1.0                         # share of fuel vehicles replaced
+//! electric_class = "e-light-truck"
+//!
+//! [[variant]]
+//! name = "pooled"
+//! pooling = true
+//! ```
+//! Results go to `OUT/variants/NAME.json` (written atomically, keyed by a fingerprint of the base
+//! scenario file and the variant): a rerun after an interruption plans only what is missing.
+//! The table is `OUT/comparison.csv` (`variant,status,scope,kpi,unit,value,change`) and
+//! `OUT/comparison.json`.
+
+use super::atomic::write_atomically;
+use crate::plan::kpi::KpiRow;
+use crate::plan::Kpis;
+use crate::sweep::{Outcome, Variant};
+use crate::time::Schedule;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Why a sweep file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// TOML syntax, types or unknown fields (with line and column).
+    #[error("sweep {path}: {message}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message.
+        message: String,
+    },
+    /// Everything else wrong with the variants, all at once.
+    #[error("sweep {path} has {} problem(s):\n  {}", problems.len(), problems.join("\n  "))]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// One line per problem.
+        problems: Vec<String>,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepFile {
+    base: PathBuf,
+    baseline: Option<String>,
+    #[serde(rename = "variant")]
+    variants: Vec<toml::Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VariantEntry {
+    name: String,
+    #[serde(default)]
+    rule_hours: BTreeMap<String, String>,
+    #[serde(default)]
+    permit_quota: BTreeMap<String, i64>,
+    electrify: Option<f64>,
+    electric_class: Option<String>,
+    #[serde(default)]
+    pooling: bool,
+    iterations: Option<u64>,
+}
+
+/// A parsed sweep: the base scenario's path, its text (for fingerprints), the variants, and
+/// their fingerprints.
+pub struct Sweep {
+    /// The base scenario file.
+    pub base: PathBuf,
+    /// The baseline variant's index.
+    pub baseline: usize,
+    /// Variants in file order.
+    pub variants: Vec<Variant>,
+    /// Per variant, a fingerprint of the base scenario text and the variant's table.
+    pub fingerprints: Vec<String>,
+}
+
+/// FNV-1a, stable across runs and platforms (for fingerprints in result files).
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Read a sweep file.
+pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let text = std::fs::read_to_string(path).map_err(io)?;
+    let file: SweepFile = toml::from_str(&text).map_err(|e| Error::Syntax {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let base = path.parent().unwrap_or(Path::new(".")).join(&file.base);
+    let base_text = std::fs::read_to_string(&base).map_err(|source| Error::Io {
+        path: base.clone(),
+        source,
+    })?;
+    let mut problems = Vec::new();
+    let mut variants = Vec::new();
+    let mut fingerprints = Vec::new();
+    for (i, table) in file.variants.iter().enumerate() {
+        let here = format!("[[variant]] #{}", i + 1);
+        let entry: VariantEntry = match table.clone().try_into() {
+            Ok(e) => e,
+            Err(e) => {
+                problems.push(format!("{here}: {e}"));
+                continue;
+            }
+        };
+        let here = format!("{here} (`{}`)", entry.name);
+        if variants.iter().any(|v: &Variant| v.name == entry.name) {
+            problems.push(format!("{here}: name used twice"));
+        }
+        if entry.name.is_empty() || entry.name.contains(['/', '\\']) || entry.name.starts_with('.')
+        {
+            problems.push(format!(
+                "{here}: a name must be non-empty and usable as a file name"
+            ));
+        }
+        let mut rule_hours = Vec::new();
+        for (rule, hours) in &entry.rule_hours {
+            match Schedule::parse(hours) {
+                Ok(s) => rule_hours.push((rule.clone(), s)),
+                Err(e) => problems.push(format!("{here}: `rule_hours.{rule}`: {e}")),
+            }
+        }
+        let mut permit_quota = Vec::new();
+        for (permit, &q) in &entry.permit_quota {
+            if q < 0 {
+                problems.push(format!(
+                    "{here}: `permit_quota.{permit}` must be zero or more, got {q}"
+                ));
+            } else {
+                permit_quota.push((permit.clone(), q.min(i64::from(u32::MAX)) as u32));
+            }
+        }
+        fingerprints.push(format!(
+            "{:016x}",
+            fnv(format!("{base_text}\n{table}").as_bytes())
+        ));
+        variants.push(Variant {
+            name: entry.name,
+            rule_hours,
+            permit_quota,
+            electrify: entry.electrify,
+            electric_class: entry.electric_class,
+            pooling: entry.pooling,
+            iterations: entry.iterations,
+        });
+    }
+    let baseline = match &file.baseline {
+        Some(b) => variants
+            .iter()
+            .position(|v| &v.name == b)
+            .unwrap_or_else(|| {
+                problems.push(format!("`baseline`: no variant named `{b}`"));
+                0
+            }),
+        None => 0,
+    };
+    if variants.is_empty() && problems.is_empty() {
+        problems.push("no [[variant]] entries".to_string());
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        });
+    }
+    Ok(Sweep {
+        base,
+        baseline,
+        variants,
+        fingerprints,
+    })
+}
+
+fn outcome_json(fingerprint: &str, outcome: &Outcome) -> Value {
+    match outcome {
+        Outcome::Planned(k) => {
+            json!({"fingerprint": fingerprint, "status": "ok", "kpis": k.rows.iter().map(|r| json!([r.scope, r.kpi, r.value, r.unit])).collect::<Vec<_>>()})
+        }
+        Outcome::Failed(e) => json!({"fingerprint": fingerprint, "status": "failed", "error": e}),
+    }
+}
+
+/// The stored outcome of a variant, if its result file exists and matches the fingerprint.
+pub fn load_outcome(dir: &Path, variant: &Variant, fingerprint: &str) -> Option<Outcome> {
+    let v: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("variants").join(format!("{}.json", variant.name)))
+            .ok()?,
+    )
+    .ok()?;
+    if v["fingerprint"] != fingerprint {
+        return None;
+    }
+    match v["status"].as_str()? {
+        "failed" => Some(Outcome::Failed(v["error"].as_str()?.to_string())),
+        "ok" => {
+            let rows = v["kpis"]
+                .as_array()?
+                .iter()
+                .map(|r| {
+                    Some(KpiRow {
+                        scope: r[0].as_str()?.into(),
+                        kpi: r[1].as_str()?.into(),
+                        value: r[2].as_f64()?,
+                        unit: r[3].as_str()?.into(),
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Some(Outcome::Planned(Kpis { rows }))
+        }
+        _ => None,
+    }
+}
+
+/// Store one variant's outcome (atomically).
+pub fn store_outcome(
+    dir: &Path,
+    variant: &Variant,
+    fingerprint: &str,
+    outcome: &Outcome,
+) -> Result<(), Error> {
+    let folder = dir.join("variants");
+    std::fs::create_dir_all(&folder).map_err(|source| Error::Io {
+        path: folder.clone(),
+        source,
+    })?;
+    let path = folder.join(format!("{}.json", variant.name));
+    write_atomically(
+        &path,
+        &serde_json::to_vec_pretty(&outcome_json(fingerprint, outcome)).unwrap_or_default(),
+    )
+    .map_err(|source| Error::Io { path, source })
+}
+
+/// Write `comparison.csv` and `comparison.json`: every KPI of every variant and its change
+/// against the baseline.
+pub fn write_comparison(dir: &Path, sweep: &Sweep, outcomes: &[Outcome]) -> Result<(), Error> {
+    let base = match &outcomes[sweep.baseline] {
+        Outcome::Planned(k) => Some(k),
+        Outcome::Failed(_) => None,
+    };
+    let mut csv = String::from("variant,status,scope,kpi,unit,value,change\n");
+    let mut table = Vec::new();
+    for (v, outcome) in sweep.variants.iter().zip(outcomes) {
+        match outcome {
+            Outcome::Planned(k) => {
+                let rows: Vec<Value> = k
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let change = base.and_then(|b| b.get(&r.scope, &r.kpi)).map(|b| ((r.value - b) * 1000.0).round() / 1000.0);
+                        csv.push_str(&format!("{},ok,{},{},{},{},{}\n", v.name, r.scope, r.kpi, r.unit, r.value, change.map_or(String::new(), |c| c.to_string())));
+                        json!({"scope": r.scope, "kpi": r.kpi, "unit": r.unit, "value": r.value, "change": change})
+                    })
+                    .collect();
+                table.push(json!({"variant": v.name, "status": "ok", "kpis": rows}));
+            }
+            Outcome::Failed(e) => {
+                csv.push_str(&format!("{},failed,,,,,\n", v.name));
+                table.push(json!({"variant": v.name, "status": "failed", "error": e}));
+            }
+        }
+    }
+    let json = json!({"baseline": sweep.variants[sweep.baseline].name, "variants": table});
+    for (name, bytes) in [
+        ("comparison.csv", csv.into_bytes()),
+        (
+            "comparison.json",
+            serde_json::to_vec_pretty(&json).unwrap_or_default(),
+        ),
+    ] {
+        let path = dir.join(name);
+        write_atomically(&path, &bytes).map_err(|source| Error::Io { path, source })?;
+    }
+    Ok(())
+}
