@@ -7,6 +7,7 @@
 //! ×2 per emission standard below China VI.
 
 use super::{PlannedRoute, Unserved};
+use crate::scenario::DeliveryOrder;
 use crate::scenario::Scenario;
 use crate::vehicle::Energy;
 
@@ -67,20 +68,7 @@ impl Kpis {
                 .count();
             let parcels: u64 = rs
                 .iter()
-                .flat_map(|r| {
-                    r.stops
-                        .iter()
-                        .filter_map(|s| Some((s.order_carrier.as_deref()?, s.order.as_deref()?)))
-                })
-                .filter_map(|(c, o)| {
-                    scenario
-                        .carriers
-                        .iter()
-                        .find(|k| k.id == c)?
-                        .orders
-                        .iter()
-                        .find(|x| x.id == o)
-                })
+                .flat_map(|r| delivered(scenario, r))
                 .map(|o| u64::from(o.parcels))
                 .sum();
             let (mut km, mut kwh, mut litres, mut co2_ttw, mut co2_wtw, mut nox, mut pm, mut cost) =
@@ -128,19 +116,7 @@ impl Kpis {
                         }
                     }
                 }
-                delivered_kg += r
-                    .stops
-                    .iter()
-                    .filter_map(|s| Some((s.order_carrier.as_deref()?, s.order.as_deref()?)))
-                    .filter_map(|(c, o)| {
-                        scenario
-                            .carriers
-                            .iter()
-                            .find(|k| k.id == c)?
-                            .orders
-                            .iter()
-                            .find(|x| x.id == o)
-                    })
+                delivered_kg += delivered(scenario, r)
                     .map(|o| f64::from(o.weight_g) / 1000.0)
                     .sum::<f64>();
             }
@@ -236,4 +212,22 @@ impl Kpis {
         }
         k
     }
+}
+
+/// The orders a route delivers (looked up in their own carrier's list, which pooling may make
+/// another carrier's than the vehicle's).
+fn delivered<'s>(
+    scenario: &'s Scenario,
+    route: &'s PlannedRoute,
+) -> impl Iterator<Item = &'s DeliveryOrder> + 's {
+    route.stops.iter().filter_map(move |s| {
+        let (carrier, order) = (s.order_carrier.as_deref()?, s.order.as_deref()?);
+        scenario
+            .carriers
+            .iter()
+            .find(|c| c.id == carrier)?
+            .orders
+            .iter()
+            .find(|o| o.id == order)
+    })
 }
