@@ -1,4 +1,4 @@
-//! Local search that polishes a plan with [`relocate`](crate::solver::relocate) and
+//! Local search that polishes a plan with [`relocate`] and
 //! [`2-opt*`](crate::solver::two_opt_star) moves between an order and its nearest neighbours
 //! (granular neighbourhoods), first improvement, until no move improves.
 //!
