@@ -10,59 +10,14 @@ use cityfreight::osm::read_pbf;
 use cityfreight::routing::{route, Dijkstra, Metric};
 use cityfreight::time::WeekTime;
 use cityfreight::vehicle::default_classes;
+mod common;
+
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-
-fn datasets() -> Vec<(String, PathBuf)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut sets = vec![(
-        "chengdu".to_string(),
-        root.join("data/osm/chengdu-center-2018.osm.pbf"),
-    )];
-    let synthetic = std::env::var_os("CITYFREIGHT_SYNTHETIC_PBF")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("bench-data/city400.osm.pbf"));
-    if synthetic.exists() {
-        let name = synthetic
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .trim_end_matches(".osm.pbf")
-            .to_string();
-        sets.push((format!("synthetic-{name}"), synthetic));
-    } else {
-        eprintln!(
-            "skipping the synthetic city: {} not found (benches/make-synthetic-city.sh 400)",
-            synthetic.display()
-        );
-    }
-    sets
-}
-
-/// Deterministic pseudo-random points inside the extent of the network's nodes.
-fn points(net: &Network, count: usize) -> Vec<[f64; 2]> {
-    let (lo, hi) = net.graph.extent();
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    (0..count)
-        .map(|_| {
-            [
-                lo[0] + next() * (hi[0] - lo[0]),
-                lo[1] + next() * (hi[1] - lo[1]),
-            ]
-        })
-        .collect()
-}
 
 fn bench(c: &mut Criterion) {
     let classes = default_classes();
-    for (name, path) in datasets() {
+    for (name, path) in common::datasets() {
         let big = name.starts_with("synthetic");
         let mut group = c.benchmark_group(format!("graph/{name}"));
         group.sample_size(10);
@@ -76,7 +31,9 @@ fn bench(c: &mut Criterion) {
         drop(extract);
         let net = Network::load(&path, &classes, &|_, _, _| {}).unwrap();
         let van = ClassId(1);
-        let pts = points(&net, 1000);
+        let pts: Vec<[f64; 2]> = common::points(&net, 0x9E37_79B9_7F4A_7C15)
+            .take(1000)
+            .collect();
         group.sample_size(if big { 20 } else { 50 });
         group.bench_function("snap_1000_points", |b| {
             b.iter(|| {

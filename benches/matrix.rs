@@ -13,46 +13,17 @@ use cityfreight::network::Network;
 use cityfreight::routing::Metric;
 use cityfreight::time::WeekTime;
 use cityfreight::vehicle::default_classes;
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-
-fn datasets() -> Vec<(String, PathBuf)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut sets = vec![(
-        "chengdu".to_string(),
-        root.join("data/osm/chengdu-center-2018.osm.pbf"),
-    )];
-    let synthetic = std::env::var_os("CITYFREIGHT_SYNTHETIC_PBF")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("bench-data/city400.osm.pbf"));
-    if synthetic.exists() {
-        sets.push(("synthetic-city400".to_string(), synthetic));
-    } else {
-        eprintln!(
-            "skipping the synthetic city: {} not found (benches/make-synthetic-city.sh 400)",
-            synthetic.display()
-        );
-    }
-    sets
-}
 
 fn snapped(net: &Network, class: ClassId, count: usize) -> Vec<Option<Snap>> {
     let g = &net.graph;
-    let (lo, hi) = g.extent();
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut pts = common::points(net, 0x2545_F491_4F6C_DD1D);
     let mut out = Vec::with_capacity(count);
     while out.len() < count {
-        let p = [
-            lo[0] + next() * (hi[0] - lo[0]),
-            lo[1] + next() * (hi[1] - lo[1]),
-        ];
+        let Some(p) = pts.next() else { break };
         if let Ok(s) = net.snap_index.snap(g, p, class, 500.0) {
             out.push(Some(s));
         }
@@ -61,7 +32,7 @@ fn snapped(net: &Network, class: ClassId, count: usize) -> Vec<Option<Snap>> {
 }
 
 fn bench(c: &mut Criterion) {
-    for (name, path) in datasets() {
+    for (name, path) in common::datasets() {
         let net = Network::load(&path, &default_classes(), &|_, _, _| {}).unwrap();
         let g = &net.graph;
         let van = g.class_id("e-micro-van").unwrap();

@@ -80,7 +80,7 @@ pub fn build_graph(
 
     // 1. Which OSM nodes are graph nodes: way ends, nodes used more than once, and the ends of
     //    runs cut by missing nodes. Counted per position in the node table.
-    let index_of = |id: i64| table_index(extract, id);
+    let index_of = |id: i64| table.position(id);
     let mut uses = vec![0u8; table.len()];
     for way in &extract.ways {
         let positions: Vec<Option<usize>> = way.nodes.iter().map(|&n| index_of(n)).collect();
@@ -99,7 +99,7 @@ pub fn build_graph(
     for (p, &u) in uses.iter().enumerate() {
         if u >= 2 {
             node_of[p] = coords.len() as u32;
-            let (id, coord) = table_entry(extract, p);
+            let (id, coord) = table.entry(p);
             coords.push(coord);
             osm_node.push(id);
         }
@@ -144,7 +144,7 @@ pub fn build_graph(
                 piece_start = None;
                 continue;
             };
-            let (_, coord) = table_entry(extract, p);
+            let (_, coord) = table.entry(p);
             piece.push(coord);
             let node = node_of[p];
             if node == u32::MAX {
@@ -299,14 +299,6 @@ struct Edge {
     mask: u32,
 }
 
-fn table_index(extract: &OsmExtract, id: i64) -> Option<usize> {
-    extract.nodes.position(id)
-}
-
-fn table_entry(extract: &OsmExtract, position: usize) -> (i64, [f64; 2]) {
-    extract.nodes.entry(position)
-}
-
 fn centre(coords: &[[f64; 2]]) -> [f64; 2] {
     let (mut min, mut max) = ([f64::MAX; 2], [f64::MIN; 2]);
     for c in coords {
@@ -373,7 +365,9 @@ fn apply_restrictions(
     let mut wanted = Vec::new();
     for r in &extract.restrictions {
         match r.via {
-            Via::Node(id) => match table_index(extract, id)
+            Via::Node(id) => match extract
+                .nodes
+                .position(id)
                 .map(|p| node_of[p])
                 .filter(|&v| v != u32::MAX)
             {

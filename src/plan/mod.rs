@@ -517,18 +517,14 @@ pub(crate) fn build_pool(
             penalty: Some(Cost(UNSERVED_PENALTY)),
         })
         .collect();
-    let label = members
-        .iter()
-        .map(|&c| scenario.carriers[c].id.as_str())
-        .collect::<Vec<_>>()
-        .join("+");
     let problem = Problem::new(names, profiles, orders, vehicle_types).map_err(|source| {
         PlanError::Solver {
-            carrier: label,
+            carrier: pool_label(scenario, members),
             source,
         }
     })?;
     Ok(Pool {
+        members: members.to_vec(),
         problem,
         specs,
         orders: order_refs,
@@ -539,6 +535,8 @@ pub(crate) fn build_pool(
 
 /// One routing problem for a set of carriers (one carrier when planning alone).
 pub(crate) struct Pool {
+    /// The carriers (scenario indices); location `k` is member `k`'s depot.
+    members: Vec<usize>,
     pub(crate) problem: Problem,
     specs: Vec<ProfileSpec>,
     /// Problem order index to `(carrier, order)` indices in the scenario.
@@ -547,6 +545,15 @@ pub(crate) struct Pool {
     pub(crate) vehicle_types: Vec<(usize, usize)>,
     /// Location index of the first order (before it: the members' depots).
     pub(crate) first_order: usize,
+}
+
+/// `sf+jd`: the ids of a pool's carriers, for messages.
+fn pool_label(scenario: &Scenario, members: &[usize]) -> String {
+    members
+        .iter()
+        .map(|&c| scenario.carriers[c].id.as_str())
+        .collect::<Vec<_>>()
+        .join("+")
 }
 
 impl Pool {
@@ -591,16 +598,9 @@ pub(crate) fn solve_pool(
         seed: scenario.solver.seed,
         search: SearchParams::for_size(pool.problem.orders().len()),
     };
-    let label = || {
-        members
-            .iter()
-            .map(|&c| scenario.carriers[c].id.as_str())
-            .collect::<Vec<_>>()
-            .join("+")
-    };
     let outcome =
         solve(&pool.problem, &stop, &params, &|_| {}).map_err(|source| PlanError::Solver {
-            carrier: label(),
+            carrier: pool_label(scenario, members),
             source,
         })?;
     let report = check(&pool.problem, &outcome.solution);
@@ -623,26 +623,11 @@ pub(crate) fn unpack(
         solution,
         report,
     } = solved;
-    let label = || {
-        let mut members: Vec<usize> = pool
-            .orders
-            .iter()
-            .map(|o| o.0)
-            .chain(pool.vehicle_types.iter().map(|v| v.0))
-            .collect();
-        members.dedup();
-        members
-            .iter()
-            .map(|&c| scenario.carriers[c].id.as_str())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect::<Vec<_>>()
-            .join("+")
-    };
+    let label = pool_label(scenario, &pool.members);
     let mut violations: Vec<String> = report
         .violations
         .iter()
-        .map(|v| format!("carrier `{}`: {v}", label()))
+        .map(|v| format!("carrier `{label}`: {v}"))
         .collect();
     let mut unserved = Vec::new();
     for &o in &solution.unserved {
