@@ -11,7 +11,7 @@
 //! schedule, to the arrival at the end depot.
 
 use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
-use crate::solver::model::Problem;
+use crate::solver::model::{Problem, TimeWindow};
 use crate::solver::solution::{Solution, Visit};
 use crate::solver::travel::Profile;
 
@@ -134,6 +134,42 @@ pub enum Violation {
         /// Limit.
         max: Distance,
     },
+    /// A stay at a site outside its opening hours.
+    #[error("route {route}: stays at site {site} from {start:?} to {end:?}, outside its hours")]
+    SiteClosed {
+        /// Route number.
+        route: usize,
+        /// Site index.
+        site: u32,
+        /// Start of the stay.
+        start: Time,
+        /// End of the stay.
+        end: Time,
+    },
+    /// A stay at a site longer than the vehicle may stay.
+    #[error("route {route}: stays {dwell:?} at site {site}, longest allowed {max:?}")]
+    Dwell {
+        /// Route number.
+        route: usize,
+        /// Site index.
+        site: u32,
+        /// Length of the stay.
+        dwell: Duration,
+        /// Limit.
+        max: Duration,
+    },
+    /// More vehicles at a site at once than it has room for.
+    #[error("site {site}: {vehicles} vehicles at {at:?}, room for {capacity}")]
+    SiteCapacity {
+        /// Site index.
+        site: u32,
+        /// When the count is first exceeded.
+        at: Time,
+        /// Vehicles there then.
+        vehicles: u32,
+        /// Room.
+        capacity: u32,
+    },
 }
 
 /// What the checker recomputed for one route.
@@ -201,12 +237,90 @@ fn latest_ready(profile: &Profile, i: u32, j: u32, by: Time) -> Time {
     best
 }
 
+/// The site at `location`, found by scanning the sites (not through the problem's index).
+fn site_of(problem: &Problem, location: u32) -> Option<(u32, &crate::solver::model::Site)> {
+    problem
+        .sites()
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.location == location)
+        .map(|(i, s)| (i as u32, s))
+}
+
+/// Earliest `t >= from` such that `[t, t + service]` lies inside one of `windows`.
+fn first_fit(windows: &[TimeWindow], from: Time, service: Duration) -> Option<Time> {
+    windows.iter().find_map(|w| {
+        let t = from.max(w.open);
+        (w.close == Time::MAX || t + service <= w.close).then_some(t)
+    })
+}
+
+/// Dwell, hours and room of every stay at a site.
+fn check_stays(
+    problem: &Problem,
+    solution: &Solution,
+    stays: &mut [(u32, usize, Time, Time)],
+    violations: &mut Vec<Violation>,
+) {
+    for &(site, route, start, end) in stays.iter() {
+        let s = &problem.sites()[site as usize];
+        let vt = solution.routes[route].vehicle_type;
+        let max = s
+            .max_dwell
+            .get(vt as usize)
+            .copied()
+            .unwrap_or(Duration::MAX);
+        if end - start > max {
+            violations.push(Violation::Dwell {
+                route,
+                site,
+                dwell: end - start,
+                max,
+            });
+        }
+        if !s
+            .windows
+            .iter()
+            .any(|w| w.open <= start && (w.close == Time::MAX || end <= w.close))
+        {
+            violations.push(Violation::SiteClosed {
+                route,
+                site,
+                start,
+                end,
+            });
+        }
+    }
+    // Sweep each site's stays in time order; a stay that ends when another starts does not overlap.
+    stays.sort_by_key(|&(site, _, start, end)| (site, start, end));
+    for group in stays.chunk_by(|a, b| a.0 == b.0) {
+        let site = group[0].0;
+        let capacity = problem.sites()[site as usize].capacity;
+        let mut ends: Vec<Time> = Vec::new();
+        for &(_, _, start, end) in group {
+            ends.retain(|&e| e > start);
+            ends.push(end);
+            if ends.len() as u32 > capacity {
+                violations.push(Violation::SiteCapacity {
+                    site,
+                    at: start,
+                    vehicles: ends.len() as u32,
+                    capacity,
+                });
+                break;
+            }
+        }
+    }
+}
+
 /// Check `solution` against `problem`.
 pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
     let mut violations = Vec::new();
     let mut served = vec![0u32; problem.orders().len()];
     let mut used = vec![0u32; problem.vehicle_types().len()];
     let mut reports = Vec::new();
+    // Stays at sites: (site, route, start, end), consecutive stops at one site merged.
+    let mut stays: Vec<(u32, usize, Time, Time)> = Vec::new();
     for (r, route) in solution.routes.iter().enumerate() {
         let Some(vt) = problem.vehicle_types().get(route.vehicle_type as usize) else {
             violations.push(Violation::UnknownVehicleType {
@@ -260,8 +374,42 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
                     served[order as usize] += 1;
                     load += o.demand;
                     let arrival = arrive(profile, at, alt.location, ready);
-                    let start = match o.windows.iter().find(|w| w.close >= arrival) {
-                        Some(w) => arrival.max(w.open),
+                    let site = site_of(problem, alt.location);
+                    let earliest = match site {
+                        Some((_, s)) => first_fit(&s.windows, arrival, alt.service),
+                        None => Some(arrival),
+                    };
+                    let start = match earliest.and_then(|a| {
+                        // Service starts inside an order window and ends inside a site window.
+                        let mut t = a;
+                        loop {
+                            let w = o.windows.iter().find(|w| w.close >= t)?;
+                            t = t.max(w.open);
+                            match site {
+                                None => return Some(t),
+                                Some((_, s)) => {
+                                    let u = first_fit(&s.windows, t, alt.service)?;
+                                    if u == t {
+                                        return Some(t);
+                                    }
+                                    t = u;
+                                }
+                            }
+                        }
+                    }) {
+                        Some(start) => {
+                            if let Some((site, _)) = site {
+                                match stays.last_mut() {
+                                    Some(last)
+                                        if last.0 == site && last.1 == r && at == alt.location =>
+                                    {
+                                        last.3 = start + alt.service
+                                    }
+                                    _ => stays.push((site, r, start, start + alt.service)),
+                                }
+                            }
+                            start
+                        }
                         None => {
                             violations.push(Violation::TimeWindow {
                                 route: r,
@@ -327,6 +475,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             trips: trip + 1,
         });
     }
+    check_stays(problem, solution, &mut stays, &mut violations);
     for (v, (&u, vt)) in used.iter().zip(problem.vehicle_types()).enumerate() {
         if u > vt.count {
             violations.push(Violation::FleetExceeded {

@@ -10,7 +10,7 @@
 //! [`solution`] the plan → [`check`] the independent checker. Search: [`route_state`] (per-route
 //! evaluator with O(1) insertion checks) → [`search_state`] (a whole plan under search) →
 //! [`ruin`] + [`recreate`] (SISR operators), [`local_search`] ([`relocate`], [`two_opt_star`]) →
-//! [`sisr`] (one annealing worker) → [`solve`] (threads
+//! [`sites`] (room and dwell at loading bays) → [`sisr`] (one annealing worker) → [`solve`] (threads
 //! and epochs). [`rng`] and [`neighbours`] support them.
 
 pub mod check;
@@ -26,6 +26,7 @@ pub mod route_state;
 pub mod ruin;
 pub mod search_state;
 pub mod sisr;
+pub mod sites;
 pub mod solution;
 pub mod solve;
 pub mod travel;

@@ -1,10 +1,12 @@
 //! The problem model: an immutable, validated description of one routing day.
 //!
 //! Owns: [`Problem`] and its parts (locations, orders with alternatives and time windows, vehicle
-//! types with profiles, shifts, limits, costs and reload depots). Must never: do I/O, read files, or
-//! know about the search. Invariants after [`Problem::new`]: every index points inside its list; every
+//! types with profiles, shifts, limits, costs and reload depots, sites with limited room). Must
+//! never: do I/O, read files, or know about the search. Invariants after [`Problem::new`]: every index points inside its list; every
 //! order has at least one alternative and one time window; windows are sorted and disjoint; every
-//! vehicle type's profile exists; demands and capacities are non-negative. All quantities use the
+//! vehicle type's profile exists; demands and capacities are non-negative. After
+//! [`Problem::with_sites`]: at most one site per location, every site has room for a vehicle, and
+//! [`Problem::windows`] gives each alternative's service windows narrowed to its site's hours. All quantities use the
 //! integer units of [`crate::solver::measure`]; the builder of the problem documents its scale.
 
 use crate::solver::error::Error;
@@ -36,6 +38,35 @@ pub struct Alternative {
     pub location: u32,
     /// Service time at that location.
     pub service: Duration,
+}
+
+/// A place with room for a few vehicles at once where they park to serve orders (a loading bay).
+/// An order alternative whose location is a site's location is served from the site. A vehicle
+/// occupies the site from the start of service to its departure (one that arrives early waits off
+/// the site); consecutive stops of one route at the same site are one stay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Site {
+    /// Name, for output only.
+    pub name: String,
+    /// Location index (at most one site per location).
+    pub location: u32,
+    /// Vehicles that may stay at once (at least 1).
+    pub capacity: u32,
+    /// Opening windows, sorted and disjoint: every stay lies inside one of them.
+    pub windows: Vec<TimeWindow>,
+    /// Longest stay per vehicle type (empty: no limit).
+    pub max_dwell: Vec<Duration>,
+}
+
+impl Site {
+    /// Longest stay for vehicle type `vt`.
+    #[inline]
+    pub fn max_dwell(&self, vt: u32) -> Duration {
+        self.max_dwell
+            .get(vt as usize)
+            .copied()
+            .unwrap_or(Duration::MAX)
+    }
 }
 
 /// An order: exactly one of its alternatives is served, within one of its windows.
@@ -130,6 +161,12 @@ pub struct Problem {
     orders: Vec<Order>,
     vehicle_types: Vec<VehicleType>,
     untimed: bool,
+    sites: Vec<Site>,
+    /// Per location: the site there (empty when there are no sites).
+    site_at: Vec<Option<u32>>,
+    /// Per order and alternative: windows for the start of service (empty when there are no
+    /// sites: the order's own windows apply).
+    alt_windows: Vec<Vec<Vec<TimeWindow>>>,
 }
 
 impl Problem {
@@ -283,9 +320,128 @@ impl Problem {
                 orders,
                 vehicle_types,
                 untimed,
+                sites: Vec::new(),
+                site_at: Vec::new(),
+                alt_windows: Vec::new(),
             })
         } else {
             Err(Error::Invalid(issues))
+        }
+    }
+
+    /// Add sites (loading bays) with limited room. Validates every site (all issues at once) and
+    /// narrows the service windows of the alternatives served from a site so that service ends
+    /// inside the site's hours (an alternative may end with no window: it is then never used).
+    pub fn with_sites(mut self, sites: Vec<Site>) -> Result<Self, Error> {
+        let mut issues = Vec::new();
+        let n_loc = self.locations.len();
+        let mut site_at = vec![None; n_loc];
+        for (s, site) in sites.iter().enumerate() {
+            let mut invalid = |message: String| {
+                issues.push(ModelIssue::Invalid {
+                    what: "site",
+                    index: s,
+                    message,
+                })
+            };
+            if site.location as usize >= n_loc {
+                issues.push(ModelIssue::BadIndex {
+                    what: "site",
+                    index: s,
+                    field: "location",
+                    value: site.location,
+                    limit: n_loc,
+                });
+                continue;
+            }
+            if let Some(other) = site_at[site.location as usize] {
+                invalid(format!("shares its location with site {other}"));
+            }
+            site_at[site.location as usize] = Some(s as u32);
+            if site.capacity == 0 {
+                invalid("capacity 0: no vehicle can ever stop there".into());
+            }
+            if site.windows.is_empty() {
+                invalid("no opening window".into());
+            }
+            for (w, win) in site.windows.iter().enumerate() {
+                if win.open > win.close {
+                    invalid(format!("window {w} opens after it closes"));
+                }
+                if w > 0 && win.open <= site.windows[w - 1].close {
+                    invalid(format!("window {w} is not after window {}", w - 1));
+                }
+            }
+            if !site.max_dwell.is_empty() && site.max_dwell.len() != self.vehicle_types.len() {
+                invalid(format!(
+                    "{} dwell limits for {} vehicle types",
+                    site.max_dwell.len(),
+                    self.vehicle_types.len()
+                ));
+            }
+        }
+        if !issues.is_empty() {
+            return Err(Error::Invalid(issues));
+        }
+        if sites.is_empty() {
+            return Ok(self);
+        }
+        self.alt_windows = self
+            .orders
+            .iter()
+            .map(|order| {
+                order
+                    .alternatives
+                    .iter()
+                    .map(|alt| match site_at[alt.location as usize] {
+                        None => order.windows.clone(),
+                        Some(s) => {
+                            let starts: Vec<TimeWindow> = sites[s as usize]
+                                .windows
+                                .iter()
+                                .filter_map(|w| {
+                                    let close = if w.close == Time::MAX {
+                                        Time::MAX
+                                    } else {
+                                        w.close - alt.service
+                                    };
+                                    (close >= w.open).then_some(TimeWindow {
+                                        open: w.open,
+                                        close,
+                                    })
+                                })
+                                .collect();
+                            intersect(&order.windows, &starts)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        self.site_at = site_at;
+        self.sites = sites;
+        self.untimed = false;
+        Ok(self)
+    }
+
+    /// Sites (loading bays); empty for most problems.
+    pub fn sites(&self) -> &[Site] {
+        &self.sites
+    }
+
+    /// The site at location `location`, if any.
+    #[inline]
+    pub fn site_at(&self, location: u32) -> Option<u32> {
+        self.site_at.get(location as usize).copied().flatten()
+    }
+
+    /// Windows for the start of service of order `o` through its alternative `a`: the order's
+    /// windows, narrowed by the site's hours when the alternative is served from a site.
+    #[inline]
+    pub fn windows(&self, o: u32, a: u32) -> &[TimeWindow] {
+        if self.alt_windows.is_empty() {
+            &self.orders[o as usize].windows
+        } else {
+            &self.alt_windows[o as usize][a as usize]
         }
     }
 
@@ -337,6 +493,25 @@ impl Problem {
     pub fn fleet_size(&self) -> u32 {
         self.vehicle_types.iter().map(|v| v.count).sum()
     }
+}
+
+/// The intersection of two sorted, disjoint window lists.
+fn intersect(a: &[TimeWindow], b: &[TimeWindow]) -> Vec<TimeWindow> {
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let open = a[i].open.max(b[j].open);
+        let close = a[i].close.min(b[j].close);
+        if open <= close {
+            out.push(TimeWindow { open, close });
+        }
+        if a[i].close < b[j].close {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
 }
 
 /// Earliest feasible start of service for an arrival at `arrival`, or `None` when every window has

@@ -9,11 +9,12 @@
 //! one of the order's nearest neighbours are tried (plus a new route).
 
 use crate::solver::measure::{Cost, Distance};
-use crate::solver::model::Problem;
+use crate::solver::model::{service_start, Problem};
 use crate::solver::neighbours::Neighbours;
 use crate::solver::rng::Rng;
 use crate::solver::route_state::{RouteState, Stop};
 use crate::solver::search_state::SearchState;
+use crate::solver::sites::SiteBook;
 
 /// Recreate parameters.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -44,6 +45,7 @@ pub struct RecreateScratch {
     stamp: u32,
     candidates: Vec<u32>,
     depot_distance: Vec<Distance>,
+    book: SiteBook,
 }
 
 impl RecreateScratch {
@@ -69,6 +71,7 @@ impl RecreateScratch {
             stamp: 0,
             candidates: Vec::new(),
             depot_distance,
+            book: SiteBook::default(),
         }
     }
 }
@@ -83,10 +86,38 @@ struct Placement {
     stop: Stop,
 }
 
-/// Best placement of `order` into `route` (positions blink with `blink_rate`).
+/// True when a stop at a site keeps the site's dwell limit and finds room there (judged on the
+/// new stop alone; the acceptance test in [`crate::solver::sisr`] is exact).
+fn site_allows(
+    problem: &Problem,
+    book: &SiteBook,
+    route: &RouteState,
+    index: u32,
+    pos: usize,
+    stop: Stop,
+) -> bool {
+    let Some(site) = problem.site_at(stop.location) else {
+        return true;
+    };
+    let service = problem.order(stop.order).alternatives[stop.alternative as usize].service;
+    if service > problem.sites()[site as usize].max_dwell(route.vehicle_type) {
+        return false;
+    }
+    let profile = problem.profile_of(route.vehicle_type);
+    let arrival = profile.arrival(route.node(pos), stop.location, route.ready_at(pos));
+    match service_start(problem.windows(stop.order, stop.alternative), arrival) {
+        Some(start) => book.has_room(problem, site, index, start, start + service),
+        None => false,
+    }
+}
+
+/// Best placement of `order` into `route` (number `index`; positions blink with `blink_rate`).
+#[allow(clippy::too_many_arguments)]
 fn best_in_route(
     problem: &Problem,
     route: &RouteState,
+    index: u32,
+    book: Option<&SiteBook>,
     order: u32,
     blink_rate: f64,
     rng: &mut Rng,
@@ -107,7 +138,9 @@ fn best_in_route(
                 location: alt.location,
             };
             if let Some(d) = route.insertion_delta(problem, pos, stop) {
-                if best.is_none_or(|(b, _, _)| d < b) {
+                if best.is_none_or(|(b, _, _)| d < b)
+                    && book.is_none_or(|b| site_allows(problem, b, route, index, pos, stop))
+                {
                     *best = Some((d, pos, stop));
                 }
             }
@@ -119,6 +152,7 @@ fn best_in_route(
 fn scan_routes(
     problem: &Problem,
     state: &SearchState,
+    book: Option<&SiteBook>,
     candidates: &[u32],
     order: u32,
     params: &RecreateParams,
@@ -130,6 +164,8 @@ fn scan_routes(
         best_in_route(
             problem,
             &state.routes[r as usize],
+            r,
+            book,
             order,
             params.blink_rate,
             rng,
@@ -174,7 +210,12 @@ pub fn recreate(
     scratch
         .mark
         .resize(state.routes.len().max(scratch.mark.len()), 0);
+    let sites = !problem.sites().is_empty();
+    if sites {
+        scratch.book.fill(problem, &state.routes);
+    }
     for order in todo {
+        let book = sites.then_some(&scratch.book);
         let mut best: Option<Placement>;
         scratch.candidates.clear();
         if params.granular > 0 && state.routes.len() > 8 {
@@ -199,11 +240,27 @@ pub fn recreate(
             scratch.candidates.extend(0..state.routes.len() as u32);
         }
         let granular_used = params.granular > 0 && state.routes.len() > 8;
-        best = scan_routes(problem, state, &scratch.candidates, order, params, rng);
+        best = scan_routes(
+            problem,
+            state,
+            book,
+            &scratch.candidates,
+            order,
+            params,
+            rng,
+        );
         if best.is_none() && granular_used {
             scratch.candidates.clear();
             scratch.candidates.extend(0..state.routes.len() as u32);
-            best = scan_routes(problem, state, &scratch.candidates, order, params, rng);
+            best = scan_routes(
+                problem,
+                state,
+                book,
+                &scratch.candidates,
+                order,
+                params,
+                rng,
+            );
         }
         if best.is_none() || params.always_try_new_route {
             for (v, empty) in scratch.empties.iter().enumerate() {
@@ -211,7 +268,16 @@ pub fn recreate(
                     continue;
                 }
                 let mut in_route = None;
-                best_in_route(problem, empty, order, 0.0, rng, &mut in_route);
+                best_in_route(
+                    problem,
+                    empty,
+                    u32::MAX,
+                    book,
+                    order,
+                    0.0,
+                    rng,
+                    &mut in_route,
+                );
                 if let Some((delta, pos, stop)) = in_route {
                     if best.is_none_or(|b| delta < b.delta) {
                         best = Some(Placement {
@@ -244,6 +310,9 @@ pub fn recreate(
                 };
                 state.routes[r].insert(problem, b.pos, b.stop);
                 state.index_route(r);
+                if sites {
+                    scratch.book.refresh(problem, &state.routes, r);
+                }
                 if scratch.mark.len() < state.routes.len() {
                     scratch.mark.resize(state.routes.len(), 0);
                 }

@@ -82,7 +82,7 @@ pub fn simulate(
         }
         load += order.demand;
         let arrival = profile.arrival(at, s.location, ready);
-        let start = service_start(&order.windows, arrival)?;
+        let start = service_start(problem.windows(s.order, s.alternative), arrival)?;
         first.get_or_insert((s.location, start));
         distance += profile.distance(at, s.location);
         ready = start + order.alternatives[s.alternative as usize].service;
@@ -243,7 +243,9 @@ impl RouteState {
         for i in 1..=n {
             let order = problem.order(self.stops[i - 1].order);
             let arrival = profile.arrival(self.nodes[i - 1], self.nodes[i], self.ready[i - 1]);
-            let start = service_start(&order.windows, arrival).unwrap_or_else(|| {
+            let stop = self.stops[i - 1];
+            let windows = problem.windows(stop.order, stop.alternative);
+            let start = service_start(windows, arrival).unwrap_or_else(|| {
                 feasible = false;
                 arrival
             });
@@ -260,7 +262,12 @@ impl RouteState {
             let leave =
                 profile.latest_departure(self.nodes[i], self.nodes[i + 1], self.latest[i + 1]);
             let service = order.alternatives[self.stops[i - 1].alternative as usize].service;
-            self.latest[i] = latest_arrival(&order.windows, leave - service).unwrap_or(Time::MIN);
+            let stop = self.stops[i - 1];
+            self.latest[i] = latest_arrival(
+                problem.windows(stop.order, stop.alternative),
+                leave - service,
+            )
+            .unwrap_or(Time::MIN);
         }
         self.latest[0] = if self.latest[1] == Time::MIN {
             Time::MIN
@@ -375,7 +382,7 @@ impl RouteState {
             }
             if !problem.is_untimed() {
                 let arrival = profile.arrival(prev, stop.location, self.ready[pos]);
-                let start = service_start(&order.windows, arrival)?;
+                let start = service_start(problem.windows(stop.order, stop.alternative), arrival)?;
                 let leave = start + order.alternatives[stop.alternative as usize].service;
                 if profile.arrival(stop.location, next, leave) > self.latest[pos + 1] {
                     return None;

@@ -11,6 +11,7 @@ use crate::solver::recreate::{recreate, RecreateParams, RecreateScratch};
 use crate::solver::rng::Rng;
 use crate::solver::ruin::{ruin, RuinParams};
 use crate::solver::search_state::{Objective, SearchState};
+use crate::solver::sites::{plan_fits, Stay};
 
 /// Parameters of the search (ruin, recreate, annealing, epochs).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -68,6 +69,7 @@ pub struct Worker {
     candidate: SearchState,
     scratch: RecreateScratch,
     ruined: Vec<bool>,
+    stays: Vec<Stay>,
     /// Iterations run.
     pub iterations: u64,
 }
@@ -85,6 +87,7 @@ impl Worker {
             candidate: start.clone(),
             scratch: RecreateScratch::new(problem),
             ruined: Vec::new(),
+            stays: Vec::new(),
             iterations: 0,
         }
     }
@@ -127,7 +130,9 @@ impl Worker {
             - temperature * self.rng.f64().max(f64::MIN_POSITIVE).ln();
         // Ruin can break a route whose reloads are placed greedily (removing a stop may move a
         // reload onto a longer detour): never accept a candidate with an infeasible route.
-        let feasible = self.candidate.routes.iter().all(|r| r.feasible);
+        // Room and dwell at sites are judged on the whole plan.
+        let feasible = self.candidate.routes.iter().all(|r| r.feasible)
+            && plan_fits(problem, &self.candidate.routes, &mut self.stays);
         let accept = feasible
             && (obj.missing_required < self.current_obj.missing_required
                 || (obj.missing_required == self.current_obj.missing_required

@@ -16,6 +16,7 @@ use crate::solver::recreate::{recreate, RecreateScratch};
 use crate::solver::rng::Rng;
 use crate::solver::search_state::{Objective, SearchState};
 use crate::solver::sisr::{temperature, SearchParams, Worker};
+use crate::solver::sites::repair;
 use crate::solver::solution::Solution;
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -100,6 +101,7 @@ pub fn solve(
         &mut init_rng,
         &mut scratch,
     );
+    repair(problem, &mut start);
     let start_obj = start.objective(problem);
     let served = (problem.orders().len() - start.unassigned.len()).max(1);
     let unit = (start_obj.cost.0 as f64 / served as f64).max(1.0);
@@ -162,6 +164,7 @@ pub fn solve(
                     search.polish_neighbours,
                     10,
                 );
+                repair(problem, &mut best);
                 best_obj = best.objective(problem);
             }
         }

@@ -1,0 +1,434 @@
+//! Room at sites (loading bays) during the search: the stays of every route, the test that a new
+//! stop finds room, and the whole-plan test the annealing applies before accepting a candidate.
+//!
+//! Owns: [`Stay`], [`route_stays`], [`SiteBook`], [`plan_fits`], [`repair`]. Must never: be used by the checker
+//! ([`crate::solver::check`] has its own implementation). Invariants: a stay runs from the start of
+//! service to the departure; consecutive stops of one route at the same site are one stay; a stay
+//! that ends when another starts does not overlap it. Insertion tests ([`SiteBook::has_room`]) look
+//! at the new stop only (later stops of the route may shift); [`plan_fits`] is exact and decides.
+
+use crate::solver::measure::Time;
+use crate::solver::model::{service_start, Problem};
+use crate::solver::route_state::{simulate, RouteState};
+use crate::solver::search_state::SearchState;
+
+/// A vehicle at a site from `start` to `end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stay {
+    /// Site index.
+    pub site: u32,
+    /// Route index within the plan under search.
+    pub route: u32,
+    /// Start of service at the first stop.
+    pub start: Time,
+    /// Departure after the last stop.
+    pub end: Time,
+}
+
+/// Append the stays of `route` (number `index` in its plan) to `out`, following the route's
+/// schedule with its reloads. Returns `false` when the route is infeasible.
+pub fn route_stays(problem: &Problem, route: &RouteState, index: u32, out: &mut Vec<Stay>) -> bool {
+    if !route
+        .stops
+        .iter()
+        .any(|s| problem.site_at(s.location).is_some())
+    {
+        return true;
+    }
+    let vt = problem.vehicle_type(route.vehicle_type);
+    let profile = problem.profile_of(route.vehicle_type);
+    let mut reloads = Vec::new();
+    if simulate(
+        problem,
+        route.vehicle_type,
+        route.stops.iter().copied(),
+        Some(&mut reloads),
+    )
+    .is_none()
+    {
+        return false;
+    }
+    let mut next_reload = reloads.iter().peekable();
+    let (mut at, mut ready) = (vt.start, vt.shift.open);
+    let first = out.len();
+    for (i, s) in route.stops.iter().enumerate() {
+        let mut reloaded = false;
+        while let Some(&&(pos, depot)) = next_reload.peek() {
+            if pos != i {
+                break;
+            }
+            ready = profile.arrival(at, depot, ready) + vt.reload_time;
+            at = depot;
+            reloaded = true;
+            next_reload.next();
+        }
+        let arrival = profile.arrival(at, s.location, ready);
+        let Some(start) = service_start(problem.windows(s.order, s.alternative), arrival) else {
+            return false;
+        };
+        let order = problem.order(s.order);
+        ready = start + order.alternatives[s.alternative as usize].service;
+        if let Some(site) = problem.site_at(s.location) {
+            match out[first..].last_mut() {
+                Some(last) if last.site == site && at == s.location && !reloaded => {
+                    last.end = ready
+                }
+                _ => out.push(Stay {
+                    site,
+                    route: index,
+                    start,
+                    end: ready,
+                }),
+            }
+        }
+        at = s.location;
+    }
+    true
+}
+
+/// True when every stay of the plan keeps its site's dwell limit and room. `scratch` is reused.
+pub fn plan_fits(problem: &Problem, routes: &[RouteState], scratch: &mut Vec<Stay>) -> bool {
+    problem.sites().is_empty() || first_misfit(problem, routes, scratch).is_none()
+}
+
+/// Make a plan fit its sites: while a stay breaks a dwell limit or finds no room, take the orders
+/// of that stay out of their route (they become unassigned; the search inserts them again).
+pub fn repair(problem: &Problem, state: &mut SearchState) {
+    if problem.sites().is_empty() {
+        return;
+    }
+    let mut stays = Vec::new();
+    while let Some(bad) = first_misfit(problem, &state.routes, &mut stays) {
+        let route = &mut state.routes[bad.route as usize];
+        let mut removed = Vec::new();
+        // The route's stops at that site go (every stop when the route itself is infeasible).
+        route.stops.retain(|s| {
+            let hit = bad.site == u32::MAX || problem.site_at(s.location) == Some(bad.site);
+            if hit {
+                removed.push(s.order);
+            }
+            !hit
+        });
+        route.update(problem);
+        for o in removed {
+            state.where_of[o as usize] = None;
+            state.unassigned.push(o);
+        }
+    }
+    state.compact();
+}
+
+/// The first stay (by site and time) that breaks a rule, or a stay standing for an infeasible
+/// route.
+fn first_misfit(problem: &Problem, routes: &[RouteState], scratch: &mut Vec<Stay>) -> Option<Stay> {
+    scratch.clear();
+    for (r, route) in routes.iter().enumerate() {
+        if !route_stays(problem, route, r as u32, scratch) {
+            return Some(Stay {
+                site: u32::MAX,
+                route: r as u32,
+                start: Time::MIN,
+                end: Time::MIN,
+            });
+        }
+    }
+    for s in scratch.iter() {
+        let vt = routes[s.route as usize].vehicle_type;
+        if s.end - s.start > problem.sites()[s.site as usize].max_dwell(vt) {
+            return Some(*s);
+        }
+    }
+    scratch.sort_unstable_by_key(|s| (s.site, s.start, s.end));
+    let mut open: Vec<Time> = Vec::new();
+    for group in scratch.chunk_by(|a, b| a.site == b.site) {
+        let capacity = problem.sites()[group[0].site as usize].capacity as usize;
+        open.clear();
+        for s in group {
+            open.retain(|&e| e > s.start);
+            open.push(s.end);
+            if open.len() > capacity {
+                return Some(*s);
+            }
+        }
+    }
+    None
+}
+
+/// The stays of a plan under construction, by site, for insertion tests.
+#[derive(Clone, Debug, Default)]
+pub struct SiteBook {
+    by_site: Vec<Vec<Stay>>,
+    scratch: Vec<Stay>,
+}
+
+impl SiteBook {
+    /// Fill the book from `routes`.
+    pub fn fill(&mut self, problem: &Problem, routes: &[RouteState]) {
+        self.by_site.resize(problem.sites().len(), Vec::new());
+        self.by_site.iter_mut().for_each(Vec::clear);
+        for r in 0..routes.len() {
+            self.add_route(problem, routes, r);
+        }
+    }
+
+    /// Re-read route `r` after it changed.
+    pub fn refresh(&mut self, problem: &Problem, routes: &[RouteState], r: usize) {
+        for stays in &mut self.by_site {
+            stays.retain(|s| s.route != r as u32);
+        }
+        self.add_route(problem, routes, r);
+    }
+
+    fn add_route(&mut self, problem: &Problem, routes: &[RouteState], r: usize) {
+        self.scratch.clear();
+        route_stays(problem, &routes[r], r as u32, &mut self.scratch);
+        for s in &self.scratch {
+            self.by_site[s.site as usize].push(*s);
+        }
+    }
+
+    /// True when a vehicle of route `route` finds room at `site` from `start` to `end`: fewer other
+    /// routes than the site's room stay there during that time.
+    pub fn has_room(
+        &self,
+        problem: &Problem,
+        site: u32,
+        route: u32,
+        start: Time,
+        end: Time,
+    ) -> bool {
+        let capacity = problem.sites()[site as usize].capacity as usize;
+        let mut others = 0;
+        let mut last = u32::MAX;
+        for s in &self.by_site[site as usize] {
+            if s.route != route && s.route != last && s.start < end && start < s.end {
+                others += 1;
+                last = s.route;
+            }
+        }
+        others < capacity
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solver::measure::{Cost, Distance, Duration, Load};
+    use crate::solver::model::{Alternative, Order, Site, TimeWindow, VehicleType};
+    use crate::solver::route_state::Stop;
+    use crate::solver::travel::{Matrix, Profile};
+
+    /// Depot 0, a bay at 1; two orders served from the bay with 10 minutes of service.
+    fn bay_problem(capacity: u32) -> Problem {
+        let d = Matrix::from_fn(2, |i, j| Distance(if i == j { 0 } else { 100 }));
+        let t = Matrix::from_fn(2, |i, j| Duration(if i == j { 0 } else { 60 }));
+        let order = |id: &str| Order {
+            id: id.into(),
+            alternatives: vec![Alternative {
+                location: 1,
+                service: Duration(600),
+            }],
+            demand: Load([1, 0, 0]),
+            windows: vec![TimeWindow::ALWAYS],
+            penalty: None,
+        };
+        let vt = VehicleType {
+            name: "van".into(),
+            capacity: Load([10, 10, 10]),
+            start: 0,
+            end: 0,
+            shift: TimeWindow {
+                open: Time(0),
+                close: Time(10_000),
+            },
+            max_duration: Duration::MAX,
+            max_distance: Distance::MAX,
+            fixed_cost: Cost(0),
+            cost_per_distance: 1,
+            cost_per_duration: 0,
+            count: 2,
+            profile: 0,
+            reload_depots: vec![],
+            reload_time: Duration(0),
+        };
+        Problem::new(
+            vec!["depot".into(), "bay".into()],
+            vec![Profile::constant("p", d, t)],
+            vec![order("a"), order("b")],
+            vec![vt],
+        )
+        .and_then(|p| {
+            p.with_sites(vec![Site {
+                name: "bay".into(),
+                location: 1,
+                capacity,
+                windows: vec![TimeWindow::ALWAYS],
+                max_dwell: vec![Duration(900)],
+            }])
+        })
+        .expect("valid problem")
+    }
+
+    fn route(problem: &Problem, orders: &[u32]) -> RouteState {
+        let mut r = RouteState::new(problem, 0);
+        for &o in orders {
+            r.stops.push(Stop {
+                order: o,
+                alternative: 0,
+                location: 1,
+            });
+        }
+        r.update(problem);
+        r
+    }
+
+    #[test]
+    fn two_vehicles_at_once_need_room_for_two() {
+        let mut scratch = Vec::new();
+        let (one, two) = (bay_problem(1), bay_problem(2));
+        let apart = |p: &Problem| [route(p, &[0]), route(p, &[1])];
+        assert!(!plan_fits(&one, &apart(&one), &mut scratch));
+        assert!(plan_fits(&two, &apart(&two), &mut scratch));
+    }
+
+    #[test]
+    fn consecutive_stops_are_one_stay_under_the_dwell_limit() {
+        let p = bay_problem(1);
+        let mut stays = Vec::new();
+        assert!(route_stays(&p, &route(&p, &[0, 1]), 0, &mut stays));
+        assert_eq!(stays.len(), 1);
+        assert_eq!(stays[0].end - stays[0].start, Duration(1200));
+        // 20 minutes at a bay that allows 15.
+        assert!(!plan_fits(&p, &[route(&p, &[0, 1])], &mut Vec::new()));
+    }
+
+    /// Both orders must start within the first 100 s: two vehicles at once, or one vehicle that
+    /// would stay 20 minutes.
+    fn tight(capacity: u32) -> Problem {
+        let p = bay_problem(capacity);
+        let mut orders = p.orders().to_vec();
+        for o in &mut orders {
+            o.windows = vec![TimeWindow {
+                open: Time(0),
+                close: Time(100),
+            }];
+            o.penalty = Some(Cost(1_000_000));
+        }
+        Problem::new(
+            p.locations().to_vec(),
+            p.profiles().to_vec(),
+            orders,
+            p.vehicle_types().to_vec(),
+        )
+        .and_then(|q| q.with_sites(p.sites().to_vec()))
+        .expect("valid problem")
+    }
+
+    #[test]
+    fn solver_keeps_room_and_dwell_and_checker_agrees() {
+        use crate::solver::check::check;
+        use crate::solver::solve::{solve, SolveParams, StopCriterion};
+        let stop = StopCriterion {
+            max_iterations: Some(2_000),
+            time_limit: None,
+            max_no_improvement: None,
+        };
+        let params = SolveParams {
+            threads: 1,
+            seed: 7,
+            search: crate::solver::sisr::SearchParams::for_size(2),
+        };
+        for (capacity, served) in [(1, 1), (2, 2)] {
+            let p = tight(capacity);
+            let out = solve(&p, &stop, &params, &|_| {}).expect("solves");
+            let report = check(&p, &out.solution);
+            assert!(report.feasible(), "{:?}", report.violations);
+            assert_eq!(
+                2 - out.solution.unserved.len(),
+                served,
+                "room for {capacity}"
+            );
+        }
+    }
+
+    #[test]
+    fn checker_reports_room_dwell_and_hours() {
+        use crate::solver::check::{check, Violation};
+        use crate::solver::solution::{Route, Solution, Visit};
+        let p = tight(1);
+        let visit = |order| Visit::Order {
+            order,
+            alternative: 0,
+        };
+        let two_vans = Solution {
+            routes: vec![
+                Route {
+                    vehicle_type: 0,
+                    visits: vec![visit(0)],
+                },
+                Route {
+                    vehicle_type: 0,
+                    visits: vec![visit(1)],
+                },
+            ],
+            unserved: vec![],
+        };
+        let v = check(&p, &two_vans).violations;
+        assert!(
+            v.iter()
+                .any(|v| matches!(v, Violation::SiteCapacity { .. })),
+            "{v:?}"
+        );
+        let one_van = Solution {
+            routes: vec![Route {
+                vehicle_type: 0,
+                visits: vec![visit(0), visit(1)],
+            }],
+            unserved: vec![],
+        };
+        let v = check(&bay_problem(1), &one_van).violations;
+        assert!(
+            v.iter().any(|v| matches!(v, Violation::Dwell { .. })),
+            "{v:?}"
+        );
+        let mut sites = p.sites().to_vec();
+        sites[0].windows = vec![TimeWindow {
+            open: Time(0),
+            close: Time(300),
+        }];
+        let base = bay_problem(1);
+        let closing = Problem::new(
+            base.locations().to_vec(),
+            base.profiles().to_vec(),
+            base.orders().to_vec(),
+            base.vehicle_types().to_vec(),
+        )
+        .and_then(|q| q.with_sites(sites))
+        .expect("valid problem");
+        let late = Solution {
+            routes: vec![Route {
+                vehicle_type: 0,
+                visits: vec![visit(0)],
+            }],
+            unserved: vec![1],
+        };
+        // Ten minutes of service from 60 s do not end by the bay's closing at 300 s.
+        let v = check(&closing, &late).violations;
+        assert!(
+            v.iter()
+                .any(|v| matches!(v, Violation::TimeWindow { order: 0, .. })),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn book_sees_other_routes_only() {
+        let p = bay_problem(1);
+        let routes = [route(&p, &[0])];
+        let mut book = SiteBook::default();
+        book.fill(&p, &routes);
+        assert!(!book.has_room(&p, 0, 1, Time(100), Time(700)));
+        assert!(book.has_room(&p, 0, 0, Time(100), Time(700)));
+        assert!(book.has_room(&p, 0, 1, Time(660), Time(1260)));
+    }
+}
