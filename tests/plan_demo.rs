@@ -1,7 +1,8 @@
 //! The bundled demo scenario end to end (data/scenarios/chengdu-core): every plan passes the
 //! independent checker; no vehicle drives into a zone closed to it; permits stay within quota;
-//! every order is served or reported with a reason; the same seed gives the same plan; and a
-//! vehicle shut out of a zone waits until it opens.
+//! every order is served or reported with a reason; the same seed gives the same plan; a
+//! vehicle shut out of a zone waits until it opens; doors on main roads are served from bays,
+//! and bays never hold more vehicles than they have room for.
 
 mod common;
 
@@ -185,10 +186,17 @@ fn check_finds_each_kind_of_violation_in_a_broken_plan() {
         .unwrap()
         .push(dup.clone());
     routes[sf[0]]["stops"].as_array_mut().unwrap().remove(last);
-    // 5. Four green-pass vans for sf (quota 3, fleet 3).
+    // 5. Four green-pass vans for sf (quota 3, fleet 3), 6. all parked at one bay at once.
+    let at_bay = routes
+        .iter()
+        .filter(|r| r["carrier"] == "sf")
+        .flat_map(|r| r["stops"].as_array().unwrap().iter())
+        .find(|x| !x["bay"].is_null())
+        .expect("an sf stop served from a bay")
+        .clone();
     for k in 0..4 {
         let mut extra = serde_json::json!({"vehicle": format!("sf/extra/{k}"), "carrier": "sf", "class": "e-micro-van", "permit": "green-pass", "start": "06:00:00", "stops": []});
-        extra["stops"] = serde_json::json!([]);
+        extra["stops"] = serde_json::json!([at_bay.clone()]);
         routes.push(extra);
     }
     let violations = check_plan(&s, &net, &engine, &parse_plan(&bad).unwrap()).unwrap();
@@ -196,13 +204,87 @@ fn check_finds_each_kind_of_violation_in_a_broken_plan() {
     for expected in [
         "stops in zone `core`",
         "the earliest legal arrival is",
-        &format!(
-            "order `{}` delivered 2 times",
-            dup["order"].as_str().unwrap()
-        ),
+        &format!("order `{}` delivered ", dup["order"].as_str().unwrap()),
         &format!("order `{dropped}` is neither delivered nor reported unserved"),
         "permit `green-pass`: carrier `sf` uses",
+        &format!(
+            "bay `{}`: 5 vehicles parked at",
+            at_bay["bay"].as_str().unwrap()
+        ),
     ] {
         assert!(all.contains(expected), "missing `{expected}` in:\n{all}");
+    }
+}
+
+/// Stays per bay (start of service to departure, consecutive stops merged), as a planner or
+/// police officer would read them off the plan; the most vehicles at once.
+fn peak_per_bay(p: &Plan) -> std::collections::BTreeMap<String, usize> {
+    let mut stays: std::collections::BTreeMap<String, Vec<(i64, i64)>> = Default::default();
+    for r in &p.routes {
+        let mut previous: Option<&str> = None;
+        for s in &r.stops {
+            if let Some(b) = s.bay.as_deref() {
+                let list = stays.entry(b.to_string()).or_default();
+                if previous == Some(b) {
+                    list.last_mut().unwrap().1 = s.departure_s;
+                } else {
+                    list.push((s.start_s, s.departure_s));
+                }
+            }
+            previous = s.bay.as_deref();
+        }
+    }
+    stays
+        .into_iter()
+        .map(|(b, list)| {
+            // At each stay's start, count the stays covering that instant.
+            let peak = list
+                .iter()
+                .map(|&(t, _)| list.iter().filter(|&&(a, e)| a <= t && t < e).count())
+                .max()
+                .unwrap_or(0);
+            (b, peak)
+        })
+        .collect()
+}
+
+#[test]
+fn bays_serve_doors_on_main_roads_and_never_overflow() {
+    // Without bays, doors on trunk and primary roads cannot be served, and say why.
+    let mut none = demo();
+    none.bays.clear();
+    let p = run(&none);
+    let barred = p
+        .unserved
+        .iter()
+        .filter(|u| u.reason.contains("may not stop"))
+        .count();
+    assert!(barred >= 20, "{:#?}", p.unserved);
+    // Crowded bays: room for one vehicle each, twice the radius, dwell up to 30 min.
+    let mut s = demo();
+    for b in &mut s.bays {
+        b.capacity = 1;
+        b.radius_m = 300.0;
+    }
+    let p = run(&s);
+    assert!(p.violations.is_empty(), "{:#?}", p.violations);
+    assert!(p.unserved.is_empty(), "{:#?}", p.unserved);
+    let peaks = peak_per_bay(&p);
+    let used: usize = p
+        .routes
+        .iter()
+        .flat_map(|r| &r.stops)
+        .filter(|x| x.bay.is_some())
+        .count();
+    assert!(used >= 30, "only {used} stops at bays");
+    for (bay, peak) in &peaks {
+        assert!(*peak <= 1, "bay {bay}: {peak} vehicles at once");
+        assert_eq!(p.kpis.get(&format!("bay:{bay}"), "overflow"), Some(0.0));
+    }
+    // Every stay keeps its dwell limit (30 min, 45 for clean-energy vehicles).
+    for r in &p.routes {
+        for x in r.stops.iter().filter(|x| x.bay.is_some()) {
+            assert!(x.departure_s - x.start_s <= 45 * 60, "{}: {x:?}", r.vehicle);
+        }
     }
 }

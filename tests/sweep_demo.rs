@@ -20,6 +20,7 @@ fn write_sweep(dir: &Path, variants: &str) -> Sweep {
         "orders-sf.csv",
         "orders-jd.csv",
         "orders-yto.csv",
+        "bays.csv",
     ] {
         std::fs::copy(demo.join(f), dir.join(f)).unwrap();
     }

@@ -6,6 +6,7 @@
 //! file in the target folder and renamed into place, so nothing is ever half-written.
 
 pub mod atomic;
+pub mod bays;
 pub mod classes;
 pub mod matrix_out;
 pub mod plan_in;

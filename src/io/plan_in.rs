@@ -101,13 +101,24 @@ pub fn parse_plan(v: &Value) -> Result<SubmittedPlan, Vec<String>> {
                 None | Some(Value::Null) => None,
                 Some(o) => Some(text(o, format!("{sat}.order"), &mut problems)),
             };
+            let bay = match s.get("bay") {
+                None | Some(Value::Null) => None,
+                Some(b) => Some(text(b, format!("{sat}.bay"), &mut problems)),
+            };
+            let arrival_s = time(
+                s.get("arrival").unwrap_or(&Value::Null),
+                format!("{sat}.arrival"),
+                &mut problems,
+            );
+            let start_s = match s.get("start") {
+                None | Some(Value::Null) => arrival_s,
+                Some(v) => time(v, format!("{sat}.start"), &mut problems),
+            };
             stops.push(SubmittedStop {
                 order,
-                arrival_s: time(
-                    s.get("arrival").unwrap_or(&Value::Null),
-                    format!("{sat}.arrival"),
-                    &mut problems,
-                ),
+                bay,
+                arrival_s,
+                start_s,
                 departure_s: time(
                     s.get("departure").unwrap_or(&Value::Null),
                     format!("{sat}.departure"),

@@ -40,6 +40,7 @@ pub fn plan_json(plan: &Plan) -> Value {
                     "arrival": clock(s.arrival_s), "start": clock(s.start_s), "departure": clock(s.departure_s),
                     "load_after_kg": round(s.load_after_g as f64 / 1000.0, 3),
                     "battery_after_kwh": s.battery_after_wh.map(|w| round(w as f64 / 1000.0, 3)),
+                    "bay": s.bay, "walk_m": round(s.walk_m, 1),
                 })).collect::<Vec<_>>(),
             })
         })
@@ -65,7 +66,7 @@ pub fn routes_geojson(plan: &Plan) -> Value {
         for (k, s) in r.stops.iter().enumerate() {
             features.push(json!({
                 "type": "Feature",
-                "properties": {"vehicle": r.vehicle, "sequence": k + 1, "order": s.order, "arrival": clock(s.arrival_s), "departure": clock(s.departure_s)},
+                "properties": {"vehicle": r.vehicle, "sequence": k + 1, "order": s.order, "bay": s.bay, "arrival": clock(s.arrival_s), "departure": clock(s.departure_s)},
                 "geometry": {"type": "Point", "coordinates": [round(s.lon_lat[0], 7), round(s.lon_lat[1], 7)]},
             }));
         }

@@ -15,6 +15,14 @@
 //! [factors]                                        # override any of scenario::Factors
 //! grid_kg_co2_per_kwh = 0.6
 //!
+//! [bays]                                           # loading points (optional)
+//! file = "bays.csv"                                # CSV or GeoJSON, see io::bays
+//! walk_m_s = 1.2                                   # walking speed from bay to door
+//! carry_kg = 30                                    # carried per walking loop
+//! max_loops = 4                                    # heavier orders are served at the door
+//! walk_detour = 1.3                                # walking over straight-line distance
+//! no_stop_roads = ["trunk", "primary"]             # doors there are served from bays
+//!
 //! [[carrier]]
 //! id = "sf"
 //! depot = [104.040, 30.705]                        # lon, lat
@@ -27,7 +35,9 @@
 //! (empty: all day). Every problem of the scenario and of every
 //! orders file is reported at once, each naming its file and record.
 
-use crate::scenario::{Carrier, DeliveryOrder, Factors, FleetEntry, Scenario, SolverSettings};
+use crate::scenario::{
+    Carrier, DeliveryOrder, Factors, FleetEntry, Scenario, SolverSettings, Stopping,
+};
 use crate::time::{WeekTime, DAY};
 use crate::vehicle::default_classes;
 use serde::Deserialize;
@@ -83,6 +93,19 @@ struct ScenarioFile {
     factors: FactorsEntry,
     #[serde(rename = "carrier")]
     carriers: Vec<CarrierEntry>,
+    #[serde(default)]
+    bays: BaysEntry,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct BaysEntry {
+    file: Option<PathBuf>,
+    walk_m_s: Option<f64>,
+    carry_kg: Option<f64>,
+    max_loops: Option<u32>,
+    walk_detour: Option<f64>,
+    no_stop_roads: Option<Vec<String>>,
 }
 
 fn yes() -> bool {
@@ -378,6 +401,65 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
             }
         }
     }
+    let mut stopping = Stopping::default();
+    let b = &file.bays;
+    for (value, slot, name, min) in [
+        (b.walk_m_s, &mut stopping.walk_m_s, "walk_m_s", 0.1),
+        (b.walk_detour, &mut stopping.walk_detour, "walk_detour", 1.0),
+    ] {
+        if let Some(v) = value {
+            if v.is_finite() && v >= min {
+                *slot = v;
+            } else {
+                problems.push(format!("[bays] `{name}` must be at least {min}, got {v}"));
+            }
+        }
+    }
+    if let Some(kg) = b.carry_kg {
+        if kg.is_finite() && kg > 0.0 {
+            stopping.carry_g = (kg * 1000.0).round() as u32;
+        } else {
+            problems.push(format!("[bays] `carry_kg` must be positive, got {kg}"));
+        }
+    }
+    if let Some(n) = b.max_loops {
+        if n == 0 {
+            problems.push("[bays] `max_loops` must be at least 1".to_string());
+        }
+        stopping.max_loops = n.max(1);
+    }
+    if let Some(roads) = &b.no_stop_roads {
+        for r in roads {
+            if crate::osm::tags::RoadClass::parse(r).is_none() {
+                problems.push(format!(
+                    "[bays] `no_stop_roads`: `{r}` is not a highway=* road class"
+                ));
+            }
+        }
+        stopping.no_stop_roads = roads.clone();
+    }
+    let bays = match &b.file {
+        Some(f) => match super::bays::read_bays(&dir.join(f), &classes) {
+            Ok(bays) => bays,
+            Err(e) => {
+                problems.push(e.to_string());
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+    let fleet_classes: Vec<usize> = carriers
+        .iter()
+        .flat_map(|c| c.fleet.iter().map(|f| f.class))
+        .collect();
+    for bay in &bays {
+        if !fleet_classes.iter().any(|&c| bay.admits(c, &classes[c])) {
+            problems.push(format!(
+                "[bays] bay `{}` admits none of the fleets' vehicle classes",
+                bay.id
+            ));
+        }
+    }
     if !problems.is_empty() {
         return Err(Error::Invalid {
             path: path.to_path_buf(),
@@ -393,6 +475,8 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         carriers,
         solver,
         factors,
+        bays,
+        stopping,
     })
 }
 

@@ -23,6 +23,10 @@
 //! [[variant]]
 //! name = "pooled"
 //! pooling = true
+//!
+//! [[variant]]
+//! name = "no-bays"
+//! bays = false                            # drop the base scenario's loading points
 //! ```
 //! Results go to `OUT/variants/NAME.json` (written atomically, keyed by a fingerprint of the base
 //! scenario file and the variant): a rerun after an interruption plans only what is missing.
@@ -89,6 +93,7 @@ struct VariantEntry {
     electric_class: Option<String>,
     #[serde(default)]
     pooling: bool,
+    bays: Option<bool>,
     iterations: Option<u64>,
 }
 
@@ -178,6 +183,7 @@ pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
             electrify: entry.electrify,
             electric_class: entry.electric_class,
             pooling: entry.pooling,
+            without_bays: !entry.bays.unwrap_or(true),
             iterations: entry.iterations,
         });
     }

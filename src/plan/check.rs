@@ -20,8 +20,12 @@ pub struct SubmittedStop {
     pub order: Option<String>,
     /// Arrival (s after midnight).
     pub arrival_s: i64,
+    /// Start of service (s; the arrival when not given).
+    pub start_s: i64,
     /// Departure (s).
     pub departure_s: i64,
+    /// The loading point it is served from, if any.
+    pub bay: Option<String>,
 }
 
 /// A route as submitted.
@@ -120,7 +124,7 @@ pub fn check_plan(
         }
     }
     for (ci, carrier) in scenario.carriers.iter().enumerate() {
-        let pool = build_pool(scenario, network, engine, &tags, &[ci])?;
+        let pool = build_pool(scenario, network, engine, &tags, &[ci], &[])?;
         let problem = &pool.problem;
         let mut routes = Vec::new();
         let mut names = Vec::new();
@@ -145,11 +149,34 @@ pub fn check_plan(
                     }
                     Some(id) => match carrier.orders.iter().position(|o| &o.id == id) {
                         Some(o) => {
+                            let alternatives = &problem.order(o as u32).alternatives;
+                            let alternative = match &s.bay {
+                                None => 0,
+                                Some(bay) => {
+                                    let at_bay =
+                                        scenario.bays.iter().position(|b| &b.id == bay).and_then(
+                                            |b| {
+                                                alternatives.iter().position(|a| {
+                                                    (a.location as usize)
+                                                        .checked_sub(pool.first_bay)
+                                                        .is_some_and(|k| pool.bay_locations[k] == b)
+                                                })
+                                            },
+                                        );
+                                    at_bay.unwrap_or_else(|| {
+                                        out.push(format!(
+                                            "{}: serves order `{id}` from bay `{bay}`, which is not a loading point within walking distance of it (or the order is too heavy to carry)",
+                                            r.vehicle
+                                        ));
+                                        0
+                                    })
+                                }
+                            };
                             visits.push(Visit::Order {
                                 order: o as u32,
-                                alternative: 0,
+                                alternative: alternative as u32,
                             });
-                            o as u32 + 1
+                            alternatives[alternative].location
                         }
                         None => {
                             out.push(format!(
@@ -175,6 +202,8 @@ pub fn check_plan(
                 // Zones: no stop inside a zone closed to the vehicle while it is there.
                 let point = if location == 0 {
                     carrier.depot
+                } else if location as usize >= pool.first_bay {
+                    scenario.bays[pool.bay_locations[location as usize - pool.first_bay]].lon_lat
                 } else {
                     carrier.orders[location as usize - 1].lon_lat
                 };
@@ -308,9 +337,71 @@ pub fn check_plan(
                         carrier.id, scenario.classes[f.class].id
                     )
                 }
+                // Room at bays is checked over all carriers below.
+                Violation::SiteCapacity { .. } => continue,
+                Violation::Dwell {
+                    route,
+                    site,
+                    dwell,
+                    max,
+                } => format!(
+                    "{}: parks {:.0} min at bay `{}`, at most {:.0} min allowed",
+                    vehicle(route),
+                    dwell.0 as f64 / 60.0,
+                    problem.sites()[*site as usize].name,
+                    max.0 as f64 / 60.0
+                ),
                 other => format!("carrier `{}`: {other}", carrier.id),
             });
         }
     }
+    out.extend(bay_overflows(scenario, plan));
     Ok(out)
+}
+
+/// Vehicles parked at a bay at once beyond its capacity, over all carriers: each stay runs from
+/// the start of service to the departure, consecutive stops at one bay being one stay.
+fn bay_overflows(scenario: &Scenario, plan: &SubmittedPlan) -> Vec<String> {
+    let mut stays: Vec<(&str, i64, i64, &str)> = Vec::new();
+    for r in &plan.routes {
+        let mut previous: Option<&str> = None;
+        for s in &r.stops {
+            match (s.bay.as_deref(), previous) {
+                (Some(b), Some(p)) if b == p => {
+                    if let Some(last) = stays.last_mut() {
+                        last.2 = s.departure_s;
+                    }
+                }
+                (Some(b), _) => stays.push((b, s.start_s, s.departure_s, &r.vehicle)),
+                _ => {}
+            }
+            previous = s.bay.as_deref();
+        }
+    }
+    stays.sort_by_key(|&(b, start, end, _)| (b, start, end));
+    let mut out = Vec::new();
+    for group in stays.chunk_by(|a, b| a.0 == b.0) {
+        let Some(bay) = scenario.bays.iter().find(|b| b.id == group[0].0) else {
+            out.push(format!("unknown bay `{}`", group[0].0));
+            continue;
+        };
+        let mut open: Vec<(i64, &str)> = Vec::new();
+        for &(_, start, end, vehicle) in group {
+            open.retain(|&(e, _)| e > start);
+            open.push((end, vehicle));
+            if open.len() as u32 > bay.capacity {
+                let mut who: Vec<&str> = open.iter().map(|o| o.1).collect();
+                who.sort_unstable();
+                out.push(format!(
+                    "bay `{}`: {} vehicles parked at {} ({}), room for {}",
+                    bay.id,
+                    open.len(),
+                    clock(start),
+                    who.join(", "),
+                    bay.capacity
+                ));
+            }
+        }
+    }
+    out
 }

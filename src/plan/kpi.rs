@@ -164,6 +164,18 @@ impl Kpis {
                 },
                 "share",
             );
+            let from_bays = rs
+                .iter()
+                .flat_map(|r| &r.stops)
+                .filter(|s| s.bay.is_some())
+                .count();
+            let walk_km: f64 = rs
+                .iter()
+                .flat_map(|r| &r.stops)
+                .map(|s| s.walk_m / 1000.0)
+                .sum();
+            push("stops_at_bays", from_bays as f64, "orders");
+            push("walk_km", walk_km, "km");
             push("energy_electric", kwh, "kWh");
             push("energy_fuel", litres, "L");
             push("co2_tank_to_wheel", co2_ttw, "kg");
@@ -180,6 +192,45 @@ impl Kpis {
                 ("vehicle_km_inside", km, "km"),
                 ("entries", f64::from(entries), "entries"),
                 ("vehicles_entering", vehicles as f64, "vehicles"),
+            ] {
+                k.rows.push(KpiRow {
+                    scope: scope.clone(),
+                    kpi: kpi.into(),
+                    value: (value * 1000.0).round() / 1000.0,
+                    unit: unit.into(),
+                });
+            }
+        }
+        for bay in &scenario.bays {
+            let scope = format!("bay:{}", bay.id);
+            let use_ = bay_use(routes, &bay.id);
+            let open_h = bay
+                .hours
+                .intervals()
+                .iter()
+                .map(|&(a, e)| {
+                    let day = u32::from(scenario.day) * crate::time::DAY;
+                    f64::from(e.min(day + crate::time::DAY).saturating_sub(a.max(day))) / 3600.0
+                })
+                .sum::<f64>();
+            for (kpi, value, unit) in [
+                ("stops", use_.stops as f64, "orders"),
+                ("capacity", f64::from(bay.capacity), "vehicles"),
+                ("peak_vehicles", use_.peak as f64, "vehicles"),
+                (
+                    "occupancy",
+                    if open_h > 0.0 {
+                        use_.hours / (open_h * f64::from(bay.capacity))
+                    } else {
+                        0.0
+                    },
+                    "share",
+                ),
+                (
+                    "overflow",
+                    use_.peak.saturating_sub(bay.capacity as usize) as f64,
+                    "vehicles",
+                ),
             ] {
                 k.rows.push(KpiRow {
                     scope: scope.clone(),
@@ -211,6 +262,47 @@ impl Kpis {
             }
         }
         k
+    }
+}
+
+/// How a bay was used: stops served from it, most vehicles parked at once, vehicle-hours parked.
+struct BayUse {
+    stops: usize,
+    peak: usize,
+    hours: f64,
+}
+
+/// Stays at bay `id` (from the start of service to departure, consecutive stops of a route
+/// merged), swept in time order.
+fn bay_use(routes: &[PlannedRoute], id: &str) -> BayUse {
+    let mut stays: Vec<(i64, i64)> = Vec::new();
+    let mut stops = 0;
+    for r in routes {
+        let mut previous = false;
+        for s in &r.stops {
+            let here = s.bay.as_deref() == Some(id);
+            if here {
+                stops += 1;
+                match stays.last_mut() {
+                    Some(last) if previous => last.1 = s.departure_s,
+                    _ => stays.push((s.start_s, s.departure_s)),
+                }
+            }
+            previous = here;
+        }
+    }
+    stays.sort_unstable();
+    let mut open: Vec<i64> = Vec::new();
+    let mut peak = 0;
+    for &(start, end) in &stays {
+        open.retain(|&e| e > start);
+        open.push(end);
+        peak = peak.max(open.len());
+    }
+    BayUse {
+        stops,
+        peak,
+        hours: stays.iter().map(|(a, e)| (e - a) as f64 / 3600.0).sum(),
     }
 }
 

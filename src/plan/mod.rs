@@ -24,7 +24,9 @@ use crate::routing::{route, Dijkstra, Metric};
 use crate::scenario::Scenario;
 use crate::solver::check::check;
 use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
-use crate::solver::model::{service_start, Alternative, Order, Problem, TimeWindow, VehicleType};
+use crate::solver::model::{
+    service_start, Alternative, Order, Problem, Site, TimeWindow, VehicleType,
+};
 use crate::solver::sisr::SearchParams;
 use crate::solver::solution::Visit;
 use crate::solver::solve::{solve, SolveParams, StopCriterion};
@@ -88,6 +90,10 @@ pub struct PlannedStop {
     pub load_after_g: i64,
     /// Battery after the stop (Wh), for battery vehicles.
     pub battery_after_wh: Option<i64>,
+    /// The loading point the order is served from (`None`: at the door).
+    pub bay: Option<String>,
+    /// Walking between the bay and the door, every loop there and back (m; 0 at the door).
+    pub walk_m: f64,
 }
 
 /// One vehicle's day.
@@ -235,6 +241,9 @@ pub fn plan(
     let mut routes = Vec::new();
     let mut unserved = Vec::new();
     let mut violations = Vec::new();
+    // Bays are shared by all carriers: each carrier is planned around the stays of those planned
+    // before it (scenario order).
+    let mut booked: Vec<Vec<(i64, i64)>> = vec![Vec::new(); scenario.bays.len()];
     for (c, carrier) in scenario.carriers.iter().enumerate() {
         progress(&format!("planning carrier {}", carrier.id));
         let solved = solve_pool(
@@ -244,7 +253,9 @@ pub fn plan(
             &tags,
             &[c],
             scenario.solver.threads,
+            &booked,
         )?;
+        book_stays(&solved, &mut booked);
         let (r, u, v) = unpack(scenario, network, &tags, &solved);
         routes.extend(r);
         unserved.extend(u);
@@ -260,6 +271,24 @@ pub fn plan(
         streets,
         kpis,
     })
+}
+
+/// Add the bay stays of a solved pool to `booked` (per scenario bay).
+fn book_stays(solved: &SolvedPool, booked: &mut [Vec<(i64, i64)>]) {
+    let problem = &solved.pool.problem;
+    let routes: Vec<crate::solver::route_state::RouteState> = {
+        let state =
+            crate::solver::search_state::SearchState::from_solution(problem, &solved.solution);
+        state.routes
+    };
+    let mut stays = Vec::new();
+    for (r, route) in routes.iter().enumerate() {
+        crate::solver::sites::route_stays(problem, route, r as u32, &mut stays);
+    }
+    for s in stays {
+        let b = solved.pool.bays[s.site as usize];
+        booked[b].push((s.start.0, s.end.0));
+    }
 }
 
 /// Aggregate the legs' streets by OSM way and departure hour; busiest first.
@@ -302,12 +331,41 @@ pub(crate) fn street_hours(network: &Network, routes: &[PlannedRoute]) -> Vec<St
     rows
 }
 
+/// Stays at each scenario bay taken by vehicles planned earlier, `(start s, end s)`.
+pub(crate) type Bookings = [Vec<(i64, i64)>];
+
+/// One way a door can be served from a bay: the bay (scenario index), the walk (m, every loop
+/// there and back) and its time (s).
+fn bay_options(
+    scenario: &Scenario,
+    order: &crate::scenario::DeliveryOrder,
+) -> Vec<(usize, f64, i64)> {
+    let stop = &scenario.stopping;
+    let loops = order.weight_g.div_ceil(stop.carry_g).max(1);
+    if loops > stop.max_loops {
+        return Vec::new();
+    }
+    scenario
+        .bays
+        .iter()
+        .enumerate()
+        .filter_map(|(b, bay)| {
+            let straight = crate::geometry::haversine_m(order.lon_lat, bay.lon_lat);
+            (straight <= bay.radius_m).then(|| {
+                let walk = f64::from(loops) * 2.0 * straight * stop.walk_detour;
+                (b, walk, (walk / stop.walk_m_s).ceil() as i64)
+            })
+        })
+        .collect()
+}
+
 pub(crate) fn build_pool(
     scenario: &Scenario,
     network: &Network,
     engine: &MatrixEngine,
     tags: &ZoneTags,
     members: &[usize],
+    booked: &Bookings,
 ) -> Result<Pool, PlanError> {
     let graph = &network.graph;
     // Locations: the members' depots (location k is member k's depot), then their orders.
@@ -328,7 +386,48 @@ pub(crate) fn build_pool(
         }
     }
     let first_order = members.len();
+    // Then the bays within walking distance of some order.
+    let options: Vec<Vec<(usize, f64, i64)>> = order_refs
+        .iter()
+        .map(|&(c, o)| bay_options(scenario, &scenario.carriers[c].orders[o]))
+        .collect();
+    let mut bays: Vec<usize> = options.iter().flatten().map(|o| o.0).collect();
+    bays.sort_unstable();
+    bays.dedup();
     let pooled = members.len() > 1;
+    // A bay location per bay, plus, when pooling, one per bay and carrier with unshared orders
+    // there (only that carrier's vehicles reach it; both are the same site).
+    let owner_of = |l: usize| {
+        let (c, o) = order_refs[l];
+        (pooled && !scenario.carriers[c].orders[o].shareable).then_some(c)
+    };
+    let mut bay_locations: Vec<(usize, Option<usize>)> = bays.iter().map(|&b| (b, None)).collect();
+    for (l, opts) in options.iter().enumerate() {
+        if let Some(c) = owner_of(l) {
+            bay_locations.extend(opts.iter().map(|o| (o.0, Some(c))));
+        }
+    }
+    bay_locations[bays.len()..].sort_unstable();
+    let mut tail = bay_locations.split_off(bays.len());
+    tail.dedup();
+    bay_locations.extend(tail);
+    let first_bay = points.len();
+    for &(b, owner) in &bay_locations {
+        points.push(scenario.bays[b].lon_lat);
+        names.push(match owner {
+            None => format!("bay {}", scenario.bays[b].id),
+            Some(c) => format!(
+                "bay {} ({} only)",
+                scenario.bays[b].id, scenario.carriers[c].id
+            ),
+        });
+    }
+    let no_stop: Vec<&str> = scenario
+        .stopping
+        .no_stop_roads
+        .iter()
+        .map(String::as_str)
+        .collect();
     let day_start = u32::from(scenario.day) * DAY;
     let mut specs: Vec<ProfileSpec> = Vec::new();
     let mut profiles = Vec::new();
@@ -351,15 +450,25 @@ pub(crate) fn build_pool(
                         .iter()
                         .enumerate()
                         .map(|(l, &p)| {
-                            let foreign = l >= first_order && {
+                            let door = (first_order..first_bay).contains(&l);
+                            let foreign = door && {
                                 let (oc, oo) = order_refs[l - first_order];
                                 oc != c && !scenario.carriers[oc].orders[oo].shareable
                             };
-                            if foreign {
-                                None
-                            } else {
-                                network.snap_index.snap(graph, p, class_id, 500.0).ok()
+                            let barred = l >= first_bay && {
+                                let (b, only) = bay_locations[l - first_bay];
+                                only.is_some_and(|o| o != c)
+                                    || !scenario.bays[b]
+                                        .admits(entry.class, &scenario.classes[entry.class])
+                            };
+                            if foreign || barred {
+                                return None;
                             }
+                            let snap = network.snap_index.snap(graph, p, class_id, 500.0).ok()?;
+                            // No stopping on the roads the city reserves for traffic: those doors
+                            // are served from bays.
+                            let road_class = graph.road_way(snap.road).road_class.name();
+                            (!(door && no_stop.contains(&road_class))).then_some(snap)
                         })
                         .collect();
                     let hour_bands =
@@ -491,16 +600,25 @@ pub(crate) fn build_pool(
             vehicle_refs.push((c, f));
         }
     }
+    let bay_location = |l: usize, b: usize| {
+        let key = (b, owner_of(l));
+        (first_bay + bay_locations.iter().position(|x| *x == key).unwrap_or(0)) as u32
+    };
     let orders = order_refs
         .iter()
         .enumerate()
         .map(|(l, &(c, o))| (l, &scenario.carriers[c].orders[o]))
         .map(|(l, d)| Order {
             id: d.id.clone(),
-            alternatives: vec![Alternative {
+            alternatives: std::iter::once(Alternative {
                 location: (first_order + l) as u32,
                 service: Duration(i64::from(d.service_s)),
-            }],
+            })
+            .chain(options[l].iter().map(|&(b, _, walk_s)| Alternative {
+                location: bay_location(l, b),
+                service: Duration(i64::from(d.service_s) + walk_s),
+            }))
+            .collect(),
             demand: Load([
                 i64::from(d.weight_g),
                 i64::from(d.volume_ml),
@@ -517,12 +635,71 @@ pub(crate) fn build_pool(
             penalty: Some(Cost(UNSERVED_PENALTY)),
         })
         .collect();
-    let problem = Problem::new(names, profiles, orders, vehicle_types).map_err(|source| {
-        PlanError::Solver {
+    let day_start = i64::from(day_start);
+    let sites = bays
+        .iter()
+        .enumerate()
+        .map(|(k, &b)| {
+            let bay = &scenario.bays[b];
+            let windows = if bay.hours == crate::time::Schedule::always() {
+                vec![TimeWindow::ALWAYS]
+            } else {
+                // Week intervals as seconds of the plan day (and the next, for late shifts).
+                let mut w: Vec<TimeWindow> = Vec::new();
+                for shift in [0, i64::from(crate::time::WEEK)] {
+                    for &(a, e) in bay.hours.intervals() {
+                        let (a, e) = (
+                            i64::from(a) + shift - day_start,
+                            i64::from(e) + shift - day_start,
+                        );
+                        if e > -i64::from(DAY) && a < 2 * i64::from(DAY) {
+                            match w.last_mut() {
+                                Some(last) if last.close.0 >= a => last.close = Time(e),
+                                _ => w.push(TimeWindow {
+                                    open: Time(a),
+                                    close: Time(e),
+                                }),
+                            }
+                        }
+                    }
+                }
+                w
+            };
+            let max_dwell = vehicle_refs
+                .iter()
+                .map(|&(c, f)| {
+                    let class = &scenario.classes[scenario.carriers[c].fleet[f].class];
+                    let extra = if class.energy.is_new_energy() {
+                        bay.clean_extra_s
+                    } else {
+                        0
+                    };
+                    Duration(i64::from(bay.max_dwell_s + extra))
+                })
+                .collect();
+            Site {
+                name: bay.id.clone(),
+                location: (first_bay + k) as u32,
+                aliases: (bays.len()..bay_locations.len())
+                    .filter(|&x| bay_locations[x].0 == b)
+                    .map(|x| (first_bay + x) as u32)
+                    .collect(),
+                capacity: bay.capacity,
+                windows,
+                max_dwell,
+                booked: booked
+                    .get(b)
+                    .map(|v| v.iter().map(|&(a, e)| (Time(a), Time(e))).collect())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let problem = Problem::new(names, profiles, orders, vehicle_types)
+        .and_then(|p| p.with_sites(sites))
+        .map_err(|source| PlanError::Solver {
             carrier: pool_label(scenario, members),
             source,
-        }
-    })?;
+        })?;
     Ok(Pool {
         members: members.to_vec(),
         problem,
@@ -530,6 +707,13 @@ pub(crate) fn build_pool(
         orders: order_refs,
         vehicle_types: vehicle_refs,
         first_order,
+        first_bay,
+        bays,
+        bay_locations: bay_locations.iter().map(|x| x.0).collect(),
+        walks: options
+            .iter()
+            .map(|o| std::iter::once(0.0).chain(o.iter().map(|x| x.1)).collect())
+            .collect(),
     })
 }
 
@@ -545,6 +729,14 @@ pub(crate) struct Pool {
     pub(crate) vehicle_types: Vec<(usize, usize)>,
     /// Location index of the first order (before it: the members' depots).
     pub(crate) first_order: usize,
+    /// Location index of the first bay (after the orders).
+    pub(crate) first_bay: usize,
+    /// Scenario bay index of each site (site `k` is bay `bays[k]`).
+    pub(crate) bays: Vec<usize>,
+    /// Scenario bay index of each bay location (from `first_bay` on).
+    pub(crate) bay_locations: Vec<usize>,
+    /// Per problem order and alternative: walking metres, all loops (0 at the door).
+    pub(crate) walks: Vec<Vec<f64>>,
 }
 
 /// `sf+jd`: the ids of a pool's carriers, for messages.
@@ -583,8 +775,9 @@ pub(crate) fn solve_pool(
     tags: &ZoneTags,
     members: &[usize],
     threads: usize,
+    booked: &Bookings,
 ) -> Result<SolvedPool, PlanError> {
-    let pool = build_pool(scenario, network, engine, tags, members)?;
+    let pool = build_pool(scenario, network, engine, tags, members, booked)?;
     let stop = StopCriterion {
         max_iterations: scenario.solver.iterations,
         time_limit: scenario
@@ -636,8 +829,28 @@ pub(crate) fn unpack(
             .specs
             .iter()
             .any(|s| s.snaps[pool.first_order + o as usize].is_some());
-        let reason = if reachable {
-            "no vehicle can serve it within its time windows, shift, capacity, range and the zone rules"
+        let order = &pool.problem.orders()[o as usize];
+        let anywhere = order.alternatives.iter().any(|a| {
+            pool.specs
+                .iter()
+                .any(|s| s.snaps[a.location as usize].is_some())
+        });
+        let reason = if reachable || anywhere {
+            "no vehicle can serve it within its time windows, shift, capacity, range, bays and the zone rules"
+        } else if order.alternatives.len() == 1
+            && pool.specs.iter().any(|s| {
+                network
+                    .snap_index
+                    .snap(
+                        &network.graph,
+                        pool.order(scenario, o).lon_lat,
+                        s.class,
+                        500.0,
+                    )
+                    .is_ok()
+            })
+        {
+            "its door is on a road where vehicles may not stop, and no loading point is within walking distance"
         } else {
             "no road near it is open to any vehicle class that may serve it"
         };
@@ -709,9 +922,24 @@ fn replay(
             Visit::Order { order, alternative } => {
                 let o = &problem.orders()[*order as usize];
                 let alt = o.alternatives[*alternative as usize];
-                (alt.location, alt.service.0, o.windows.clone())
+                (
+                    alt.location,
+                    alt.service.0,
+                    problem.windows(*order, *alternative).to_vec(),
+                )
             }
             Visit::Reload { depot } => (*depot, vt.reload_time.0, vec![TimeWindow::ALWAYS]),
+        };
+        let (bay, walk_m) = match v {
+            Visit::Order { order, alternative } if location as usize >= pool.first_bay => (
+                Some(
+                    scenario.bays[pool.bay_locations[location as usize - pool.first_bay]]
+                        .id
+                        .clone(),
+                ),
+                pool.walks[*order as usize][*alternative as usize],
+            ),
+            _ => (None, 0.0),
         };
         legs.push((at, location, t));
         let arrival = profile.arrival(at, location, Time(t)).0;
@@ -744,6 +972,8 @@ fn replay(
             departure_s: departure,
             load_after_g: load,
             battery_after_wh: None,
+            bay,
+            walk_m,
         });
         t = departure;
         at = location;

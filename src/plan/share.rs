@@ -92,7 +92,7 @@ pub fn share(
         .into_par_iter()
         .map(|mask| {
             let members: Vec<usize> = (0..n).filter(|i| mask >> i & 1 == 1).collect();
-            solve_pool(scenario, network, engine, &tags, &members, 1)
+            solve_pool(scenario, network, engine, &tags, &members, 1, &[])
         })
         .collect::<Result<Vec<_>, _>>()?;
     let yuan = |milli_cents: i64| milli_cents as f64 / 100_000.0;

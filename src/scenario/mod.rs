@@ -107,6 +107,64 @@ pub struct SolverSettings {
     pub seed: u64,
 }
 
+/// A loading point (curbside bay, 装卸点): where vehicles may park to serve the doors around it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bay {
+    /// The user's id.
+    pub id: String,
+    /// `[lon, lat]`.
+    pub lon_lat: [f64; 2],
+    /// Vehicles at once.
+    pub capacity: u32,
+    /// Opening hours (weekly).
+    pub hours: crate::time::Schedule,
+    /// Longest stay (s).
+    pub max_dwell_s: u32,
+    /// Extra stay allowed to clean-energy vehicles (s).
+    pub clean_extra_s: u32,
+    /// Classes (indices into the scenario's classes) that may use it; `None`: every class.
+    pub classes: Option<Vec<usize>>,
+    /// Longest vehicle (mm); `None`: any.
+    pub max_length_mm: Option<u32>,
+    /// Doors within this straight-line distance (m) may be served from it.
+    pub radius_m: f64,
+}
+
+/// How doors are served from bays, and where vehicles may not stop.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stopping {
+    /// Walking speed (m/s).
+    pub walk_m_s: f64,
+    /// What a courier carries per walking loop (g).
+    pub carry_g: u32,
+    /// Most loops for one order from a bay (heavier orders go to the door).
+    pub max_loops: u32,
+    /// Walking distance over straight-line distance.
+    pub walk_detour: f64,
+    /// `highway=*` classes where vehicles may not stop: their doors are served from bays.
+    pub no_stop_roads: Vec<String>,
+}
+
+impl Default for Stopping {
+    fn default() -> Self {
+        Self {
+            walk_m_s: 1.2,
+            carry_g: 30_000,
+            max_loops: 4,
+            walk_detour: 1.3,
+            no_stop_roads: vec!["trunk".into(), "primary".into()],
+        }
+    }
+}
+
+impl Bay {
+    /// True when vehicles of `class` (index `c` in `classes`) may use the bay.
+    pub fn admits(&self, c: usize, class: &VehicleClass) -> bool {
+        self.classes.as_ref().is_none_or(|list| list.contains(&c))
+            && self.max_length_mm.is_none_or(|max| class.length_mm <= max)
+    }
+}
+
 /// Everything one planning run needs.
 #[derive(Clone, Debug)]
 pub struct Scenario {
@@ -126,4 +184,8 @@ pub struct Scenario {
     pub solver: SolverSettings,
     /// Factors.
     pub factors: Factors,
+    /// Loading points (bays).
+    pub bays: Vec<Bay>,
+    /// Walking from bays, and roads where vehicles may not stop.
+    pub stopping: Stopping,
 }

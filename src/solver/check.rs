@@ -243,7 +243,7 @@ fn site_of(problem: &Problem, location: u32) -> Option<(u32, &crate::solver::mod
         .sites()
         .iter()
         .enumerate()
-        .find(|(_, s)| s.location == location)
+        .find(|(_, s)| s.location == location || s.aliases.contains(&location))
         .map(|(i, s)| (i as u32, s))
 }
 
@@ -259,7 +259,7 @@ fn first_fit(windows: &[TimeWindow], from: Time, service: Duration) -> Option<Ti
 fn check_stays(
     problem: &Problem,
     solution: &Solution,
-    stays: &mut [(u32, usize, Time, Time)],
+    stays: &[(u32, usize, Time, Time)],
     violations: &mut Vec<Violation>,
 ) {
     for &(site, route, start, end) in stays.iter() {
@@ -291,7 +291,16 @@ fn check_stays(
             });
         }
     }
-    // Sweep each site's stays in time order; a stay that ends when another starts does not overlap.
+    // Sweep each site's stays (and stays booked by others) in time order; a stay that ends when
+    // another starts does not overlap.
+    let mut stays: Vec<(u32, usize, Time, Time)> = stays.to_vec();
+    for (site, s) in problem.sites().iter().enumerate() {
+        stays.extend(
+            s.booked
+                .iter()
+                .map(|&(a, b)| (site as u32, usize::MAX, a, b)),
+        );
+    }
     stays.sort_by_key(|&(site, _, start, end)| (site, start, end));
     for group in stays.chunk_by(|a, b| a.0 == b.0) {
         let site = group[0].0;
@@ -475,7 +484,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             trips: trip + 1,
         });
     }
-    check_stays(problem, solution, &mut stays, &mut violations);
+    check_stays(problem, solution, &stays, &mut violations);
     for (v, (&u, vt)) in used.iter().zip(problem.vehicle_types()).enumerate() {
         if u > vt.count {
             violations.push(Violation::FleetExceeded {

@@ -50,12 +50,18 @@ pub struct Site {
     pub name: String,
     /// Location index (at most one site per location).
     pub location: u32,
+    /// More locations of the same site (the same bay as seen by different vehicles, for example
+    /// one carrier's own orders when pooling).
+    pub aliases: Vec<u32>,
     /// Vehicles that may stay at once (at least 1).
     pub capacity: u32,
     /// Opening windows, sorted and disjoint: every stay lies inside one of them.
     pub windows: Vec<TimeWindow>,
     /// Longest stay per vehicle type (empty: no limit).
     pub max_dwell: Vec<Duration>,
+    /// Stays of vehicles outside this problem (other carriers planned before), `(start, end)`:
+    /// each takes room for one vehicle.
+    pub booked: Vec<(Time, Time)>,
 }
 
 impl Site {
@@ -344,20 +350,18 @@ impl Problem {
                     message,
                 })
             };
-            if site.location as usize >= n_loc {
-                issues.push(ModelIssue::BadIndex {
-                    what: "site",
-                    index: s,
-                    field: "location",
-                    value: site.location,
-                    limit: n_loc,
-                });
-                continue;
+            for &location in std::iter::once(&site.location).chain(&site.aliases) {
+                if location as usize >= n_loc {
+                    invalid(format!(
+                        "location {location} does not exist ({n_loc} locations)"
+                    ));
+                    continue;
+                }
+                if let Some(other) = site_at[location as usize] {
+                    invalid(format!("location {location} is also site {other}'s"));
+                }
+                site_at[location as usize] = Some(s as u32);
             }
-            if let Some(other) = site_at[site.location as usize] {
-                invalid(format!("shares its location with site {other}"));
-            }
-            site_at[site.location as usize] = Some(s as u32);
             if site.capacity == 0 {
                 invalid("capacity 0: no vehicle can ever stop there".into());
             }

@@ -138,6 +138,16 @@ fn first_misfit(problem: &Problem, routes: &[RouteState], scratch: &mut Vec<Stay
             return Some(*s);
         }
     }
+    for (site, st) in problem.sites().iter().enumerate() {
+        for &(start, end) in &st.booked {
+            scratch.push(Stay {
+                site: site as u32,
+                route: u32::MAX,
+                start,
+                end,
+            });
+        }
+    }
     scratch.sort_unstable_by_key(|s| (s.site, s.start, s.end));
     let mut open: Vec<Time> = Vec::new();
     for group in scratch.chunk_by(|a, b| a.site == b.site) {
@@ -147,7 +157,16 @@ fn first_misfit(problem: &Problem, routes: &[RouteState], scratch: &mut Vec<Stay
             open.retain(|&e| e > s.start);
             open.push(s.end);
             if open.len() > capacity {
-                return Some(*s);
+                if s.route != u32::MAX {
+                    return Some(*s);
+                }
+                // A booked stay tipped the count: blame a route stay still open.
+                if let Some(r) = group
+                    .iter()
+                    .find(|o| o.route != u32::MAX && o.start <= s.start && o.end > s.start)
+                {
+                    return Some(*r);
+                }
             }
         }
     }
@@ -197,8 +216,13 @@ impl SiteBook {
         start: Time,
         end: Time,
     ) -> bool {
-        let capacity = problem.sites()[site as usize].capacity as usize;
-        let mut others = 0;
+        let st = &problem.sites()[site as usize];
+        let capacity = st.capacity as usize;
+        let mut others = st
+            .booked
+            .iter()
+            .filter(|&&(s, e)| s < end && start < e)
+            .count();
         let mut last = u32::MAX;
         for s in &self.by_site[site as usize] {
             if s.route != route && s.route != last && s.start < end && start < s.end {
@@ -261,9 +285,11 @@ mod tests {
             p.with_sites(vec![Site {
                 name: "bay".into(),
                 location: 1,
+                aliases: vec![],
                 capacity,
                 windows: vec![TimeWindow::ALWAYS],
                 max_dwell: vec![Duration(900)],
+                booked: vec![],
             }])
         })
         .expect("valid problem")

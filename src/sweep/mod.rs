@@ -32,6 +32,8 @@ pub struct Variant {
     pub electric_class: Option<String>,
     /// Pool all carriers (shared distribution) instead of planning each alone.
     pub pooling: bool,
+    /// Drop the base scenario's loading points (sweep file: `bays = false`).
+    pub without_bays: bool,
     /// Solver iterations (overrides the base).
     pub iterations: Option<u64>,
 }
@@ -51,6 +53,9 @@ pub fn apply(base: &Scenario, variant: &Variant) -> Result<Scenario, String> {
     s.solver.threads = 1;
     if let Some(i) = variant.iterations {
         s.solver.iterations = Some(i);
+    }
+    if variant.without_bays {
+        s.bays.clear();
     }
     for (rule, hours) in &variant.rule_hours {
         let r = s
