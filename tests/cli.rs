@@ -608,6 +608,7 @@ fn sweep_compares_variants_and_resumes() {
         "quota-4",
         "all-electric",
         "pooled",
+        "no-bays",
     ] {
         assert!(
             table.contains(&format!("\n{name},ok,all,cost,yuan,")),
@@ -621,7 +622,7 @@ fn sweep_compares_variants_and_resumes() {
         out.path().to_str().unwrap(),
     ]);
     assert_eq!(code, 0);
-    assert!(err.contains("5 variants (5 resumed"), "{err}");
+    assert!(err.contains("6 variants (6 resumed"), "{err}");
     assert_eq!(
         std::fs::read_to_string(out.path().join("comparison.csv")).unwrap(),
         table
