@@ -53,10 +53,12 @@
 //!   zone once ([`zones::ZoneTags`]); [`zones::Policy::closed_zones`] for a class, moment and
 //!   permit. Metrics and hour bands take a policy (`Metric::with_policy`,
 //!   `HourBands::with_policy`). Never reads files.
-//! * [`solver`] — the VRP solver (problem model, independent checker, parallel SISR search); its
-//!   own codemap is in `solver/mod.rs` and `docs/solver.md`. [`instances`] reads benchmark files.
+//! * [`solver`] — the VRP solver (problem model, independent checker, parallel SISR search, sites
+//!   with limited room such as loading bays); its own codemap is in `solver/mod.rs` and
+//!   `docs/solver.md`. [`instances`] reads benchmark files.
 //! * [`scenario`] — a planning scenario as plain data; [`plan`] turns it into a checked plan:
-//!   one problem per carrier, schedule replay (waiting for a zone to open included), road legs
+//!   one problem per carrier (orders served at the door or from a bay within walking distance;
+//!   bays are solver sites, booked across carriers), schedule replay (waiting for a zone to open included), road legs
 //!   with zone kilometres and entries, and [`plan::Kpis`]; [`plan::check`] judges a plan made
 //!   elsewhere against the scenario alone (solver checker, zone rules, permits, legal timing);
 //!   [`plan::share`] plans every coalition of carriers (pooled problems in which unshared orders
@@ -67,7 +69,7 @@
 //! * [`network`] — the library front door: load an extract, snap, route.
 //! * [`geometry`] — haversine lengths and the local planar projection used for snapping.
 //! * [`io`] — user files (vehicle classes, points, zones GeoJSON, policy and scenario TOML, orders
-//!   CSV), outputs (matrices; plan.json, routes.geojson, KPIs) and atomic writes; with [`cli`] the only
+//!   CSV, bays CSV/GeoJSON), outputs (matrices; plan.json, routes.geojson, KPIs) and atomic writes; with [`cli`] the only
 //!   layers that derive `Serialize`/`Deserialize`.
 //! * [`cli`] — the `cityfreight` binary: argument parsing, progress bars, printing, exit codes.
 //!
