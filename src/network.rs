@@ -58,6 +58,8 @@ pub struct Network {
     pub snap_index: SnapIndex,
     /// What reading the extract reported.
     pub read_stats: ReadStats,
+    /// Charging stations tagged in the extract (`amenity=charging_station` nodes).
+    pub chargers: Vec<crate::osm::read::OsmCharger>,
 }
 
 /// A route with where its ends were snapped.
@@ -87,6 +89,7 @@ impl Network {
             graph,
             snap_index,
             read_stats: extract.stats,
+            chargers: extract.chargers,
         })
     }
 

@@ -414,3 +414,21 @@ fn turn_restrictions_make_routes_longer_never_shorter() {
         "{compared} compared, {dearer} dearer"
     );
 }
+
+#[test]
+fn charging_stations_are_read_from_node_tags() {
+    // Chengdu has one tagged charger (a Tesla Supercharger), Helsinki four, in these extracts.
+    let chengdu =
+        cityfreight::osm::read_pbf(&common::extract("chengdu-center-2018.osm.pbf"), &|_, _| {})
+            .unwrap();
+    assert_eq!(chengdu.chargers.len(), 1);
+    let c = &chengdu.chargers[0];
+    assert_eq!(c.id, 3092055783);
+    assert_eq!(c.capacity.as_deref(), Some("4"));
+    assert_eq!(c.opening_hours.as_deref(), Some("24/7"));
+    assert_eq!(c.access.as_deref(), Some("customers"));
+    assert!((c.lon_lat[0] - 104.0642157).abs() < 1e-6 && (c.lon_lat[1] - 30.6547232).abs() < 1e-6);
+    let helsinki =
+        cityfreight::osm::read_pbf(&common::extract("helsinki-2019.osm.pbf"), &|_, _| {}).unwrap();
+    assert_eq!(helsinki.chargers.len(), 4);
+}

@@ -116,6 +116,25 @@ pub struct ReadStats {
     pub skipped: Vec<String>,
 }
 
+/// A node tagged `amenity=charging_station`, with the tags a planner needs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OsmCharger {
+    /// OSM node id.
+    pub id: i64,
+    /// `[lon, lat]`.
+    pub lon_lat: [f64; 2],
+    /// `name`.
+    pub name: Option<String>,
+    /// `capacity` (vehicles that can charge at once), as tagged.
+    pub capacity: Option<String>,
+    /// `opening_hours`, as tagged.
+    pub opening_hours: Option<String>,
+    /// `access`, as tagged.
+    pub access: Option<String>,
+    /// The highest `socket:*:output` or `charging_station:output` value, as tagged (e.g. `50 kW`).
+    pub output: Option<String>,
+}
+
 /// Everything cityfreight keeps from an extract.
 #[derive(Clone, Debug, Default)]
 pub struct OsmExtract {
@@ -129,6 +148,8 @@ pub struct OsmExtract {
     pub access_rules: Vec<AccessRules>,
     /// Turn restrictions, in file order.
     pub restrictions: Vec<TurnRestriction>,
+    /// Charging stations tagged on nodes, in file order.
+    pub chargers: Vec<OsmCharger>,
     /// Counts.
     pub stats: ReadStats,
 }
@@ -140,6 +161,7 @@ struct Chunk {
     node_coords: Vec<[i32; 2]>,
     ways: Vec<(OsmWay, AccessRules)>,
     restrictions: Vec<TurnRestriction>,
+    chargers: Vec<OsmCharger>,
     stats: ReadStats,
 }
 
@@ -190,6 +212,7 @@ pub fn read_pbf(path: &Path, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Osm
             extract.ways.push(way);
         }
         extract.restrictions.extend(chunk.restrictions);
+        extract.chargers.extend(chunk.chargers);
         let (s, c) = (&mut extract.stats, chunk.stats);
         s.nodes += c.nodes;
         s.ways += c.ways;
@@ -331,6 +354,43 @@ impl Strings<'_> {
     }
 }
 
+/// A charging station from a node's tags (string indices into the block's table).
+fn charger(
+    id: i64,
+    lon_lat: [f64; 2],
+    pairs: impl Iterator<Item = (usize, usize)>,
+    strings: &Strings,
+) -> OsmCharger {
+    let mut c = OsmCharger {
+        id,
+        lon_lat,
+        ..OsmCharger::default()
+    };
+    let mut best_kw = 0.0;
+    for (k, v) in pairs {
+        let (Ok(key), Ok(value)) = (strings.get(k), strings.get(v)) else {
+            continue;
+        };
+        match key {
+            "name" => c.name = Some(value.to_string()),
+            "capacity" => c.capacity = Some(value.to_string()),
+            "opening_hours" => c.opening_hours = Some(value.to_string()),
+            "access" => c.access = Some(value.to_string()),
+            k if (k.starts_with("socket:") && k.ends_with(":output"))
+                || k == "charging_station:output" =>
+            {
+                let kw = super::tags::power_kw(value).unwrap_or(0.0);
+                if kw > best_kw || c.output.is_none() {
+                    best_kw = best_kw.max(kw);
+                    c.output = Some(value.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    c
+}
+
 fn decode(blob: &Blob) -> Result<Chunk, String> {
     let block: PrimitiveBlock =
         osmpbfreader::primitive_block_from_blob(blob).map_err(|e| e.to_string())?;
@@ -342,8 +402,35 @@ fn decode(blob: &Blob) -> Result<Chunk, String> {
             .map_err(|_| "coordinate out of range".to_string())
     };
     let mut chunk = Chunk::default();
+    // Charging stations: only blocks whose string table has both strings can hold one.
+    let index_of = |text: &str| {
+        block
+            .stringtable
+            .s
+            .iter()
+            .position(|b| b.as_slice() == text.as_bytes())
+    };
+    let charging = index_of("amenity").zip(index_of("charging_station"));
     for group in &block.primitivegroup {
         for node in &group.nodes {
+            if let Some((amenity, station)) = charging {
+                let pairs = node
+                    .keys
+                    .iter()
+                    .zip(&node.vals)
+                    .map(|(&k, &v)| (k as usize, v as usize));
+                if pairs.clone().any(|kv| kv == (amenity, station)) {
+                    chunk.chargers.push(charger(
+                        node.id.unwrap_or(0),
+                        [
+                            f64::from(to_decimicro(lon_offset, node.lon.unwrap_or(0))?) / 1e7,
+                            f64::from(to_decimicro(lat_offset, node.lat.unwrap_or(0))?) / 1e7,
+                        ],
+                        pairs,
+                        &strings,
+                    ));
+                }
+            }
             chunk.node_ids.push(node.id.unwrap_or(0));
             chunk.node_coords.push([
                 to_decimicro(lon_offset, node.lon.unwrap_or(0))?,
@@ -355,10 +442,36 @@ fn decode(blob: &Blob) -> Result<Chunk, String> {
                 return Err("dense node arrays of different lengths".to_string());
             }
             let (mut id, mut lat, mut lon) = (0i64, 0i64, 0i64);
+            // keys_vals: per node, key/value string indices ending with a 0.
+            let mut kv = 0usize;
             for i in 0..dense.id.len() {
                 id = id.wrapping_add(dense.id[i]);
                 lat = lat.wrapping_add(dense.lat[i]);
                 lon = lon.wrapping_add(dense.lon[i]);
+                if !dense.keys_vals.is_empty() {
+                    let start = kv;
+                    while kv < dense.keys_vals.len() && dense.keys_vals[kv] != 0 {
+                        kv += 2;
+                    }
+                    let end = kv.min(dense.keys_vals.len());
+                    kv += 1;
+                    if let Some((amenity, station)) = charging {
+                        let pairs = dense.keys_vals[start..end]
+                            .chunks_exact(2)
+                            .map(|p| (p[0] as usize, p[1] as usize));
+                        if pairs.clone().any(|kv| kv == (amenity, station)) {
+                            chunk.chargers.push(charger(
+                                id,
+                                [
+                                    f64::from(to_decimicro(lon_offset, lon)?) / 1e7,
+                                    f64::from(to_decimicro(lat_offset, lat)?) / 1e7,
+                                ],
+                                pairs,
+                                &strings,
+                            ));
+                        }
+                    }
+                }
                 chunk.node_ids.push(id);
                 chunk.node_coords.push([
                     to_decimicro(lon_offset, lon)?,

@@ -313,3 +313,34 @@ mod tests {
         assert!(!RoadClass::Pedestrian.open_by_default(Category::MicroVan));
     }
 }
+
+/// A power value as tagged on chargers (`50 kW`, `22kW`, `7400 W`, `150`: kW when no unit).
+pub fn power_kw(value: &str) -> Option<f64> {
+    let v = value.trim().to_ascii_lowercase();
+    let (number, scale) = if let Some(n) = v.strip_suffix("kw") {
+        (n, 1.0)
+    } else if let Some(n) = v.strip_suffix("mw") {
+        (n, 1000.0)
+    } else if let Some(n) = v.strip_suffix('w') {
+        (n, 0.001)
+    } else {
+        (v.as_str(), 1.0)
+    };
+    let kw = number.trim().parse::<f64>().ok()? * scale;
+    (kw.is_finite() && kw > 0.0).then_some(kw)
+}
+
+#[cfg(test)]
+mod power_tests {
+    use super::power_kw;
+
+    #[test]
+    fn charger_outputs() {
+        assert_eq!(power_kw("50 kW"), Some(50.0));
+        assert_eq!(power_kw("22kW"), Some(22.0));
+        assert_eq!(power_kw("7400 W"), Some(7.4));
+        assert_eq!(power_kw("150"), Some(150.0));
+        assert_eq!(power_kw("fast"), None);
+        assert_eq!(power_kw("0 kW"), None);
+    }
+}
