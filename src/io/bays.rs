@@ -9,11 +9,9 @@
 //! Every problem of the file is reported at once, with its line or JSON path; a bay that no class
 //! of the scenario may use is an error.
 
+use super::features::{csv_rows, geojson_rows, hours, id_and_position, is_geojson, number, Rows};
 use crate::scenario::Bay;
-use crate::time::Schedule;
 use crate::vehicle::VehicleClass;
-use serde_json::Value;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Why a bays file could not be used.
@@ -43,11 +41,7 @@ pub fn read_bays(path: &Path, classes: &[VehicleClass]) -> Result<Vec<Bay>, Erro
         path: path.to_path_buf(),
         source,
     })?;
-    let geojson = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"));
-    let parsed = if geojson {
+    let parsed = if is_geojson(path) {
         parse_bays_geojson(&text, classes)
     } else {
         parse_bays_csv(&text, classes)
@@ -58,123 +52,14 @@ pub fn read_bays(path: &Path, classes: &[VehicleClass]) -> Result<Vec<Bay>, Erro
     })
 }
 
-/// One bay's fields as text, from a CSV row or a feature's properties.
-type Fields = BTreeMap<String, String>;
-
 /// Parse bays CSV; on failure every problem with its line number.
 pub fn parse_bays_csv(text: &str, classes: &[VehicleClass]) -> Result<Vec<Bay>, Vec<String>> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-    let Some((_, header)) = lines.next() else {
-        return Err(vec![
-            "line 1: empty file; expected a header starting `id,lon,lat`".into(),
-        ]);
-    };
-    let columns: Vec<String> = header.split(',').map(|c| c.trim().to_string()).collect();
-    let mut problems = Vec::new();
-    for required in ["id", "lon", "lat"] {
-        if !columns.iter().any(|c| c == required) {
-            problems.push(format!("header: missing column `{required}`"));
-        }
-    }
-    for c in &columns {
-        if !KNOWN.contains(&c.as_str()) {
-            problems.push(format!(
-                "header: unknown column `{c}` (known: {})",
-                KNOWN.join(", ")
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let mut rows = Vec::new();
-    for (n, line) in lines {
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-        if cells.len() != columns.len() {
-            problems.push(format!(
-                "line {}: {} fields, the header has {}",
-                n + 1,
-                cells.len(),
-                columns.len()
-            ));
-            continue;
-        }
-        let fields: Fields = columns
-            .iter()
-            .zip(&cells)
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(c, v)| (c.clone(), v.to_string()))
-            .collect();
-        rows.push((format!("line {}", n + 1), fields));
-    }
-    finish(rows, classes, problems)
+    bays_from(csv_rows(text, &KNOWN, &["id", "lon", "lat"])?, classes)
 }
 
 /// Parse bays GeoJSON; on failure every problem with its JSON path.
 pub fn parse_bays_geojson(text: &str, classes: &[VehicleClass]) -> Result<Vec<Bay>, Vec<String>> {
-    let value: Value = serde_json::from_str(text).map_err(|e| vec![format!("not JSON: {e}")])?;
-    let Some(features) = value.get("features").and_then(Value::as_array) else {
-        return Err(vec![
-            "$: expected a FeatureCollection with a `features` array".into(),
-        ]);
-    };
-    let mut problems = Vec::new();
-    let mut rows = Vec::new();
-    for (i, f) in features.iter().enumerate() {
-        let at = format!("$.features[{i}]");
-        let geometry = f.get("geometry");
-        let kind = geometry.and_then(|g| g.get("type")).and_then(Value::as_str);
-        let coords = geometry
-            .and_then(|g| g.get("coordinates"))
-            .and_then(Value::as_array)
-            .filter(|c| c.len() >= 2)
-            .and_then(|c| Some([c[0].as_f64()?, c[1].as_f64()?]));
-        let (Some("Point"), Some([lon, lat])) = (kind, coords) else {
-            problems.push(format!(
-                "{at}.geometry: expected a Point with [lon, lat] coordinates"
-            ));
-            continue;
-        };
-        let mut fields = Fields::new();
-        if let Some(props) = f.get("properties").and_then(Value::as_object) {
-            for (k, v) in props {
-                if !KNOWN.contains(&k.as_str()) {
-                    problems.push(format!(
-                        "{at}.properties.{k}: unknown property (known: {})",
-                        KNOWN.join(", ")
-                    ));
-                    continue;
-                }
-                let text = match v {
-                    Value::String(s) => s.clone(),
-                    Value::Number(n) => n.to_string(),
-                    Value::Array(items) => items
-                        .iter()
-                        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                    Value::Null => continue,
-                    other => other.to_string(),
-                };
-                fields.insert(k.clone(), text);
-            }
-        }
-        if !fields.contains_key("id") {
-            if let Some(id) = f.get("id") {
-                fields.insert(
-                    "id".into(),
-                    id.as_str().map_or_else(|| id.to_string(), str::to_string),
-                );
-            }
-        }
-        fields.insert("lon".into(), lon.to_string());
-        fields.insert("lat".into(), lat.to_string());
-        rows.push((format!("{at}.properties"), fields));
-    }
-    finish(rows, classes, problems)
+    bays_from(geojson_rows(text, &KNOWN)?, classes)
 }
 
 const KNOWN: [&str; 10] = [
@@ -191,69 +76,31 @@ const KNOWN: [&str; 10] = [
 ];
 
 /// Turn rows of fields into bays, collecting every problem.
-fn finish(
-    rows: Vec<(String, Fields)>,
-    classes: &[VehicleClass],
-    mut problems: Vec<String>,
-) -> Result<Vec<Bay>, Vec<String>> {
+fn bays_from(rows: Rows, classes: &[VehicleClass]) -> Result<Vec<Bay>, Vec<String>> {
+    let mut problems = Vec::new();
     let mut bays: Vec<Bay> = Vec::new();
     for (at, f) in rows {
-        let mut bad = |what: String| problems.push(format!("{at}: {what}"));
-        let id = f.get("id").cloned().unwrap_or_default();
-        if id.is_empty() {
-            bad("missing `id`".into());
-        } else if bays.iter().any(|b| b.id == id) {
-            bad(format!("bay id `{id}` used twice"));
-        }
-        let mut number = |name: &str, default: f64, min: f64| -> f64 {
-            match f.get(name).map(|v| v.parse::<f64>()) {
-                None => default,
-                Some(Ok(v)) if v.is_finite() && v >= min => v,
-                Some(_) => {
-                    bad(format!(
-                        "`{name}`: expected a number of at least {min}, got `{}`",
-                        f[name]
-                    ));
-                    default
-                }
-            }
-        };
-        let lon = number("lon", f64::NAN, -180.0);
-        let lat = number("lat", f64::NAN, -90.0);
-        let capacity = number("capacity", 1.0, 0.0);
-        let max_dwell_min = number("max_dwell_min", 30.0, 0.0);
-        let clean_extra_min = number("clean_extra_min", 0.0, 0.0);
-        let radius_m = number("radius_m", 150.0, 0.0);
+        let p = &mut problems;
+        let seen: Vec<&str> = bays.iter().map(|b| b.id.as_str()).collect();
+        let (id, lon_lat) = id_and_position(&f, &seen, "bay", p, &at);
+        let capacity = number(&f, "capacity", 1.0, 0.0, p, &at);
+        let max_dwell_min = number(&f, "max_dwell_min", 30.0, 0.0, p, &at);
+        let clean_extra_min = number(&f, "clean_extra_min", 0.0, 0.0, p, &at);
+        let radius_m = number(&f, "radius_m", 150.0, 0.0, p, &at);
         let max_length_m = f
             .get("max_length_m")
-            .map(|_| number("max_length_m", 0.0, 0.0));
-        if !(lon <= 180.0 && lat <= 90.0) {
-            bad(format!(
-                "`lon`,`lat` {},{} is not a longitude,latitude pair in degrees",
-                f.get("lon").map_or("?", String::as_str),
-                f.get("lat").map_or("?", String::as_str)
-            ));
-        }
+            .map(|_| number(&f, "max_length_m", 0.0, 0.0, p, &at));
         if capacity < 1.0 || capacity.fract() != 0.0 {
-            bad(format!(
-                "`capacity`: expected a whole number of vehicles, at least 1, got {capacity}"
+            p.push(format!(
+                "{at}: `capacity`: expected a whole number of vehicles, at least 1, got {capacity}"
             ));
         }
         if max_dwell_min <= 0.0 {
-            bad("`max_dwell_min`: a bay where no vehicle may stay".into());
+            p.push(format!(
+                "{at}: `max_dwell_min`: a bay where no vehicle may stay"
+            ));
         }
-        let hours = match f.get("hours").map(|h| Schedule::parse(h)) {
-            None => Schedule::always(),
-            Some(Ok(s)) if !s.is_empty() => s,
-            Some(Ok(_)) => {
-                bad("`hours`: never open".into());
-                Schedule::always()
-            }
-            Some(Err(e)) => {
-                bad(format!("`hours`: {e}"));
-                Schedule::always()
-            }
-        };
+        let hours = hours(&f, p, &at);
         let allowed = f.get("classes").map(|list| {
             list.split(';')
                 .map(str::trim)
@@ -261,7 +108,7 @@ fn finish(
                 .filter_map(|c| {
                     let found = classes.iter().position(|k| k.id == c);
                     if found.is_none() {
-                        problems.push(format!(
+                        p.push(format!(
                             "{at}: `classes`: unknown vehicle class `{c}` (see `cityfreight classes`)"
                         ));
                     }
@@ -271,7 +118,7 @@ fn finish(
         });
         let bay = Bay {
             id,
-            lon_lat: [lon, lat],
+            lon_lat,
             capacity: capacity as u32,
             hours,
             max_dwell_s: (max_dwell_min * 60.0).round() as u32,
@@ -281,7 +128,7 @@ fn finish(
             radius_m,
         };
         if !classes.iter().enumerate().any(|(c, k)| bay.admits(c, k)) {
-            problems.push(format!(
+            p.push(format!(
                 "{at}: bay `{}` admits no vehicle class (check `classes` and `max_length_m`)",
                 bay.id
             ));

@@ -8,6 +8,7 @@
 pub mod atomic;
 pub mod bays;
 pub mod classes;
+pub mod features;
 pub mod matrix_out;
 pub mod plan_in;
 pub mod plan_out;
@@ -15,5 +16,6 @@ pub mod points;
 pub mod policy;
 pub mod scenario;
 pub mod share_out;
+pub mod stations;
 pub mod sweep;
 pub mod zones;

@@ -23,6 +23,10 @@
 //! walk_detour = 1.3                                # walking over straight-line distance
 //! no_stop_roads = ["trunk", "primary"]             # doors there are served from bays
 //!
+//! [charging]                                       # charging stations (optional)
+//! file = "chargers.csv"                            # CSV or GeoJSON, see io::stations
+//! osm = true                                       # also public amenity=charging_station nodes
+//!
 //! [[carrier]]
 //! id = "sf"
 //! depot = [104.040, 30.705]                        # lon, lat
@@ -95,6 +99,16 @@ struct ScenarioFile {
     carriers: Vec<CarrierEntry>,
     #[serde(default)]
     bays: BaysEntry,
+    #[serde(default)]
+    charging: ChargingEntry,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ChargingEntry {
+    file: Option<PathBuf>,
+    #[serde(default)]
+    osm: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -448,6 +462,13 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         },
         None => Vec::new(),
     };
+    let stations = match &file.charging.file {
+        Some(f) => super::stations::read_stations(&dir.join(f)).unwrap_or_else(|e| {
+            problems.push(e.to_string());
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
     let fleet_classes: Vec<usize> = carriers
         .iter()
         .flat_map(|c| c.fleet.iter().map(|f| f.class))
@@ -477,6 +498,8 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         factors,
         bays,
         stopping,
+        stations,
+        osm_stations: file.charging.osm,
     })
 }
 

@@ -130,6 +130,23 @@ pub struct Bay {
     pub radius_m: f64,
 }
 
+/// A charging station (a file, or tagged in OSM).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChargingStation {
+    /// The user's id (`osm-node-N` for tagged stations).
+    pub id: String,
+    /// `[lon, lat]`.
+    pub lon_lat: [f64; 2],
+    /// Charging power (kW); charging is linear at this power.
+    pub power_kw: f64,
+    /// Vehicles that can charge at once.
+    pub connectors: u32,
+    /// Opening hours (weekly).
+    pub hours: crate::time::Schedule,
+    /// Price (cents per kWh).
+    pub price_cents_per_kwh: u32,
+}
+
 /// How doors are served from bays, and where vehicles may not stop.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stopping {
@@ -188,4 +205,8 @@ pub struct Scenario {
     pub bays: Vec<Bay>,
     /// Walking from bays, and roads where vehicles may not stop.
     pub stopping: Stopping,
+    /// Charging stations from the scenario's file.
+    pub stations: Vec<ChargingStation>,
+    /// Also use the public charging stations tagged in the extract.
+    pub osm_stations: bool,
 }
