@@ -609,6 +609,7 @@ fn sweep_compares_variants_and_resumes() {
         "all-electric",
         "pooled",
         "no-bays",
+        "winter",
     ] {
         assert!(
             table.contains(&format!("\n{name},ok,all,cost,yuan,")),
@@ -622,7 +623,7 @@ fn sweep_compares_variants_and_resumes() {
         out.path().to_str().unwrap(),
     ]);
     assert_eq!(code, 0);
-    assert!(err.contains("6 variants (6 resumed"), "{err}");
+    assert!(err.contains("7 variants (7 resumed"), "{err}");
     assert_eq!(
         std::fs::read_to_string(out.path().join("comparison.csv")).unwrap(),
         table

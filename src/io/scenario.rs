@@ -14,6 +14,8 @@
 //!
 //! [factors]                                        # override any of scenario::Factors
 //! grid_kg_co2_per_kwh = 0.6
+//! range_factor = 0.7                               # winter: 30% less battery range
+//! class.diesel-medium-truck = { nox_g_per_km = 2.1, pm25_g_per_km = 0.03 }
 //!
 //! [bays]                                           # loading points (optional)
 //! file = "bays.csv"                                # CSV or GeoJSON, see io::bays
@@ -149,6 +151,16 @@ struct FactorsEntry {
     diesel_nox_g_per_km: Option<f64>,
     diesel_pm25_g_per_km: Option<f64>,
     battery_reserve: Option<f64>,
+    range_factor: Option<f64>,
+    #[serde(default)]
+    class: std::collections::BTreeMap<String, ClassFactorsEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassFactorsEntry {
+    nox_g_per_km: Option<f64>,
+    pm25_g_per_km: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -252,6 +264,39 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
                 problems.push(format!("[factors] `{name}` must be zero or more, got {v}"));
             }
         }
+    }
+    if let Some(r) = f.range_factor {
+        if r.is_finite() && r > 0.0 && r <= 2.0 {
+            factors.range_factor = r;
+        } else {
+            problems.push(format!(
+                "[factors] `range_factor` must be above 0 and at most 2, got {r}"
+            ));
+        }
+    }
+    for (id, entry) in &f.class {
+        if !classes.iter().any(|c| &c.id == id) {
+            problems.push(format!(
+                "[factors.class.{id}]: unknown vehicle class `{id}` (see `cityfreight classes`)"
+            ));
+        }
+        for (name, v) in [
+            ("nox_g_per_km", entry.nox_g_per_km),
+            ("pm25_g_per_km", entry.pm25_g_per_km),
+        ] {
+            if v.is_some_and(|v| !(v.is_finite() && v >= 0.0)) {
+                problems.push(format!(
+                    "[factors.class.{id}] `{name}` must be zero or more"
+                ));
+            }
+        }
+        factors.per_class.push((
+            id.clone(),
+            crate::scenario::ClassFactors {
+                nox_g_per_km: entry.nox_g_per_km,
+                pm25_g_per_km: entry.pm25_g_per_km,
+            },
+        ));
     }
     if factors.battery_reserve >= 1.0 {
         problems.push(format!(

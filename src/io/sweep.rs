@@ -27,6 +27,10 @@
 //! [[variant]]
 //! name = "no-bays"
 //! bays = false                            # drop the base scenario's loading points
+//!
+//! [[variant]]
+//! name = "winter"
+//! range_factor = 0.7                      # battery range 30% below nominal
 //! ```
 //! Results go to `OUT/variants/NAME.json` (written atomically, keyed by a fingerprint of the base
 //! scenario file and the variant): a rerun after an interruption plans only what is missing.
@@ -94,6 +98,7 @@ struct VariantEntry {
     #[serde(default)]
     pooling: bool,
     bays: Option<bool>,
+    range_factor: Option<f64>,
     iterations: Option<u64>,
 }
 
@@ -184,6 +189,7 @@ pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
             electric_class: entry.electric_class,
             pooling: entry.pooling,
             without_bays: !entry.bays.unwrap_or(true),
+            range_factor: entry.range_factor,
             iterations: entry.iterations,
         });
     }

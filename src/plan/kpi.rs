@@ -3,8 +3,9 @@
 //! Rows `(scope, kpi, value, unit)` with scope `all`, `carrier:ID`, `zone:ID` or `permit:ID`, so
 //! tables of variants line up row by row. Energy: battery vehicles use `use_per_km` Wh/km,
 //! combustion vehicles `use_per_km` ml/km; CO2 tank-to-wheel from fuel, well-to-wheel adds the
-//! fuel upstream share and grid electricity; NOx and PM2.5 for diesel from the factors, scaled
-//! ×2 per emission standard below China VI.
+//! fuel upstream share and grid electricity (battery use grows as `range_factor` shrinks); NOx
+//! and PM2.5 from [`crate::scenario::Factors::exhaust_g_per_km`] (per-class factors, else the
+//! diesel defaults scaled ×2 per emission standard below China VI).
 
 use super::{PlannedRoute, Unserved};
 use crate::scenario::DeliveryOrder;
@@ -84,7 +85,7 @@ impl Kpis {
                     let f = &scenario.factors;
                     match c.energy {
                         Energy::BatteryElectric => {
-                            let e = route_km * f64::from(c.use_per_km) / 1000.0;
+                            let e = route_km * f64::from(c.use_per_km) / f.range_factor / 1000.0;
                             kwh += e;
                             co2_wtw += e * f.grid_kg_co2_per_kwh;
                         }
@@ -107,14 +108,11 @@ impl Kpis {
                             };
                             co2_ttw += t;
                             co2_wtw += t * (1.0 + f.fuel_upstream_share);
-                            if c.energy == Energy::Diesel {
-                                let scale =
-                                    2f64.powi(6 - i32::from(c.emission_standard.unwrap_or(6)));
-                                nox += route_km * f.diesel_nox_g_per_km * scale;
-                                pm += route_km * f.diesel_pm25_g_per_km * scale;
-                            }
                         }
                     }
+                    let (n, p) = f.exhaust_g_per_km(c);
+                    nox += route_km * n;
+                    pm += route_km * p;
                 }
                 delivered_kg += delivered(scenario, r)
                     .map(|o| f64::from(o.weight_g) / 1000.0)

@@ -569,6 +569,7 @@ pub(crate) fn build_pool(
                 (Energy::BatteryElectric, Some(wh)) if class.use_per_km > 0 => Distance(
                     (f64::from(wh) * (1.0 - scenario.factors.battery_reserve)
                         / f64::from(class.use_per_km)
+                        * scenario.factors.range_factor
                         * 1000.0) as i64,
                 ),
                 _ => Distance::MAX,
@@ -1050,7 +1051,9 @@ fn replay(
         for (k, stop) in stops.iter_mut().enumerate() {
             stop.battery_after_wh = Some(
                 i64::from(wh)
-                    - (cumulative_m[k] / 1000.0 * f64::from(class.use_per_km)).round() as i64,
+                    - (cumulative_m[k] / 1000.0 * f64::from(class.use_per_km)
+                        / scenario.factors.range_factor)
+                        .round() as i64,
             );
         }
     }

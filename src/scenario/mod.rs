@@ -74,13 +74,55 @@ pub struct Factors {
     pub diesel_pm25_g_per_km: f64,
     /// Battery reserve kept on every route (share of the pack).
     pub battery_reserve: f64,
+    /// Battery range as a share of the nominal range (0.7: a winter day with 30% less range);
+    /// battery vehicles use `use_per_km / range_factor`.
+    pub range_factor: f64,
+    /// Exhaust factors per class id, replacing the diesel defaults for that class.
+    pub per_class: Vec<(String, ClassFactors)>,
+}
+
+/// Exhaust factors of one class (scenario `[factors.class.ID]`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClassFactors {
+    /// NOx (g/km).
+    pub nox_g_per_km: Option<f64>,
+    /// PM2.5 (g/km).
+    pub pm25_g_per_km: Option<f64>,
+}
+
+impl Factors {
+    /// NOx and PM2.5 (g/km) of `class`: its own factors when the scenario gives them, else for
+    /// diesel the China VI defaults doubled per standard below VI, else zero (no exhaust counted
+    /// for battery, fuel-cell, petrol and gas vehicles unless given).
+    pub fn exhaust_g_per_km(&self, class: &crate::vehicle::VehicleClass) -> (f64, f64) {
+        let own = self
+            .per_class
+            .iter()
+            .find(|(id, _)| *id == class.id)
+            .map(|x| &x.1);
+        let (nox, pm) = if class.energy == crate::vehicle::Energy::Diesel {
+            let scale = 2f64.powi(6 - i32::from(class.emission_standard.unwrap_or(6)));
+            (
+                self.diesel_nox_g_per_km * scale,
+                self.diesel_pm25_g_per_km * scale,
+            )
+        } else {
+            (0.0, 0.0)
+        };
+        (
+            own.and_then(|f| f.nox_g_per_km).unwrap_or(nox),
+            own.and_then(|f| f.pm25_g_per_km).unwrap_or(pm),
+        )
+    }
 }
 
 impl Default for Factors {
     /// Typical values, to be overridden per city in the scenario's `[factors]` table: diesel
     /// 2.68 kg CO2/L and grid 0.54 kg CO2/kWh (national 2022 average) from DOMAIN.md; petrol
     /// 2.31 kg/L; 20% fuel upstream; China VI diesel NOx 0.10 g/km and PM2.5 0.005 g/km (order of
-    /// the type-approval limits for N1 vehicles); battery reserve 20%.
+    /// the type-approval limits for N1 vehicles), doubled per standard below VI; battery reserve
+    /// 20%; nominal range. Per-class exhaust factors replace the diesel rule (see
+    /// [`Factors::exhaust_g_per_km`]).
     fn default() -> Factors {
         Factors {
             grid_kg_co2_per_kwh: 0.54,
@@ -90,6 +132,8 @@ impl Default for Factors {
             diesel_nox_g_per_km: 0.10,
             diesel_pm25_g_per_km: 0.005,
             battery_reserve: 0.20,
+            range_factor: 1.0,
+            per_class: Vec::new(),
         }
     }
 }
@@ -209,4 +253,32 @@ pub struct Scenario {
     pub stations: Vec<ChargingStation>,
     /// Also use the public charging stations tagged in the extract.
     pub osm_stations: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vehicle::default_classes;
+
+    #[test]
+    fn exhaust_factors_per_class_replace_the_diesel_rule() {
+        let classes = default_classes();
+        let diesel = classes
+            .iter()
+            .find(|c| c.id == "diesel-light-truck")
+            .unwrap();
+        let van = classes.iter().find(|c| c.id == "e-micro-van").unwrap();
+        let mut f = Factors::default();
+        let scale = 2f64.powi(6 - i32::from(diesel.emission_standard.unwrap_or(6)));
+        assert_eq!(f.exhaust_g_per_km(diesel), (0.10 * scale, 0.005 * scale));
+        assert_eq!(f.exhaust_g_per_km(van), (0.0, 0.0));
+        f.per_class.push((
+            diesel.id.clone(),
+            ClassFactors {
+                nox_g_per_km: Some(0.8),
+                pm25_g_per_km: None,
+            },
+        ));
+        assert_eq!(f.exhaust_g_per_km(diesel), (0.8, 0.005 * scale));
+    }
 }

@@ -34,6 +34,8 @@ pub struct Variant {
     pub pooling: bool,
     /// Drop the base scenario's loading points (sweep file: `bays = false`).
     pub without_bays: bool,
+    /// Battery range factor (0.7: winter), replacing the base's.
+    pub range_factor: Option<f64>,
     /// Solver iterations (overrides the base).
     pub iterations: Option<u64>,
 }
@@ -56,6 +58,14 @@ pub fn apply(base: &Scenario, variant: &Variant) -> Result<Scenario, String> {
     }
     if variant.without_bays {
         s.bays.clear();
+    }
+    if let Some(r) = variant.range_factor {
+        if !(r.is_finite() && r > 0.0 && r <= 2.0) {
+            return Err(format!(
+                "`range_factor` must be above 0 and at most 2, got {r}"
+            ));
+        }
+        s.factors.range_factor = r;
     }
     for (rule, hours) in &variant.rule_hours {
         let r = s
