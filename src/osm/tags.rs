@@ -261,6 +261,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn charger_outputs() {
+        assert_eq!(power_kw("50 kW"), Some(50.0));
+        assert_eq!(power_kw("22kW"), Some(22.0));
+        assert_eq!(power_kw("7400 W"), Some(7.4));
+        assert_eq!(power_kw("150"), Some(150.0));
+        assert_eq!(power_kw("fast"), None);
+        assert_eq!(power_kw("0 kW"), None);
+    }
+
+    #[test]
     fn speeds() {
         assert_eq!(maxspeed_kmh("50"), Some(50.0));
         assert_eq!(maxspeed_kmh("40 km/h"), Some(40.0));
@@ -328,19 +338,4 @@ pub fn power_kw(value: &str) -> Option<f64> {
     };
     let kw = number.trim().parse::<f64>().ok()? * scale;
     (kw.is_finite() && kw > 0.0).then_some(kw)
-}
-
-#[cfg(test)]
-mod power_tests {
-    use super::power_kw;
-
-    #[test]
-    fn charger_outputs() {
-        assert_eq!(power_kw("50 kW"), Some(50.0));
-        assert_eq!(power_kw("22kW"), Some(22.0));
-        assert_eq!(power_kw("7400 W"), Some(7.4));
-        assert_eq!(power_kw("150"), Some(150.0));
-        assert_eq!(power_kw("fast"), None);
-        assert_eq!(power_kw("0 kW"), None);
-    }
 }
