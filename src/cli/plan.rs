@@ -12,7 +12,8 @@ use std::time::Instant;
 pub struct Args {
     /// Scenario TOML (see `src/io/scenario.rs`; example: data/scenarios/chengdu-core/scenario.toml).
     scenario: PathBuf,
-    /// Output folder for plan.json, routes.geojson, kpis.json, kpis.csv.
+    /// Output folder for plan.json, routes.geojson, kpis.json/csv, streets.csv; replaced as a
+    /// whole (written to a temporary sibling folder, then renamed over it).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
 }

@@ -2,8 +2,6 @@
 
 use super::common::load_scenario;
 use super::CliResult;
-use crate::io::plan_out::write_plan;
-
 use crate::io::share_out::write_share;
 
 use crate::plan::Plan;
@@ -15,7 +13,8 @@ use std::time::Instant;
 pub struct Args {
     /// Scenario TOML with two or more carriers.
     scenario: PathBuf,
-    /// Output folder: allocation.json, comparison.csv/json, and the pooled plan in `pooled/`.
+    /// Output folder: allocation.json, comparison.csv/json, and the pooled plan in `pooled/`;
+    /// replaced as a whole.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
 }
@@ -34,7 +33,6 @@ pub fn run(args: Args) -> CliResult {
     }
 
     let report = crate::plan::share::share(&scenario, &network, &engine, &|m| eprintln!("{m}"))?;
-    write_share(&args.out, &report)?;
     let pooled = Plan {
         scenario: format!("{} (pooled)", scenario.name),
         streets: crate::plan::street_hours(&network, &report.pooled_routes),
@@ -43,7 +41,7 @@ pub fn run(args: Args) -> CliResult {
         violations: report.violations.clone(),
         kpis: report.kpis.1.clone(),
     };
-    write_plan(&args.out.join("pooled"), &pooled)?;
+    write_share(&args.out, &report, &pooled)?;
     eprintln!(
         "separate {:.2} yuan, pooled {:.2} yuan (saving {:.2}); Shapley in the core: {}",
         report.separate_cost,

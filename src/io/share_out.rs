@@ -1,9 +1,13 @@
 //! Writing a shared-distribution report: `allocation.json` (pooled cost, core check, per carrier
 //! stand-alone cost, Shapley value and proportional share, every coalition's cost) and
-//! `comparison.csv`/`comparison.json` (every KPI separate versus shared, with the change).
+//! `comparison.csv`/`comparison.json` (every KPI separate versus shared, with the change), and
+//! the pooled plan in `pooled/`, all as one set (a temporary sibling folder renamed over the
+//! output folder).
 
-use super::atomic::write_atomically;
+use super::atomic::write_dir_atomically;
+use super::plan_out::{write_plan_files, Error};
 use crate::plan::share::ShareReport;
+use crate::plan::Plan;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -49,9 +53,18 @@ pub fn comparison_rows(report: &ShareReport) -> Vec<(String, String, String, f64
     rows
 }
 
+/// Make `dir` hold exactly `allocation.json`, `comparison.csv`, `comparison.json` and the pooled
+/// plan in `pooled/`, replacing any earlier contents as one set.
+pub fn write_share(dir: &Path, report: &ShareReport, pooled: &Plan) -> Result<(), Error> {
+    Ok(write_dir_atomically(dir, |tmp| {
+        write_share_files(tmp, report)?;
+        write_plan_files(&tmp.join("pooled"), pooled)
+    })?)
+}
+
 /// Write `allocation.json`, `comparison.csv` and `comparison.json` into `dir`.
-pub fn write_share(dir: &Path, report: &ShareReport) -> Result<(), super::plan_out::Error> {
-    let err = |path: PathBuf| move |source| super::plan_out::Error { path, source };
+fn write_share_files(dir: &Path, report: &ShareReport) -> Result<(), Error> {
+    let err = |path: PathBuf| move |source| Error { path, source };
     std::fs::create_dir_all(dir).map_err(err(dir.to_path_buf()))?;
     let rows = comparison_rows(report);
     let mut csv = String::from("scope,kpi,unit,separate,shared,change\n");
@@ -74,7 +87,7 @@ pub fn write_share(dir: &Path, report: &ShareReport) -> Result<(), super::plan_o
         ),
     ] {
         let path = dir.join(name);
-        write_atomically(&path, &bytes).map_err(err(path.clone()))?;
+        std::fs::write(&path, &bytes).map_err(err(path.clone()))?;
     }
     Ok(())
 }
