@@ -3,6 +3,7 @@
 use super::common::load_scenario;
 use super::CliResult;
 use crate::io::share_out::write_share;
+use crate::plan::share::{share_with, ShapleyMethod, ShareParams};
 
 use crate::plan::Plan;
 use std::path::PathBuf;
@@ -17,6 +18,11 @@ pub struct Args {
     /// replaced as a whole.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Above 8 carriers, Shapley values are sampled over this many random orders of the
+    /// carriers (seeded by the scenario's solver seed); each value is printed with its 95%
+    /// half-width.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    permutations: usize,
 }
 
 /// Run `share`.
@@ -32,7 +38,11 @@ pub fn run(args: Args) -> CliResult {
         .into());
     }
 
-    let report = crate::plan::share::share(&scenario, &network, &engine, &|m| eprintln!("{m}"))?;
+    let params = ShareParams {
+        permutations: args.permutations,
+        seed: scenario.solver.seed,
+    };
+    let report = share_with(&scenario, &network, &engine, &params, &|m| eprintln!("{m}"))?;
     let pooled = Plan {
         scenario: format!("{} (pooled)", scenario.name),
         streets: crate::plan::street_hours(&network, &report.pooled_routes),
@@ -49,9 +59,24 @@ pub fn run(args: Args) -> CliResult {
         report.separate_cost - report.pooled_cost,
         report.core_ok
     );
-    for c in &report.carriers {
+    if let ShapleyMethod::Sampled { permutations, seed } = report.method {
         eprintln!(
-            "  {:<8} alone {:>9.2}  shapley {:>9.2}  proportional {:>9.2}",
+            "Shapley values sampled over {permutations} orders of the carriers (seed {seed}): \
+             ± 95% half-width (normal approximation) / Hoeffding 95% bound; the core check covers \
+             the {} planned coalitions",
+            report.coalitions.len()
+        );
+    }
+    for c in &report.carriers {
+        let error = match report.method {
+            ShapleyMethod::Exact => String::new(),
+            ShapleyMethod::Sampled { .. } => format!(
+                " ± {:.2} / {:.2}",
+                c.error.half_width_95, c.error.hoeffding_95
+            ),
+        };
+        eprintln!(
+            "  {:<8} alone {:>9.2}  shapley {:>9.2}{error}  proportional {:>9.2}",
             c.id, c.standalone_cost, c.shapley, c.proportional
         );
     }

@@ -6,7 +6,7 @@
 
 use super::atomic::write_dir_atomically;
 use super::plan_out::{write_plan_files, Error};
-use crate::plan::share::ShareReport;
+use crate::plan::share::{ShapleyMethod, ShareReport};
 use crate::plan::Plan;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -15,15 +15,31 @@ fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// The `allocation.json` value.
+/// The `allocation.json` value. Above 8 carriers the Shapley values are sampled:
+/// `shapley_method` says so with its `permutations` and `seed`, each carrier carries
+/// `shapley_standard_error`, `shapley_half_width_95` (1.96 standard errors) and
+/// `shapley_hoeffding_95` (a distribution-free 95% bound), and `core_ok` covers the planned
+/// `coalitions` only.
 pub fn allocation_json(report: &ShareReport) -> serde_json::Value {
+    let (method, permutations, seed) = match report.method {
+        ShapleyMethod::Exact => ("exact", None, None),
+        ShapleyMethod::Sampled { permutations, seed } => {
+            ("sampled", Some(permutations), Some(seed))
+        }
+    };
     json!({
+        "shapley_method": method,
+        "permutations": permutations,
+        "seed": seed,
         "pooled_cost": r2(report.pooled_cost),
         "separate_cost": r2(report.separate_cost),
         "saving": r2(report.separate_cost - report.pooled_cost),
         "core_ok": report.core_ok,
         "carriers": report.carriers.iter().map(|c| json!({
             "id": c.id, "standalone_cost": r2(c.standalone_cost), "shapley": r2(c.shapley), "proportional": r2(c.proportional),
+            "shapley_standard_error": r2(c.error.standard_error),
+            "shapley_half_width_95": r2(c.error.half_width_95),
+            "shapley_hoeffding_95": r2(c.error.hoeffding_95),
         })).collect::<Vec<_>>(),
         "coalitions": report.coalitions.iter().map(|c| json!({"members": c.members, "cost": r2(c.cost), "pooled_plan_cost": r2(c.pooled_plan_cost)})).collect::<Vec<_>>(),
         "pooled_worse_than_split": report.pooled_worse_than_split,

@@ -13,12 +13,13 @@
 
 pub mod check;
 pub mod kpi;
+mod matrices;
 pub mod share;
 
 pub use kpi::Kpis;
 
 use crate::graph::{ClassId, Snap, SnapError};
-use crate::matrix::{HourBands, MatrixEngine};
+use crate::matrix::MatrixEngine;
 use crate::network::Network;
 use crate::routing::{route, Dijkstra, Metric};
 use crate::scenario::Scenario;
@@ -29,9 +30,9 @@ use crate::solver::sisr::SearchParams;
 use crate::solver::solution::Visit;
 use crate::solver::solve::{solve, SolveParams, StopCriterion};
 use crate::solver::travel::{Band, Matrix, Profile};
-use crate::time::DAY;
 use crate::vehicle::{Category, Energy};
 use crate::zones::ZoneTags;
+use matrices::{MatrixCache, SNAP_RADIUS_M};
 use std::collections::BTreeMap;
 
 /// Distance the solver sees for a pair with no legal path (m): far beyond any city route.
@@ -59,14 +60,17 @@ pub enum PlanError {
     /// The hierarchy could not be customized.
     #[error(transparent)]
     Matrix(#[from] crate::matrix::Error),
-    /// Exact cost sharing is limited.
-    #[error("{carriers} carriers: exact Shapley values are computed for at most {max} (sampling is not implemented yet)")]
+    /// Cost sharing is limited to 64 carriers.
+    #[error("{carriers} carriers: cost sharing handles at most {max}")]
     TooManyCarriers {
         /// Carriers in the scenario.
         carriers: usize,
         /// The limit.
         max: usize,
     },
+    /// A broken invariant of the planner itself.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// One stop of a planned route.
@@ -214,7 +218,7 @@ pub fn plan(
                 .filter_map(|f| {
                     network
                         .snap_index
-                        .snap(graph, lon_lat, ClassId(f.class as u8), 500.0)
+                        .snap(graph, lon_lat, ClassId(f.class as u8), SNAP_RADIUS_M)
                         .err()
                 })
                 .collect();
@@ -242,6 +246,7 @@ pub fn plan(
             network,
             engine,
             &tags,
+            None,
             &[c],
             scenario.solver.threads,
         )?;
@@ -307,9 +312,18 @@ pub(crate) fn build_pool(
     network: &Network,
     engine: &MatrixEngine,
     tags: &ZoneTags,
+    cache: Option<&MatrixCache>,
     members: &[usize],
 ) -> Result<Pool, PlanError> {
-    let graph = &network.graph;
+    // Matrices over the members' locations, unless a cache over more carriers has them.
+    let own;
+    let cache = match cache {
+        Some(c) if c.covers(members) => c,
+        _ => {
+            own = MatrixCache::build(scenario, network, engine, tags, members)?;
+            &own
+        }
+    };
     // Locations: the members' depots (location k is member k's depot), then their orders.
     let mut points: Vec<[f64; 2]> = members
         .iter()
@@ -328,8 +342,12 @@ pub(crate) fn build_pool(
         }
     }
     let first_order = members.len();
-    let pooled = members.len() > 1;
-    let day_start = u32::from(scenario.day) * DAY;
+    // Pooled, each carrier's vehicles get their own profile when some member keeps orders to
+    // itself: those orders are unreachable in the other carriers' profiles.
+    let per_owner = members.len() > 1
+        && members
+            .iter()
+            .any(|&c| scenario.carriers[c].orders.iter().any(|o| !o.shareable));
     let mut specs: Vec<ProfileSpec> = Vec::new();
     let mut profiles = Vec::new();
     let mut vehicle_types = Vec::new();
@@ -338,69 +356,55 @@ pub(crate) fn build_pool(
         let carrier = &scenario.carriers[c];
         for (f, entry) in carrier.fleet.iter().enumerate() {
             let class_id = ClassId(entry.class as u8);
-            // Pooled, each carrier's vehicles get their own profile: another carrier's orders that
-            // are not shared are unreachable in it.
-            let owner = if pooled { Some(c) } else { None };
+            let owner = if per_owner { Some(c) } else { None };
             let profile = match specs
                 .iter()
                 .position(|s| s.class == class_id && s.permit == entry.permit && s.owner == owner)
             {
                 Some(p) => p,
                 None => {
-                    let snaps: Vec<Option<Snap>> = points
-                        .iter()
-                        .enumerate()
-                        .map(|(l, &p)| {
-                            let foreign = l >= first_order && {
-                                let (oc, oo) = order_refs[l - first_order];
-                                oc != c && !scenario.carriers[oc].orders[oo].shareable
-                            };
-                            if foreign {
-                                None
-                            } else {
-                                network.snap_index.snap(graph, p, class_id, 500.0).ok()
+                    let cached = cache
+                        .profile(class_id, entry.permit)
+                        .ok_or_else(|| missing_profile(scenario, entry))?;
+                    // Pool location to cached location; `None` where this profile may not go.
+                    let global: Vec<Option<usize>> = (0..points.len())
+                        .map(|l| {
+                            if l < first_order {
+                                return cache.depot(members[l]);
                             }
+                            let (oc, oo) = order_refs[l - first_order];
+                            let foreign = oc != c && !scenario.carriers[oc].orders[oo].shareable;
+                            (!foreign).then(|| cache.order(oc, oo)).flatten()
                         })
                         .collect();
-                    let hour_bands =
-                        HourBands::with_policy(graph, class_id, &scenario.policy, entry.permit);
-                    let bands: Vec<(u32, usize)> = hour_bands
-                        .bands
+                    let snaps: Vec<Option<Snap>> = global
                         .iter()
-                        .filter(|b| b.end > day_start && b.start < day_start + DAY)
-                        .map(|b| (b.start.max(day_start) - day_start, b.metric))
+                        .map(|g| g.and_then(|g| cached.snaps[g]))
                         .collect();
-                    let mut metrics = BTreeMap::new();
-                    for &(_, m) in &bands {
-                        metrics.entry(m).or_insert_with(|| {
-                            Metric::with_policy(
-                                graph,
-                                class_id,
-                                hour_bands.metrics[m],
-                                &scenario.policy,
-                                tags,
-                                entry.permit,
-                            )
-                        });
-                    }
-                    let mut matrices: BTreeMap<usize, (Matrix<Duration>, Matrix<Distance>)> =
-                        BTreeMap::new();
-                    for (&m, metric) in &metrics {
-                        let custom = engine.customize(metric)?;
-                        let tm = engine.matrix(graph, metric, &custom, &snaps);
-                        let n = points.len();
-                        let durations = Matrix::from_fn(n, |i, j| {
-                            tm.get(i, j).map_or(Duration::MAX, |c| {
-                                Duration(c.time_ms.div_ceil(1000) as i64)
-                            })
-                        });
-                        let distances = Matrix::from_fn(n, |i, j| {
-                            tm.get(i, j).map_or(Distance(NO_PATH_M), |c| {
-                                Distance((c.dist_cm as i64 + 50) / 100)
-                            })
-                        });
-                        matrices.insert(m, (durations, distances));
-                    }
+                    let bands = cached.bands.clone();
+                    let metrics = cached.metrics.clone();
+                    let n = points.len();
+                    let matrices: BTreeMap<usize, (Matrix<Duration>, Matrix<Distance>)> = cached
+                        .matrices
+                        .iter()
+                        .map(|(&m, tm)| {
+                            let get = |i: usize, j: usize| match (global[i], global[j]) {
+                                (Some(a), Some(b)) => tm.get(a, b),
+                                _ => None,
+                            };
+                            let durations = Matrix::from_fn(n, |i, j| {
+                                get(i, j).map_or(Duration::MAX, |c| {
+                                    Duration(c.time_ms.div_ceil(1000) as i64)
+                                })
+                            });
+                            let distances = Matrix::from_fn(n, |i, j| {
+                                get(i, j).map_or(Distance(NO_PATH_M), |c| {
+                                    Distance((c.dist_cm as i64 + 50) / 100)
+                                })
+                            });
+                            (m, (durations, distances))
+                        })
+                        .collect();
                     // The solver keeps one distance matrix per profile (durations are per band): per
                     // pair, the distance of the band in force at 10:00 when the pair is reachable
                     // then, otherwise of the first band in which it is.
@@ -547,6 +551,15 @@ pub(crate) struct Pool {
     pub(crate) first_order: usize,
 }
 
+/// A fleet entry's class and permit are missing from the matrix cache (a bug, reported as one).
+fn missing_profile(scenario: &Scenario, entry: &crate::scenario::FleetEntry) -> PlanError {
+    PlanError::Internal(format!(
+        "no matrices for class `{}` with permit {:?}",
+        scenario.classes[entry.class].id,
+        entry.permit.map(|p| &scenario.policy.permits[p].id)
+    ))
+}
+
 /// `sf+jd`: the ids of a pool's carriers, for messages.
 fn pool_label(scenario: &Scenario, members: &[usize]) -> String {
     members
@@ -581,10 +594,11 @@ pub(crate) fn solve_pool(
     network: &Network,
     engine: &MatrixEngine,
     tags: &ZoneTags,
+    cache: Option<&MatrixCache>,
     members: &[usize],
     threads: usize,
 ) -> Result<SolvedPool, PlanError> {
-    let pool = build_pool(scenario, network, engine, tags, members)?;
+    let pool = build_pool(scenario, network, engine, tags, cache, members)?;
     let stop = StopCriterion {
         max_iterations: scenario.solver.iterations,
         time_limit: scenario
