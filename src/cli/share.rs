@@ -23,12 +23,15 @@ pub struct Args {
     /// half-width.
     #[arg(long, value_name = "N", default_value_t = 100)]
     permutations: usize,
+    #[command(flatten)]
+    budget: super::common::BudgetArg,
 }
 
 /// Run `share`.
 pub fn run(args: Args) -> CliResult {
     let started = Instant::now();
-    let (scenario, network, engine) = load_scenario(&args.scenario)?;
+    let (mut scenario, network, engine) = load_scenario(&args.scenario)?;
+    args.budget.apply(&mut scenario.solver);
     if scenario.carriers.len() < 2 {
         return Err(format!(
             "{}: sharing needs at least two carriers, the scenario has {}",
@@ -42,7 +45,9 @@ pub fn run(args: Args) -> CliResult {
         permutations: args.permutations,
         seed: scenario.solver.seed,
     };
-    let report = share_with(&scenario, &network, &engine, &params, &|m| eprintln!("{m}"))?;
+    let report = share_with(&scenario, &network, &engine, &params, &|m| {
+        eprintln!("[{:6.1} s] {m}", started.elapsed().as_secs_f64())
+    })?;
     let pooled = Plan {
         scenario: format!("{} (pooled)", scenario.name),
         streets: crate::plan::street_hours(&network, &report.pooled_routes),

@@ -15,4 +15,5 @@ pub mod policy;
 pub mod scenario;
 pub mod share_out;
 pub mod sweep;
+pub mod two_tier;
 pub mod zones;

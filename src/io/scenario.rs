@@ -24,7 +24,8 @@
 //! Orders CSV header: `id,lon,lat,weight_kg,volume_m3,parcels,service_s,windows` and optionally
 //! `shareable` (`yes`/`no`: may other carriers deliver it when pooling; a carrier's
 //! `shareable = false` marks all its orders); `windows` is `HH:MM-HH:MM` ranges joined by `;`
-//! (empty: all day). Every problem of the scenario and of every
+//! (empty: all day). An optional `[two_tier]` table (consolidation centre and tier fleets) is
+//! read by `io::two_tier`. Every problem of the scenario and of every
 //! orders file is reported at once, each naming its file and record.
 
 use crate::scenario::{Carrier, DeliveryOrder, Factors, FleetEntry, Scenario, SolverSettings};
@@ -83,6 +84,9 @@ struct ScenarioFile {
     factors: FactorsEntry,
     #[serde(rename = "carrier")]
     carriers: Vec<CarrierEntry>,
+    /// Accepted here; read and checked by `io::two_tier`.
+    #[allow(dead_code)]
+    two_tier: Option<toml::Value>,
 }
 
 fn yes() -> bool {
@@ -397,7 +401,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
 }
 
 /// `HH:MM-HH:MM` within one day to seconds.
-fn day_range(text: &str) -> Result<(u32, u32), String> {
+pub(crate) fn day_range(text: &str) -> Result<(u32, u32), String> {
     let (a, b) = text
         .split_once('-')
         .ok_or_else(|| format!("`{text}`: expected HH:MM-HH:MM"))?;

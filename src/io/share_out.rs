@@ -7,7 +7,7 @@
 use super::atomic::write_dir_atomically;
 use super::plan_out::{write_plan_files, Error};
 use crate::plan::share::{ShapleyMethod, ShareReport};
-use crate::plan::Plan;
+use crate::plan::{Kpis, Plan};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -50,23 +50,52 @@ pub fn allocation_json(report: &ShareReport) -> serde_json::Value {
 
 /// Rows `(scope, kpi, unit, separate, shared)` of the comparison.
 pub fn comparison_rows(report: &ShareReport) -> Vec<(String, String, String, f64, f64)> {
-    let (sep, shared) = &report.kpis;
+    compare_kpis(&report.kpis.0, &report.kpis.1)
+}
+
+/// Rows `(scope, kpi, unit, a, b)`: every row of `a` with the same row of `b` (0 if absent), then
+/// the rows only `b` has.
+pub fn compare_kpis(a: &Kpis, b: &Kpis) -> Vec<(String, String, String, f64, f64)> {
     let mut rows = Vec::new();
-    for r in &sep.rows {
+    for r in &a.rows {
         rows.push((
             r.scope.clone(),
             r.kpi.clone(),
             r.unit.clone(),
             r.value,
-            shared.get(&r.scope, &r.kpi).unwrap_or(0.0),
+            b.get(&r.scope, &r.kpi).unwrap_or(0.0),
         ));
     }
-    for r in &shared.rows {
-        if sep.get(&r.scope, &r.kpi).is_none() {
+    for r in &b.rows {
+        if a.get(&r.scope, &r.kpi).is_none() {
             rows.push((r.scope.clone(), r.kpi.clone(), r.unit.clone(), 0.0, r.value));
         }
     }
     rows
+}
+
+/// `comparison.csv` and `comparison.json` bytes for rows of [`compare_kpis`], with columns named
+/// `a` and `b` (e.g. `separate`, `shared`) and their `change`.
+pub fn comparison_files(
+    rows: &[(String, String, String, f64, f64)],
+    a: &str,
+    b: &str,
+) -> (Vec<u8>, Vec<u8>) {
+    let mut csv = format!("scope,kpi,unit,{a},{b},change\n");
+    for (scope, kpi, unit, x, y) in rows {
+        csv.push_str(&format!(
+            "{scope},{kpi},{unit},{x},{y},{}\n",
+            ((y - x) * 1000.0).round() / 1000.0
+        ));
+    }
+    let table = json!(rows
+        .iter()
+        .map(|(scope, kpi, unit, x, y)| json!({"scope": scope, "kpi": kpi, "unit": unit, a: x, b: y, "change": ((y - x) * 1000.0).round() / 1000.0}))
+        .collect::<Vec<_>>());
+    (
+        csv.into_bytes(),
+        serde_json::to_vec_pretty(&table).unwrap_or_default(),
+    )
 }
 
 /// Make `dir` hold exactly `allocation.json`, `comparison.csv`, `comparison.json` and the pooled
@@ -82,25 +111,14 @@ pub fn write_share(dir: &Path, report: &ShareReport, pooled: &Plan) -> Result<()
 fn write_share_files(dir: &Path, report: &ShareReport) -> Result<(), Error> {
     let err = |path: PathBuf| move |source| Error { path, source };
     std::fs::create_dir_all(dir).map_err(err(dir.to_path_buf()))?;
-    let rows = comparison_rows(report);
-    let mut csv = String::from("scope,kpi,unit,separate,shared,change\n");
-    for (scope, kpi, unit, a, b) in &rows {
-        csv.push_str(&format!(
-            "{scope},{kpi},{unit},{a},{b},{}\n",
-            (b - a) * 1000.0_f64.round() / 1000.0
-        ));
-    }
-    let table = json!(rows.iter().map(|(scope, kpi, unit, a, b)| json!({"scope": scope, "kpi": kpi, "unit": unit, "separate": a, "shared": b, "change": b - a})).collect::<Vec<_>>());
+    let (csv, table) = comparison_files(&comparison_rows(report), "separate", "shared");
     for (name, bytes) in [
         (
             "allocation.json",
             serde_json::to_vec_pretty(&allocation_json(report)).unwrap_or_default(),
         ),
-        ("comparison.csv", csv.into_bytes()),
-        (
-            "comparison.json",
-            serde_json::to_vec_pretty(&table).unwrap_or_default(),
-        ),
+        ("comparison.csv", csv),
+        ("comparison.json", table),
     ] {
         let path = dir.join(name);
         std::fs::write(&path, &bytes).map_err(err(path.clone()))?;

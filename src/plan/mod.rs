@@ -15,6 +15,7 @@ pub mod check;
 pub mod kpi;
 mod matrices;
 pub mod share;
+pub mod two_tier;
 
 pub use kpi::Kpis;
 
@@ -68,6 +69,9 @@ pub enum PlanError {
         /// The limit.
         max: usize,
     },
+    /// Two-tier delivery cannot work as declared (the message names the scenario's table).
+    #[error("{0}")]
+    TwoTier(String),
     /// A broken invariant of the planner itself.
     #[error("internal error: {0}")]
     Internal(String),
@@ -199,11 +203,35 @@ struct ProfileSpec {
     metrics: BTreeMap<usize, Metric>,
 }
 
-/// Plan every carrier of `scenario` on `network` (built with `scenario.classes`).
+/// Plan every carrier of `scenario` on `network` (built with `scenario.classes`), each alone.
 pub fn plan(
     scenario: &Scenario,
     network: &Network,
     engine: &MatrixEngine,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Plan, PlanError> {
+    let groups: Vec<Vec<usize>> = (0..scenario.carriers.len()).map(|c| vec![c]).collect();
+    plan_groups(scenario, network, engine, &groups, progress)
+}
+
+/// Plan all carriers of `scenario` as one pool (shared distribution, 共同配送): every vehicle
+/// from its own carrier's depot, unshared orders only by their own carrier's vehicles.
+pub fn plan_pooled(
+    scenario: &Scenario,
+    network: &Network,
+    engine: &MatrixEngine,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Plan, PlanError> {
+    let everyone: Vec<usize> = (0..scenario.carriers.len()).collect();
+    plan_groups(scenario, network, engine, &[everyone], progress)
+}
+
+/// Plan each group of carriers as one pool.
+fn plan_groups(
+    scenario: &Scenario,
+    network: &Network,
+    engine: &MatrixEngine,
+    groups: &[Vec<usize>],
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Plan, PlanError> {
     let graph = &network.graph;
@@ -239,17 +267,22 @@ pub fn plan(
     let mut routes = Vec::new();
     let mut unserved = Vec::new();
     let mut violations = Vec::new();
-    for (c, carrier) in scenario.carriers.iter().enumerate() {
-        progress(&format!("planning carrier {}", carrier.id));
+    for members in groups {
+        progress(&format!("planning {}", pool_label(scenario, members)));
         let solved = solve_pool(
             scenario,
             network,
             engine,
             &tags,
             None,
-            &[c],
+            members,
             scenario.solver.threads,
+            progress,
         )?;
+        progress(&format!(
+            "{}: searched, replaying routes on the road graph",
+            pool_label(scenario, members)
+        ));
         let (r, u, v) = unpack(scenario, network, &tags, &solved);
         routes.extend(r);
         unserved.extend(u);
@@ -589,6 +622,7 @@ pub(crate) struct SolvedPool {
 }
 
 /// Build and solve the problem of `members` with `threads` search threads.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn solve_pool(
     scenario: &Scenario,
     network: &Network,
@@ -597,8 +631,15 @@ pub(crate) fn solve_pool(
     cache: Option<&MatrixCache>,
     members: &[usize],
     threads: usize,
+    progress: &(dyn Fn(&str) + Sync),
 ) -> Result<SolvedPool, PlanError> {
     let pool = build_pool(scenario, network, engine, tags, cache, members)?;
+    progress(&format!(
+        "{}: problem built ({} orders, {} locations), searching",
+        pool_label(scenario, members),
+        pool.problem.orders().len(),
+        pool.first_order + pool.orders.len()
+    ));
     let stop = StopCriterion {
         max_iterations: scenario.solver.iterations,
         time_limit: scenario

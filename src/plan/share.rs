@@ -188,6 +188,7 @@ pub fn share_with(
         set.into_iter().collect()
     };
     let tags = ZoneTags::new(&network.graph, &scenario.policy);
+    progress("computing travel matrices over all carriers' locations");
     let everyone: Vec<usize> = (0..n).collect();
     let matrices =
         super::matrices::MatrixCache::build(scenario, network, engine, &tags, &everyone)?;
@@ -214,6 +215,7 @@ pub fn share_with(
                 Some(&matrices),
                 &members,
                 1,
+                &|_| {},
             )?;
             Ok((yuan(s.report.cost.0), keep(mask).then_some(s)))
         })
