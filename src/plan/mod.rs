@@ -425,12 +425,12 @@ pub(crate) fn build_pool(
                                 (Some(a), Some(b)) => tm.get(a, b),
                                 _ => None,
                             };
-                            let durations = Matrix::from_fn(n, |i, j| {
+                            let durations = par_matrix(n, |i, j| {
                                 get(i, j).map_or(Duration::MAX, |c| {
                                     Duration(c.time_ms.div_ceil(1000) as i64)
                                 })
                             });
-                            let distances = Matrix::from_fn(n, |i, j| {
+                            let distances = par_matrix(n, |i, j| {
                                 get(i, j).map_or(Distance(NO_PATH_M), |c| {
                                     Distance((c.dist_cm as i64 + 50) / 100)
                                 })
@@ -446,16 +446,22 @@ pub(crate) fn build_pool(
                         .rev()
                         .find(|(s, _)| *s <= 10 * 3600)
                         .map_or(bands[0].1, |b| b.1);
-                    let order: Vec<usize> = std::iter::once(ten)
-                        .chain(bands.iter().map(|b| b.1))
-                        .collect();
-                    let distances = Matrix::from_fn(points.len(), |i, j| {
-                        order
-                            .iter()
-                            .map(|m| matrices[m].1.get(i as u32, j as u32))
-                            .find(|d| d.0 < NO_PATH_M)
-                            .unwrap_or(Distance(NO_PATH_M))
-                    });
+                    let mut order: Vec<&Matrix<Distance>> = Vec::new();
+                    for m in std::iter::once(ten).chain(bands.iter().map(|b| b.1)) {
+                        if !order.iter().any(|d| std::ptr::eq(*d, &matrices[&m].1)) {
+                            order.push(&matrices[&m].1);
+                        }
+                    }
+                    let distances = match order.as_slice() {
+                        [only] => (*only).clone(),
+                        _ => par_matrix(n, |i, j| {
+                            order
+                                .iter()
+                                .map(|d| d.get(i as u32, j as u32))
+                                .find(|d| d.0 < NO_PATH_M)
+                                .unwrap_or(Distance(NO_PATH_M))
+                        }),
+                    };
                     let solver_bands = bands
                         .iter()
                         .enumerate()
@@ -582,6 +588,21 @@ pub(crate) struct Pool {
     pub(crate) vehicle_types: Vec<(usize, usize)>,
     /// Location index of the first order (before it: the members' depots).
     pub(crate) first_order: usize,
+}
+
+/// An `n` x `n` solver matrix with `f(i, j)` in every cell, rows in parallel.
+fn par_matrix<T: Copy + Send>(n: usize, f: impl Fn(usize, usize) -> T + Sync) -> Matrix<T> {
+    use rayon::prelude::*;
+    if n == 0 {
+        return Matrix::from_fn(0, f);
+    }
+    let mut data = vec![f(0, 0); n * n];
+    data.par_chunks_mut(n).enumerate().for_each(|(i, row)| {
+        for (j, cell) in row.iter_mut().enumerate() {
+            *cell = f(i, j);
+        }
+    });
+    Matrix::from_vec(n, data).unwrap_or_else(|| Matrix::from_fn(n, f))
 }
 
 /// A fleet entry's class and permit are missing from the matrix cache (a bug, reported as one).
