@@ -176,4 +176,8 @@ fn matrices_sliced_from_the_shared_cache_plan_like_a_carrier_alone() {
     let alone = cityfreight::plan::plan(&s, &net, &engine, &|_| {}).unwrap();
     let shared = share(&s, &net, &engine, &|_| {}).unwrap();
     assert_eq!(alone.routes, shared.separate_routes);
+    // `plan --pooled` is the grand coalition of `share`.
+    let pooled = cityfreight::plan::plan_pooled(&s, &net, &engine, &|_| {}).unwrap();
+    assert_eq!(pooled.routes, shared.pooled_routes);
+    assert!(pooled.violations.is_empty());
 }
