@@ -1,7 +1,8 @@
 //! Shared distribution (共同配送): what pooling carriers saves, and who pays what.
 //!
-//! Every coalition of carriers that the allocation needs is planned as one pool (solved in
-//! parallel with rayon, one search thread each, so results do not depend on scheduling). A
+//! Every coalition of carriers that the allocation needs is planned as one pool (as many at once
+//! as the scenario has search threads, largest first, one search thread each, so results do not
+//! depend on scheduling and a time limit gives each coalition a core). A
 //! coalition can always run as separate groups, so its cost is the lower of its pooled plan and
 //! its best split into two smaller planned coalitions; where the search's pooled plan was dearer
 //! than a split, the report says so. From these costs: the Shapley value, a proportional
@@ -30,8 +31,9 @@ use crate::network::Network;
 use crate::scenario::Scenario;
 use crate::solver::rng::Rng;
 use crate::zones::ZoneTags;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// Exact Shapley values up to this many carriers (2^8 - 1 coalitions to plan).
 pub const MAX_EXACT: usize = 8;
@@ -201,23 +203,61 @@ pub fn share_with(
             format!(" ({} sampled orders of the carriers)", permutations.len())
         }
     ));
+    let name = |mask: u64| {
+        (0..n)
+            .filter(|i| mask >> i & 1 == 1)
+            .map(|i| scenario.carriers[i].id.clone())
+            .collect::<Vec<_>>()
+    };
     let keep = |mask: u64| mask == full || mask.count_ones() == 1;
     // Plans kept only for the carriers alone and all pooled; the rest only give a cost.
-    let solved: Vec<(f64, Option<super::SolvedPool>)> = masks
-        .par_iter()
-        .map(|&mask| {
-            let members: Vec<usize> = (0..n).filter(|i| mask >> i & 1 == 1).collect();
-            let s = solve_pool(
-                scenario,
-                network,
-                engine,
-                &tags,
-                Some(&matrices),
-                &members,
-                1,
-                &|_| {},
-            )?;
-            Ok((yuan(s.report.cost.0), keep(mask).then_some(s)))
+    // As many coalitions at once as the scenario has search threads, largest first, each with one
+    // search thread: under a time limit every coalition gets a core to itself. Results are stored
+    // by coalition, so they never depend on scheduling.
+    let workers = scenario.solver.threads.max(1).min(masks.len());
+    let mut queue: Vec<usize> = (0..masks.len()).collect();
+    queue.sort_by_key(|&k| (std::cmp::Reverse(masks[k].count_ones()), k));
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    type Slot = Mutex<Option<Result<(f64, Option<super::SolvedPool>), PlanError>>>;
+    let slots: Vec<Slot> = masks.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(&k) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let mask = masks[k];
+                    let members: Vec<usize> = (0..n).filter(|i| mask >> i & 1 == 1).collect();
+                    let result = solve_pool(
+                        scenario,
+                        network,
+                        engine,
+                        &tags,
+                        Some(&matrices),
+                        &members,
+                        1,
+                        &|_| {},
+                    )
+                    .map(|s| (yuan(s.report.cost.0), keep(mask).then_some(s)));
+                    if let Ok(mut slot) = slots[k].lock() {
+                        *slot = Some(result);
+                    }
+                    progress(&format!(
+                        "coalition {} planned ({}/{})",
+                        name(mask).join("+"),
+                        done.fetch_add(1, Ordering::Relaxed) + 1,
+                        masks.len()
+                    ));
+                }
+            });
+        }
+    });
+    let solved = slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err(PlanError::Internal("a coalition was not planned".into())))
         })
         .collect::<Result<Vec<_>, PlanError>>()?;
     let plan_cost: BTreeMap<u64, f64> = masks
@@ -231,12 +271,6 @@ pub fn share_with(
         .filter_map(|(&m, (_, s))| Some((m, s?)))
         .collect();
     let v = subadditive(&plan_cost);
-    let name = |mask: u64| {
-        (0..n)
-            .filter(|i| mask >> i & 1 == 1)
-            .map(|i| scenario.carriers[i].id.clone())
-            .collect::<Vec<_>>()
-    };
     let worse = plan_cost
         .iter()
         .filter(|&(m, &c)| v[m] < c - 0.005)
