@@ -1,10 +1,12 @@
 //! The planning library end to end: read the demo scenario, plan each carrier alone, then plan
-//! them pooled and split the cost. Run: `cargo run --release --example plan_and_share`.
+//! them pooled and split the cost, then compare direct vans with two-tier delivery through the
+//! scenario's consolidation centre. Run: `cargo run --release --example plan_and_share`.
 
 use cityfreight::io::scenario::read_scenario;
+use cityfreight::io::two_tier::read_two_tier;
 use cityfreight::matrix::MatrixEngine;
 use cityfreight::network::Network;
-use cityfreight::plan::{plan, share::share};
+use cityfreight::plan::{plan, share::share, two_tier::plan_two_tier};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = concat!(
@@ -12,6 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "/data/scenarios/chengdu-core/scenario.toml"
     );
     let scenario = read_scenario(path.as_ref())?;
+    let two_tier = read_two_tier(path.as_ref(), &scenario)?;
     let network = Network::load(&scenario.osm, &scenario.classes, &|_, _, _| {})?;
     let (engine, _) = MatrixEngine::new(&network.graph, None)?;
 
@@ -46,6 +49,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "  {:<6} alone {:>8.2}  Shapley {:>8.2}  proportional {:>8.2}",
             c.id, c.standalone_cost, c.shapley, c.proportional
         );
+    }
+
+    if let Some(two_tier) = two_tier {
+        let r = plan_two_tier(&scenario, &two_tier, &network, &engine, &|_| {})?;
+        println!(
+            "direct vans versus two tiers through `{}`:",
+            two_tier.centre_id
+        );
+        for kpi in ["vehicles", "vehicle_km", "cost", "co2_well_to_wheel"] {
+            println!(
+                "  {kpi:<18} {:>9.2} {:>9.2}",
+                r.direct.kpis.get("all", kpi).unwrap_or(0.0),
+                r.kpis.get("all", kpi).unwrap_or(0.0)
+            );
+        }
     }
     Ok(())
 }

@@ -7,7 +7,9 @@ mod common;
 use cityfreight::io::scenario::read_scenario;
 use cityfreight::matrix::MatrixEngine;
 use cityfreight::network::Network;
-use cityfreight::plan::share::{in_core, shapley, share, ShareReport};
+use cityfreight::plan::share::{
+    in_core, shapley, share, share_with, ShapleyMethod, ShareParams, ShareReport,
+};
 use cityfreight::scenario::Scenario;
 use std::path::Path;
 
@@ -109,4 +111,73 @@ fn the_same_seed_gives_the_same_shares() {
     let (a, b) = (run(&s), run(&s));
     assert_eq!(a.carriers, b.carriers);
     assert_eq!(a.coalitions, b.coalitions);
+}
+
+#[test]
+fn above_eight_carriers_shapley_is_sampled_with_a_bound_and_still_adds_up() {
+    // Nine carriers: each demo carrier's orders split three ways (same depots and fleets).
+    let base = demo();
+    let mut s = base.clone();
+    s.solver.iterations = Some(150);
+    s.carriers = base
+        .carriers
+        .iter()
+        .flat_map(|c| {
+            (0..3).map(move |k| {
+                let mut part = c.clone();
+                part.id = format!("{}{k}", c.id);
+                part.orders = c.orders.iter().skip(k).step_by(3).cloned().collect();
+                part
+            })
+        })
+        .collect();
+    let net = Network::load(&s.osm, &s.classes, &|_, _, _| {}).unwrap();
+    let (engine, _) = MatrixEngine::new(&net.graph, None).unwrap();
+    let params = ShareParams {
+        permutations: 3,
+        seed: 5,
+    };
+    let r = share_with(&s, &net, &engine, &params, &|_| {}).unwrap();
+    assert_eq!(
+        r.method,
+        ShapleyMethod::Sampled {
+            permutations: 3,
+            seed: 5
+        }
+    );
+    // Only the carriers alone and the prefixes of the three orders were planned.
+    assert!(
+        r.coalitions.len() <= 9 + 3 * 7 + 1,
+        "{}",
+        r.coalitions.len()
+    );
+    let sum: f64 = r.carriers.iter().map(|c| c.shapley).sum();
+    assert!(
+        (sum - r.pooled_cost).abs() < 0.01,
+        "{sum} vs {}",
+        r.pooled_cost
+    );
+    assert!(r.carriers.iter().all(
+        |c| c.error.hoeffding_95 > 0.0 && c.error.half_width_95 <= c.error.hoeffding_95 + 1e-9
+    ));
+    assert!(r.pooled_cost <= r.separate_cost + 1e-6);
+    assert!(r.violations.is_empty(), "{:#?}", r.violations);
+}
+
+#[test]
+fn matrices_sliced_from_the_shared_cache_plan_like_a_carrier_alone() {
+    // `share` slices each carrier's matrices from one cache over all carriers; `plan` computes
+    // them per carrier. With one search thread both must give the same separate plans.
+    let mut s = demo();
+    s.solver.threads = 1;
+    s.solver.iterations = Some(300);
+    let net = Network::load(&s.osm, &s.classes, &|_, _, _| {}).unwrap();
+    let (engine, _) = MatrixEngine::new(&net.graph, None).unwrap();
+    let alone = cityfreight::plan::plan(&s, &net, &engine, &|_| {}).unwrap();
+    let shared = share(&s, &net, &engine, &|_| {}).unwrap();
+    assert_eq!(alone.routes, shared.separate_routes);
+    // `plan --pooled` is the grand coalition of `share`.
+    let pooled = cityfreight::plan::plan_pooled(&s, &net, &engine, &|_| {}).unwrap();
+    assert_eq!(pooled.routes, shared.pooled_routes);
+    assert!(pooled.violations.is_empty());
 }

@@ -111,11 +111,11 @@ fn an_interrupted_sweep_resumes_to_the_same_table() {
 fn unknown_fields_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     write_sweep(dir.path(), "[[variant]]\nname = \"a\"\n");
-    std::fs::write(dir.path().join("sweep.toml"), "base = \"scenario.toml\"\n[[variant]]\nname = \"a\"\nbays = false\n\n[[variant]]\nname = \"b\"\nrule_hours = { x = \"25:00-26:00\" }\n").unwrap();
+    std::fs::write(dir.path().join("sweep.toml"), "base = \"scenario.toml\"\n[[variant]]\nname = \"a\"\ntrams = false\n\n[[variant]]\nname = \"b\"\nrule_hours = { x = \"25:00-26:00\" }\n").unwrap();
     let err = read_sweep(&dir.path().join("sweep.toml"))
         .err()
         .unwrap()
         .to_string();
-    assert!(err.contains("bays") && err.contains("#1"), "{err}");
+    assert!(err.contains("trams") && err.contains("#1"), "{err}");
     assert!(err.contains("25:00") && err.contains("`b`"), "{err}");
 }

@@ -61,6 +61,31 @@ impl PolicyArg {
     }
 }
 
+/// `--iterations N` / `--time-limit S`: override the scenario's solver budget.
+#[derive(clap::Args, Debug, Clone)]
+pub struct BudgetArg {
+    /// Iterations per search thread (deterministic), instead of the scenario's budget.
+    #[arg(long, value_name = "N")]
+    pub iterations: Option<u64>,
+    /// Wall-clock limit per solved problem (s), instead of the scenario's budget (not
+    /// deterministic; with `--iterations` too, whichever comes first).
+    #[arg(long, value_name = "S")]
+    pub time_limit: Option<f64>,
+}
+
+impl BudgetArg {
+    /// Replace the scenario's budget when either option is given.
+    pub fn apply(&self, solver: &mut crate::scenario::SolverSettings) {
+        if self.iterations.is_some() || self.time_limit.is_some() {
+            solver.iterations = self.iterations;
+            solver.time_limit_s = self.time_limit.filter(|t| t.is_finite() && *t > 0.0);
+            if solver.iterations.is_none() && solver.time_limit_s.is_none() {
+                solver.iterations = Some(1);
+            }
+        }
+    }
+}
+
 /// Load a network, showing progress on stderr when it is a terminal.
 pub fn load_network(
     path: &Path,

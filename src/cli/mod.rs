@@ -19,6 +19,7 @@ mod plan;
 mod route;
 mod share;
 mod sweep;
+mod two_tier;
 
 /// cityfreight: urban delivery routes under permit zones, loading points and clean-energy fleets.
 #[derive(Parser, Debug)]
@@ -45,6 +46,8 @@ enum Command {
     Check(check::Args),
     /// Separate versus shared distribution (共同配送): coalition costs, Shapley and proportional shares, core check.
     Share(share::Args),
+    /// Direct vans versus two-tier delivery (night trucks to a consolidation centre, a last-mile fleet from there).
+    TwoTier(two_tier::Args),
     /// Plan every variant of a base scenario (in parallel, resumable) and compare their KPIs.
     Sweep(sweep::Args),
     /// Solve one benchmark instance, check the plan and compare with the best-known solution.
@@ -65,6 +68,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Share(args) => share::run(args),
         Command::Sweep(args) => sweep::run_sweep(args),
+        Command::TwoTier(args) => two_tier::run(args),
         Command::Bench(args) => bench::run_bench(&args),
         Command::BenchSuite(args) => bench::run_suite(&args),
     };

@@ -12,16 +12,28 @@ use std::time::Instant;
 pub struct Args {
     /// Scenario TOML (see `src/io/scenario.rs`; example: data/scenarios/chengdu-core/scenario.toml).
     scenario: PathBuf,
-    /// Output folder for plan.json, routes.geojson, kpis.json, kpis.csv.
+    /// Output folder for plan.json, routes.geojson, kpis.json/csv, streets.csv; replaced as a
+    /// whole (written to a temporary sibling folder, then renamed over it).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Plan all carriers as one pool (shared distribution) instead of each alone.
+    #[arg(long)]
+    pooled: bool,
+    #[command(flatten)]
+    budget: super::common::BudgetArg,
 }
 
 /// Run `plan`.
 pub fn run(args: Args) -> CliResult {
     let started = Instant::now();
-    let (scenario, network, engine) = load_scenario(&args.scenario)?;
-    let plan = crate::plan::plan(&scenario, &network, &engine, &|msg| eprintln!("{msg}"))?;
+    let (mut scenario, network, engine) = load_scenario(&args.scenario)?;
+    args.budget.apply(&mut scenario.solver);
+    let progress = |msg: &str| eprintln!("[{:6.1} s] {msg}", started.elapsed().as_secs_f64());
+    let plan = if args.pooled {
+        crate::plan::plan_pooled(&scenario, &network, &engine, &progress)?
+    } else {
+        crate::plan::plan(&scenario, &network, &engine, &progress)?
+    };
     write_plan(&args.out, &plan)?;
     let k = &plan.kpis;
     let get = |kpi: &str| k.get("all", kpi).unwrap_or(0.0);

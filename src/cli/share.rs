@@ -2,9 +2,8 @@
 
 use super::common::load_scenario;
 use super::CliResult;
-use crate::io::plan_out::write_plan;
-
 use crate::io::share_out::write_share;
+use crate::plan::share::{share_with, ShapleyMethod, ShareParams};
 
 use crate::plan::Plan;
 use std::path::PathBuf;
@@ -15,15 +14,24 @@ use std::time::Instant;
 pub struct Args {
     /// Scenario TOML with two or more carriers.
     scenario: PathBuf,
-    /// Output folder: allocation.json, comparison.csv/json, and the pooled plan in `pooled/`.
+    /// Output folder: allocation.json, comparison.csv/json, and the pooled plan in `pooled/`;
+    /// replaced as a whole.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Above 8 carriers, Shapley values are sampled over this many random orders of the
+    /// carriers (seeded by the scenario's solver seed); each value is printed with its 95%
+    /// half-width.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    permutations: usize,
+    #[command(flatten)]
+    budget: super::common::BudgetArg,
 }
 
 /// Run `share`.
 pub fn run(args: Args) -> CliResult {
     let started = Instant::now();
-    let (scenario, network, engine) = load_scenario(&args.scenario)?;
+    let (mut scenario, network, engine) = load_scenario(&args.scenario)?;
+    args.budget.apply(&mut scenario.solver);
     if scenario.carriers.len() < 2 {
         return Err(format!(
             "{}: sharing needs at least two carriers, the scenario has {}",
@@ -33,8 +41,13 @@ pub fn run(args: Args) -> CliResult {
         .into());
     }
 
-    let report = crate::plan::share::share(&scenario, &network, &engine, &|m| eprintln!("{m}"))?;
-    write_share(&args.out, &report)?;
+    let params = ShareParams {
+        permutations: args.permutations,
+        seed: scenario.solver.seed,
+    };
+    let report = share_with(&scenario, &network, &engine, &params, &|m| {
+        eprintln!("[{:6.1} s] {m}", started.elapsed().as_secs_f64())
+    })?;
     let pooled = Plan {
         scenario: format!("{} (pooled)", scenario.name),
         streets: crate::plan::street_hours(&network, &report.pooled_routes),
@@ -43,7 +56,7 @@ pub fn run(args: Args) -> CliResult {
         violations: report.violations.clone(),
         kpis: report.kpis.1.clone(),
     };
-    write_plan(&args.out.join("pooled"), &pooled)?;
+    write_share(&args.out, &report, &pooled)?;
     eprintln!(
         "separate {:.2} yuan, pooled {:.2} yuan (saving {:.2}); Shapley in the core: {}",
         report.separate_cost,
@@ -51,9 +64,24 @@ pub fn run(args: Args) -> CliResult {
         report.separate_cost - report.pooled_cost,
         report.core_ok
     );
-    for c in &report.carriers {
+    if let ShapleyMethod::Sampled { permutations, seed } = report.method {
         eprintln!(
-            "  {:<8} alone {:>9.2}  shapley {:>9.2}  proportional {:>9.2}",
+            "Shapley values sampled over {permutations} orders of the carriers (seed {seed}): \
+             ± 95% half-width (normal approximation) / Hoeffding 95% bound; the core check covers \
+             the {} planned coalitions",
+            report.coalitions.len()
+        );
+    }
+    for c in &report.carriers {
+        let error = match report.method {
+            ShapleyMethod::Exact => String::new(),
+            ShapleyMethod::Sampled { .. } => format!(
+                " ± {:.2} / {:.2}",
+                c.error.half_width_95, c.error.hoeffding_95
+            ),
+        };
+        eprintln!(
+            "  {:<8} alone {:>9.2}  shapley {:>9.2}{error}  proportional {:>9.2}",
             c.id, c.standalone_cost, c.shapley, c.proportional
         );
     }

@@ -18,4 +18,5 @@ pub mod scenario;
 pub mod share_out;
 pub mod stations;
 pub mod sweep;
+pub mod two_tier;
 pub mod zones;

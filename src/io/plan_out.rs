@@ -1,8 +1,10 @@
 //! Writing a plan: `plan.json` (routes with stop times, loads, battery, permit), `routes.geojson`
 //! (each route's road geometry and its stops, for QGIS or any GeoJSON viewer), `kpis.json` and
-//! `kpis.csv`. Each file is written to a temporary file and renamed.
+//! `kpis.csv`. The files are written as one set: into a temporary sibling folder that is then
+//! renamed over the output folder ([`super::atomic::write_dir_atomically`]), so a failure part-way
+//! never leaves new files next to old ones.
 
-use super::atomic::write_atomically;
+use super::atomic::{write_dir_atomically, DirError};
 use crate::plan::Plan;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -96,9 +98,26 @@ pub fn streets_csv(plan: &Plan) -> String {
     csv
 }
 
-/// Write `plan.json`, `routes.geojson`, `kpis.json`, `kpis.csv` and `streets.csv` into `dir`
-/// (created if needed).
+impl From<DirError<Error>> for Error {
+    fn from(e: DirError<Error>) -> Error {
+        match e {
+            DirError::Io { path, source } => Error { path, source },
+            DirError::Write(e) => e,
+        }
+    }
+}
+
+/// Make `dir` hold exactly this plan's `plan.json`, `routes.geojson`, `kpis.json`, `kpis.csv` and
+/// `streets.csv`, replacing any earlier contents as one set.
 pub fn write_plan(dir: &Path, plan: &Plan) -> Result<(), Error> {
+    Ok(write_dir_atomically(dir, |tmp| {
+        write_plan_files(tmp, plan)
+    })?)
+}
+
+/// Write the plan's files into `dir` (created if needed), each file directly: for folders that
+/// are themselves being written as one set (see [`write_plan`]).
+pub fn write_plan_files(dir: &Path, plan: &Plan) -> Result<(), Error> {
     let err = |path: PathBuf| move |source| Error { path, source };
     std::fs::create_dir_all(dir).map_err(err(dir.to_path_buf()))?;
     let pretty = |v: &Value| serde_json::to_vec_pretty(v).unwrap_or_default();
@@ -128,7 +147,7 @@ pub fn write_plan(dir: &Path, plan: &Plan) -> Result<(), Error> {
     ];
     for (name, bytes) in files {
         let path = dir.join(name);
-        write_atomically(&path, &bytes).map_err(err(path.clone()))?;
+        std::fs::write(&path, &bytes).map_err(err(path.clone()))?;
     }
     Ok(())
 }

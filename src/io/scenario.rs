@@ -38,7 +38,8 @@
 //! Orders CSV header: `id,lon,lat,weight_kg,volume_m3,parcels,service_s,windows` and optionally
 //! `shareable` (`yes`/`no`: may other carriers deliver it when pooling; a carrier's
 //! `shareable = false` marks all its orders); `windows` is `HH:MM-HH:MM` ranges joined by `;`
-//! (empty: all day). Every problem of the scenario and of every
+//! (empty: all day). An optional `[two_tier]` table (consolidation centre and tier fleets) is
+//! read by `io::two_tier`. Every problem of the scenario and of every
 //! orders file is reported at once, each naming its file and record.
 
 use crate::scenario::{
@@ -103,6 +104,9 @@ struct ScenarioFile {
     bays: BaysEntry,
     #[serde(default)]
     charging: ChargingEntry,
+    /// Accepted here; read and checked by `io::two_tier`.
+    #[allow(dead_code)]
+    two_tier: Option<toml::Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -549,7 +553,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
 }
 
 /// `HH:MM-HH:MM` within one day to seconds.
-fn day_range(text: &str) -> Result<(u32, u32), String> {
+pub(crate) fn day_range(text: &str) -> Result<(u32, u32), String> {
     let (a, b) = text
         .split_once('-')
         .ok_or_else(|| format!("`{text}`: expected HH:MM-HH:MM"))?;

@@ -1,9 +1,13 @@
 //! Writing a shared-distribution report: `allocation.json` (pooled cost, core check, per carrier
 //! stand-alone cost, Shapley value and proportional share, every coalition's cost) and
-//! `comparison.csv`/`comparison.json` (every KPI separate versus shared, with the change).
+//! `comparison.csv`/`comparison.json` (every KPI separate versus shared, with the change), and
+//! the pooled plan in `pooled/`, all as one set (a temporary sibling folder renamed over the
+//! output folder).
 
-use super::atomic::write_atomically;
-use crate::plan::share::ShareReport;
+use super::atomic::write_dir_atomically;
+use super::plan_out::{write_plan_files, Error};
+use crate::plan::share::{ShapleyMethod, ShareReport};
+use crate::plan::{Kpis, Plan};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -11,15 +15,31 @@ fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// The `allocation.json` value.
+/// The `allocation.json` value. Above 8 carriers the Shapley values are sampled:
+/// `shapley_method` says so with its `permutations` and `seed`, each carrier carries
+/// `shapley_standard_error`, `shapley_half_width_95` (1.96 standard errors) and
+/// `shapley_hoeffding_95` (a distribution-free 95% bound), and `core_ok` covers the planned
+/// `coalitions` only.
 pub fn allocation_json(report: &ShareReport) -> serde_json::Value {
+    let (method, permutations, seed) = match report.method {
+        ShapleyMethod::Exact => ("exact", None, None),
+        ShapleyMethod::Sampled { permutations, seed } => {
+            ("sampled", Some(permutations), Some(seed))
+        }
+    };
     json!({
+        "shapley_method": method,
+        "permutations": permutations,
+        "seed": seed,
         "pooled_cost": r2(report.pooled_cost),
         "separate_cost": r2(report.separate_cost),
         "saving": r2(report.separate_cost - report.pooled_cost),
         "core_ok": report.core_ok,
         "carriers": report.carriers.iter().map(|c| json!({
             "id": c.id, "standalone_cost": r2(c.standalone_cost), "shapley": r2(c.shapley), "proportional": r2(c.proportional),
+            "shapley_standard_error": r2(c.error.standard_error),
+            "shapley_half_width_95": r2(c.error.half_width_95),
+            "shapley_hoeffding_95": r2(c.error.hoeffding_95),
         })).collect::<Vec<_>>(),
         "coalitions": report.coalitions.iter().map(|c| json!({"members": c.members, "cost": r2(c.cost), "pooled_plan_cost": r2(c.pooled_plan_cost)})).collect::<Vec<_>>(),
         "pooled_worse_than_split": report.pooled_worse_than_split,
@@ -30,51 +50,78 @@ pub fn allocation_json(report: &ShareReport) -> serde_json::Value {
 
 /// Rows `(scope, kpi, unit, separate, shared)` of the comparison.
 pub fn comparison_rows(report: &ShareReport) -> Vec<(String, String, String, f64, f64)> {
-    let (sep, shared) = &report.kpis;
+    compare_kpis(&report.kpis.0, &report.kpis.1)
+}
+
+/// Rows `(scope, kpi, unit, a, b)`: every row of `a` with the same row of `b` (0 if absent), then
+/// the rows only `b` has.
+pub fn compare_kpis(a: &Kpis, b: &Kpis) -> Vec<(String, String, String, f64, f64)> {
     let mut rows = Vec::new();
-    for r in &sep.rows {
+    for r in &a.rows {
         rows.push((
             r.scope.clone(),
             r.kpi.clone(),
             r.unit.clone(),
             r.value,
-            shared.get(&r.scope, &r.kpi).unwrap_or(0.0),
+            b.get(&r.scope, &r.kpi).unwrap_or(0.0),
         ));
     }
-    for r in &shared.rows {
-        if sep.get(&r.scope, &r.kpi).is_none() {
+    for r in &b.rows {
+        if a.get(&r.scope, &r.kpi).is_none() {
             rows.push((r.scope.clone(), r.kpi.clone(), r.unit.clone(), 0.0, r.value));
         }
     }
     rows
 }
 
-/// Write `allocation.json`, `comparison.csv` and `comparison.json` into `dir`.
-pub fn write_share(dir: &Path, report: &ShareReport) -> Result<(), super::plan_out::Error> {
-    let err = |path: PathBuf| move |source| super::plan_out::Error { path, source };
-    std::fs::create_dir_all(dir).map_err(err(dir.to_path_buf()))?;
-    let rows = comparison_rows(report);
-    let mut csv = String::from("scope,kpi,unit,separate,shared,change\n");
-    for (scope, kpi, unit, a, b) in &rows {
+/// `comparison.csv` and `comparison.json` bytes for rows of [`compare_kpis`], with columns named
+/// `a` and `b` (e.g. `separate`, `shared`) and their `change`.
+pub fn comparison_files(
+    rows: &[(String, String, String, f64, f64)],
+    a: &str,
+    b: &str,
+) -> (Vec<u8>, Vec<u8>) {
+    let mut csv = format!("scope,kpi,unit,{a},{b},change\n");
+    for (scope, kpi, unit, x, y) in rows {
         csv.push_str(&format!(
-            "{scope},{kpi},{unit},{a},{b},{}\n",
-            (b - a) * 1000.0_f64.round() / 1000.0
+            "{scope},{kpi},{unit},{x},{y},{}\n",
+            ((y - x) * 1000.0).round() / 1000.0
         ));
     }
-    let table = json!(rows.iter().map(|(scope, kpi, unit, a, b)| json!({"scope": scope, "kpi": kpi, "unit": unit, "separate": a, "shared": b, "change": b - a})).collect::<Vec<_>>());
+    let table = json!(rows
+        .iter()
+        .map(|(scope, kpi, unit, x, y)| json!({"scope": scope, "kpi": kpi, "unit": unit, a: x, b: y, "change": ((y - x) * 1000.0).round() / 1000.0}))
+        .collect::<Vec<_>>());
+    (
+        csv.into_bytes(),
+        serde_json::to_vec_pretty(&table).unwrap_or_default(),
+    )
+}
+
+/// Make `dir` hold exactly `allocation.json`, `comparison.csv`, `comparison.json` and the pooled
+/// plan in `pooled/`, replacing any earlier contents as one set.
+pub fn write_share(dir: &Path, report: &ShareReport, pooled: &Plan) -> Result<(), Error> {
+    Ok(write_dir_atomically(dir, |tmp| {
+        write_share_files(tmp, report)?;
+        write_plan_files(&tmp.join("pooled"), pooled)
+    })?)
+}
+
+/// Write `allocation.json`, `comparison.csv` and `comparison.json` into `dir`.
+fn write_share_files(dir: &Path, report: &ShareReport) -> Result<(), Error> {
+    let err = |path: PathBuf| move |source| Error { path, source };
+    std::fs::create_dir_all(dir).map_err(err(dir.to_path_buf()))?;
+    let (csv, table) = comparison_files(&comparison_rows(report), "separate", "shared");
     for (name, bytes) in [
         (
             "allocation.json",
             serde_json::to_vec_pretty(&allocation_json(report)).unwrap_or_default(),
         ),
-        ("comparison.csv", csv.into_bytes()),
-        (
-            "comparison.json",
-            serde_json::to_vec_pretty(&table).unwrap_or_default(),
-        ),
+        ("comparison.csv", csv),
+        ("comparison.json", table),
     ] {
         let path = dir.join(name);
-        write_atomically(&path, &bytes).map_err(err(path.clone()))?;
+        std::fs::write(&path, &bytes).map_err(err(path.clone()))?;
     }
     Ok(())
 }

@@ -256,6 +256,22 @@ pub fn access_value(value: &str) -> Option<AccessValue> {
     }
 }
 
+/// A power value as tagged on chargers (`50 kW`, `22kW`, `7400 W`, `150`: kW when no unit).
+pub fn power_kw(value: &str) -> Option<f64> {
+    let v = value.trim().to_ascii_lowercase();
+    let (number, scale) = if let Some(n) = v.strip_suffix("kw") {
+        (n, 1.0)
+    } else if let Some(n) = v.strip_suffix("mw") {
+        (n, 1000.0)
+    } else if let Some(n) = v.strip_suffix('w') {
+        (n, 0.001)
+    } else {
+        (v.as_str(), 1.0)
+    };
+    let kw = number.trim().parse::<f64>().ok()? * scale;
+    (kw.is_finite() && kw > 0.0).then_some(kw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,20 +338,4 @@ mod tests {
         assert!(RoadClass::Trunk.open_by_default(Category::MicroVan));
         assert!(!RoadClass::Pedestrian.open_by_default(Category::MicroVan));
     }
-}
-
-/// A power value as tagged on chargers (`50 kW`, `22kW`, `7400 W`, `150`: kW when no unit).
-pub fn power_kw(value: &str) -> Option<f64> {
-    let v = value.trim().to_ascii_lowercase();
-    let (number, scale) = if let Some(n) = v.strip_suffix("kw") {
-        (n, 1.0)
-    } else if let Some(n) = v.strip_suffix("mw") {
-        (n, 1000.0)
-    } else if let Some(n) = v.strip_suffix('w') {
-        (n, 0.001)
-    } else {
-        (v.as_str(), 1.0)
-    };
-    let kw = number.trim().parse::<f64>().ok()? * scale;
-    (kw.is_finite() && kw > 0.0).then_some(kw)
 }

@@ -124,7 +124,7 @@ pub fn check_plan(
         }
     }
     for (ci, carrier) in scenario.carriers.iter().enumerate() {
-        let pool = build_pool(scenario, network, engine, &tags, &[ci], &[])?;
+        let pool = build_pool(scenario, network, engine, &tags, None, &[ci], &[])?;
         let problem = &pool.problem;
         let mut routes = Vec::new();
         let mut names = Vec::new();

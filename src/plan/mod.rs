@@ -13,12 +13,14 @@
 
 pub mod check;
 pub mod kpi;
+mod matrices;
 pub mod share;
+pub mod two_tier;
 
 pub use kpi::Kpis;
 
 use crate::graph::{ClassId, Snap, SnapError};
-use crate::matrix::{HourBands, MatrixEngine};
+use crate::matrix::MatrixEngine;
 use crate::network::Network;
 use crate::routing::{route, Dijkstra, Metric};
 use crate::scenario::Scenario;
@@ -31,9 +33,9 @@ use crate::solver::sisr::SearchParams;
 use crate::solver::solution::Visit;
 use crate::solver::solve::{solve, SolveParams, StopCriterion};
 use crate::solver::travel::{Band, Matrix, Profile};
-use crate::time::DAY;
 use crate::vehicle::{Category, Energy};
 use crate::zones::ZoneTags;
+use matrices::{MatrixCache, SNAP_RADIUS_M};
 use std::collections::BTreeMap;
 
 /// Distance the solver sees for a pair with no legal path (m): far beyond any city route.
@@ -61,14 +63,20 @@ pub enum PlanError {
     /// The hierarchy could not be customized.
     #[error(transparent)]
     Matrix(#[from] crate::matrix::Error),
-    /// Exact cost sharing is limited.
-    #[error("{carriers} carriers: exact Shapley values are computed for at most {max} (sampling is not implemented yet)")]
+    /// Cost sharing is limited to 64 carriers.
+    #[error("{carriers} carriers: cost sharing handles at most {max}")]
     TooManyCarriers {
         /// Carriers in the scenario.
         carriers: usize,
         /// The limit.
         max: usize,
     },
+    /// Two-tier delivery cannot work as declared (the message names the scenario's table).
+    #[error("{0}")]
+    TwoTier(String),
+    /// A broken invariant of the planner itself.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// One stop of a planned route.
@@ -201,11 +209,35 @@ struct ProfileSpec {
     metrics: BTreeMap<usize, Metric>,
 }
 
-/// Plan every carrier of `scenario` on `network` (built with `scenario.classes`).
+/// Plan every carrier of `scenario` on `network` (built with `scenario.classes`), each alone.
 pub fn plan(
     scenario: &Scenario,
     network: &Network,
     engine: &MatrixEngine,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Plan, PlanError> {
+    let groups: Vec<Vec<usize>> = (0..scenario.carriers.len()).map(|c| vec![c]).collect();
+    plan_groups(scenario, network, engine, &groups, progress)
+}
+
+/// Plan all carriers of `scenario` as one pool (shared distribution, 共同配送): every vehicle
+/// from its own carrier's depot, unshared orders only by their own carrier's vehicles.
+pub fn plan_pooled(
+    scenario: &Scenario,
+    network: &Network,
+    engine: &MatrixEngine,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Plan, PlanError> {
+    let everyone: Vec<usize> = (0..scenario.carriers.len()).collect();
+    plan_groups(scenario, network, engine, &[everyone], progress)
+}
+
+/// Plan each group of carriers as one pool.
+fn plan_groups(
+    scenario: &Scenario,
+    network: &Network,
+    engine: &MatrixEngine,
+    groups: &[Vec<usize>],
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Plan, PlanError> {
     let graph = &network.graph;
@@ -220,7 +252,7 @@ pub fn plan(
                 .filter_map(|f| {
                     network
                         .snap_index
-                        .snap(graph, lon_lat, ClassId(f.class as u8), 500.0)
+                        .snap(graph, lon_lat, ClassId(f.class as u8), SNAP_RADIUS_M)
                         .err()
                 })
                 .collect();
@@ -241,21 +273,27 @@ pub fn plan(
     let mut routes = Vec::new();
     let mut unserved = Vec::new();
     let mut violations = Vec::new();
-    // Bays are shared by all carriers: each carrier is planned around the stays of those planned
-    // before it (scenario order).
+    // Bays are shared by all carriers: each pool is planned around the stays of the pools
+    // planned before it (scenario order).
     let mut booked: Vec<Vec<(i64, i64)>> = vec![Vec::new(); scenario.bays.len()];
-    for (c, carrier) in scenario.carriers.iter().enumerate() {
-        progress(&format!("planning carrier {}", carrier.id));
+    for members in groups {
+        progress(&format!("planning {}", pool_label(scenario, members)));
         let solved = solve_pool(
             scenario,
             network,
             engine,
             &tags,
-            &[c],
+            None,
+            members,
             scenario.solver.threads,
+            progress,
             &booked,
         )?;
         book_stays(&solved, &mut booked);
+        progress(&format!(
+            "{}: searched, replaying routes on the road graph",
+            pool_label(scenario, members)
+        ));
         let (r, u, v) = unpack(scenario, network, &tags, &solved);
         routes.extend(r);
         unserved.extend(u);
@@ -364,10 +402,19 @@ pub(crate) fn build_pool(
     network: &Network,
     engine: &MatrixEngine,
     tags: &ZoneTags,
+    cache: Option<&MatrixCache>,
     members: &[usize],
     booked: &Bookings,
 ) -> Result<Pool, PlanError> {
-    let graph = &network.graph;
+    // Matrices over the members' locations, unless a cache over more carriers has them.
+    let own;
+    let cache = match cache {
+        Some(c) if c.covers(members) => c,
+        _ => {
+            own = MatrixCache::build(scenario, network, engine, tags, members)?;
+            &own
+        }
+    };
     // Locations: the members' depots (location k is member k's depot), then their orders.
     let mut points: Vec<[f64; 2]> = members
         .iter()
@@ -386,6 +433,12 @@ pub(crate) fn build_pool(
         }
     }
     let first_order = members.len();
+    // Pooled, each carrier's vehicles get their own profile when some member keeps orders to
+    // itself: those orders are unreachable in the other carriers' profiles.
+    let per_owner = members.len() > 1
+        && members
+            .iter()
+            .any(|&c| scenario.carriers[c].orders.iter().any(|o| !o.shareable));
     // Then the bays within walking distance of some order.
     let options: Vec<Vec<(usize, f64, i64)>> = order_refs
         .iter()
@@ -394,7 +447,7 @@ pub(crate) fn build_pool(
     let mut bays: Vec<usize> = options.iter().flatten().map(|o| o.0).collect();
     bays.sort_unstable();
     bays.dedup();
-    let pooled = members.len() > 1;
+    let pooled = per_owner;
     // A bay location per bay, plus, when pooling, one per bay and carrier with unshared orders
     // there (only that carrier's vehicles reach it; both are the same site).
     let owner_of = |l: usize| {
@@ -428,7 +481,7 @@ pub(crate) fn build_pool(
         .iter()
         .map(String::as_str)
         .collect();
-    let day_start = u32::from(scenario.day) * DAY;
+    let day_start = u32::from(scenario.day) * crate::time::DAY;
     let mut specs: Vec<ProfileSpec> = Vec::new();
     let mut profiles = Vec::new();
     let mut vehicle_types = Vec::new();
@@ -437,79 +490,72 @@ pub(crate) fn build_pool(
         let carrier = &scenario.carriers[c];
         for (f, entry) in carrier.fleet.iter().enumerate() {
             let class_id = ClassId(entry.class as u8);
-            // Pooled, each carrier's vehicles get their own profile: another carrier's orders that
-            // are not shared are unreachable in it.
-            let owner = if pooled { Some(c) } else { None };
+            let owner = if per_owner { Some(c) } else { None };
             let profile = match specs
                 .iter()
                 .position(|s| s.class == class_id && s.permit == entry.permit && s.owner == owner)
             {
                 Some(p) => p,
                 None => {
-                    let snaps: Vec<Option<Snap>> = points
-                        .iter()
-                        .enumerate()
-                        .map(|(l, &p)| {
-                            let door = (first_order..first_bay).contains(&l);
-                            let foreign = door && {
-                                let (oc, oo) = order_refs[l - first_order];
-                                oc != c && !scenario.carriers[oc].orders[oo].shareable
-                            };
-                            let barred = l >= first_bay && {
-                                let (b, only) = bay_locations[l - first_bay];
-                                only.is_some_and(|o| o != c)
-                                    || !scenario.bays[b]
-                                        .admits(entry.class, &scenario.classes[entry.class])
-                            };
-                            if foreign || barred {
-                                return None;
+                    let cached = cache
+                        .profile(class_id, entry.permit)
+                        .ok_or_else(|| missing_profile(scenario, entry))?;
+                    // Pool location to cached location; `None` where this profile may not go.
+                    let global: Vec<Option<usize>> = (0..points.len())
+                        .map(|l| {
+                            if l < first_order {
+                                return cache.depot(members[l]);
                             }
-                            let snap = network.snap_index.snap(graph, p, class_id, 500.0).ok()?;
+                            if l >= first_bay {
+                                let (b, only) = bay_locations[l - first_bay];
+                                let barred = only.is_some_and(|o| o != c)
+                                    || !scenario.bays[b]
+                                        .admits(entry.class, &scenario.classes[entry.class]);
+                                return (!barred).then(|| cache.bay(b)).flatten();
+                            }
+                            let (oc, oo) = order_refs[l - first_order];
+                            let foreign = oc != c && !scenario.carriers[oc].orders[oo].shareable;
                             // No stopping on the roads the city reserves for traffic: those doors
                             // are served from bays.
-                            let road_class = graph.road_way(snap.road).road_class.name();
-                            (!(door && no_stop.contains(&road_class))).then_some(snap)
+                            let barred = cache
+                                .order(oc, oo)
+                                .and_then(|g| cached.snaps[g])
+                                .is_some_and(|snap| {
+                                    no_stop.contains(
+                                        &network.graph.road_way(snap.road).road_class.name(),
+                                    )
+                                });
+                            (!foreign && !barred).then(|| cache.order(oc, oo)).flatten()
                         })
                         .collect();
-                    let hour_bands =
-                        HourBands::with_policy(graph, class_id, &scenario.policy, entry.permit);
-                    let bands: Vec<(u32, usize)> = hour_bands
-                        .bands
+                    let snaps: Vec<Option<Snap>> = global
                         .iter()
-                        .filter(|b| b.end > day_start && b.start < day_start + DAY)
-                        .map(|b| (b.start.max(day_start) - day_start, b.metric))
+                        .map(|g| g.and_then(|g| cached.snaps[g]))
                         .collect();
-                    let mut metrics = BTreeMap::new();
-                    for &(_, m) in &bands {
-                        metrics.entry(m).or_insert_with(|| {
-                            Metric::with_policy(
-                                graph,
-                                class_id,
-                                hour_bands.metrics[m],
-                                &scenario.policy,
-                                tags,
-                                entry.permit,
-                            )
-                        });
-                    }
-                    let mut matrices: BTreeMap<usize, (Matrix<Duration>, Matrix<Distance>)> =
-                        BTreeMap::new();
-                    for (&m, metric) in &metrics {
-                        let custom = engine.customize(metric)?;
-                        let tm = engine.matrix(graph, metric, &custom, &snaps);
-                        let n = points.len();
-                        let durations = Matrix::from_fn(n, |i, j| {
-                            tm.get(i, j).map_or(Duration::MAX, |c| {
-                                Duration(c.time_ms.div_ceil(1000) as i64)
-                            })
-                        });
-                        let distances = Matrix::from_fn(n, |i, j| {
-                            tm.get(i, j).map_or(Distance(NO_PATH_M), |c| {
-                                Distance((c.dist_cm as i64 + 50) / 100)
-                            })
-                        });
-                        matrices.insert(m, (durations, distances));
-                    }
+                    let bands = cached.bands.clone();
+                    let metrics = cached.metrics.clone();
+                    let n = points.len();
+                    let matrices: BTreeMap<usize, (Matrix<Duration>, Matrix<Distance>)> = cached
+                        .matrices
+                        .iter()
+                        .map(|(&m, tm)| {
+                            let get = |i: usize, j: usize| match (global[i], global[j]) {
+                                (Some(a), Some(b)) => tm.get(a, b),
+                                _ => None,
+                            };
+                            let durations = par_matrix(n, |i, j| {
+                                get(i, j).map_or(Duration::MAX, |c| {
+                                    Duration(c.time_ms.div_ceil(1000) as i64)
+                                })
+                            });
+                            let distances = par_matrix(n, |i, j| {
+                                get(i, j).map_or(Distance(NO_PATH_M), |c| {
+                                    Distance((c.dist_cm as i64 + 50) / 100)
+                                })
+                            });
+                            (m, (durations, distances))
+                        })
+                        .collect();
                     // The solver keeps one distance matrix per profile (durations are per band): per
                     // pair, the distance of the band in force at 10:00 when the pair is reachable
                     // then, otherwise of the first band in which it is.
@@ -518,16 +564,22 @@ pub(crate) fn build_pool(
                         .rev()
                         .find(|(s, _)| *s <= 10 * 3600)
                         .map_or(bands[0].1, |b| b.1);
-                    let order: Vec<usize> = std::iter::once(ten)
-                        .chain(bands.iter().map(|b| b.1))
-                        .collect();
-                    let distances = Matrix::from_fn(points.len(), |i, j| {
-                        order
-                            .iter()
-                            .map(|m| matrices[m].1.get(i as u32, j as u32))
-                            .find(|d| d.0 < NO_PATH_M)
-                            .unwrap_or(Distance(NO_PATH_M))
-                    });
+                    let mut order: Vec<&Matrix<Distance>> = Vec::new();
+                    for m in std::iter::once(ten).chain(bands.iter().map(|b| b.1)) {
+                        if !order.iter().any(|d| std::ptr::eq(*d, &matrices[&m].1)) {
+                            order.push(&matrices[&m].1);
+                        }
+                    }
+                    let distances = match order.as_slice() {
+                        [only] => (*only).clone(),
+                        _ => par_matrix(n, |i, j| {
+                            order
+                                .iter()
+                                .map(|d| d.get(i as u32, j as u32))
+                                .find(|d| d.0 < NO_PATH_M)
+                                .unwrap_or(Distance(NO_PATH_M))
+                        }),
+                    };
                     let solver_bands = bands
                         .iter()
                         .enumerate()
@@ -653,7 +705,7 @@ pub(crate) fn build_pool(
                             i64::from(a) + shift - day_start,
                             i64::from(e) + shift - day_start,
                         );
-                        if e > -i64::from(DAY) && a < 2 * i64::from(DAY) {
+                        if e > -i64::from(crate::time::DAY) && a < 2 * i64::from(crate::time::DAY) {
                             match w.last_mut() {
                                 Some(last) if last.close.0 >= a => last.close = Time(e),
                                 _ => w.push(TimeWindow {
@@ -740,6 +792,30 @@ pub(crate) struct Pool {
     pub(crate) walks: Vec<Vec<f64>>,
 }
 
+/// An `n` x `n` solver matrix with `f(i, j)` in every cell, rows in parallel.
+fn par_matrix<T: Copy + Send>(n: usize, f: impl Fn(usize, usize) -> T + Sync) -> Matrix<T> {
+    use rayon::prelude::*;
+    if n == 0 {
+        return Matrix::from_fn(0, f);
+    }
+    let mut data = vec![f(0, 0); n * n];
+    data.par_chunks_mut(n).enumerate().for_each(|(i, row)| {
+        for (j, cell) in row.iter_mut().enumerate() {
+            *cell = f(i, j);
+        }
+    });
+    Matrix::from_vec(n, data).unwrap_or_else(|| Matrix::from_fn(n, f))
+}
+
+/// A fleet entry's class and permit are missing from the matrix cache (a bug, reported as one).
+fn missing_profile(scenario: &Scenario, entry: &crate::scenario::FleetEntry) -> PlanError {
+    PlanError::Internal(format!(
+        "no matrices for class `{}` with permit {:?}",
+        scenario.classes[entry.class].id,
+        entry.permit.map(|p| &scenario.policy.permits[p].id)
+    ))
+}
+
 /// `sf+jd`: the ids of a pool's carriers, for messages.
 fn pool_label(scenario: &Scenario, members: &[usize]) -> String {
     members
@@ -769,16 +845,25 @@ pub(crate) struct SolvedPool {
 }
 
 /// Build and solve the problem of `members` with `threads` search threads.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn solve_pool(
     scenario: &Scenario,
     network: &Network,
     engine: &MatrixEngine,
     tags: &ZoneTags,
+    cache: Option<&MatrixCache>,
     members: &[usize],
     threads: usize,
+    progress: &(dyn Fn(&str) + Sync),
     booked: &Bookings,
 ) -> Result<SolvedPool, PlanError> {
-    let pool = build_pool(scenario, network, engine, tags, members, booked)?;
+    let pool = build_pool(scenario, network, engine, tags, cache, members, booked)?;
+    progress(&format!(
+        "{}: problem built ({} orders, {} locations), searching",
+        pool_label(scenario, members),
+        pool.problem.orders().len(),
+        pool.problem.locations().len()
+    ));
     let stop = StopCriterion {
         max_iterations: scenario.solver.iterations,
         time_limit: scenario

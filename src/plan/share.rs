@@ -1,24 +1,77 @@
 //! Shared distribution (共同配送): what pooling carriers saves, and who pays what.
 //!
-//! Every coalition of carriers is planned as one pool (solved in parallel with rayon, one search
-//! thread each, so results do not depend on scheduling). A coalition can always run as separate
-//! groups, so its cost is the lower of its pooled plan and its best split into two smaller
-//! coalitions; where the search's pooled plan was dearer than a split, the report says so. From
-//! these costs: the Shapley value (exact, up to [`MAX_EXACT`] carriers), a proportional
-//! allocation (pooled cost in proportion to stand-alone costs), and the core check (no carrier and
-//! no group of carriers pays more than it would alone).
+//! Every coalition of carriers that the allocation needs is planned as one pool (as many at once
+//! as the scenario has search threads, largest first, one search thread each, so results do not
+//! depend on scheduling and a time limit gives each coalition a core). A
+//! coalition can always run as separate groups, so its cost is the lower of its pooled plan and
+//! its best split into two smaller planned coalitions; where the search's pooled plan was dearer
+//! than a split, the report says so. From these costs: the Shapley value, a proportional
+//! allocation (pooled cost in proportion to stand-alone costs), and the core check (no carrier
+//! and no group of carriers pays more than it would alone).
 //!
-//! Owns: [`share`], [`shapley`], [`in_core`]. Must never: read or write files.
+//! Shapley values are exact up to [`MAX_EXACT`] carriers (all 2^n - 1 coalitions planned).
+//! Above that they are estimated by permutation sampling ([`sample_permutations`],
+//! [`sampled_shapley`]): a seeded set of random orders of the carriers, each carrier charged its
+//! marginal cost when it joins; only the coalitions that appear as prefixes of the sampled orders
+//! (plus every carrier alone) are planned. Each sampled order's marginal costs add up to the
+//! pooled cost exactly (they telescope), so their average does too: the estimate is efficient
+//! without any normalisation. Each carrier's estimate comes with its standard error, a 95%
+//! normal-approximation half-width (1.96 standard errors) and a 95% Hoeffding half-width from the
+//! range a marginal cost can take (between 0, or the lowest one seen if negative, and the
+//! carrier's stand-alone cost, which bounds it because coalition costs are subadditive).
+//! Above [`MAX_EXACT`] the core check covers the planned coalitions only.
+//!
+//! Owns: [`share`], [`shapley`], [`sampled_shapley`], [`in_core`]. Must never: read or write
+//! files. Invariants: the same scenario, seed and permutation count give the same report; the
+//! Shapley values (exact or sampled) sum to the pooled cost.
 
 use super::{solve_pool, unpack, Kpis, PlanError, PlannedRoute, Unserved};
 use crate::matrix::MatrixEngine;
 use crate::network::Network;
 use crate::scenario::Scenario;
+use crate::solver::rng::Rng;
 use crate::zones::ZoneTags;
-use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// Exact Shapley values up to this many carriers (2^8 - 1 coalitions to plan).
 pub const MAX_EXACT: usize = 8;
+/// Carriers at most (coalitions are bit masks of a `u64`).
+pub const MAX_CARRIERS: usize = 64;
+
+/// How to share above [`MAX_EXACT`] carriers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShareParams {
+    /// Sampled orders of the carriers (more: smaller error, more coalitions to plan).
+    pub permutations: usize,
+    /// Seed of the sampled orders.
+    pub seed: u64,
+}
+
+impl Default for ShareParams {
+    /// 100 orders, seed 1: the half-widths shrink with the square root of the count.
+    fn default() -> ShareParams {
+        ShareParams {
+            permutations: 100,
+            seed: 1,
+        }
+    }
+}
+
+/// How the Shapley values were computed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShapleyMethod {
+    /// Over all coalitions.
+    Exact,
+    /// By permutation sampling.
+    Sampled {
+        /// Sampled orders of the carriers.
+        permutations: usize,
+        /// Their seed.
+        seed: u64,
+    },
+}
 
 /// One carrier's share.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,10 +80,33 @@ pub struct CarrierShare {
     pub id: String,
     /// Its cost planning alone (yuan).
     pub standalone_cost: f64,
-    /// Shapley value (yuan).
+    /// Shapley value (yuan), exact or the sampled estimate.
     pub shapley: f64,
     /// Proportional share of the pooled cost (yuan).
     pub proportional: f64,
+    /// Error of a sampled Shapley value (all zero when exact).
+    pub error: ShapleyError,
+}
+
+/// The error of one sampled Shapley value (yuan).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ShapleyError {
+    /// Standard error of the mean marginal cost.
+    pub standard_error: f64,
+    /// 95% half-width by the normal approximation (1.96 standard errors).
+    pub half_width_95: f64,
+    /// 95% half-width by Hoeffding's inequality over the range of the marginal cost: holds for
+    /// any distribution, if coalition costs never fall when a carrier joins.
+    pub hoeffding_95: f64,
+}
+
+/// A sampled Shapley estimate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SampledShapley {
+    /// Per player, the mean marginal cost.
+    pub values: Vec<f64>,
+    /// Per player, its error.
+    pub errors: Vec<ShapleyError>,
 }
 
 /// One coalition's cost.
@@ -51,11 +127,13 @@ pub struct ShareReport {
     pub pooled_cost: f64,
     /// Sum of stand-alone costs (yuan).
     pub separate_cost: f64,
-    /// Does the Shapley allocation lie in the core?
+    /// Does the Shapley allocation lie in the core (over the planned coalitions)?
     pub core_ok: bool,
+    /// Exact or sampled Shapley values.
+    pub method: ShapleyMethod,
     /// Per carrier.
     pub carriers: Vec<CarrierShare>,
-    /// Every coalition, in bit order.
+    /// Every planned coalition, in bit order (all of them when exact).
     pub coalitions: Vec<CoalitionCost>,
     /// Coalitions whose pooled plan cost more than a split (search effort too small).
     pub pooled_worse_than_split: Vec<String>,
@@ -71,58 +149,155 @@ pub struct ShareReport {
     pub violations: Vec<String>,
 }
 
-/// Plan every coalition of the scenario's carriers and allocate the pooled cost.
+/// Plan the coalitions of the scenario's carriers and allocate the pooled cost, with the default
+/// [`ShareParams`] above [`MAX_EXACT`] carriers.
 pub fn share(
     scenario: &Scenario,
     network: &Network,
     engine: &MatrixEngine,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<ShareReport, PlanError> {
+    share_with(scenario, network, engine, &ShareParams::default(), progress)
+}
+
+/// [`share`] with explicit sampling parameters (used above [`MAX_EXACT`] carriers).
+pub fn share_with(
+    scenario: &Scenario,
+    network: &Network,
+    engine: &MatrixEngine,
+    params: &ShareParams,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<ShareReport, PlanError> {
     let n = scenario.carriers.len();
-    if n > MAX_EXACT {
+    if n > MAX_CARRIERS {
         return Err(PlanError::TooManyCarriers {
             carriers: n,
-            max: MAX_EXACT,
+            max: MAX_CARRIERS,
         });
     }
+    let full: u64 = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
+    let exact = n <= MAX_EXACT;
+    let permutations = if exact {
+        Vec::new()
+    } else {
+        sample_permutations(n, params.permutations.max(1), params.seed)
+    };
+    let masks: Vec<u64> = if exact {
+        (1..=full).collect()
+    } else {
+        let mut set = coalitions_of(&permutations);
+        set.extend((0..n).map(|i| 1u64 << i));
+        set.into_iter().collect()
+    };
     let tags = ZoneTags::new(&network.graph, &scenario.policy);
-    let full = (1usize << n) - 1;
-    progress(&format!("planning {full} coalitions of {n} carriers"));
-    let solved: Vec<_> = (1..=full)
-        .into_par_iter()
-        .map(|mask| {
-            let members: Vec<usize> = (0..n).filter(|i| mask >> i & 1 == 1).collect();
-            solve_pool(scenario, network, engine, &tags, &members, 1, &[])
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let yuan = |milli_cents: i64| milli_cents as f64 / 100_000.0;
-    let plan_cost: Vec<f64> = std::iter::once(0.0)
-        .chain(solved.iter().map(|s| yuan(s.report.cost.0)))
-        .collect();
-    // v(S) = min(pooled plan, best split into two coalitions), by increasing coalition size.
-    let mut v = plan_cost.clone();
-    let mut worse = Vec::new();
-    let name = |mask: usize| {
+    progress("computing travel matrices over all carriers' locations");
+    let everyone: Vec<usize> = (0..n).collect();
+    let matrices =
+        super::matrices::MatrixCache::build(scenario, network, engine, &tags, &everyone)?;
+    progress(&format!(
+        "planning {} coalitions of {n} carriers{}",
+        masks.len(),
+        if exact {
+            String::new()
+        } else {
+            format!(" ({} sampled orders of the carriers)", permutations.len())
+        }
+    ));
+    let name = |mask: u64| {
         (0..n)
             .filter(|i| mask >> i & 1 == 1)
             .map(|i| scenario.carriers[i].id.clone())
             .collect::<Vec<_>>()
     };
-    for mask in 1..=full {
-        let mut sub = (mask - 1) & mask;
-        while sub > 0 {
-            let split = v[sub] + v[mask & !sub];
-            if split < v[mask] - 1e-9 {
-                v[mask] = split;
-            }
-            sub = (sub - 1) & mask;
+    let keep = |mask: u64| mask == full || mask.count_ones() == 1;
+    // Plans kept only for the carriers alone and all pooled; the rest only give a cost.
+    // As many coalitions at once as the scenario has search threads, largest first, each with one
+    // search thread: under a time limit every coalition gets a core to itself. Results are stored
+    // by coalition, so they never depend on scheduling.
+    let workers = scenario.solver.threads.max(1).min(masks.len());
+    let mut queue: Vec<usize> = (0..masks.len()).collect();
+    queue.sort_by_key(|&k| (std::cmp::Reverse(masks[k].count_ones()), k));
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    type Slot = Mutex<Option<Result<(f64, Option<super::SolvedPool>), PlanError>>>;
+    let slots: Vec<Slot> = masks.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(&k) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let mask = masks[k];
+                    let members: Vec<usize> = (0..n).filter(|i| mask >> i & 1 == 1).collect();
+                    let result = solve_pool(
+                        scenario,
+                        network,
+                        engine,
+                        &tags,
+                        Some(&matrices),
+                        &members,
+                        1,
+                        &|_| {},
+                        &[],
+                    )
+                    .map(|s| (yuan(s.report.cost.0), keep(mask).then_some(s)));
+                    if let Ok(mut slot) = slots[k].lock() {
+                        *slot = Some(result);
+                    }
+                    progress(&format!(
+                        "coalition {} planned ({}/{})",
+                        name(mask).join("+"),
+                        done.fetch_add(1, Ordering::Relaxed) + 1,
+                        masks.len()
+                    ));
+                }
+            });
         }
-        if v[mask] < plan_cost[mask] - 0.005 {
-            worse.push(name(mask).join("+"));
-        }
-    }
-    let phi = shapley(n, &v);
-    let standalone: Vec<f64> = (0..n).map(|i| v[1 << i]).collect();
+    });
+    let solved = slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err(PlanError::Internal("a coalition was not planned".into())))
+        })
+        .collect::<Result<Vec<_>, PlanError>>()?;
+    let plan_cost: BTreeMap<u64, f64> = masks
+        .iter()
+        .zip(&solved)
+        .map(|(&m, (c, _))| (m, *c))
+        .collect();
+    let mut pools: BTreeMap<u64, super::SolvedPool> = masks
+        .iter()
+        .zip(solved)
+        .filter_map(|(&m, (_, s))| Some((m, s?)))
+        .collect();
+    let v = subadditive(&plan_cost);
+    let worse = plan_cost
+        .iter()
+        .filter(|&(m, &c)| v[m] < c - 0.005)
+        .map(|(&m, _)| name(m).join("+"))
+        .collect();
+    let (phi, errors, method) = if exact {
+        let dense: Vec<f64> = (0..=full)
+            .map(|m| v.get(&m).copied().unwrap_or(0.0))
+            .collect();
+        (
+            shapley(n, &dense),
+            vec![ShapleyError::default(); n],
+            ShapleyMethod::Exact,
+        )
+    } else {
+        let est = sampled_shapley(n, &permutations, &|m| v.get(&m).copied().unwrap_or(0.0));
+        (
+            est.values,
+            est.errors,
+            ShapleyMethod::Sampled {
+                permutations: permutations.len(),
+                seed: params.seed,
+            },
+        )
+    };
+    let standalone: Vec<f64> = (0..n).map(|i| v[&(1u64 << i)]).collect();
     let total_alone: f64 = standalone.iter().sum();
     let carriers = (0..n)
         .map(|i| CarrierShare {
@@ -130,39 +305,46 @@ pub fn share(
             standalone_cost: standalone[i],
             shapley: phi[i],
             proportional: if total_alone > 0.0 {
-                v[full] * standalone[i] / total_alone
+                v[&full] * standalone[i] / total_alone
             } else {
                 0.0
             },
+            error: errors[i],
         })
         .collect();
-    let coalitions = (1..=full)
-        .map(|m| CoalitionCost {
+    let coalitions = v
+        .iter()
+        .map(|(&m, &cost)| CoalitionCost {
             members: name(m),
-            cost: v[m],
-            pooled_plan_cost: plan_cost[m],
+            cost,
+            pooled_plan_cost: plan_cost[&m],
         })
         .collect();
     let mut separate_routes = Vec::new();
     let mut separate_unserved = Vec::new();
     let mut violations = Vec::new();
     for i in 0..n {
-        let (r, u, viol) = unpack(scenario, network, &tags, &solved[(1 << i) - 1]);
-        separate_routes.extend(r);
-        separate_unserved.extend(u);
-        violations.extend(viol);
+        if let Some(s) = pools.get(&(1u64 << i)) {
+            let (r, u, viol) = unpack(scenario, network, &tags, s);
+            separate_routes.extend(r);
+            separate_unserved.extend(u);
+            violations.extend(viol);
+        }
     }
-    let (pooled_routes, pooled_unserved, viol) =
-        unpack(scenario, network, &tags, &solved[full - 1]);
+    let (pooled_routes, pooled_unserved, viol) = match pools.remove(&full) {
+        Some(s) => unpack(scenario, network, &tags, &s),
+        None => Default::default(),
+    };
     violations.extend(viol);
     let kpis = (
         Kpis::compute(scenario, &separate_routes, &separate_unserved),
         Kpis::compute(scenario, &pooled_routes, &pooled_unserved),
     );
     Ok(ShareReport {
-        pooled_cost: v[full],
+        pooled_cost: v[&full],
         separate_cost: total_alone,
-        core_ok: in_core(n, &v, &phi),
+        core_ok: in_core_of(&v, &phi),
+        method,
         carriers,
         coalitions,
         pooled_worse_than_split: worse,
@@ -172,6 +354,32 @@ pub fn share(
         kpis,
         violations,
     })
+}
+
+fn yuan(milli_cents: i64) -> f64 {
+    milli_cents as f64 / 100_000.0
+}
+
+/// Coalition costs made subadditive over the planned coalitions: by increasing size, each
+/// coalition's cost is the lower of its own and the best split into two planned coalitions.
+fn subadditive(plan_cost: &BTreeMap<u64, f64>) -> BTreeMap<u64, f64> {
+    let mut order: Vec<u64> = plan_cost.keys().copied().collect();
+    order.sort_by_key(|m| (m.count_ones(), *m));
+    let mut v: BTreeMap<u64, f64> = BTreeMap::new();
+    for (k, &mask) in order.iter().enumerate() {
+        let mut best = plan_cost[&mask];
+        for &sub in &order[..k] {
+            if sub & !mask == 0 {
+                if let (Some(a), Some(b)) = (v.get(&sub), v.get(&(mask & !sub))) {
+                    if a + b < best - 1e-9 {
+                        best = a + b;
+                    }
+                }
+            }
+        }
+        v.insert(mask, best);
+    }
+    v
 }
 
 /// Exact Shapley values of the cost game `v` over `n` players (`v[mask]`, `v[0] = 0`).
@@ -191,6 +399,79 @@ pub fn shapley(n: usize, v: &[f64]) -> Vec<f64> {
     phi
 }
 
+/// `count` random orders of `n` players from `seed` (deterministic).
+pub fn sample_permutations(n: usize, count: usize, seed: u64) -> Vec<Vec<usize>> {
+    let mut rng = Rng::new(seed, 0x5A4F);
+    (0..count)
+        .map(|_| {
+            let mut p: Vec<usize> = (0..n).collect();
+            rng.shuffle(&mut p);
+            p
+        })
+        .collect()
+}
+
+/// The coalitions (bit masks) that appear as non-empty prefixes of the orders: the only costs
+/// [`sampled_shapley`] reads.
+pub fn coalitions_of(permutations: &[Vec<usize>]) -> BTreeSet<u64> {
+    let mut set = BTreeSet::new();
+    for p in permutations {
+        let mut mask = 0u64;
+        for &i in p {
+            mask |= 1 << i;
+            set.insert(mask);
+        }
+    }
+    set
+}
+
+/// Permutation-sampling estimate of the Shapley values of the cost game `v` (`v(0)` is taken as
+/// 0): each player's mean marginal cost over the orders, with its error (see the module docs).
+/// The values sum to `v(all)` up to floating-point rounding, because every order's marginal
+/// costs telescope to it.
+pub fn sampled_shapley(
+    n: usize,
+    permutations: &[Vec<usize>],
+    v: &dyn Fn(u64) -> f64,
+) -> SampledShapley {
+    let m = permutations.len().max(1) as f64;
+    let mut sum = vec![0.0; n];
+    let mut sum_sq = vec![0.0; n];
+    let mut lowest = vec![0.0f64; n];
+    for p in permutations {
+        let (mut mask, mut before) = (0u64, 0.0);
+        for &i in p {
+            mask |= 1 << i;
+            let after = v(mask);
+            let marginal = after - before;
+            sum[i] += marginal;
+            sum_sq[i] += marginal * marginal;
+            lowest[i] = lowest[i].min(marginal);
+            before = after;
+        }
+    }
+    // Hoeffding: P(|mean - phi| >= t) <= 2 exp(-2 m t^2 / R^2) = 5% at t = R sqrt(ln(40) / 2m).
+    let hoeffding = (40f64.ln() / (2.0 * m)).sqrt();
+    let values: Vec<f64> = sum.iter().map(|s| s / m).collect();
+    let errors = (0..n)
+        .map(|i| {
+            let variance = if m > 1.0 {
+                ((sum_sq[i] - sum[i] * sum[i] / m) / (m - 1.0)).max(0.0)
+            } else {
+                0.0
+            };
+            let se = (variance / m).sqrt();
+            let range = v(1 << i) - lowest[i];
+            ShapleyError {
+                standard_error: se,
+                half_width_95: 1.96 * se,
+                hoeffding_95: range.max(0.0) * hoeffding,
+            }
+        })
+        .collect();
+    SampledShapley { values, errors }
+}
+
 /// Does allocation `x` lie in the core of the cost game `v`: no coalition pays more than its own
 /// cost (1 fen of tolerance)?
 pub fn in_core(n: usize, v: &[f64], x: &[f64]) -> bool {
@@ -200,6 +481,17 @@ pub fn in_core(n: usize, v: &[f64], x: &[f64]) -> bool {
             .map(|i| x[i])
             .sum::<f64>()
             <= v[s] + 0.01
+    })
+}
+
+/// [`in_core`] over the coalitions of `v` only.
+fn in_core_of(v: &BTreeMap<u64, f64>, x: &[f64]) -> bool {
+    v.iter().all(|(&s, &cost)| {
+        (0..x.len())
+            .filter(|&i| s >> i & 1 == 1)
+            .map(|i| x[i])
+            .sum::<f64>()
+            <= cost + 0.01
     })
 }
 
@@ -230,5 +522,93 @@ mod tests {
         assert!((phi[1] - phi[2]).abs() < 1e-9);
         assert!((phi.iter().sum::<f64>() - 16.0).abs() < 1e-9);
         assert!(in_core(3, &v, &phi));
+    }
+
+    /// Check a sampled estimate against known values: within the stated Hoeffding bound, and
+    /// summing to the grand coalition's cost.
+    fn assert_within_bound(n: usize, v: &dyn Fn(u64) -> f64, known: &[f64], perms: usize) {
+        let p = sample_permutations(n, perms, 7);
+        let est = sampled_shapley(n, &p, v);
+        let total = v((1u64 << n) - 1);
+        assert!(
+            (est.values.iter().sum::<f64>() - total).abs() < 1e-9,
+            "sum {} vs {total}",
+            est.values.iter().sum::<f64>()
+        );
+        for (i, &k) in known.iter().enumerate() {
+            let e = est.errors[i];
+            let off = (est.values[i] - k).abs();
+            assert!(
+                off <= e.hoeffding_95,
+                "player {i}: estimate {} vs {} (off {off}, bound {})",
+                est.values[i],
+                k,
+                e.hoeffding_95
+            );
+            assert!(e.half_width_95 <= e.hoeffding_95 + 1e-12);
+        }
+    }
+
+    #[test]
+    fn sampled_shapley_is_exact_on_an_additive_game() {
+        // Twelve carriers whose costs simply add up: every marginal cost is the carrier's own.
+        let own: Vec<f64> = (0..12).map(|i| 10.0 + 3.0 * i as f64).collect();
+        let v = |m: u64| (0..12).filter(|i| m >> i & 1 == 1).map(|i| own[i]).sum();
+        let est = sampled_shapley(12, &sample_permutations(12, 50, 1), &v);
+        for (i, &o) in own.iter().enumerate() {
+            assert!((est.values[i] - o).abs() < 1e-9);
+            assert!(est.errors[i].standard_error < 1e-9);
+        }
+        assert_within_bound(12, &v, &own, 50);
+    }
+
+    #[test]
+    fn sampled_shapley_on_a_symmetric_game_shares_equally_within_the_bound() {
+        // Ten identical carriers, pooling k of them costs 10 sqrt(k): each pays 10 sqrt(10) / 10.
+        let v = |m: u64| 10.0 * f64::from(m.count_ones()).sqrt();
+        let known = vec![10f64.sqrt(); 10];
+        assert_within_bound(10, &v, &known, 200);
+    }
+
+    #[test]
+    fn sampled_shapley_matches_the_exact_values_of_a_general_game_within_the_bound() {
+        // Ten carriers of different sizes with economies of scale and a fixed hub cost:
+        // v(S) = 5 + sqrt(sum of sizes) * 8 for non-empty S. Exact values over all 1023 coalitions.
+        let size: Vec<f64> = (0..10).map(|i| 1.0 + (i * i) as f64 / 4.0).collect();
+        let v = |m: u64| {
+            if m == 0 {
+                0.0
+            } else {
+                let s: f64 = (0..10).filter(|i| m >> i & 1 == 1).map(|i| size[i]).sum();
+                5.0 + 8.0 * s.sqrt()
+            }
+        };
+        let dense: Vec<f64> = (0..1u64 << 10).map(v).collect();
+        let exact = shapley(10, &dense);
+        assert_within_bound(10, &v, &exact, 300);
+        // The same seed gives the same estimate.
+        let p = sample_permutations(10, 30, 3);
+        assert_eq!(sampled_shapley(10, &p, &v), sampled_shapley(10, &p, &v));
+        // Only prefix coalitions are read.
+        let read = std::cell::RefCell::new(BTreeSet::new());
+        sampled_shapley(10, &p, &|m| {
+            read.borrow_mut().insert(m);
+            v(m)
+        });
+        let prefixes = coalitions_of(&p);
+        assert!(read
+            .borrow()
+            .iter()
+            .all(|m| prefixes.contains(m) || m.count_ones() == 1));
+    }
+
+    #[test]
+    fn subadditive_closure_uses_planned_splits_only() {
+        // {0}, {1}, {0,1} planned; the pooled plan of {0,1} was dearer than the split.
+        let planned = BTreeMap::from([(1u64, 4.0), (2, 5.0), (3, 10.0)]);
+        let v = subadditive(&planned);
+        assert_eq!(v[&3], 9.0);
+        assert!(in_core_of(&v, &[4.0, 5.0]));
+        assert!(!in_core_of(&v, &[4.5, 4.5 + 0.5]));
     }
 }

@@ -6,6 +6,8 @@
 //! Units: times are seconds after midnight of the plan day; weights grams, volumes millilitres;
 //! money in cents; coordinates `[lon, lat]` degrees.
 
+pub mod two_tier;
+
 use crate::vehicle::VehicleClass;
 use crate::zones::Policy;
 use std::path::PathBuf;

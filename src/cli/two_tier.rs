@@ -1,0 +1,90 @@
+//! `cityfreight two-tier`: direct vans versus night trucks to a consolidation centre and a
+//! last-mile fleet from there.
+
+use super::common::{load_scenario, BudgetArg};
+use super::CliResult;
+use crate::io::two_tier::{read_two_tier, write_two_tier};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Arguments of `two-tier`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Scenario TOML with a `[two_tier]` table (see `src/io/two_tier.rs`; example:
+    /// data/scenarios/chengdu-core/scenario.toml).
+    scenario: PathBuf,
+    /// Output folder: direct/, tier1/, tier2/ plans and comparison.csv/json; replaced as a whole.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    #[command(flatten)]
+    budget: BudgetArg,
+}
+
+/// Run `two-tier`.
+pub fn run(args: Args) -> CliResult {
+    let started = Instant::now();
+    let (mut scenario, network, engine) = load_scenario(&args.scenario)?;
+    args.budget.apply(&mut scenario.solver);
+    let two_tier = read_two_tier(&args.scenario, &scenario)?.ok_or_else(|| {
+        format!(
+            "{}: no [two_tier] table (centre, night_fleet, last_mile_fleet)",
+            args.scenario.display()
+        )
+    })?;
+    let progress = |m: &str| eprintln!("[{:6.1} s] {m}", started.elapsed().as_secs_f64());
+    let report =
+        crate::plan::two_tier::plan_two_tier(&scenario, &two_tier, &network, &engine, &progress)?;
+    write_two_tier(&args.out, &report)?;
+    let row = |kpi: &str| {
+        (
+            report.direct.kpis.get("all", kpi).unwrap_or(0.0),
+            report.kpis.get("all", kpi).unwrap_or(0.0),
+        )
+    };
+    eprintln!("{:<22} {:>12} {:>12}", "all", "direct", "two-tier");
+    for kpi in [
+        "vehicles",
+        "vehicle_km",
+        "cost",
+        "cost_per_parcel",
+        "load_factor",
+        "energy_electric",
+        "energy_fuel",
+        "co2_well_to_wheel",
+        "nox",
+        "orders_served",
+    ] {
+        let (a, b) = row(kpi);
+        eprintln!("{kpi:<22} {a:>12.2} {b:>12.2}");
+    }
+    for zone in &scenario.policy.zones {
+        let scope = format!("zone:{}", zone.id);
+        let a = report
+            .direct
+            .kpis
+            .get(&scope, "vehicle_km_inside")
+            .unwrap_or(0.0);
+        let b = report.kpis.get(&scope, "vehicle_km_inside").unwrap_or(0.0);
+        eprintln!("{:<22} {a:>12.2} {b:>12.2}", format!("km in {}", zone.id));
+    }
+    let violations: Vec<&String> = report
+        .direct
+        .violations
+        .iter()
+        .chain(&report.violations)
+        .collect();
+    eprintln!(
+        "checker: {}; wrote {} in {:.1} s",
+        if violations.is_empty() {
+            "both plans feasible".to_string()
+        } else {
+            format!("{} violation(s)", violations.len())
+        },
+        args.out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    for v in violations {
+        eprintln!("  {v}");
+    }
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! Travel matrices computed once per (vehicle class, permit, metric of an hour band) over every
+//! location of a set of carriers, and sliced for each pool of those carriers.
+//!
+//! `share` plans up to 255 coalitions (and many more sampled ones above 8 carriers); each pool
+//! used to customize every profile's metric and compute its matrix again. A [`MatrixCache`] does
+//! that once for the union of the carriers' depots and orders; a pool's matrices are then slices
+//! of it.
+//!
+//! Owns: [`MatrixCache`]. Must never: decide who may deliver what (a pool blanks the locations a
+//! profile may not visit after slicing).
+//! Invariants: a sliced entry equals the entry of a matrix computed for the pool's own points,
+//! because every entry of `MatrixEngine::matrix` depends only on its two snapped points (tested:
+//! the demo plans the same with and without the cache).
+
+use super::PlanError;
+use crate::graph::{ClassId, Snap};
+use crate::matrix::{HourBands, MatrixEngine, TravelMatrix};
+use crate::network::Network;
+use crate::routing::Metric;
+use crate::scenario::Scenario;
+use crate::time::DAY;
+use crate::zones::ZoneTags;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// Snapping radius for depots and orders (m).
+pub(crate) const SNAP_RADIUS_M: f64 = 500.0;
+
+/// One (class, permit): its snapped locations, hour bands of the plan day and matrices.
+pub(crate) struct ProfileMatrices {
+    /// Snap of every cached location for the class (`None`: no road it may use nearby).
+    pub(crate) snaps: Vec<Option<Snap>>,
+    /// Band starts within the plan day (s) and the metric index of each.
+    pub(crate) bands: Vec<(u32, usize)>,
+    /// Metric per distinct index.
+    pub(crate) metrics: BTreeMap<usize, Metric>,
+    /// Matrix over all cached locations per distinct metric index.
+    pub(crate) matrices: BTreeMap<usize, TravelMatrix>,
+}
+
+/// Matrices over the locations of a set of carriers: location `c` is carrier `carriers[c]`'s
+/// depot, then come the carriers' orders in scenario order, then every bay of the scenario.
+pub(crate) struct MatrixCache {
+    /// Scenario carrier index to the location of its depot and of its first order.
+    index: BTreeMap<usize, (usize, usize)>,
+    /// Location of the scenario's first bay.
+    first_bay: usize,
+    /// Per (class, permit).
+    profiles: BTreeMap<(u8, Option<usize>), ProfileMatrices>,
+}
+
+impl MatrixCache {
+    /// Matrices for every (class, permit) in the fleets of `carriers` over all their locations.
+    pub(crate) fn build(
+        scenario: &Scenario,
+        network: &Network,
+        engine: &MatrixEngine,
+        tags: &ZoneTags,
+        carriers: &[usize],
+    ) -> Result<MatrixCache, PlanError> {
+        let graph = &network.graph;
+        let mut points: Vec<[f64; 2]> = carriers
+            .iter()
+            .map(|&c| scenario.carriers[c].depot)
+            .collect();
+        let mut index = BTreeMap::new();
+        for (k, &c) in carriers.iter().enumerate() {
+            index.insert(c, (k, points.len()));
+            points.extend(scenario.carriers[c].orders.iter().map(|o| o.lon_lat));
+        }
+        let first_bay = points.len();
+        points.extend(scenario.bays.iter().map(|b| b.lon_lat));
+        let mut keys: Vec<(u8, Option<usize>)> = carriers
+            .iter()
+            .flat_map(|&c| scenario.carriers[c].fleet.iter())
+            .map(|f| (f.class as u8, f.permit))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let day_start = u32::from(scenario.day) * DAY;
+        let mut profiles = BTreeMap::new();
+        for key in keys {
+            let (class, permit) = (ClassId(key.0), key.1);
+            let snaps: Vec<Option<Snap>> = points
+                .par_iter()
+                .map(|&p| network.snap_index.snap(graph, p, class, SNAP_RADIUS_M).ok())
+                .collect();
+            let hour_bands = HourBands::with_policy(graph, class, &scenario.policy, permit);
+            let bands: Vec<(u32, usize)> = hour_bands
+                .bands
+                .iter()
+                .filter(|b| b.end > day_start && b.start < day_start + DAY)
+                .map(|b| (b.start.max(day_start) - day_start, b.metric))
+                .collect();
+            let mut metrics = BTreeMap::new();
+            let mut matrices = BTreeMap::new();
+            for &(_, m) in &bands {
+                if metrics.contains_key(&m) {
+                    continue;
+                }
+                let metric = Metric::with_policy(
+                    graph,
+                    class,
+                    hour_bands.metrics[m],
+                    &scenario.policy,
+                    tags,
+                    permit,
+                );
+                let custom = engine.customize(&metric)?;
+                matrices.insert(m, engine.matrix(graph, &metric, &custom, &snaps));
+                metrics.insert(m, metric);
+            }
+            profiles.insert(
+                key,
+                ProfileMatrices {
+                    snaps,
+                    bands,
+                    metrics,
+                    matrices,
+                },
+            );
+        }
+        Ok(MatrixCache {
+            index,
+            first_bay,
+            profiles,
+        })
+    }
+
+    /// The matrices of a class and permit (`None` if no cached carrier's fleet has it).
+    pub(crate) fn profile(
+        &self,
+        class: ClassId,
+        permit: Option<usize>,
+    ) -> Option<&ProfileMatrices> {
+        self.profiles.get(&(class.0, permit))
+    }
+
+    /// The cached location of carrier `c`'s depot (`None` if the carrier is not cached).
+    pub(crate) fn depot(&self, c: usize) -> Option<usize> {
+        self.index.get(&c).map(|&(d, _)| d)
+    }
+
+    /// The cached location of carrier `c`'s order `o`.
+    pub(crate) fn order(&self, c: usize, o: usize) -> Option<usize> {
+        self.index.get(&c).map(|&(_, first)| first + o)
+    }
+
+    /// The cached location of the scenario's bay `b`.
+    pub(crate) fn bay(&self, b: usize) -> Option<usize> {
+        Some(self.first_bay + b)
+    }
+
+    /// Are all of `members` cached?
+    pub(crate) fn covers(&self, members: &[usize]) -> bool {
+        members.iter().all(|c| self.index.contains_key(c))
+    }
+}

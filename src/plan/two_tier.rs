@@ -1,0 +1,206 @@
+//! Two-tier delivery versus direct vans: night trucks carry each carrier's parcels from its
+//! depot to a consolidation centre (tier 1), and the centre's last-mile fleet, typically
+//! e-tricycles reloading at the centre, delivers every carrier's orders (tier 2).
+//!
+//! Tier 1 is planned per carrier as delivery of "loads" to the centre: the carrier's parcels cut
+//! into truck loads of its largest night class (95% of payload and volume), each unloaded within
+//! its window, which closes `unload_s` before the last mile starts. Tier 2 is one pool: the
+//! centre as the depot of one operator that holds every carrier's orders (ids `carrier/order`).
+//! Both are ordinary scenarios for [`super::plan`], so every rule of the policy applies to both.
+//!
+//! Owns: [`plan_two_tier`], [`TwoTierReport`]. Must never: read or write files.
+//! Invariants: all tier-1 loads are at the centre before the last mile starts, or planning fails
+//! with an error naming the scenario's `[two_tier]` table (a centre off the map or unreachable in
+//! time is an error, not a silent gap); the combined KPIs count each real order and parcel once
+//! (loads carry weight and volume but no parcels).
+
+use super::{plan, Kpis, Plan, PlanError};
+use crate::graph::ClassId;
+use crate::matrix::MatrixEngine;
+use crate::network::Network;
+use crate::scenario::two_tier::TwoTier;
+use crate::scenario::{Carrier, DeliveryOrder, Scenario};
+
+/// Direct versus two-tier delivery.
+#[derive(Clone, Debug)]
+pub struct TwoTierReport {
+    /// Every carrier's own vans, direct from its depot (the ordinary plan).
+    pub direct: Plan,
+    /// Night trucks, depots to the centre.
+    pub tier1: Plan,
+    /// The last mile from the centre.
+    pub tier2: Plan,
+    /// KPIs of both tiers together (scopes `all`, `carrier:ID` for each carrier's night trucks,
+    /// `carrier:CENTRE` for the last mile, zones and permits).
+    pub kpis: Kpis,
+    /// Checker findings on both tiers and any load unloaded after the last mile starts.
+    pub violations: Vec<String>,
+}
+
+/// Plan `scenario` direct and in two tiers through `two_tier`'s centre, and compare.
+pub fn plan_two_tier(
+    scenario: &Scenario,
+    two_tier: &TwoTier,
+    network: &Network,
+    engine: &MatrixEngine,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<TwoTierReport, PlanError> {
+    // The centre must be on a road every class of both tiers may use.
+    let mut off_map = Vec::new();
+    for f in two_tier.night_fleet.iter().chain(&two_tier.last_mile_fleet) {
+        let class = &scenario.classes[f.class];
+        if let Err(e) = network.snap_index.snap(
+            &network.graph,
+            two_tier.centre,
+            ClassId(f.class as u8),
+            super::matrices::SNAP_RADIUS_M,
+        ) {
+            off_map.push(format!(
+                "{} `centre` {:?} for class `{}`: {e}",
+                two_tier.origin, two_tier.centre, class.id
+            ));
+        }
+    }
+    off_map.dedup();
+    if !off_map.is_empty() {
+        return Err(PlanError::Unplaceable(off_map));
+    }
+    progress("direct: every carrier's own vans");
+    let direct = plan(scenario, network, engine, progress)?;
+    progress("tier 1: night trucks to the centre");
+    let tier1_scenario = tier1(scenario, two_tier);
+    let tier1 = plan(&tier1_scenario, network, engine, progress)?;
+    let start = two_tier.last_mile_start();
+    if !tier1.unserved.is_empty() {
+        let loads: Vec<String> = tier1
+            .unserved
+            .iter()
+            .map(|u| format!("carrier `{}` load `{}`", u.carrier, u.order))
+            .collect();
+        return Err(PlanError::TwoTier(format!(
+            "{} `centre` {:?}: the night trucks cannot bring every load there by {} (no legal road path, or too few trucks or hours): {}",
+            two_tier.origin,
+            two_tier.centre,
+            crate::time::clock(i64::from(start)),
+            loads.join(", ")
+        )));
+    }
+    progress("tier 2: the last mile from the centre");
+    let tier2_scenario = tier2(scenario, two_tier);
+    let tier2 = plan(&tier2_scenario, network, engine, progress)?;
+    let mut violations: Vec<String> = tier1
+        .violations
+        .iter()
+        .chain(&tier2.violations)
+        .cloned()
+        .collect();
+    for r in &tier1.routes {
+        for s in r.stops.iter().filter(|s| s.order.is_some()) {
+            if s.departure_s > i64::from(start) {
+                violations.push(format!(
+                    "{}: load {} unloaded at {}, after the last mile starts ({})",
+                    r.vehicle,
+                    s.order.as_deref().unwrap_or(""),
+                    crate::time::clock(s.departure_s),
+                    crate::time::clock(i64::from(start))
+                ));
+            }
+        }
+    }
+    let kpis = combined_kpis(&tier1_scenario, &tier2_scenario, &tier1, &tier2);
+    Ok(TwoTierReport {
+        direct,
+        tier1,
+        tier2,
+        kpis,
+        violations,
+    })
+}
+
+/// Tier 1: every carrier delivers its parcels, cut into truck loads, to the centre.
+fn tier1(scenario: &Scenario, two_tier: &TwoTier) -> Scenario {
+    let mut s = scenario.clone();
+    s.name = format!(
+        "{} (tier 1: night trucks to {})",
+        scenario.name, two_tier.centre_id
+    );
+    let (cap_kg, cap_l) = two_tier
+        .night_fleet
+        .iter()
+        .map(|f| &scenario.classes[f.class])
+        .map(|c| (u64::from(c.payload_kg), u64::from(c.volume_l)))
+        .max()
+        .unwrap_or((1, 1));
+    let close = two_tier.last_mile_start().saturating_sub(two_tier.unload_s);
+    for c in &mut s.carriers {
+        let weight_g: u64 = c.orders.iter().map(|o| u64::from(o.weight_g)).sum();
+        let volume_ml: u64 = c.orders.iter().map(|o| u64::from(o.volume_ml)).sum();
+        let by_weight = (weight_g as f64 / (cap_kg as f64 * 950.0)).ceil();
+        let by_volume = (volume_ml as f64 / (cap_l as f64 * 950.0)).ceil();
+        let loads = by_weight.max(by_volume).max(1.0) as u64;
+        c.fleet = two_tier.night_fleet.clone();
+        c.orders = (0..loads)
+            .map(|k| DeliveryOrder {
+                id: format!("{}-load-{}", c.id, k + 1),
+                lon_lat: two_tier.centre,
+                weight_g: weight_g.div_ceil(loads) as u32,
+                volume_ml: volume_ml.div_ceil(loads) as u32,
+                parcels: 0,
+                service_s: two_tier.unload_s,
+                windows: vec![(0, close)],
+                shareable: false,
+            })
+            .collect();
+    }
+    s
+}
+
+/// Tier 2: the centre's operator delivers every carrier's orders.
+fn tier2(scenario: &Scenario, two_tier: &TwoTier) -> Scenario {
+    let mut s = scenario.clone();
+    s.name = format!(
+        "{} (tier 2: last mile from {})",
+        scenario.name, two_tier.centre_id
+    );
+    let orders = scenario
+        .carriers
+        .iter()
+        .flat_map(|c| {
+            c.orders.iter().map(move |o| DeliveryOrder {
+                id: format!("{}/{}", c.id, o.id),
+                ..o.clone()
+            })
+        })
+        .collect();
+    s.carriers = vec![Carrier {
+        id: two_tier.centre_id.clone(),
+        depot: two_tier.centre,
+        fleet: two_tier.last_mile_fleet.clone(),
+        orders,
+    }];
+    s
+}
+
+/// KPIs of both tiers as one plan: the orders (and on-time rate) are the last mile's, since the
+/// loads are not orders of the city's customers.
+fn combined_kpis(t1: &Scenario, t2: &Scenario, tier1: &Plan, tier2: &Plan) -> Kpis {
+    let mut both = t1.clone();
+    both.carriers.extend(t2.carriers.iter().cloned());
+    let routes: Vec<_> = tier1.routes.iter().chain(&tier2.routes).cloned().collect();
+    let unserved: Vec<_> = tier1
+        .unserved
+        .iter()
+        .chain(&tier2.unserved)
+        .cloned()
+        .collect();
+    let mut kpis = Kpis::compute(&both, &routes, &unserved);
+    for row in kpis.rows.iter_mut().filter(|r| r.scope == "all") {
+        if matches!(
+            row.kpi.as_str(),
+            "orders" | "orders_served" | "unserved" | "on_time_rate"
+        ) {
+            row.value = tier2.kpis.get("all", &row.kpi).unwrap_or(row.value);
+        }
+    }
+    kpis
+}

@@ -1,0 +1,160 @@
+//! Two-tier delivery on the Chengdu demo: night trucks unload every carrier's parcels at the
+//! centre before the last mile starts, the last mile delivers every order once, the comparison
+//! with direct vans covers the KPIs of the issue, and a centre off the map or unreachable in time
+//! is a clear error naming the scenario's `[two_tier]` table.
+
+use cityfreight::io::scenario::read_scenario;
+use cityfreight::io::two_tier::read_two_tier;
+use cityfreight::matrix::MatrixEngine;
+use cityfreight::network::Network;
+use cityfreight::plan::two_tier::plan_two_tier;
+use cityfreight::plan::PlanError;
+use cityfreight::scenario::two_tier::TwoTier;
+use cityfreight::scenario::Scenario;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn demo_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/chengdu-core/scenario.toml")
+}
+
+fn demo() -> (Scenario, TwoTier, Network, MatrixEngine) {
+    let mut s = read_scenario(&demo_path()).unwrap();
+    s.solver.iterations = Some(600);
+    let t = read_two_tier(&demo_path(), &s).unwrap().unwrap();
+    let net = Network::load(&s.osm, &s.classes, &|_, _, _| {}).unwrap();
+    let (engine, _) = MatrixEngine::new(&net.graph, None).unwrap();
+    (s, t, net, engine)
+}
+
+#[test]
+fn loads_arrive_before_the_last_mile_and_every_order_is_delivered_once() {
+    let (s, t, net, engine) = demo();
+    let r = plan_two_tier(&s, &t, &net, &engine, &|_| {}).unwrap();
+    assert!(r.violations.is_empty(), "{:#?}", r.violations);
+    assert!(r.direct.violations.is_empty());
+    // Tier 1: one truck per carrier, every load unloaded at the centre by 07:00.
+    assert!(r.tier1.unserved.is_empty());
+    let start = t.last_mile_start() as i64;
+    assert_eq!(start, 7 * 3600);
+    for route in &r.tier1.routes {
+        assert_eq!(route.class, "diesel-light-truck");
+        for stop in route.stops.iter().filter(|s| s.order.is_some()) {
+            assert!(stop.departure_s <= start, "{}: {stop:?}", route.vehicle);
+        }
+    }
+    // Tier 2: e-tricycles from the centre, starting no earlier than 07:00, each order once.
+    let mut seen = BTreeSet::new();
+    for route in &r.tier2.routes {
+        assert_eq!(
+            (route.carrier.as_str(), route.class.as_str()),
+            ("hub", "e-tricycle")
+        );
+        assert!(route.start_s >= start);
+        for stop in &route.stops {
+            if let Some(o) = &stop.order {
+                assert!(seen.insert(o.clone()), "{o} delivered twice");
+            }
+        }
+    }
+    let all: usize = s.carriers.iter().map(|c| c.orders.len()).sum();
+    assert_eq!(seen.len() + r.tier2.unserved.len(), all);
+    // Combined KPIs: the customers' orders and parcels once; vehicles and km of both tiers.
+    let get = |kpi: &str| r.kpis.get("all", kpi).unwrap();
+    assert_eq!(get("orders"), all as f64);
+    assert_eq!(get("parcels"), r.tier2.kpis.get("all", "parcels").unwrap());
+    assert_eq!(
+        get("vehicles"),
+        (r.tier1.routes.len() + r.tier2.routes.len()) as f64
+    );
+    let km = r.tier1.kpis.get("all", "vehicle_km").unwrap()
+        + r.tier2.kpis.get("all", "vehicle_km").unwrap();
+    assert!((get("vehicle_km") - km).abs() < 0.01);
+    for kpi in [
+        "vehicle_km",
+        "vehicles",
+        "energy_electric",
+        "co2_well_to_wheel",
+        "cost",
+        "cost_per_parcel",
+        "load_factor",
+        "on_time_rate",
+    ] {
+        assert!(
+            r.direct.kpis.get("all", kpi).is_some() && r.kpis.get("all", kpi).is_some(),
+            "{kpi}"
+        );
+    }
+    assert!(r.kpis.get("zone:core", "vehicle_km_inside").is_some());
+    assert!(r.kpis.get("permit:green-pass", "permits_used").is_some());
+}
+
+#[test]
+fn a_centre_off_the_map_or_unreachable_in_time_is_a_clear_error() {
+    let (s, t, net, engine) = demo();
+    let far = TwoTier {
+        centre: [104.5, 30.2],
+        ..t.clone()
+    };
+    let e = plan_two_tier(&s, &far, &net, &engine, &|_| {}).unwrap_err();
+    let text = e.to_string();
+    assert!(matches!(e, PlanError::Unplaceable(_)));
+    assert!(text.contains("scenario.toml [two_tier] `centre`"), "{text}");
+    // Trucks that may only leave at 06:50 cannot unload for 500 s before 07:00.
+    let mut late = t.clone();
+    late.unload_s = 500;
+    for f in &mut late.night_fleet {
+        f.shift = (6 * 3600 + 50 * 60, 7 * 3600);
+    }
+    let e = plan_two_tier(&s, &late, &net, &engine, &|_| {}).unwrap_err();
+    let text = e.to_string();
+    assert!(matches!(e, PlanError::TwoTier(_)), "{text}");
+    assert!(
+        text.contains("[two_tier] `centre`") && text.contains("07:00"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_two_tier_table_lists_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = demo_path();
+    let text = std::fs::read_to_string(&src).unwrap();
+    let base = text.split("[two_tier]").next().unwrap().replace(
+        "../../osm/",
+        &format!("{}/data/osm/", env!("CARGO_MANIFEST_DIR")),
+    );
+    for f in [
+        "policy.toml",
+        "core.geojson",
+        "orders-sf.csv",
+        "orders-jd.csv",
+        "orders-yto.csv",
+        "bays.csv",
+    ] {
+        std::fs::copy(src.with_file_name(f), dir.path().join(f)).unwrap();
+    }
+    let path = dir.path().join("scenario.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "{base}[two_tier]\ncentre = [204.0, 30.7]\nnight_fleet = [ {{ class = \"hovercraft\", count = 0, shift = \"03:00-07:00\" }}, {{ class = \"diesel-light-truck\", count = 1, shift = \"06:55-08:00\" }} ]\nlast_mile_fleet = [ {{ class = \"e-tricycle\", count = 2, shift = \"07:00-25:00\" }} ]\n"
+        ),
+    )
+    .unwrap();
+    let s = read_scenario(&path).unwrap();
+    let e = read_two_tier(&path, &s).unwrap_err().to_string();
+    for needle in [
+        "scenario.toml",
+        "`centre` [204.0, 30.7]",
+        "unknown vehicle class `hovercraft`",
+        "`count` must be positive",
+        "`last_mile_fleet` #1: `shift`",
+        "too late to unload",
+    ] {
+        assert!(e.contains(needle), "missing `{needle}` in:\n{e}");
+    }
+    // No table: no two-tier plan.
+    std::fs::write(&path, &base).unwrap();
+    assert!(read_two_tier(&path, &s).unwrap().is_none());
+}
