@@ -197,7 +197,7 @@ fn run_one(
                 .iter()
                 .filter_map(|v| match v {
                     Visit::Order { order, .. } => Some(instance.customer_ids[*order as usize]),
-                    Visit::Reload { .. } => None,
+                    Visit::Reload { .. } | Visit::Charge { .. } => None,
                 })
                 .collect()
         })

@@ -13,6 +13,7 @@
 //! [`sisr`] (one annealing worker) → [`solve`] (threads
 //! and epochs). [`rng`] and [`neighbours`] support them.
 
+pub mod charging;
 pub mod check;
 pub mod error;
 pub mod local_search;

@@ -44,6 +44,7 @@ pub struct RecreateScratch {
     stamp: u32,
     candidates: Vec<u32>,
     depot_distance: Vec<Distance>,
+    positions: Vec<(Cost, usize, Stop)>,
 }
 
 impl RecreateScratch {
@@ -69,6 +70,7 @@ impl RecreateScratch {
             stamp: 0,
             candidates: Vec::new(),
             depot_distance,
+            positions: Vec::new(),
         }
     }
 }
@@ -83,7 +85,9 @@ struct Placement {
     stop: Stop,
 }
 
-/// Best placement of `order` into `route` (positions blink with `blink_rate`).
+/// Best placement of `order` into `route` (positions blink with `blink_rate`). `outer` is the best
+/// delta found in other routes: battery routes evaluate their positions by increasing lower bound
+/// and stop when the bound reaches the best known delta (`cands` is scratch space).
 fn best_in_route(
     problem: &Problem,
     route: &RouteState,
@@ -91,11 +95,47 @@ fn best_in_route(
     blink_rate: f64,
     rng: &mut Rng,
     best: &mut Option<(Cost, usize, Stop)>,
+    outer: Option<Cost>,
+    cands: &mut Vec<(Cost, usize, Stop)>,
 ) {
     if !route.may_take(problem, order) {
         return;
     }
     let o = problem.order(order);
+    if route.is_battery() {
+        cands.clear();
+        for pos in 0..=route.len() {
+            if blink_rate > 0.0 && rng.f64() < blink_rate {
+                continue;
+            }
+            for (a, alt) in o.alternatives.iter().enumerate() {
+                let stop = Stop {
+                    order,
+                    alternative: a as u32,
+                    location: alt.location,
+                };
+                if let Some(lb) = route.insertion_lower_bound(problem, pos, stop) {
+                    cands.push((lb, pos, stop));
+                }
+            }
+        }
+        cands.sort_by_key(|&(lb, pos, stop)| (lb, pos, stop.alternative));
+        for &(lb, pos, stop) in cands.iter() {
+            let bound = match (best.map(|b| b.0), outer) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if bound.is_some_and(|b| lb >= b) {
+                break;
+            }
+            if let Some(d) = route.insertion_delta_below(problem, pos, stop, bound) {
+                if best.is_none_or(|(b, _, _)| d < b) {
+                    *best = Some((d, pos, stop));
+                }
+            }
+        }
+        return;
+    }
     for pos in 0..=route.len() {
         if blink_rate > 0.0 && rng.f64() < blink_rate {
             continue;
@@ -123,6 +163,7 @@ fn scan_routes(
     order: u32,
     params: &RecreateParams,
     rng: &mut Rng,
+    cands: &mut Vec<(Cost, usize, Stop)>,
 ) -> Option<Placement> {
     let mut best: Option<Placement> = None;
     for &r in candidates {
@@ -134,6 +175,8 @@ fn scan_routes(
             params.blink_rate,
             rng,
             &mut in_route,
+            best.map(|b| b.delta),
+            cands,
         );
         if let Some((delta, pos, stop)) = in_route {
             if best.is_none_or(|b| delta < b.delta) {
@@ -199,11 +242,27 @@ pub fn recreate(
             scratch.candidates.extend(0..state.routes.len() as u32);
         }
         let granular_used = params.granular > 0 && state.routes.len() > 8;
-        best = scan_routes(problem, state, &scratch.candidates, order, params, rng);
+        best = scan_routes(
+            problem,
+            state,
+            &scratch.candidates,
+            order,
+            params,
+            rng,
+            &mut scratch.positions,
+        );
         if best.is_none() && granular_used {
             scratch.candidates.clear();
             scratch.candidates.extend(0..state.routes.len() as u32);
-            best = scan_routes(problem, state, &scratch.candidates, order, params, rng);
+            best = scan_routes(
+                problem,
+                state,
+                &scratch.candidates,
+                order,
+                params,
+                rng,
+                &mut scratch.positions,
+            );
         }
         if best.is_none() || params.always_try_new_route {
             for (v, empty) in scratch.empties.iter().enumerate() {
@@ -211,7 +270,16 @@ pub fn recreate(
                     continue;
                 }
                 let mut in_route = None;
-                best_in_route(problem, empty, order, 0.0, rng, &mut in_route);
+                best_in_route(
+                    problem,
+                    empty,
+                    order,
+                    0.0,
+                    rng,
+                    &mut in_route,
+                    best.map(|b| b.delta),
+                    &mut scratch.positions,
+                );
                 if let Some((delta, pos, stop)) = in_route {
                     if best.is_none_or(|b| delta < b.delta) {
                         best = Some(Placement {
