@@ -17,14 +17,14 @@
 
 use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
 use crate::solver::model::{
-    service_start, Battery, ChargePolicy, Problem, TimeWindow, VehicleType,
+    latest_arrival, service_start, Battery, ChargePolicy, Problem, TimeWindow, VehicleType,
 };
 use crate::solver::route_state::{RouteEval, Stop};
 use crate::solver::solution::Visit;
 use crate::solver::travel::Profile;
 
 /// Labels kept per position (the shortest ones win when there are more).
-pub const MAX_LABELS: usize = 24;
+pub const MAX_LABELS: usize = 16;
 
 const NONE: u32 = u32::MAX;
 
@@ -187,12 +187,15 @@ fn push_label(layer: &mut Vec<Label>, l: Label) {
 
 /// Simulate a battery route of type `vt_index` over `stops`, placing reloads greedily and charging
 /// stops by the labelling of the module doc; `None` when no placement is feasible. When `visits` is
-/// given it receives the whole route (orders, reloads and charges with their energy).
+/// given it receives the whole route (orders, reloads and charges with their energy). With
+/// `below`, and no duration cost, labels whose distance cost plus the direct distance still to
+/// drive reaches `below` are dropped, so `None` also means "not cheaper than `below`".
 pub fn simulate_battery(
     problem: &Problem,
     vt_index: u32,
     stops: impl Iterator<Item = Stop>,
     visits: Option<&mut Vec<Visit>>,
+    below: Option<Cost>,
 ) -> Option<RouteEval> {
     let vt = problem.vehicle_type(vt_index);
     let battery = vt.battery.as_ref()?;
@@ -228,8 +231,44 @@ pub fn simulate_battery(
         suffix_energy[k] = suffix_energy[k + 1] + ctx.energy(loc(k), loc(k + 1));
         suffix_dist[k] = suffix_dist[k + 1] + profile.distance(loc(k), loc(k + 1)).0;
     }
+    // Latest time to be ready to leave each position, driving on without charging (stops only
+    // delay, so a label later than this can never finish).
+    let mut latest_ready = vec![Time::MIN; m + 2];
+    latest_ready[m + 1] = vt.shift.close;
+    let mut latest_arrival_next = vt.shift.close;
+    for k in (0..=m).rev() {
+        let leave = profile.latest_departure(loc(k), loc(k + 1), latest_arrival_next);
+        latest_ready[k] = leave;
+        if k == 0 {
+            break;
+        }
+        let f = &fixed[k - 1];
+        latest_arrival_next = if f.order == NONE {
+            leave - f.service
+        } else {
+            match latest_arrival(&problem.order(f.order).windows, leave - f.service) {
+                Some(t) => t,
+                None => return None,
+            }
+        };
+    }
+    if vt.shift.open > latest_ready[0] {
+        return None;
+    }
     let cap = battery.capacity.0;
     let reserve = battery.reserve.0;
+    // Largest distance a label may reach (with the direct rest of the route) under `below`.
+    let max_dist = match below {
+        Some(b) if vt.cost_per_duration == 0 && vt.cost_per_distance > 0 => {
+            let room = b.0 - vt.fixed_cost.0;
+            // dist * cpd < room  <=>  dist <= (room - 1) / cpd
+            if room <= 0 {
+                return None;
+            }
+            ((room - 1) / vt.cost_per_distance).min(vt.max_distance.0)
+        }
+        _ => vt.max_distance.0,
+    };
     let mut arena: Vec<Label> = vec![Label {
         dist: 0,
         ready: vt.shift.open,
@@ -266,7 +305,7 @@ pub fn simulate_battery(
                 };
                 (start, start + f.service)
             };
-            if dist + suffix_dist[k + 1] > vt.max_distance.0 {
+            if dist + suffix_dist[k + 1] > max_dist || ready_b > latest_ready[k + 1] {
                 return;
             }
             let first = if first.0 == NONE { (b, start) } else { first };

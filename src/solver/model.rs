@@ -265,6 +265,9 @@ pub struct Problem {
     stations: Vec<ChargingStation>,
     /// Per vehicle type: the stations worth trying on each arc (see [`Problem::stations_between`]).
     arc_stations: Vec<Option<ArcStations>>,
+    /// Per vehicle type with a battery: per location, the shortest detour to visit it between two
+    /// of the type's stations (see [`Problem::station_detour`]).
+    station_detours: Vec<Vec<Distance>>,
     untimed: bool,
 }
 
@@ -557,6 +560,33 @@ impl Problem {
                     arc_stations(&profiles[vt.profile as usize], b, &stations)
                 })
                 .collect();
+            let station_detours = vehicle_types
+                .iter()
+                .map(|vt| {
+                    let Some(b) = vt.battery.as_ref() else {
+                        return Vec::new();
+                    };
+                    let p = &profiles[vt.profile as usize];
+                    let locs: Vec<u32> = b
+                        .stations
+                        .iter()
+                        .map(|&s| stations[s as usize].location)
+                        .collect();
+                    (0..n_loc as u32)
+                        .map(|c| {
+                            let mut best = Distance::MAX;
+                            for &x in &locs {
+                                for &y in &locs {
+                                    best = best.min(
+                                        p.distance(x, c) + p.distance(c, y) - p.distance(x, y),
+                                    );
+                                }
+                            }
+                            best
+                        })
+                        .collect()
+                })
+                .collect();
             Ok(Self {
                 locations,
                 profiles,
@@ -564,6 +594,7 @@ impl Problem {
                 vehicle_types,
                 stations,
                 arc_stations,
+                station_detours,
                 untimed,
             })
         } else {
@@ -610,6 +641,16 @@ impl Problem {
                 .as_ref()
                 .map_or(&[], |b| &b.stations),
         }
+    }
+
+    /// The shortest detour to visit `location` between two stations of vehicle type `v`
+    /// ([`Distance::MAX`] without stations).
+    #[inline]
+    pub fn station_detour(&self, v: u32, location: u32) -> Distance {
+        self.station_detours[v as usize]
+            .get(location as usize)
+            .copied()
+            .unwrap_or(Distance::MAX)
     }
 
     /// The order with index `o`.

@@ -264,7 +264,8 @@ pub fn recreate(
                 &mut scratch.positions,
             );
         }
-        if best.is_none() || params.always_try_new_route {
+        let room = (state.routes.len() as u32) < state.max_routes;
+        if room && (best.is_none() || params.always_try_new_route) {
             for (v, empty) in scratch.empties.iter().enumerate() {
                 if state.used[v] >= problem.vehicle_types()[v].count {
                     continue;

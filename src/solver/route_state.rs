@@ -70,7 +70,7 @@ pub fn simulate(
 ) -> Option<RouteEval> {
     let vt = problem.vehicle_type(vt_index);
     if vt.battery.is_some() {
-        return simulate_battery(problem, vt_index, stops, None);
+        return simulate_battery(problem, vt_index, stops, None, None);
     }
     let profile = problem.profile_of(vt_index);
     let mut at = vt.start;
@@ -418,7 +418,13 @@ impl RouteState {
                     .copied()
                     .chain(std::iter::once(stop))
                     .chain(self.stops[pos..].iter().copied());
-                simulate(problem, self.vehicle_type, seq, None).map(|e| e.cost - self.eval.cost)
+                if self.battery {
+                    let limit = below.map(|b| b + self.eval.cost);
+                    simulate_battery(problem, self.vehicle_type, seq, None, limit)
+                        .map(|e| e.cost - self.eval.cost)
+                } else {
+                    simulate(problem, self.vehicle_type, seq, None).map(|e| e.cost - self.eval.cost)
+                }
             }
         }
     }
@@ -489,12 +495,25 @@ impl RouteState {
                     // No charging stop before or after: the checks above were exact.
                     return Quick::Exact(fixed + Cost(dd.0 * vt.cost_per_distance));
                 }
-                // Charging stops only add distance to the route driven without them.
-                Quick::AtLeast(
-                    vt.fixed_cost
-                        + Cost((self.cum_dist[self.nodes.len() - 1] + dd).0 * vt.cost_per_distance)
-                        - self.eval.cost,
-                )
+                // Two lower bounds. Charging stops only add distance to the route driven without
+                // them. And taking the new order out of the new route leaves a feasible route for
+                // the old orders (triangle inequality; a higher charge is never worse), so the
+                // delta is at least the order's detour between its neighbours in the new route:
+                // its neighbours in the orders' sequence, or any stations.
+                let without_stops = vt.fixed_cost
+                    + Cost((self.cum_dist[self.nodes.len() - 1] + dd).0 * vt.cost_per_distance)
+                    - self.eval.cost;
+                let c = stop.location;
+                let d = |x, y| profile.distance(x, y).0;
+                let mut detour = dd.0;
+                for &s in &b.stations {
+                    let ls = problem.stations()[s as usize].location;
+                    detour = detour
+                        .min(d(prev, c) + d(c, ls) - d(prev, ls))
+                        .min(d(ls, c) + d(c, next) - d(ls, next));
+                }
+                detour = detour.min(problem.station_detour(self.vehicle_type, stop.location).0);
+                Quick::AtLeast(without_stops.max(fixed + Cost(detour * vt.cost_per_distance)))
             }
             _ => Quick::Unknown,
         }
@@ -515,6 +534,7 @@ impl RouteState {
                 self.vehicle_type,
                 self.stops.iter().copied(),
                 Some(&mut visits),
+                None,
             );
             return Route {
                 vehicle_type: self.vehicle_type,

@@ -1,6 +1,10 @@
 //! The parallel solve driver: `threads` independent SISR workers seeded from `(seed, i)`, run in
 //! epochs of a fixed iteration count; after each epoch every worker restarts from the best state
 //! (ties broken by the lowest worker index), after polishing it by local search when it improved.
+//! Under the vehicles-first objective the first `fleet_share` of the budget is fleet minimisation
+//! (each worker repeatedly drops a route and re-inserts its orders, see
+//! [`Worker::step_fleet`]; workers restart only when one of them served everything with fewer
+//! routes), and the cost search that follows never opens more routes than the best plan has.
 //!
 //! Owns: [`solve`], [`StopCriterion`], [`SolveParams`], [`SolveOutcome`], [`Progress`] (errors: [`Error`]). Must never:
 //! print (progress goes through the caller's callback), or let thread scheduling influence a
@@ -100,7 +104,8 @@ pub fn solve(
         &mut init_rng,
         &mut scratch,
     );
-    let start_obj = start.objective(problem);
+    let vehicles_first = search.vehicles_first;
+    let start_obj = start.objective_for(problem, vehicles_first);
     let served = (problem.orders().len() - start.unassigned.len()).max(1);
     let unit = (start_obj.cost.0 as f64 / served as f64).max(1.0);
     let (t0, t1) = (
@@ -108,7 +113,14 @@ pub fn solve(
         search.temperature_end * unit,
     );
     let mut workers: Vec<Worker> = (0..threads)
-        .map(|i| Worker::new(problem, &start, Rng::new(params.seed, i as u64 + 1)))
+        .map(|i| {
+            Worker::new(
+                problem,
+                &start,
+                Rng::new(params.seed, i as u64 + 1),
+                vehicles_first,
+            )
+        })
         .collect();
     let mut best = start;
     let mut best_obj = start_obj;
@@ -123,12 +135,25 @@ pub fn solve(
         });
         by_iter.max(by_time).min(1.0)
     };
+    let share = if vehicles_first {
+        search.fleet_share.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let mut fleet_phase = share > 0.0;
     loop {
         let mut epoch = search.epoch_iterations.max(1);
         if let Some(m) = stop.max_iterations {
             epoch = epoch.min(m - done);
         }
+        if let (true, Some(m)) = (fleet_phase, stop.max_iterations) {
+            let switch = (share * m as f64) as u64;
+            if switch > done {
+                epoch = epoch.min(switch - done);
+            }
+        }
         let epoch_start = done;
+        let fleet_epoch = fleet_phase;
         pool.install(|| {
             workers.par_iter_mut().for_each(|w| {
                 for k in 0..epoch {
@@ -140,7 +165,15 @@ pub fn solve(
                     } else {
                         fraction(epoch_start + k, started)
                     };
-                    w.step(problem, &neighbours, &search, temperature(t0, t1, f));
+                    if fleet_epoch {
+                        if f >= share {
+                            break; // the cost search starts at the next epoch
+                        }
+                        w.step_fleet(problem, &neighbours, &search);
+                    } else {
+                        let f = ((f - share) / (1.0 - share).max(1e-9)).clamp(0.0, 1.0);
+                        w.step(problem, &neighbours, &search, temperature(t0, t1, f));
+                    }
                 }
             })
         });
@@ -150,7 +183,8 @@ pub fn solve(
             .enumerate()
             .min_by_key(|(i, w)| (w.best_obj, *i))
             .expect("at least one worker");
-        if workers[bi].best_obj < best_obj {
+        let improved = workers[bi].best_obj < best_obj;
+        if improved {
             best_obj = workers[bi].best_obj;
             best.clone_from(&workers[bi].best);
             last_improvement = done;
@@ -162,7 +196,7 @@ pub fn solve(
                     search.polish_neighbours,
                     10,
                 );
-                best_obj = best.objective(problem);
+                best_obj = best.objective_for(problem, vehicles_first);
             }
         }
         let now = Instant::now();
@@ -181,6 +215,15 @@ pub fn solve(
             .is_some_and(|m| done - last_improvement >= m);
         if out_of_iterations || out_of_time || stalled {
             break;
+        }
+        if fleet_phase && f >= share {
+            fleet_phase = false;
+        }
+        if fleet_phase && !improved {
+            continue; // each worker keeps working on its own attempt
+        }
+        if vehicles_first && !fleet_phase {
+            best.max_routes = best.routes.len() as u32;
         }
         for w in &mut workers {
             w.restart(&best, best_obj);
