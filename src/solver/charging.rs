@@ -38,6 +38,35 @@ struct Fixed {
     service: Duration,
 }
 
+/// The labels of a route's last full labelling, by position, so that an insertion at position
+/// `p` restarts from the labels of position `p` (the prefix is unchanged). Kept by the search
+/// representation ([`crate::solver::route_state::RouteState`]); filled by [`simulate_battery`].
+#[derive(Clone, Debug, Default)]
+pub struct LabelCache {
+    labels: Vec<Label>,
+    /// Layer `k` is `labels[starts[k]..starts[k + 1]]`.
+    starts: Vec<u32>,
+}
+
+impl LabelCache {
+    /// Forget everything (the next insertion runs a full labelling).
+    pub fn clear(&mut self) {
+        self.labels.clear();
+        self.starts.clear();
+    }
+}
+
+/// How [`simulate_battery`] uses a [`LabelCache`].
+pub enum Cache<'a> {
+    /// Neither read nor write.
+    None,
+    /// Store this labelling's layers.
+    Record(&'a mut LabelCache),
+    /// Start from the stored layer of position `.1` (whose prefix this route shares); the answer
+    /// then carries the distance and cost only.
+    Resume(&'a LabelCache, usize),
+}
+
 /// One partial schedule ending at a fixed position.
 #[derive(Clone, Copy, Debug)]
 struct Label {
@@ -196,6 +225,7 @@ pub fn simulate_battery(
     stops: impl Iterator<Item = Stop>,
     visits: Option<&mut Vec<Visit>>,
     below: Option<Cost>,
+    cache: Cache,
 ) -> Option<RouteEval> {
     let vt = problem.vehicle_type(vt_index);
     let battery = vt.battery.as_ref()?;
@@ -277,9 +307,32 @@ pub fn simulate_battery(
         parent: NONE,
         via: [NONE, NONE],
     }];
+    let mut k0 = 0;
+    let resumed = if let Cache::Resume(c, p) = &cache {
+        match (c.starts.get(*p), c.starts.get(*p + 1)) {
+            (Some(&a), Some(&b)) if b > a && *p <= m => {
+                arena.clear();
+                arena.extend(
+                    c.labels[a as usize..b as usize]
+                        .iter()
+                        .filter(|l| l.ready <= latest_ready[*p])
+                        .map(|l| Label { parent: NONE, ..*l }),
+                );
+                k0 = *p;
+                true
+            }
+            _ => false,
+        }
+    } else {
+        false
+    };
+    if arena.is_empty() {
+        return None;
+    }
+    let mut starts: Vec<u32> = vec![0];
     let mut layer_start = 0usize;
     let mut next: Vec<Label> = Vec::new();
-    for k in 0..=m {
+    for k in k0..=m {
         let (a, b) = (loc(k), loc(k + 1));
         let layer_end = arena.len();
         next.clear();
@@ -407,7 +460,9 @@ pub fn simulate_battery(
         }
         layer_start = arena.len();
         arena.extend_from_slice(&next);
+        starts.push(layer_start as u32);
     }
+    starts.push(arena.len() as u32);
     // Choose the cheapest complete label that respects the duration limit.
     let duration_of = |l: &Label| -> Duration {
         let departure = profile
@@ -425,6 +480,20 @@ pub fn simulate_battery(
                 i,
             )
         })?;
+    if resumed {
+        let l = &arena[best];
+        return Some(RouteEval {
+            distance: Distance(l.dist),
+            duration: duration_of(l),
+            cost: vt.fixed_cost
+                + Cost(l.dist * vt.cost_per_distance + duration_of(l).0 * vt.cost_per_duration),
+            charges: 0,
+        });
+    }
+    if let Cache::Record(c) = cache {
+        c.labels.clone_from(&arena);
+        c.starts = starts;
+    }
     // Rebuild the chosen route: fixed nodes and the stations on the arcs into them.
     let mut vias = vec![[NONE, NONE]; m + 1];
     let mut i = best;

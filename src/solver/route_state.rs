@@ -11,9 +11,9 @@
 //! O(n) path ([`simulate`]), which places reloads greedily: just before the first order that does not
 //! fit the current trip, at the reload depot with the shortest detour (ties: first listed).
 
-use crate::solver::charging::simulate_battery;
+use crate::solver::charging::{simulate_battery, Cache, LabelCache};
 use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
-use crate::solver::model::{latest_arrival, service_start, Problem, VehicleType};
+use crate::solver::model::{latest_arrival, service_start, ChargePolicy, Problem, VehicleType};
 use crate::solver::solution::{Route, Visit};
 use crate::solver::travel::Profile;
 
@@ -70,7 +70,7 @@ pub fn simulate(
 ) -> Option<RouteEval> {
     let vt = problem.vehicle_type(vt_index);
     if vt.battery.is_some() {
-        return simulate_battery(problem, vt_index, stops, None, None);
+        return simulate_battery(problem, vt_index, stops, None, None, Cache::None);
     }
     let profile = problem.profile_of(vt_index);
     let mut at = vt.start;
@@ -168,6 +168,8 @@ pub struct RouteState {
     /// Battery vehicles: energy of the route driven without charging stops.
     energy: Energy,
     battery: bool,
+    /// Battery vehicles: the labels of the current route's charging placement.
+    labels: LabelCache,
 }
 
 impl Clone for RouteState {
@@ -187,6 +189,7 @@ impl Clone for RouteState {
             reloads: self.reloads,
             energy: self.energy,
             battery: self.battery,
+            labels: self.labels.clone(),
         }
     }
 
@@ -206,6 +209,7 @@ impl Clone for RouteState {
         self.reloads = o.reloads;
         self.energy = o.energy;
         self.battery = o.battery;
+        self.labels.clone_from(&o.labels);
     }
 }
 
@@ -228,6 +232,7 @@ impl RouteState {
             reloads: !t.reload_depots.is_empty(),
             energy: Energy::ZERO,
             battery: t.battery.is_some(),
+            labels: LabelCache::default(),
         };
         s.update(problem);
         s
@@ -334,7 +339,20 @@ impl RouteState {
                 .map(|w| b.consumption.energy_for(profile.distance(w[0], w[1])))
                 .sum();
         }
-        match simulate(problem, self.vehicle_type, self.stops.iter().copied(), None) {
+        let result = if self.battery {
+            self.labels.clear();
+            simulate_battery(
+                problem,
+                self.vehicle_type,
+                self.stops.iter().copied(),
+                None,
+                None,
+                Cache::Record(&mut self.labels),
+            )
+        } else {
+            simulate(problem, self.vehicle_type, self.stops.iter().copied(), None)
+        };
+        match result {
             Some(eval) => {
                 self.eval = eval;
                 self.feasible = feasible;
@@ -420,7 +438,22 @@ impl RouteState {
                     .chain(self.stops[pos..].iter().copied());
                 if self.battery {
                     let limit = below.map(|b| b + self.eval.cost);
-                    simulate_battery(problem, self.vehicle_type, seq, None, limit)
+                    let vt = problem.vehicle_type(self.vehicle_type);
+                    // The labels of positions up to `pos` are those of the current route (same
+                    // prefix) when no reload can move and only distance is priced.
+                    let cache = if self.reloads
+                        || vt.cost_per_duration != 0
+                        || vt.max_duration < Duration::MAX
+                        || vt
+                            .battery
+                            .as_ref()
+                            .is_some_and(|b| b.policy != ChargePolicy::Full)
+                    {
+                        Cache::None
+                    } else {
+                        Cache::Resume(&self.labels, pos)
+                    };
+                    simulate_battery(problem, self.vehicle_type, seq, None, limit, cache)
                         .map(|e| e.cost - self.eval.cost)
                 } else {
                     simulate(problem, self.vehicle_type, seq, None).map(|e| e.cost - self.eval.cost)
@@ -535,6 +568,7 @@ impl RouteState {
                 self.stops.iter().copied(),
                 Some(&mut visits),
                 None,
+                Cache::None,
             );
             return Route {
                 vehicle_type: self.vehicle_type,
