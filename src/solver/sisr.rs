@@ -35,6 +35,9 @@ pub struct SearchParams {
     /// Under `vehicles_first`: the share of the budget spent on fleet minimisation (removing a
     /// route and re-inserting its orders into the others) before the cost search.
     pub fleet_share: f64,
+    /// Under `vehicles_first`: fleet minimisation also ends when no worker has saved a vehicle for
+    /// this share of the budget.
+    pub fleet_patience: f64,
 }
 
 impl SearchParams {
@@ -56,7 +59,8 @@ impl SearchParams {
             epoch_iterations: (20 * orders as u64).max(2_000),
             polish_neighbours: 0,
             vehicles_first: false,
-            fleet_share: 0.4,
+            fleet_share: 0.5,
+            fleet_patience: 0.2,
         }
     }
 }

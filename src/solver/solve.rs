@@ -141,6 +141,8 @@ pub fn solve(
         0.0
     };
     let mut fleet_phase = share > 0.0;
+    // Progress at which the best plan last lost a vehicle.
+    let mut fleet_drop = 0.0f64;
     loop {
         let mut epoch = search.epoch_iterations.max(1);
         if let Some(m) = stop.max_iterations {
@@ -156,6 +158,7 @@ pub fn solve(
         let fleet_epoch = fleet_phase;
         pool.install(|| {
             workers.par_iter_mut().for_each(|w| {
+                let mut last_drop = fleet_drop;
                 for k in 0..epoch {
                     let f = if stop.time_limit.is_some() {
                         if k % 64 == 0 && fraction(epoch_start + k, Instant::now()) >= 1.0 {
@@ -166,10 +169,14 @@ pub fn solve(
                         fraction(epoch_start + k, started)
                     };
                     if fleet_epoch {
-                        if f >= share {
+                        if f >= share || f - last_drop >= search.fleet_patience {
                             break; // the cost search starts at the next epoch
                         }
+                        let before = w.best_obj.vehicles;
                         w.step_fleet(problem, &neighbours, &search);
+                        if w.best_obj.vehicles < before {
+                            last_drop = f;
+                        }
                     } else {
                         let f = ((f - share) / (1.0 - share).max(1e-9)).clamp(0.0, 1.0);
                         w.step(problem, &neighbours, &search, temperature(t0, t1, f));
@@ -183,6 +190,7 @@ pub fn solve(
             .enumerate()
             .min_by_key(|(i, w)| (w.best_obj, *i))
             .expect("at least one worker");
+        let vehicles_before = best_obj.vehicles;
         let improved = workers[bi].best_obj < best_obj;
         if improved {
             best_obj = workers[bi].best_obj;
@@ -216,7 +224,10 @@ pub fn solve(
         if out_of_iterations || out_of_time || stalled {
             break;
         }
-        if fleet_phase && f >= share {
+        if fleet_phase && improved && best_obj.vehicles < vehicles_before {
+            fleet_drop = f;
+        }
+        if fleet_phase && (f >= share || f - fleet_drop >= search.fleet_patience) {
             fleet_phase = false;
         }
         if fleet_phase && !improved {
