@@ -276,10 +276,7 @@ pub fn simulate_battery(
         latest_arrival_next = if f.order == NONE {
             leave - f.service
         } else {
-            match latest_arrival(&problem.order(f.order).windows, leave - f.service) {
-                Some(t) => t,
-                None => return None,
-            }
+            latest_arrival(&problem.order(f.order).windows, leave - f.service)?
         };
     }
     if vt.shift.open > latest_ready[0] {
@@ -374,8 +371,8 @@ pub fn simulate_battery(
                 },
             );
         };
-        for li in layer_start..layer_end {
-            let l = arena[li];
+        for (offset, &l) in arena[layer_start..layer_end].iter().enumerate() {
+            let li = layer_start + offset;
             let e_direct = ctx.energy(a, b);
             let d_direct = profile.distance(a, b).0;
             if l.soc - e_direct >= reserve {

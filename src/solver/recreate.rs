@@ -88,6 +88,7 @@ struct Placement {
 /// Best placement of `order` into `route` (positions blink with `blink_rate`). `outer` is the best
 /// delta found in other routes: battery routes evaluate their positions by increasing lower bound
 /// and stop when the bound reaches the best known delta (`cands` is scratch space).
+#[allow(clippy::too_many_arguments)] // plain values on the hot path, no bundling struct
 fn best_in_route(
     problem: &Problem,
     route: &RouteState,
