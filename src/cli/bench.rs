@@ -52,6 +52,14 @@ pub struct SolveOptions {
     /// the default).
     #[arg(long)]
     polish: Option<usize>,
+    /// Minimise vehicles first, then distance (default: on for families whose best-known
+    /// solutions are hierarchical, such as E-VRPTW).
+    #[arg(long)]
+    vehicles_first: Option<bool>,
+    /// Share of the budget spent on fleet minimisation under --vehicles-first (default: the
+    /// solver's).
+    #[arg(long)]
+    fleet_share: Option<f64>,
     /// Worker threads.
     #[arg(long, default_value_t = 2)]
     threads: usize,
@@ -110,6 +118,8 @@ struct BenchReport {
     bks_objective: Option<String>,
     bks_vehicles: Option<u32>,
     gap_percent: Option<f64>,
+    vehicles_first: bool,
+    charges: usize,
     time_s: f64,
     iterations: u64,
     iterations_per_s: f64,
@@ -176,6 +186,12 @@ fn run_one(
     if let Some(e) = options.epoch {
         search.epoch_iterations = e;
     }
+    search.vehicles_first = options
+        .vehicles_first
+        .unwrap_or(instance.family.vehicles_first());
+    if let Some(s) = options.fleet_share {
+        search.fleet_share = s;
+    }
     let params = SolveParams {
         threads: options.threads,
         seed: options.seed,
@@ -197,12 +213,19 @@ fn run_one(
                 .iter()
                 .filter_map(|v| match v {
                     Visit::Order { order, .. } => Some(instance.customer_ids[*order as usize]),
-                    Visit::Reload { .. } => None,
+                    Visit::Reload { .. } | Visit::Charge { .. } => None,
                 })
                 .collect()
         })
         .collect();
     let time_s = outcome.elapsed.as_secs_f64();
+    let charges = outcome
+        .solution
+        .routes
+        .iter()
+        .flat_map(|r| &r.visits)
+        .filter(|v| matches!(v, Visit::Charge { .. }))
+        .count();
     Ok(BenchReport {
         instance: instance.name.clone(),
         convention: instance.convention.name(),
@@ -216,6 +239,8 @@ fn run_one(
         bks_objective: bks.map(|b| b.objective.clone()),
         bks_vehicles: bks.and_then(|b| b.vehicles),
         gap_percent: bks.map(|b| (cost - b.distance) / b.distance * 100.0),
+        vehicles_first: search.vehicles_first,
+        charges,
         time_s,
         iterations: outcome.iterations,
         iterations_per_s: outcome.iterations as f64 / time_s.max(1e-9),
@@ -252,7 +277,21 @@ pub fn run_bench(args: &BenchArgs) -> CliResult {
         r.convention
     );
     println!("cost        {:.4}", r.cost);
-    println!("vehicles    {}", r.vehicles);
+    match r.bks_vehicles {
+        Some(b) => println!("vehicles    {} (bks {b})", r.vehicles),
+        None => println!("vehicles    {}", r.vehicles),
+    }
+    if r.charges > 0 {
+        println!("charges     {} charging stops", r.charges);
+    }
+    println!(
+        "objective   {}",
+        if r.vehicles_first {
+            "vehicles first, then distance"
+        } else {
+            "distance"
+        }
+    );
     for (i, route) in r.routes.iter().enumerate() {
         let ids: Vec<String> = route.iter().map(|c| c.to_string()).collect();
         println!("route {:>3}: {}", i + 1, ids.join(" "));
@@ -314,11 +353,12 @@ pub fn run_suite(args: &SuiteArgs) -> CliResult {
         "{elapsed_precise} [{bar:40}] {pos}/{len} {msg}",
     );
     let mut lines = vec![
-        "instance,convention,customers,cost,vehicles,feasible,bks,bks_objective,gap_percent,time_s,iterations,threads,seed"
+        "instance,convention,customers,cost,vehicles,feasible,bks,bks_objective,bks_vehicles,gap_percent,time_s,iterations,threads,seed"
             .to_string(),
     ];
     let mut gaps = Vec::new();
     let mut infeasible = 0;
+    let (mut with_bks_vehicles, mut vehicles_at_most) = (0, 0);
     for file in &files {
         let instance = read_instance(file, args.options.convention)?;
         pb.set_message(instance.name.clone());
@@ -333,12 +373,20 @@ pub fn run_suite(args: &SuiteArgs) -> CliResult {
         if let Some(g) = r.gap_percent {
             gaps.push(g);
         }
+        if let Some(bv) = r.bks_vehicles {
+            with_bks_vehicles += 1;
+            if r.vehicles as u32 <= bv {
+                vehicles_at_most += 1;
+            }
+        }
         pb.suspend(|| {
             println!(
-                "{:<14} cost {:>12.2} veh {:>3} {} gap {}",
+                "{:<14} cost {:>12.2} veh {:>3}{} {} gap {}",
                 r.instance,
                 r.cost,
                 r.vehicles,
+                r.bks_vehicles
+                    .map_or(String::new(), |b| format!(" (bks {b:>3})")),
                 if r.feasible {
                     "feasible  "
                 } else {
@@ -348,7 +396,7 @@ pub fn run_suite(args: &SuiteArgs) -> CliResult {
             )
         });
         lines.push(format!(
-            "{},{},{},{:.4},{},{},{},{},{},{:.3},{},{},{}",
+            "{},{},{},{:.4},{},{},{},{},{},{},{:.3},{},{},{}",
             csv_field(&r.instance),
             r.convention,
             instance.problem.orders().len(),
@@ -357,6 +405,7 @@ pub fn run_suite(args: &SuiteArgs) -> CliResult {
             r.feasible,
             r.bks.map_or(String::new(), |b| b.to_string()),
             r.bks_objective.clone().unwrap_or_default(),
+            r.bks_vehicles.map_or(String::new(), |b| b.to_string()),
             r.gap_percent.map_or(String::new(), |g| format!("{g:.4}")),
             r.time_s,
             r.iterations,
@@ -391,6 +440,11 @@ pub fn run_suite(args: &SuiteArgs) -> CliResult {
             files.len(),
             n
         );
+        if with_bks_vehicles > 0 {
+            println!(
+                "vehicles <= bks on {vehicles_at_most} of {with_bks_vehicles} instances with a bks vehicle count"
+            );
+        }
     } else {
         println!(
             "{} instances, none with a BKS; {infeasible} infeasible",

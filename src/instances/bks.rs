@@ -104,6 +104,7 @@ impl BksTable {
             Family::Solomon => b == "solomon",
             Family::Homberger => b.starts_with("gehring_homberger"),
             Family::CvrplibX => b == "cvrplib_X",
+            Family::Evrptw => b == "evrptw_schneider_100" || b == "evrptw_schneider_small",
         };
         self.rows
             .iter()
@@ -135,5 +136,9 @@ evrptw_schneider_100,r101_21,hierarchical,1,1.0,x,y\n";
         let h = t.lookup(Family::Homberger, "C1_10_1").unwrap();
         assert_eq!(h.distance, 42478.9516);
         assert!(t.lookup(Family::Solomon, "r101_21").is_none());
+        assert_eq!(
+            t.lookup(Family::Evrptw, "R101_21").unwrap().vehicles,
+            Some(1)
+        );
     }
 }

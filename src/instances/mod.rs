@@ -1,5 +1,6 @@
 //! Benchmark instance readers: Solomon and Gehring-Homberger text files, VRPLIB (CVRPLIB X) files,
-//! the distance conventions they are scored under, and the best-known-solution table.
+//! Schneider E-VRPTW files, the distance conventions they are scored under, and the best-known-solution
+//! table.
 //!
 //! Owns: turning files into a [`crate::solver::model::Problem`] plus the user-facing ids needed to
 //! print routes, and [`bks`] lookups. Must never: search, or hide which convention was used.
@@ -10,6 +11,7 @@
 pub mod bks;
 pub mod convention;
 pub mod error;
+pub mod evrptw;
 pub mod solomon;
 pub mod vrplib;
 
@@ -31,6 +33,16 @@ pub enum Family {
     Homberger,
     /// CVRPLIB X (Uchoa et al. 2017).
     CvrplibX,
+    /// E-VRPTW (Schneider, Stenger & Goeke 2014): 5 to 100 customers, charging stations, full
+    /// recharges; best-known solutions are vehicles first, then distance.
+    Evrptw,
+}
+
+impl Family {
+    /// True when the family's best-known solutions minimise vehicles first, then distance.
+    pub fn vehicles_first(self) -> bool {
+        self == Family::Evrptw
+    }
 }
 
 /// A benchmark instance read from a file.
@@ -64,6 +76,8 @@ pub fn read_instance(
         .unwrap_or_default();
     if text.contains("NODE_COORD_SECTION") {
         vrplib::parse(path, &name, &text, convention)
+    } else if evrptw::looks_like_evrptw(&text) {
+        evrptw::parse(path, &name, &text, convention)
     } else {
         solomon::parse(path, &name, &text, convention)
     }
@@ -148,6 +162,7 @@ pub(crate) fn build_euclidean(
         profile: 0,
         reload_depots: Vec::new(),
         reload_time: Duration::ZERO,
+        battery: None,
     };
     Problem::new(
         nodes.iter().map(|n| n.id.to_string()).collect(),

@@ -649,6 +649,7 @@ pub(crate) fn build_pool(
                 profile: profile as u32,
                 reload_depots: if tricycle { vec![k as u32] } else { Vec::new() },
                 reload_time: Duration(RELOAD_S),
+                battery: None,
             });
             vehicle_refs.push((c, f));
         }
@@ -994,6 +995,7 @@ fn replay(
                     i64::from(pool.order(scenario, *order).weight_g)
             }
             Visit::Reload { .. } => trip_loads.push(0),
+            Visit::Charge { .. } => {}
         }
     }
     let mut trip = 0;
@@ -1015,6 +1017,10 @@ fn replay(
                 )
             }
             Visit::Reload { depot } => (*depot, vt.reload_time.0, vec![TimeWindow::ALWAYS]),
+            Visit::Charge { station, energy } => {
+                let st = &problem.stations()[*station as usize];
+                (st.location, st.rate.time_for(*energy).0, st.windows.clone())
+            }
         };
         let (bay, walk_m) = match v {
             Visit::Order { order, alternative } if location as usize >= pool.first_bay => (
@@ -1037,6 +1043,7 @@ fn replay(
                 trip += 1;
                 load = trip_loads[trip];
             }
+            Visit::Charge { .. } => {}
         }
         let (order, order_carrier) = match v {
             Visit::Order { order, .. } => {
@@ -1046,7 +1053,7 @@ fn replay(
                     Some(scenario.carriers[c].id.clone()),
                 )
             }
-            Visit::Reload { .. } => (None, None),
+            Visit::Reload { .. } | Visit::Charge { .. } => (None, None),
         };
         let lon_lat = spec.snaps[location as usize].map_or([f64::NAN; 2], |s| s.point);
         stops.push(PlannedStop {

@@ -8,10 +8,15 @@
 //! (waiting for a faster hour band when that arrives sooner), starts service at the first window
 //! still open, reloads take `reload_time`, and must reach its end depot by `shift.close`. Route
 //! duration runs from the latest departure that still reaches the first stop in time for that
-//! schedule, to the arrival at the end depot.
+//! schedule, to the arrival at the end depot. Battery vehicles leave full; every leg uses
+//! `ceil(distance * energy / per)` of the consumption ratio; the charge on arrival anywhere
+//! (including the end depot) must be at least the reserve; a charging stop must be at one of the
+//! type's stations, must not fill above the capacity (under the full policy it must fill exactly to
+//! it), and the whole charge, `ceil(energy * time / per)` long, must fit inside one opening window
+//! (waiting for the opening is allowed).
 
-use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
-use crate::solver::model::{Problem, TimeWindow};
+use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
+use crate::solver::model::{ChargePolicy, Problem, TimeWindow};
 use crate::solver::solution::{Solution, Visit};
 use crate::solver::travel::Profile;
 
@@ -123,6 +128,53 @@ pub enum Violation {
         duration: Duration,
         /// Limit.
         max: Duration,
+    },
+    /// A charging stop by a vehicle without a battery, at an unknown station, or at a station the
+    /// vehicle type may not use.
+    #[error("route {route}: charging at station {station} is not allowed for its vehicle type")]
+    NotAllowedStation {
+        /// Route number.
+        route: usize,
+        /// Station index.
+        station: u32,
+    },
+    /// The charge fell below the reserve on arrival somewhere (reported once per route).
+    #[error("route {route}: charge {charge:?} below the reserve {reserve:?} on arrival at visit {visit}")]
+    BelowReserve {
+        /// Route number.
+        route: usize,
+        /// Visit number (the number of visits for the end depot).
+        visit: usize,
+        /// Charge on arrival.
+        charge: Energy,
+        /// Reserve.
+        reserve: Energy,
+    },
+    /// A charging stop fills above the capacity, or (full policy) not up to it.
+    #[error(
+        "route {route}: charging at station {station} ends at {charge:?}, capacity {capacity:?}"
+    )]
+    BadChargeAmount {
+        /// Route number.
+        route: usize,
+        /// Station index.
+        station: u32,
+        /// Charge after the stop.
+        charge: Energy,
+        /// Capacity.
+        capacity: Energy,
+    },
+    /// No opening window of the station holds the whole charge.
+    #[error("route {route}: station {station} is not open from {arrival:?} for {duration:?}")]
+    StationClosed {
+        /// Route number.
+        route: usize,
+        /// Station index.
+        station: u32,
+        /// Arrival at the station.
+        arrival: Time,
+        /// Charging time.
+        duration: Duration,
     },
     /// Route distance above the limit.
     #[error("route {route}: distance {distance:?} above maximum {max:?}")]
@@ -322,6 +374,12 @@ fn check_stays(
     }
 }
 
+/// `ceil(x * num / den)` in 128 bits.
+fn ceil_mul_div(x: i64, num: i64, den: i64) -> i64 {
+    let (p, d) = (x as i128 * num as i128, den.max(1) as i128);
+    (p / d + i128::from(p % d > 0)) as i64
+}
+
 /// Check `solution` against `problem`.
 pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
     let mut violations = Vec::new();
@@ -355,6 +413,31 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         let mut trip = 0;
         let mut load = Load::ZERO;
         let mut first_start: Option<(u32, Time)> = None;
+        let battery = vt.battery.as_ref();
+        let mut charge = battery.map_or(0, |b| b.capacity.0);
+        let mut below_reported = false;
+        let drive = |violations: &mut Vec<Violation>,
+                     charge: &mut i64,
+                     below_reported: &mut bool,
+                     from: u32,
+                     to: u32,
+                     visit: usize| {
+            let Some(b) = battery else { return };
+            *charge -= ceil_mul_div(
+                profile.distance(from, to).0,
+                b.consumption.energy.0,
+                b.consumption.per.0,
+            );
+            if *charge < b.reserve.0 && !*below_reported {
+                *below_reported = true;
+                violations.push(Violation::BelowReserve {
+                    route: r,
+                    visit,
+                    charge: Energy(*charge),
+                    reserve: b.reserve,
+                });
+            }
+        };
         let close_trip = |violations: &mut Vec<Violation>, trip: usize, load: Load| {
             if !load.fits(vt.capacity) {
                 violations.push(Violation::Capacity {
@@ -365,7 +448,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
                 });
             }
         };
-        for visit in &route.visits {
+        for (vi, visit) in route.visits.iter().enumerate() {
             let (loc, start, service) = match *visit {
                 Visit::Order { order, alternative } => {
                     let Some(o) = problem.orders().get(order as usize) else {
@@ -382,6 +465,14 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
                     };
                     served[order as usize] += 1;
                     load += o.demand;
+                    drive(
+                        &mut violations,
+                        &mut charge,
+                        &mut below_reported,
+                        at,
+                        alt.location,
+                        vi,
+                    );
                     let arrival = arrive(profile, at, alt.location, ready);
                     let site = site_of(problem, alt.location);
                     let earliest = match site {
@@ -437,7 +528,59 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
                     close_trip(&mut violations, trip, load);
                     trip += 1;
                     load = Load::ZERO;
+                    drive(
+                        &mut violations,
+                        &mut charge,
+                        &mut below_reported,
+                        at,
+                        depot,
+                        vi,
+                    );
                     (depot, arrive(profile, at, depot, ready), vt.reload_time)
+                }
+                Visit::Charge { station, energy } => {
+                    let st = problem.stations().get(station as usize);
+                    let (Some(st), Some(b)) = (st, battery) else {
+                        violations.push(Violation::NotAllowedStation { route: r, station });
+                        continue;
+                    };
+                    if !b.stations.contains(&station) {
+                        violations.push(Violation::NotAllowedStation { route: r, station });
+                    }
+                    drive(
+                        &mut violations,
+                        &mut charge,
+                        &mut below_reported,
+                        at,
+                        st.location,
+                        vi,
+                    );
+                    charge += energy.0;
+                    let full_missed = b.policy == ChargePolicy::Full && charge != b.capacity.0;
+                    if charge > b.capacity.0 || full_missed || energy.0 < 0 {
+                        violations.push(Violation::BadChargeAmount {
+                            route: r,
+                            station,
+                            charge: Energy(charge),
+                            capacity: b.capacity,
+                        });
+                    }
+                    let arrival = arrive(profile, at, st.location, ready);
+                    let duration = Duration(ceil_mul_div(energy.0, st.rate.time.0, st.rate.per.0));
+                    let start = st.windows.iter().find_map(|w| {
+                        let s = arrival.max(w.open);
+                        (s + duration <= w.close).then_some(s)
+                    });
+                    let start = start.unwrap_or_else(|| {
+                        violations.push(Violation::StationClosed {
+                            route: r,
+                            station,
+                            arrival,
+                            duration,
+                        });
+                        arrival
+                    });
+                    (st.location, start, duration)
                 }
             };
             distance += profile.distance(at, loc);
@@ -446,6 +589,14 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             at = loc;
         }
         close_trip(&mut violations, trip, load);
+        drive(
+            &mut violations,
+            &mut charge,
+            &mut below_reported,
+            at,
+            vt.end,
+            route.visits.len(),
+        );
         distance += profile.distance(at, vt.end);
         let end_arrival = arrive(profile, at, vt.end, ready);
         if end_arrival > vt.shift.close {

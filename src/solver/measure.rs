@@ -1,9 +1,10 @@
-//! Integer measure types of the solver: [`Distance`], [`Duration`], [`Time`], [`Cost`] and [`Load`].
+//! Integer measure types of the solver: [`Distance`], [`Duration`], [`Time`], [`Cost`], [`Energy`]
+//! and [`Load`].
 //!
 //! Owns: the newtypes and the arithmetic between them. Must never: hold an `f64`, or convert from user
 //! units (that happens in the readers and the CLI). Invariant: every quantity inside the solver is an
 //! `i64` in a unit fixed by whoever built the [`crate::solver::model::Problem`]. The city model uses
-//! metres, seconds and cost in milli-cents; benchmark readers use a documented scale factor (see
+//! metres, seconds, cost in milli-cents and energy in watt-hours; benchmark readers use a documented scale factor (see
 //! [`crate::instances`]). All arithmetic is saturating-free plain `i64`: values stay far below 2^62.
 
 use std::ops::{Add, AddAssign, Sub, SubAssign};
@@ -61,6 +62,10 @@ measure!(
 measure!(
     /// A span of time (seconds in the city model; scaled file units for benchmarks).
     Duration
+);
+measure!(
+    /// An amount of battery energy (watt-hours in the city model; scaled file units for benchmarks).
+    Energy
 );
 measure!(
     /// A cost (milli-cents in the city model; for benchmarks equal to the scaled distance).

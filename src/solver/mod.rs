@@ -3,16 +3,22 @@
 //! Owns: everything between a validated [`model::Problem`] and a [`solution::Solution`]. Must never:
 //! do I/O, print, or derive `Serialize`/`Deserialize` (readers live in [`crate::instances`], output
 //! in [`crate::cli`]). Invariants: integer units only ([`measure`]); dense `u32` indices; the checker
-//! ([`check`]) shares no code with the search evaluator ([`route_state`]); same seed and thread count
-//! with an iteration limit give the same plan ([`solve`]).
+//! ([`check`]) shares no code with the search evaluator ([`route_state`], [`charging`]); same seed
+//! and thread count with an iteration limit give the same plan ([`solve`]); routes under search hold
+//! orders only: reloads and charging stops are placed by the evaluator and appear in the plain
+//! [`solution::Solution`] as [`solution::Visit::Reload`] and [`solution::Visit::Charge`]; a problem
+//! without battery vehicles never runs battery code (its O(1) insertion path is unchanged).
 //!
-//! Codemap: [`measure`] units → [`travel`] matrices and hour bands → [`model`] the problem →
-//! [`solution`] the plan → [`check`] the independent checker. Search: [`route_state`] (per-route
-//! evaluator with O(1) insertion checks) → [`search_state`] (a whole plan under search) →
+//! Codemap: [`measure`] units → [`travel`] matrices and hour bands → [`model`] the problem
+//! (batteries and charging stations included) → [`solution`] the plan → [`check`] the independent
+//! checker. Search: [`route_state`] (per-route evaluator with O(1) insertion checks; battery routes
+//! call [`charging`], the charging-stop placement) → [`search_state`] (a whole plan under search) →
 //! [`ruin`] + [`recreate`] (SISR operators), [`local_search`] ([`relocate`], [`two_opt_star`]) →
-//! [`sites`] (room and dwell at loading bays) → [`sisr`] (one annealing worker) → [`solve`] (threads
-//! and epochs). [`rng`] and [`neighbours`] support them.
+//! [`sites`] (room and dwell at loading bays) → [`sisr`] (one annealing worker, and the
+//! fleet-minimisation step of the vehicles-first objective) → [`solve`] (threads and epochs).
+//! [`rng`] and [`neighbours`] support them.
 
+pub mod charging;
 pub mod check;
 pub mod error;
 pub mod local_search;

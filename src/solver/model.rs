@@ -1,16 +1,20 @@
 //! The problem model: an immutable, validated description of one routing day.
 //!
 //! Owns: [`Problem`] and its parts (locations, orders with alternatives and time windows, vehicle
-//! types with profiles, shifts, limits, costs and reload depots, sites with limited room). Must
-//! never: do I/O, read files, or know about the search. Invariants after [`Problem::new`]: every index points inside its list; every
-//! order has at least one alternative and one time window; windows are sorted and disjoint; every
-//! vehicle type's profile exists; demands and capacities are non-negative. After
-//! [`Problem::with_sites`]: at most one site per location, every site has room for a vehicle, and
-//! [`Problem::windows`] gives each alternative's service windows narrowed to its site's hours. All quantities use the
-//! integer units of [`crate::solver::measure`]; the builder of the problem documents its scale.
+//! types with profiles, shifts, limits, costs and reload depots, charging stations and batteries,
+//! sites with limited room). Must never: do I/O, read files, or know about the search.
+//! Invariants after [`Problem::new`] / [`Problem::with_stations`]: every index points inside its
+//! list; every order has at least one alternative and one time window; windows (of orders and
+//! stations) are sorted and disjoint; every vehicle type's profile exists; demands and capacities
+//! are non-negative; a battery's reserve is below its capacity and its rates have positive
+//! denominators. After [`Problem::with_sites`]: at most one site per location, every site has
+//! room for a vehicle, and [`Problem::windows`] gives each alternative's service windows narrowed
+//! to its site's hours. All quantities use the integer units of [`crate::solver::measure`]; the
+//! builder of the problem documents its scale. Rates (energy per distance, charging time per
+//! energy) are exact ratios of two integers, rounded up when applied.
 
 use crate::solver::error::Error;
-use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
+use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
 use crate::solver::travel::Profile;
 
 /// A closed time window `[open, close]` for the start of service.
@@ -121,9 +125,139 @@ pub struct VehicleType {
     pub reload_depots: Vec<u32>,
     /// Time spent at a reload depot.
     pub reload_time: Duration,
+    /// Battery for electric vehicles (`None`: range is not modelled beyond `max_distance`).
+    pub battery: Option<Battery>,
+}
+
+/// Energy used per distance: `energy` per `per` distance units (an exact ratio).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Consumption {
+    /// Energy used ...
+    pub energy: Energy,
+    /// ... per this distance (positive).
+    pub per: Distance,
+}
+
+impl Consumption {
+    /// Energy to drive `d`, rounded up.
+    #[inline]
+    pub fn energy_for(self, d: Distance) -> Energy {
+        Energy(ceil_ratio(d.0, self.energy.0, self.per.0))
+    }
+}
+
+/// Linear charging speed: `time` per `per` energy units (an exact ratio).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChargeRate {
+    /// Time spent charging ...
+    pub time: Duration,
+    /// ... this much energy (positive).
+    pub per: Energy,
+}
+
+impl ChargeRate {
+    /// Time to charge `e`, rounded up.
+    #[inline]
+    pub fn time_for(self, e: Energy) -> Duration {
+        Duration(ceil_ratio(e.0, self.time.0, self.per.0))
+    }
+}
+
+/// `ceil(x * num / den)` for non-negative `x`, `num` and positive `den`, without overflow.
+#[inline]
+fn ceil_ratio(x: i64, num: i64, den: i64) -> i64 {
+    if den == 1 {
+        return x * num;
+    }
+    match x.checked_mul(num) {
+        Some(p) => p / den + i64::from(p % den > 0),
+        None => {
+            let p = i128::from(x) * i128::from(num);
+            let d = i128::from(den);
+            (p / d + i128::from(p % d > 0)) as i64
+        }
+    }
+}
+
+/// How much a vehicle charges at a station.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ChargePolicy {
+    /// Every charging stop fills the battery (Schneider, Stenger & Goeke 2014).
+    #[default]
+    Full,
+    /// A charging stop adds just enough to reach the next charging stop (or the end depot) with the
+    /// reserve left; never more than the capacity.
+    Partial,
+}
+
+/// A vehicle type's battery. The vehicle leaves its start depot full; charge is never below
+/// `reserve` on arrival anywhere; charging happens only at `stations`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Battery {
+    /// Usable capacity.
+    pub capacity: Energy,
+    /// Consumption per distance.
+    pub consumption: Consumption,
+    /// Charge that must remain at every arrival (below `capacity`).
+    pub reserve: Energy,
+    /// Indices (into [`Problem::stations`]) of the stations the type may use.
+    pub stations: Vec<u32>,
+    /// Charging policy.
+    pub policy: ChargePolicy,
+}
+
+impl Battery {
+    /// A battery that charges to full, with no reserve and no station yet.
+    pub fn new(capacity: Energy, consumption: Consumption) -> Self {
+        Self {
+            capacity,
+            consumption,
+            reserve: Energy::ZERO,
+            stations: Vec::new(),
+            policy: ChargePolicy::Full,
+        }
+    }
+
+    /// The same battery with a reserve.
+    pub fn with_reserve(mut self, reserve: Energy) -> Self {
+        self.reserve = reserve;
+        self
+    }
+
+    /// The same battery allowed at `stations` (indices into [`Problem::stations`]).
+    pub fn with_stations(mut self, stations: Vec<u32>) -> Self {
+        self.stations = stations;
+        self
+    }
+
+    /// The same battery with another charging policy.
+    pub fn with_policy(mut self, policy: ChargePolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+}
+
+/// A charging station: where, how fast (linear charging), and when it is open. A charge must start
+/// and end inside one of its windows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChargingStation {
+    /// Name, for output only.
+    pub name: String,
+    /// Location index.
+    pub location: u32,
+    /// Charging speed.
+    pub rate: ChargeRate,
+    /// Opening windows, sorted and disjoint (at least one).
+    pub windows: Vec<TimeWindow>,
 }
 
 impl VehicleType {
+    /// The same vehicle type with a battery.
+    pub fn with_battery(mut self, battery: Battery) -> Self {
+        self.battery = Some(battery);
+        self
+    }
+
     /// True when route duration matters (a limit or a cost), which needs a full route evaluation.
     pub fn duration_matters(&self) -> bool {
         self.max_duration < Duration::MAX || self.cost_per_duration != 0
@@ -166,6 +300,12 @@ pub struct Problem {
     profiles: Vec<Profile>,
     orders: Vec<Order>,
     vehicle_types: Vec<VehicleType>,
+    stations: Vec<ChargingStation>,
+    /// Per vehicle type: the stations worth trying on each arc (see [`Problem::stations_between`]).
+    arc_stations: Vec<Option<ArcStations>>,
+    /// Per vehicle type with a battery: per location, the shortest detour to visit it between two
+    /// of the type's stations (see [`Problem::station_detour`]).
+    station_detours: Vec<Vec<Distance>>,
     untimed: bool,
     sites: Vec<Site>,
     /// Per location: the site there (empty when there are no sites).
@@ -175,13 +315,115 @@ pub struct Problem {
     alt_windows: Vec<Vec<Vec<TimeWindow>>>,
 }
 
+/// For every arc `(a, b)` of one battery vehicle type, the stations it may use that no other one
+/// dominates: another station dominates when it is no farther from `a`, no farther from `b`, no
+/// slower to reach or leave in any hour band, charges no slower and has the same windows (ties: the
+/// lower index stays). A dominated station can never give a cheaper, earlier or fuller stop.
+#[derive(Clone, Debug)]
+struct ArcStations {
+    n: usize,
+    offsets: Vec<u32>,
+    stations: Vec<u32>,
+}
+
+/// Build the table above, or `None` when it would be too large (the full list is used then).
+fn arc_stations(
+    profile: &Profile,
+    battery: &Battery,
+    stations: &[ChargingStation],
+) -> Option<ArcStations> {
+    let n = profile.distances.size();
+    let k = battery.stations.len();
+    if (n * n).saturating_mul(k * k) > 50_000_000 {
+        return None;
+    }
+    let loc = |s: u32| stations[s as usize].location;
+    let dominates = |x: u32, y: u32, a: u32, b: u32| -> bool {
+        let (sx, sy) = (&stations[x as usize], &stations[y as usize]);
+        let (lx, ly) = (loc(x), loc(y));
+        let no_worse = profile.distance(a, lx) <= profile.distance(a, ly)
+            && profile.distance(lx, b) <= profile.distance(ly, b)
+            && profile.bands.iter().all(|band| {
+                band.durations.get(a, lx) <= band.durations.get(a, ly)
+                    && band.durations.get(lx, b) <= band.durations.get(ly, b)
+            })
+            && i128::from(sx.rate.time.0) * i128::from(sy.rate.per.0)
+                <= i128::from(sy.rate.time.0) * i128::from(sx.rate.per.0)
+            && sx.windows == sy.windows;
+        if !no_worse {
+            return false;
+        }
+        let same = profile.distance(a, lx) == profile.distance(a, ly)
+            && profile.distance(lx, b) == profile.distance(ly, b)
+            && profile.bands.iter().all(|band| {
+                band.durations.get(a, lx) == band.durations.get(a, ly)
+                    && band.durations.get(lx, b) == band.durations.get(ly, b)
+            })
+            && i128::from(sx.rate.time.0) * i128::from(sy.rate.per.0)
+                == i128::from(sy.rate.time.0) * i128::from(sx.rate.per.0);
+        !same || x < y
+    };
+    let mut offsets = Vec::with_capacity(n * n + 1);
+    let mut out = Vec::new();
+    offsets.push(0u32);
+    for a in 0..n as u32 {
+        for b in 0..n as u32 {
+            for &s in &battery.stations {
+                if !battery
+                    .stations
+                    .iter()
+                    .any(|&t| t != s && dominates(t, s, a, b))
+                {
+                    out.push(s);
+                }
+            }
+            offsets.push(out.len() as u32);
+        }
+    }
+    Some(ArcStations {
+        n,
+        offsets,
+        stations: out,
+    })
+}
+
+/// Issues of sorted, disjoint, non-empty windows.
+fn window_issues(windows: &[TimeWindow]) -> Vec<String> {
+    let mut out = Vec::new();
+    if windows.is_empty() {
+        out.push("no time window".into());
+    }
+    for (w, win) in windows.iter().enumerate() {
+        if win.open > win.close {
+            out.push(format!("window {w} opens after it closes"));
+        }
+        if w > 0 && win.open <= windows[w - 1].close {
+            out.push(format!("window {w} is not after window {}", w - 1));
+        }
+    }
+    out
+}
+
 impl Problem {
-    /// Validate and freeze a problem. `locations` are user names (output only).
+    /// Validate and freeze a problem without charging stations. `locations` are user names
+    /// (output only).
     pub fn new(
         locations: Vec<String>,
         profiles: Vec<Profile>,
         orders: Vec<Order>,
         vehicle_types: Vec<VehicleType>,
+    ) -> Result<Self, Error> {
+        Self::with_stations(locations, profiles, orders, vehicle_types, Vec::new())
+    }
+
+    /// Validate and freeze a problem with charging stations (used by vehicle types with a
+    /// [`Battery`]).
+    pub fn with_stations(
+        locations: Vec<String>,
+        profiles: Vec<Profile>,
+        orders: Vec<Order>,
+        vehicle_types: Vec<VehicleType>,
+        stations: Vec<ChargingStation>,
     ) -> Result<Self, Error> {
         let mut issues = Vec::new();
         let n_loc = locations.len();
@@ -256,26 +498,8 @@ impl Problem {
                     invalid(&mut issues, "order", o, "negative service time".into());
                 }
             }
-            if order.windows.is_empty() {
-                invalid(&mut issues, "order", o, "no time window".into());
-            }
-            for (w, win) in order.windows.iter().enumerate() {
-                if win.open > win.close {
-                    invalid(
-                        &mut issues,
-                        "order",
-                        o,
-                        format!("window {w} opens after it closes"),
-                    );
-                }
-                if w > 0 && win.open <= order.windows[w - 1].close {
-                    invalid(
-                        &mut issues,
-                        "order",
-                        o,
-                        format!("window {w} is not after window {}", w - 1),
-                    );
-                }
+            for message in window_issues(&order.windows) {
+                invalid(&mut issues, "order", o, message);
             }
             if order.demand.has_negative() {
                 invalid(&mut issues, "order", o, "negative demand".into());
@@ -312,6 +536,56 @@ impl Problem {
             if vt.cost_per_distance < 0 || vt.cost_per_duration < 0 || vt.fixed_cost.0 < 0 {
                 invalid(&mut issues, "vehicle type", v, "negative cost".into());
             }
+            if let Some(b) = &vt.battery {
+                if b.capacity.0 <= 0 {
+                    invalid(
+                        &mut issues,
+                        "vehicle type",
+                        v,
+                        "battery capacity is not positive".into(),
+                    );
+                }
+                if b.reserve.0 < 0 || b.reserve >= b.capacity {
+                    invalid(
+                        &mut issues,
+                        "vehicle type",
+                        v,
+                        "battery reserve must be at least 0 and below the capacity".into(),
+                    );
+                }
+                if b.consumption.energy.0 < 0 || b.consumption.per.0 <= 0 {
+                    invalid(
+                        &mut issues,
+                        "vehicle type",
+                        v,
+                        "consumption needs energy >= 0 per a positive distance".into(),
+                    );
+                }
+                for &s in &b.stations {
+                    idx(
+                        &mut issues,
+                        "vehicle type",
+                        v,
+                        "battery station",
+                        s,
+                        stations.len(),
+                    );
+                }
+            }
+        }
+        for (s, st) in stations.iter().enumerate() {
+            idx(&mut issues, "station", s, "location", st.location, n_loc);
+            if st.rate.time.0 < 0 || st.rate.per.0 <= 0 {
+                invalid(
+                    &mut issues,
+                    "station",
+                    s,
+                    "charging rate needs time >= 0 per a positive energy".into(),
+                );
+            }
+            for message in window_issues(&st.windows) {
+                invalid(&mut issues, "station", s, message);
+            }
         }
         if issues.is_empty() {
             let untimed = orders
@@ -319,12 +593,52 @@ impl Problem {
                 .all(|o| o.windows.iter().any(|w| w.close >= Time::MAX))
                 && vehicle_types
                     .iter()
-                    .all(|v| v.shift.close >= Time::MAX && v.max_duration >= Duration::MAX);
+                    .all(|v| v.shift.close >= Time::MAX && v.max_duration >= Duration::MAX)
+                && stations
+                    .iter()
+                    .all(|s| s.windows.iter().any(|w| w.close >= Time::MAX));
+            let arc_stations = vehicle_types
+                .iter()
+                .map(|vt| {
+                    let b = vt.battery.as_ref()?;
+                    arc_stations(&profiles[vt.profile as usize], b, &stations)
+                })
+                .collect();
+            let station_detours = vehicle_types
+                .iter()
+                .map(|vt| {
+                    let Some(b) = vt.battery.as_ref() else {
+                        return Vec::new();
+                    };
+                    let p = &profiles[vt.profile as usize];
+                    let locs: Vec<u32> = b
+                        .stations
+                        .iter()
+                        .map(|&s| stations[s as usize].location)
+                        .collect();
+                    (0..n_loc as u32)
+                        .map(|c| {
+                            let mut best = Distance::MAX;
+                            for &x in &locs {
+                                for &y in &locs {
+                                    best = best.min(
+                                        p.distance(x, c) + p.distance(c, y) - p.distance(x, y),
+                                    );
+                                }
+                            }
+                            best
+                        })
+                        .collect()
+                })
+                .collect();
             Ok(Self {
                 locations,
                 profiles,
                 orders,
                 vehicle_types,
+                stations,
+                arc_stations,
+                station_detours,
                 untimed,
                 sites: Vec::new(),
                 site_at: Vec::new(),
@@ -467,6 +781,37 @@ impl Problem {
     /// Vehicle types.
     pub fn vehicle_types(&self) -> &[VehicleType] {
         &self.vehicle_types
+    }
+
+    /// Charging stations.
+    pub fn stations(&self) -> &[ChargingStation] {
+        &self.stations
+    }
+
+    /// The stations vehicle type `v` should try between locations `a` and `b`: its battery's
+    /// stations without those another one dominates on that arc (empty without a battery).
+    #[inline]
+    pub fn stations_between(&self, v: u32, a: u32, b: u32) -> &[u32] {
+        match &self.arc_stations[v as usize] {
+            Some(t) => {
+                let i = a as usize * t.n + b as usize;
+                &t.stations[t.offsets[i] as usize..t.offsets[i + 1] as usize]
+            }
+            None => self.vehicle_types[v as usize]
+                .battery
+                .as_ref()
+                .map_or(&[], |b| &b.stations),
+        }
+    }
+
+    /// The shortest detour to visit `location` between two stations of vehicle type `v`
+    /// ([`Distance::MAX`] without stations).
+    #[inline]
+    pub fn station_detour(&self, v: u32, location: u32) -> Distance {
+        self.station_detours[v as usize]
+            .get(location as usize)
+            .copied()
+            .unwrap_or(Distance::MAX)
     }
 
     /// The order with index `o`.

@@ -46,6 +46,7 @@ pub struct RecreateScratch {
     candidates: Vec<u32>,
     depot_distance: Vec<Distance>,
     book: SiteBook,
+    positions: Vec<(Cost, usize, Stop)>,
 }
 
 impl RecreateScratch {
@@ -72,6 +73,7 @@ impl RecreateScratch {
             candidates: Vec::new(),
             depot_distance,
             book: SiteBook::default(),
+            positions: Vec::new(),
         }
     }
 }
@@ -112,7 +114,10 @@ fn site_allows(
 }
 
 /// Best placement of `order` into `route` (number `index`; positions blink with `blink_rate`).
-#[allow(clippy::too_many_arguments)]
+/// `outer` is the best delta found in other routes: battery routes evaluate their positions by
+/// increasing lower bound and stop when the bound reaches the best known delta (`cands` is
+/// scratch space).
+#[allow(clippy::too_many_arguments)] // plain values on the hot path, no bundling struct
 fn best_in_route(
     problem: &Problem,
     route: &RouteState,
@@ -122,11 +127,49 @@ fn best_in_route(
     blink_rate: f64,
     rng: &mut Rng,
     best: &mut Option<(Cost, usize, Stop)>,
+    outer: Option<Cost>,
+    cands: &mut Vec<(Cost, usize, Stop)>,
 ) {
     if !route.may_take(problem, order) {
         return;
     }
     let o = problem.order(order);
+    if route.is_battery() {
+        cands.clear();
+        for pos in 0..=route.len() {
+            if blink_rate > 0.0 && rng.f64() < blink_rate {
+                continue;
+            }
+            for (a, alt) in o.alternatives.iter().enumerate() {
+                let stop = Stop {
+                    order,
+                    alternative: a as u32,
+                    location: alt.location,
+                };
+                if let Some(lb) = route.insertion_lower_bound(problem, pos, stop) {
+                    cands.push((lb, pos, stop));
+                }
+            }
+        }
+        cands.sort_by_key(|&(lb, pos, stop)| (lb, pos, stop.alternative));
+        for &(lb, pos, stop) in cands.iter() {
+            let bound = match (best.map(|b| b.0), outer) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if bound.is_some_and(|b| lb >= b) {
+                break;
+            }
+            if let Some(d) = route.insertion_delta_below(problem, pos, stop, bound) {
+                if best.is_none_or(|(b, _, _)| d < b)
+                    && book.is_none_or(|b| site_allows(problem, b, route, index, pos, stop))
+                {
+                    *best = Some((d, pos, stop));
+                }
+            }
+        }
+        return;
+    }
     for pos in 0..=route.len() {
         if blink_rate > 0.0 && rng.f64() < blink_rate {
             continue;
@@ -149,6 +192,7 @@ fn best_in_route(
 }
 
 /// Cheapest placement of `order` into one of the `candidates` routes.
+#[allow(clippy::too_many_arguments)] // plain values on the hot path, no bundling struct
 fn scan_routes(
     problem: &Problem,
     state: &SearchState,
@@ -157,6 +201,7 @@ fn scan_routes(
     order: u32,
     params: &RecreateParams,
     rng: &mut Rng,
+    cands: &mut Vec<(Cost, usize, Stop)>,
 ) -> Option<Placement> {
     let mut best: Option<Placement> = None;
     for &r in candidates {
@@ -170,6 +215,8 @@ fn scan_routes(
             params.blink_rate,
             rng,
             &mut in_route,
+            best.map(|b| b.delta),
+            cands,
         );
         if let Some((delta, pos, stop)) = in_route {
             if best.is_none_or(|b| delta < b.delta) {
@@ -248,6 +295,7 @@ pub fn recreate(
             order,
             params,
             rng,
+            &mut scratch.positions,
         );
         if best.is_none() && granular_used {
             scratch.candidates.clear();
@@ -260,9 +308,11 @@ pub fn recreate(
                 order,
                 params,
                 rng,
+                &mut scratch.positions,
             );
         }
-        if best.is_none() || params.always_try_new_route {
+        let room = (state.routes.len() as u32) < state.max_routes;
+        if room && (best.is_none() || params.always_try_new_route) {
             for (v, empty) in scratch.empties.iter().enumerate() {
                 if state.used[v] >= problem.vehicle_types()[v].count {
                     continue;
@@ -277,6 +327,8 @@ pub fn recreate(
                     0.0,
                     rng,
                     &mut in_route,
+                    best.map(|b| b.delta),
+                    &mut scratch.positions,
                 );
                 if let Some((delta, pos, stop)) = in_route {
                     if best.is_none_or(|b| delta < b.delta) {

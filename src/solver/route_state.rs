@@ -11,8 +11,9 @@
 //! O(n) path ([`simulate`]), which places reloads greedily: just before the first order that does not
 //! fit the current trip, at the reload depot with the shortest detour (ties: first listed).
 
-use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
-use crate::solver::model::{latest_arrival, service_start, Problem, VehicleType};
+use crate::solver::charging::{simulate_battery, Cache, LabelCache};
+use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
+use crate::solver::model::{latest_arrival, service_start, ChargePolicy, Problem, VehicleType};
 use crate::solver::solution::{Route, Visit};
 use crate::solver::travel::Profile;
 
@@ -36,6 +37,18 @@ pub struct RouteEval {
     pub duration: Duration,
     /// Fixed + distance + duration cost (0 for an empty route).
     pub cost: Cost,
+    /// Charging stops (battery vehicles).
+    pub charges: u32,
+}
+
+impl RouteEval {
+    /// The totals of a route that serves nothing.
+    pub const EMPTY: Self = Self {
+        distance: Distance::ZERO,
+        duration: Duration::ZERO,
+        cost: Cost::ZERO,
+        charges: 0,
+    };
 }
 
 /// Best reload depot between `from` and `to` (shortest detour, ties by list order).
@@ -48,6 +61,7 @@ fn best_reload(vt: &VehicleType, profile: &Profile, from: u32, to: u32) -> Optio
 
 /// Simulate a whole route of vehicle type `vt` over `stops`, placing reloads greedily; `None` when
 /// infeasible. When `reloads` is given, it receives `(index of the stop that follows, depot)` pairs.
+/// Battery vehicle types go to [`simulate_battery`], which also places charging stops.
 pub fn simulate(
     problem: &Problem,
     vt_index: u32,
@@ -55,6 +69,9 @@ pub fn simulate(
     mut reloads: Option<&mut Vec<(usize, u32)>>,
 ) -> Option<RouteEval> {
     let vt = problem.vehicle_type(vt_index);
+    if vt.battery.is_some() {
+        return simulate_battery(problem, vt_index, stops, None, None, Cache::None);
+    }
     let profile = problem.profile_of(vt_index);
     let mut at = vt.start;
     let mut ready = vt.shift.open;
@@ -90,11 +107,7 @@ pub fn simulate(
         count += 1;
     }
     if count == 0 {
-        return Some(RouteEval {
-            distance: Distance::ZERO,
-            duration: Duration::ZERO,
-            cost: Cost::ZERO,
-        });
+        return Some(RouteEval::EMPTY);
     }
     distance += profile.distance(at, vt.end);
     let end = profile.arrival(at, vt.end, ready);
@@ -116,7 +129,20 @@ pub fn simulate(
         cost: vt.fixed_cost
             + Cost(distance.0 * vt.cost_per_distance)
             + Cost(duration.0 * vt.cost_per_duration),
+        charges: 0,
     })
+}
+
+/// What the O(1) checks say about an insertion.
+enum Quick {
+    /// A rule breaks.
+    Infeasible,
+    /// The delta, exactly.
+    Exact(Cost),
+    /// The delta is at least this; a full simulation decides.
+    AtLeast(Cost),
+    /// A full simulation decides.
+    Unknown,
 }
 
 /// One route under search, with its cached schedule.
@@ -139,6 +165,11 @@ pub struct RouteState {
     pub feasible: bool,
     fast: bool,
     reloads: bool,
+    /// Battery vehicles: energy of the route driven without charging stops.
+    energy: Energy,
+    battery: bool,
+    /// Battery vehicles: the labels of the current route's charging placement.
+    labels: LabelCache,
 }
 
 impl Clone for RouteState {
@@ -156,6 +187,9 @@ impl Clone for RouteState {
             feasible: self.feasible,
             fast: self.fast,
             reloads: self.reloads,
+            energy: self.energy,
+            battery: self.battery,
+            labels: self.labels.clone(),
         }
     }
 
@@ -173,6 +207,9 @@ impl Clone for RouteState {
         self.feasible = o.feasible;
         self.fast = o.fast;
         self.reloads = o.reloads;
+        self.energy = o.energy;
+        self.battery = o.battery;
+        self.labels.clone_from(&o.labels);
     }
 }
 
@@ -189,14 +226,13 @@ impl RouteState {
             cum_load: Vec::new(),
             cum_dist: Vec::new(),
             load: Load::ZERO,
-            eval: RouteEval {
-                distance: Distance::ZERO,
-                duration: Duration::ZERO,
-                cost: Cost::ZERO,
-            },
+            eval: RouteEval::EMPTY,
             feasible: true,
-            fast: t.reload_depots.is_empty() && !t.duration_matters(),
+            fast: t.reload_depots.is_empty() && !t.duration_matters() && t.battery.is_none(),
             reloads: !t.reload_depots.is_empty(),
+            energy: Energy::ZERO,
+            battery: t.battery.is_some(),
+            labels: LabelCache::default(),
         };
         s.update(problem);
         s
@@ -292,21 +328,38 @@ impl RouteState {
                 && self.ready[n + 1] <= vt.shift.close
                 && distance <= vt.max_distance;
             self.eval = if n == 0 {
-                RouteEval {
-                    distance: Distance::ZERO,
-                    duration: Duration::ZERO,
-                    cost: Cost::ZERO,
-                }
+                RouteEval::EMPTY
             } else {
                 RouteEval {
                     distance,
                     duration: self.ready[n + 1] - departure,
                     cost: vt.fixed_cost + Cost(distance.0 * vt.cost_per_distance),
+                    charges: 0,
                 }
             };
             return;
         }
-        match simulate(problem, self.vehicle_type, self.stops.iter().copied(), None) {
+        if let Some(b) = &vt.battery {
+            self.energy = self
+                .nodes
+                .windows(2)
+                .map(|w| b.consumption.energy_for(profile.distance(w[0], w[1])))
+                .sum();
+        }
+        let result = if self.battery {
+            self.labels.clear();
+            simulate_battery(
+                problem,
+                self.vehicle_type,
+                self.stops.iter().copied(),
+                None,
+                None,
+                Cache::Record(&mut self.labels),
+            )
+        } else {
+            simulate(problem, self.vehicle_type, self.stops.iter().copied(), None)
+        };
+        match result {
             Some(eval) => {
                 self.eval = eval;
                 self.feasible = feasible;
@@ -367,42 +420,144 @@ impl RouteState {
     /// `None` when the result breaks a rule.
     #[inline]
     pub fn insertion_delta(&self, problem: &Problem, pos: usize, stop: Stop) -> Option<Cost> {
-        let vt = problem.vehicle_type(self.vehicle_type);
-        let order = problem.order(stop.order);
-        if !self.reloads {
-            if !(self.load + order.demand).fits(vt.capacity) {
-                return None;
-            }
-            let profile = problem.profile_of(self.vehicle_type);
-            let (prev, next) = (self.nodes[pos], self.nodes[pos + 1]);
-            let dd = profile.distance(prev, stop.location) + profile.distance(stop.location, next)
-                - profile.distance(prev, next);
-            if self.eval.distance + dd > vt.max_distance {
-                return None;
-            }
-            if !problem.is_untimed() {
-                let arrival = profile.arrival(prev, stop.location, self.ready[pos]);
-                let start = service_start(problem.windows(stop.order, stop.alternative), arrival)?;
-                let leave = start + order.alternatives[stop.alternative as usize].service;
-                if profile.arrival(stop.location, next, leave) > self.latest[pos + 1] {
-                    return None;
+        self.insertion_delta_below(problem, pos, stop, None)
+    }
+
+    /// [`RouteState::insertion_delta`], allowed to answer `None` early when the delta cannot be
+    /// below `below` (battery routes then skip placing charging stops; other routes ignore it).
+    #[inline]
+    pub fn insertion_delta_below(
+        &self,
+        problem: &Problem,
+        pos: usize,
+        stop: Stop,
+        below: Option<Cost>,
+    ) -> Option<Cost> {
+        match self.quick_insertion(problem, pos, stop) {
+            Quick::Infeasible => None,
+            Quick::Exact(c) => Some(c),
+            Quick::AtLeast(lower) if below.is_some_and(|b| lower >= b) => None,
+            Quick::AtLeast(_) | Quick::Unknown => {
+                let seq = self.stops[..pos]
+                    .iter()
+                    .copied()
+                    .chain(std::iter::once(stop))
+                    .chain(self.stops[pos..].iter().copied());
+                if self.battery {
+                    let limit = below.map(|b| b + self.eval.cost);
+                    let vt = problem.vehicle_type(self.vehicle_type);
+                    // The labels of positions up to `pos` are those of the current route (same
+                    // prefix) when no reload can move and only distance is priced.
+                    let cache = if self.reloads
+                        || vt.cost_per_duration != 0
+                        || vt.max_duration < Duration::MAX
+                        || vt
+                            .battery
+                            .as_ref()
+                            .is_some_and(|b| b.policy != ChargePolicy::Full)
+                    {
+                        Cache::None
+                    } else {
+                        Cache::Resume(&self.labels, pos)
+                    };
+                    simulate_battery(problem, self.vehicle_type, seq, None, limit, cache)
+                        .map(|e| e.cost - self.eval.cost)
+                } else {
+                    simulate(problem, self.vehicle_type, seq, None).map(|e| e.cost - self.eval.cost)
                 }
             }
-            if self.fast {
-                let fixed = if self.stops.is_empty() {
-                    vt.fixed_cost
-                } else {
-                    Cost::ZERO
-                };
-                return Some(fixed + Cost(dd.0 * vt.cost_per_distance));
+        }
+    }
+
+    /// A lower bound on [`RouteState::insertion_delta`] from the O(1) checks, or `None` when they
+    /// already rule the insertion out (`Cost::MIN`-like values never occur: with no bound known the
+    /// answer is `Some` of a very negative cost).
+    #[inline]
+    pub fn insertion_lower_bound(&self, problem: &Problem, pos: usize, stop: Stop) -> Option<Cost> {
+        match self.quick_insertion(problem, pos, stop) {
+            Quick::Infeasible => None,
+            Quick::Exact(c) | Quick::AtLeast(c) => Some(c),
+            Quick::Unknown => Some(Cost(-Cost::MAX.0)),
+        }
+    }
+
+    /// True for a battery vehicle's route (insertions may need charging stops placed).
+    #[inline]
+    pub fn is_battery(&self) -> bool {
+        self.battery
+    }
+
+    /// The O(1) part of an insertion check.
+    #[inline]
+    fn quick_insertion(&self, problem: &Problem, pos: usize, stop: Stop) -> Quick {
+        if self.reloads {
+            return Quick::Unknown;
+        }
+        let vt = problem.vehicle_type(self.vehicle_type);
+        let order = problem.order(stop.order);
+        if !(self.load + order.demand).fits(vt.capacity) {
+            return Quick::Infeasible;
+        }
+        let profile = problem.profile_of(self.vehicle_type);
+        let (prev, next) = (self.nodes[pos], self.nodes[pos + 1]);
+        let dd = profile.distance(prev, stop.location) + profile.distance(stop.location, next)
+            - profile.distance(prev, next);
+        if self.cum_dist[self.nodes.len() - 1] + dd > vt.max_distance {
+            return Quick::Infeasible;
+        }
+        if !problem.is_untimed() {
+            let arrival = profile.arrival(prev, stop.location, self.ready[pos]);
+            let Some(start) = service_start(problem.windows(stop.order, stop.alternative), arrival)
+            else {
+                return Quick::Infeasible;
+            };
+            let leave = start + order.alternatives[stop.alternative as usize].service;
+            if profile.arrival(stop.location, next, leave) > self.latest[pos + 1] {
+                return Quick::Infeasible;
             }
         }
-        let seq = self.stops[..pos]
-            .iter()
-            .copied()
-            .chain(std::iter::once(stop))
-            .chain(self.stops[pos..].iter().copied());
-        simulate(problem, self.vehicle_type, seq, None).map(|e| e.cost - self.eval.cost)
+        let fixed = if self.stops.is_empty() {
+            vt.fixed_cost
+        } else {
+            Cost::ZERO
+        };
+        if self.fast {
+            return Quick::Exact(fixed + Cost(dd.0 * vt.cost_per_distance));
+        }
+        match vt.battery.as_ref() {
+            Some(b) if vt.cost_per_duration == 0 => {
+                let e = |x, y| b.consumption.energy_for(profile.distance(x, y));
+                let energy =
+                    self.energy + e(prev, stop.location) + e(stop.location, next) - e(prev, next);
+                if self.eval.charges == 0
+                    && vt.max_duration == Duration::MAX
+                    && energy.0 <= b.capacity.0 - b.reserve.0
+                {
+                    // No charging stop before or after: the checks above were exact.
+                    return Quick::Exact(fixed + Cost(dd.0 * vt.cost_per_distance));
+                }
+                // Two lower bounds. Charging stops only add distance to the route driven without
+                // them. And taking the new order out of the new route leaves a feasible route for
+                // the old orders (triangle inequality; a higher charge is never worse), so the
+                // delta is at least the order's detour between its neighbours in the new route:
+                // its neighbours in the orders' sequence, or any stations.
+                let without_stops = vt.fixed_cost
+                    + Cost((self.cum_dist[self.nodes.len() - 1] + dd).0 * vt.cost_per_distance)
+                    - self.eval.cost;
+                let c = stop.location;
+                let d = |x, y| profile.distance(x, y).0;
+                let mut detour = dd.0;
+                for &s in &b.stations {
+                    let ls = problem.stations()[s as usize].location;
+                    detour = detour
+                        .min(d(prev, c) + d(c, ls) - d(prev, ls))
+                        .min(d(ls, c) + d(c, next) - d(ls, next));
+                }
+                detour = detour.min(problem.station_detour(self.vehicle_type, stop.location).0);
+                Quick::AtLeast(without_stops.max(fixed + Cost(detour * vt.cost_per_distance)))
+            }
+            _ => Quick::Unknown,
+        }
     }
 
     /// Insert `stop` before position `pos` and update.
@@ -411,8 +566,23 @@ impl RouteState {
         self.update(problem);
     }
 
-    /// The plain route, with reloads made explicit.
+    /// The plain route, with reloads (and charging stops) made explicit.
     pub fn to_route(&self, problem: &Problem) -> Route {
+        if self.battery {
+            let mut visits = Vec::new();
+            simulate_battery(
+                problem,
+                self.vehicle_type,
+                self.stops.iter().copied(),
+                Some(&mut visits),
+                None,
+                Cache::None,
+            );
+            return Route {
+                vehicle_type: self.vehicle_type,
+                visits,
+            };
+        }
         let mut reloads = Vec::new();
         simulate(
             problem,
@@ -451,5 +621,6 @@ fn unchecked_eval(problem: &Problem, vt: u32, nodes: &[u32]) -> RouteEval {
         distance,
         duration: Duration::ZERO,
         cost: t.fixed_cost + Cost(distance.0 * t.cost_per_distance),
+        charges: 0,
     }
 }

@@ -4,7 +4,8 @@
 //! Owns: [`SearchState`] and [`Objective`]; loading from and unloading to the plain
 //! [`Solution`]. Must never: decide anything random (operators do) or be shared between threads.
 //! Invariants: `routes` holds no empty route after [`SearchState::compact`]; `where_of[o]` is
-//! `Some((route, position))` exactly for the orders in routes; `used[v]` counts routes of type `v`.
+//! `Some((route, position))` exactly for the orders in routes; `used[v]` counts routes of type `v`;
+//! recreate never opens a route beyond `max_routes` (fleet minimisation lowers it).
 
 use crate::solver::measure::Cost;
 use crate::solver::model::Problem;
@@ -12,11 +13,14 @@ use crate::solver::route_state::{RouteState, Stop};
 use crate::solver::solution::{Solution, Visit};
 
 /// The value the search minimises, compared lexicographically: required orders left out first, then
-/// cost (routes plus penalties of unserved optional orders).
+/// vehicles (only under the vehicles-first objective; 0 otherwise), then cost (routes plus penalties
+/// of unserved optional orders).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Objective {
     /// Required orders not served.
     pub missing_required: u32,
+    /// Routes used, under the vehicles-first objective (0 otherwise).
+    pub vehicles: u32,
     /// Total cost.
     pub cost: Cost,
 }
@@ -32,6 +36,8 @@ pub struct SearchState {
     pub where_of: Vec<Option<(u32, u32)>>,
     /// Routes per vehicle type.
     pub used: Vec<u32>,
+    /// Recreate opens no route beyond this many (`u32::MAX`: no limit besides the fleet).
+    pub max_routes: u32,
 }
 
 impl Clone for SearchState {
@@ -41,6 +47,7 @@ impl Clone for SearchState {
             unassigned: self.unassigned.clone(),
             where_of: self.where_of.clone(),
             used: self.used.clone(),
+            max_routes: self.max_routes,
         }
     }
 
@@ -50,6 +57,7 @@ impl Clone for SearchState {
         self.unassigned.clone_from(&o.unassigned);
         self.where_of.clone_from(&o.where_of);
         self.used.clone_from(&o.used);
+        self.max_routes = o.max_routes;
     }
 }
 
@@ -61,6 +69,7 @@ impl SearchState {
             unassigned: (0..problem.orders().len() as u32).collect(),
             where_of: vec![None; problem.orders().len()],
             used: vec![0; problem.vehicle_types().len()],
+            max_routes: u32::MAX,
         }
     }
 
@@ -109,8 +118,13 @@ impl SearchState {
         }
     }
 
-    /// Current objective.
+    /// Current objective (cost only after the missing orders).
     pub fn objective(&self, problem: &Problem) -> Objective {
+        self.objective_for(problem, false)
+    }
+
+    /// Current objective; `vehicles_first` counts routes before cost.
+    pub fn objective_for(&self, problem: &Problem, vehicles_first: bool) -> Objective {
         let mut missing_required = 0;
         let mut cost: Cost = self.routes.iter().map(|r| r.eval.cost).sum();
         for &o in &self.unassigned {
@@ -121,6 +135,11 @@ impl SearchState {
         }
         Objective {
             missing_required,
+            vehicles: if vehicles_first {
+                self.routes.iter().filter(|r| !r.is_empty()).count() as u32
+            } else {
+                0
+            },
             cost,
         }
     }
@@ -147,6 +166,17 @@ impl SearchState {
         for r in 0..self.routes.len() {
             self.index_route(r);
         }
+    }
+
+    /// Take route `r` out: its orders become unassigned (the state is compacted).
+    pub fn remove_route(&mut self, r: usize) {
+        let orders: Vec<u32> = self.routes[r].stops.iter().map(|s| s.order).collect();
+        self.routes[r].stops.clear();
+        for o in orders {
+            self.where_of[o as usize] = None;
+            self.unassigned.push(o);
+        }
+        self.compact();
     }
 
     /// Average number of orders per route (at least 1).

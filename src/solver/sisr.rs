@@ -1,4 +1,5 @@
-//! One SISR search thread: ruin, recreate, simulated-annealing acceptance.
+//! One SISR search thread: ruin, recreate, simulated-annealing acceptance, and the SISR fleet
+//! minimisation step (absence-based acceptance) for the vehicles-first objective.
 //!
 //! Owns: [`Worker`] and [`SearchParams`]. Must never: read the clock to make a decision other than
 //! "stop now" and the temperature of a time-limited run, share mutable data with other workers, or
@@ -29,6 +30,15 @@ pub struct SearchParams {
     /// When non-zero, the best plan is polished after every epoch by local search (relocate and
     /// 2-opt*) towards this many nearest neighbours of each order.
     pub polish_neighbours: usize,
+    /// Minimise vehicles first, then cost (the hierarchical objective of the VRPTW and E-VRPTW
+    /// literature).
+    pub vehicles_first: bool,
+    /// Under `vehicles_first`: the share of the budget spent on fleet minimisation (removing a
+    /// route and re-inserting its orders into the others) before the cost search.
+    pub fleet_share: f64,
+    /// Under `vehicles_first`: fleet minimisation also ends when no worker has saved a vehicle for
+    /// this share of the budget.
+    pub fleet_patience: f64,
 }
 
 impl SearchParams {
@@ -49,6 +59,9 @@ impl SearchParams {
             temperature_end: 0.01,
             epoch_iterations: (20 * orders as u64).max(2_000),
             polish_neighbours: 0,
+            vehicles_first: false,
+            fleet_share: 0.5,
+            fleet_patience: 0.2,
         }
     }
 }
@@ -70,14 +83,16 @@ pub struct Worker {
     scratch: RecreateScratch,
     ruined: Vec<bool>,
     stays: Vec<Stay>,
+    /// Fleet minimisation: iterations each order spent unassigned in `current`.
+    absence: Vec<u64>,
     /// Iterations run.
     pub iterations: u64,
 }
 
 impl Worker {
     /// A worker starting from `start`.
-    pub fn new(problem: &Problem, start: &SearchState, rng: Rng) -> Self {
-        let obj = start.objective(problem);
+    pub fn new(problem: &Problem, start: &SearchState, rng: Rng, vehicles_first: bool) -> Self {
+        let obj = start.objective_for(problem, vehicles_first);
         Self {
             current: start.clone(),
             current_obj: obj,
@@ -88,6 +103,7 @@ impl Worker {
             scratch: RecreateScratch::new(problem),
             ruined: Vec::new(),
             stays: Vec::new(),
+            absence: vec![0; problem.orders().len()],
             iterations: 0,
         }
     }
@@ -125,7 +141,7 @@ impl Worker {
             &mut self.rng,
             &mut self.scratch,
         );
-        let obj = self.candidate.objective(problem);
+        let obj = self.candidate.objective_for(problem, params.vehicles_first);
         let threshold = self.current_obj.cost.0 as f64
             - temperature * self.rng.f64().max(f64::MIN_POSITIVE).ln();
         // Ruin can break a route whose reloads are placed greedily (removing a stop may move a
@@ -133,10 +149,11 @@ impl Worker {
         // Room and dwell at sites are judged on the whole plan.
         let feasible = self.candidate.routes.iter().all(|r| r.feasible)
             && plan_fits(problem, &self.candidate.routes, &mut self.stays);
-        let accept = feasible
-            && (obj.missing_required < self.current_obj.missing_required
-                || (obj.missing_required == self.current_obj.missing_required
-                    && (obj.cost.0 as f64) < threshold));
+        let (cand, cur) = (
+            (obj.missing_required, obj.vehicles),
+            (self.current_obj.missing_required, self.current_obj.vehicles),
+        );
+        let accept = feasible && (cand < cur || (cand == cur && (obj.cost.0 as f64) < threshold));
         if accept {
             std::mem::swap(&mut self.current, &mut self.candidate);
             self.current_obj = obj;
@@ -144,6 +161,74 @@ impl Worker {
                 self.best.clone_from(&self.current);
                 self.best_obj = self.current_obj;
             }
+        }
+        self.iterations += 1;
+    }
+}
+
+impl Worker {
+    /// Start a fleet-minimisation attempt from `current`: take out one random route (its orders
+    /// become unassigned) and allow one route fewer. Does nothing with a single route.
+    pub fn drop_route(&mut self, problem: &Problem) {
+        let n = self.current.routes.len();
+        if n <= 1 {
+            return;
+        }
+        let r = self.rng.below(n);
+        self.current.remove_route(r);
+        self.current.max_routes = (n - 1) as u32;
+        self.current_obj = self.current.objective_for(problem, true);
+        self.absence.iter_mut().for_each(|a| *a = 0);
+    }
+
+    /// One fleet-minimisation step (SISR, Christiaens & Vanden Berghe 2020, section 6): ruin and
+    /// recreate within `max_routes`; accept when fewer orders are left out or their summed absence
+    /// counts are lower. When every order is served, the plan becomes the worker's best (one
+    /// vehicle fewer) and the next attempt starts.
+    pub fn step_fleet(
+        &mut self,
+        problem: &Problem,
+        neighbours: &Neighbours,
+        params: &SearchParams,
+    ) {
+        if self.current_obj.missing_required == 0 {
+            self.drop_route(problem);
+        }
+        self.candidate.clone_from(&self.current);
+        ruin(
+            problem,
+            &mut self.candidate,
+            neighbours,
+            &params.ruin,
+            &mut self.rng,
+            &mut self.ruined,
+        );
+        recreate(
+            problem,
+            &mut self.candidate,
+            neighbours,
+            &params.recreate,
+            &mut self.rng,
+            &mut self.scratch,
+        );
+        let feasible = self.candidate.routes.iter().all(|r| r.feasible);
+        let absent = |s: &SearchState| -> u64 {
+            s.unassigned.iter().map(|&o| self.absence[o as usize]).sum()
+        };
+        let accept = feasible
+            && (self.candidate.unassigned.len() < self.current.unassigned.len()
+                || absent(&self.candidate) < absent(&self.current));
+        if accept {
+            std::mem::swap(&mut self.current, &mut self.candidate);
+            self.current_obj = self.current.objective_for(problem, true);
+            if self.current_obj < self.best_obj {
+                self.best.clone_from(&self.current);
+                self.best.max_routes = u32::MAX;
+                self.best_obj = self.current_obj;
+            }
+        }
+        for &o in &self.current.unassigned {
+            self.absence[o as usize] += 1;
         }
         self.iterations += 1;
     }

@@ -274,6 +274,7 @@ mod tests {
             profile: 0,
             reload_depots: vec![],
             reload_time: Duration(0),
+            battery: None,
         };
         Problem::new(
             vec!["depot".into(), "bay".into()],

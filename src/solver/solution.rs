@@ -5,6 +5,8 @@
 //! ([`crate::solver::route_state`]). Invariant: indices refer to the [`crate::solver::model::Problem`]
 //! the solution was made for; the checker, not this type, says whether the plan is valid.
 
+use crate::solver::measure::Energy;
+
 /// One stop of a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Visit {
@@ -19,6 +21,14 @@ pub enum Visit {
     Reload {
         /// Location index of the reload depot.
         depot: u32,
+    },
+    /// Charge `energy` at charging station `station` (battery vehicles; the charge starts as soon
+    /// as the station is open and takes the station's linear charging time).
+    Charge {
+        /// Station index (into [`crate::solver::model::Problem::stations`]).
+        station: u32,
+        /// Energy added.
+        energy: Energy,
     },
 }
 
@@ -36,7 +46,7 @@ impl Route {
     pub fn orders(&self) -> impl Iterator<Item = u32> + '_ {
         self.visits.iter().filter_map(|v| match v {
             Visit::Order { order, .. } => Some(*order),
-            Visit::Reload { .. } => None,
+            Visit::Reload { .. } | Visit::Charge { .. } => None,
         })
     }
 }

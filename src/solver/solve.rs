@@ -1,6 +1,10 @@
 //! The parallel solve driver: `threads` independent SISR workers seeded from `(seed, i)`, run in
 //! epochs of a fixed iteration count; after each epoch every worker restarts from the best state
 //! (ties broken by the lowest worker index), after polishing it by local search when it improved.
+//! Under the vehicles-first objective the first `fleet_share` of the budget is fleet minimisation
+//! (each worker repeatedly drops a route and re-inserts its orders, see
+//! [`Worker::step_fleet`]; workers restart only when one of them served everything with fewer
+//! routes), and the cost search that follows never opens more routes than the best plan has.
 //!
 //! Owns: [`solve`], [`StopCriterion`], [`SolveParams`], [`SolveOutcome`], [`Progress`] (errors: [`Error`]). Must never:
 //! print (progress goes through the caller's callback), or let thread scheduling influence a
@@ -102,7 +106,8 @@ pub fn solve(
         &mut scratch,
     );
     repair(problem, &mut start);
-    let start_obj = start.objective(problem);
+    let vehicles_first = search.vehicles_first;
+    let start_obj = start.objective_for(problem, vehicles_first);
     let served = (problem.orders().len() - start.unassigned.len()).max(1);
     let unit = (start_obj.cost.0 as f64 / served as f64).max(1.0);
     let (t0, t1) = (
@@ -110,7 +115,14 @@ pub fn solve(
         search.temperature_end * unit,
     );
     let mut workers: Vec<Worker> = (0..threads)
-        .map(|i| Worker::new(problem, &start, Rng::new(params.seed, i as u64 + 1)))
+        .map(|i| {
+            Worker::new(
+                problem,
+                &start,
+                Rng::new(params.seed, i as u64 + 1),
+                vehicles_first,
+            )
+        })
         .collect();
     let mut best = start;
     let mut best_obj = start_obj;
@@ -125,14 +137,30 @@ pub fn solve(
         });
         by_iter.max(by_time).min(1.0)
     };
+    let share = if vehicles_first {
+        search.fleet_share.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let mut fleet_phase = share > 0.0;
+    // Progress at which the best plan last lost a vehicle.
+    let mut fleet_drop = 0.0f64;
     loop {
         let mut epoch = search.epoch_iterations.max(1);
         if let Some(m) = stop.max_iterations {
             epoch = epoch.min(m - done);
         }
+        if let (true, Some(m)) = (fleet_phase, stop.max_iterations) {
+            let switch = (share * m as f64) as u64;
+            if switch > done {
+                epoch = epoch.min(switch - done);
+            }
+        }
         let epoch_start = done;
+        let fleet_epoch = fleet_phase;
         pool.install(|| {
             workers.par_iter_mut().for_each(|w| {
+                let mut last_drop = fleet_drop;
                 for k in 0..epoch {
                     let f = if stop.time_limit.is_some() {
                         if k % 64 == 0 && fraction(epoch_start + k, Instant::now()) >= 1.0 {
@@ -142,7 +170,19 @@ pub fn solve(
                     } else {
                         fraction(epoch_start + k, started)
                     };
-                    w.step(problem, &neighbours, &search, temperature(t0, t1, f));
+                    if fleet_epoch {
+                        if f >= share || f - last_drop >= search.fleet_patience {
+                            break; // the cost search starts at the next epoch
+                        }
+                        let before = w.best_obj.vehicles;
+                        w.step_fleet(problem, &neighbours, &search);
+                        if w.best_obj.vehicles < before {
+                            last_drop = f;
+                        }
+                    } else {
+                        let f = ((f - share) / (1.0 - share).max(1e-9)).clamp(0.0, 1.0);
+                        w.step(problem, &neighbours, &search, temperature(t0, t1, f));
+                    }
                 }
             })
         });
@@ -152,7 +192,9 @@ pub fn solve(
             .enumerate()
             .min_by_key(|(i, w)| (w.best_obj, *i))
             .expect("at least one worker");
-        if workers[bi].best_obj < best_obj {
+        let vehicles_before = best_obj.vehicles;
+        let improved = workers[bi].best_obj < best_obj;
+        if improved {
             best_obj = workers[bi].best_obj;
             best.clone_from(&workers[bi].best);
             last_improvement = done;
@@ -165,7 +207,7 @@ pub fn solve(
                     10,
                 );
                 repair(problem, &mut best);
-                best_obj = best.objective(problem);
+                best_obj = best.objective_for(problem, vehicles_first);
             }
         }
         let now = Instant::now();
@@ -184,6 +226,18 @@ pub fn solve(
             .is_some_and(|m| done - last_improvement >= m);
         if out_of_iterations || out_of_time || stalled {
             break;
+        }
+        if fleet_phase && improved && best_obj.vehicles < vehicles_before {
+            fleet_drop = f;
+        }
+        if fleet_phase && (f >= share || f - fleet_drop >= search.fleet_patience) {
+            fleet_phase = false;
+        }
+        if fleet_phase && !improved {
+            continue; // each worker keeps working on its own attempt
+        }
+        if vehicles_first && !fleet_phase {
+            best.max_routes = best.routes.len() as u32;
         }
         for w in &mut workers {
             w.restart(&best, best_obj);

@@ -42,6 +42,7 @@ pub fn vehicle(capacity: i64, count: u32, shift_close: i64) -> VehicleType {
         profile: 0,
         reload_depots: Vec::new(),
         reload_time: Duration::ZERO,
+        battery: None,
     }
 }
 
