@@ -90,6 +90,7 @@ fn best_in_route(
     order: u32,
     blink_rate: f64,
     rng: &mut Rng,
+    bound: Option<Cost>,
     best: &mut Option<(Cost, usize, Stop)>,
 ) {
     if !route.may_take(problem, order) {
@@ -106,6 +107,19 @@ fn best_in_route(
                 alternative: a as u32,
                 location: alt.location,
             };
+            // Skip the full evaluation where even the lower bound cannot beat the best placement
+            // so far (here or in an earlier route): only strictly cheaper placements are taken,
+            // so this never changes the choice.
+            let beat = match (bound, *best) {
+                (Some(b), Some((c, _, _))) => Some(b.min(c)),
+                (b, c) => b.or(c.map(|c| c.0)),
+            };
+            if let (Some(beat), Some(lb)) = (beat, route.insertion_lower_bound(problem, pos, stop))
+            {
+                if lb >= beat {
+                    continue;
+                }
+            }
             if let Some(d) = route.insertion_delta(problem, pos, stop) {
                 if best.is_none_or(|(b, _, _)| d < b) {
                     *best = Some((d, pos, stop));
@@ -133,6 +147,7 @@ fn scan_routes(
             order,
             params.blink_rate,
             rng,
+            best.map(|b| b.delta),
             &mut in_route,
         );
         if let Some((delta, pos, stop)) = in_route {
@@ -211,7 +226,7 @@ pub fn recreate(
                     continue;
                 }
                 let mut in_route = None;
-                best_in_route(problem, empty, order, 0.0, rng, &mut in_route);
+                best_in_route(problem, empty, order, 0.0, rng, None, &mut in_route);
                 if let Some((delta, pos, stop)) = in_route {
                     if best.is_none_or(|b| delta < b.delta) {
                         best = Some(Placement {
