@@ -75,10 +75,10 @@
 //!   parallel; results stored per variant by the I/O layer so an interrupted sweep resumes.
 //! * [`network`] — the library front door: load an extract, snap, route.
 //! * [`geometry`] — haversine lengths and the local planar projection used for snapping.
-//! * [`io`] — user files (vehicle classes, points, zones GeoJSON, policy and scenario TOML, orders
-//!   CSV, bays and charging stations CSV/GeoJSON), outputs (matrices; plan.json, routes.geojson,
-//!   KPIs) and atomic writes (a file, or an output folder as one set: written beside it and
-//!   renamed over it); with [`cli`] the only
+//! * [`io`] — user files (vehicle classes, points, zones GeoJSON, policy and scenario TOML with
+//!   its `[two_tier]` table, orders CSV, bays and charging stations CSV/GeoJSON), outputs
+//!   (matrices; plan.json, routes.geojson, KPIs) and atomic writes (a file, or an output folder as
+//!   one set: written beside it and renamed over it); with [`cli`] the only
 //!   layers that derive `Serialize`/`Deserialize`.
 //! * [`cli`] — the `cityfreight` binary: argument parsing, progress bars, printing, exit codes.
 //!

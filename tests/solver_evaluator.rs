@@ -188,3 +188,63 @@ fn untimed_problems_skip_the_schedule_but_agree_with_simulation() {
         }
     }
 }
+
+#[test]
+fn the_insertion_lower_bound_never_exceeds_the_true_cost_change() {
+    // One band (the bound is only offered there), several windows per order, and a duration
+    // cost: recreate skips a placement when this bound cannot beat the best so far, so it must
+    // never be above the exact change.
+    let (mut bounded, mut checked) = (0, 0);
+    for seed in 0..200u64 {
+        let banded = banded_multi_window(seed);
+        let d = banded.profiles()[0].distances.clone();
+        let mut profile = banded.profiles()[0].clone();
+        profile.bands = vec![cityfreight::solver::travel::Band {
+            start: Time::MIN,
+            durations: common::as_durations(&d),
+        }];
+        let mut vts = banded.vehicle_types().to_vec();
+        vts[0].cost_per_duration = 3;
+        vts[0].fixed_cost = cityfreight::solver::measure::Cost(50);
+        let p = Problem::new(
+            banded.locations().to_vec(),
+            vec![profile],
+            banded.orders().to_vec(),
+            vts,
+        )
+        .expect("valid");
+        let mut rng = Rng::new(seed, 9);
+        let mut ids: Vec<u32> = (0..8).collect();
+        rng.shuffle(&mut ids);
+        let take = seed as usize % 5;
+        let stop = |o: u32| Stop {
+            order: o,
+            alternative: 0,
+            location: o + 1,
+        };
+        let route: Vec<Stop> = ids[..take].iter().map(|&o| stop(o)).collect();
+        let mut rs = RouteState::new(&p, 0);
+        rs.stops = route.clone();
+        rs.update(&p);
+        if !rs.feasible {
+            continue;
+        }
+        for &o in &ids[take..] {
+            for pos in 0..=route.len() {
+                let exact = rs.insertion_delta(&p, pos, stop(o));
+                if let (Some(lb), Some(exact)) = (rs.detour_lower_bound(&p, pos, stop(o)), exact) {
+                    assert!(
+                        lb <= exact,
+                        "seed {seed} order {o} pos {pos}: {lb:?} > {exact:?}"
+                    );
+                    bounded += 1;
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        bounded > 100,
+        "only {bounded} of {checked} insertions bounded"
+    );
+}

@@ -3,7 +3,9 @@
 //!
 //! Invariants: every error names the file and the record (line, table index, JSON path);
 //! validation collects all problems of a file before failing; outputs are written to a temporary
-//! file in the target folder and renamed into place, so nothing is ever half-written.
+//! file in the target folder and renamed into place, so nothing is ever half-written, and output
+//! folders that form one set (a plan, a share report, a two-tier comparison) are written to a
+//! temporary sibling folder and renamed over the target ([`atomic::write_dir_atomically`]).
 
 pub mod atomic;
 pub mod bays;

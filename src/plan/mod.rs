@@ -883,6 +883,13 @@ pub(crate) fn solve_pool(
             carrier: pool_label(scenario, members),
             source,
         })?;
+    progress(&format!(
+        "{}: {} iterations in {:.1} s, cost {:.2} yuan",
+        pool_label(scenario, members),
+        outcome.iterations,
+        outcome.elapsed.as_secs_f64(),
+        outcome.objective.cost.0 as f64 / 100_000.0
+    ));
     let report = check(&pool.problem, &outcome.solution);
     Ok(SolvedPool {
         pool,

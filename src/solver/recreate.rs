@@ -180,6 +180,18 @@ fn best_in_route(
                 alternative: a as u32,
                 location: alt.location,
             };
+            // Skip the full evaluation where even the lower bound cannot beat the best placement
+            // so far (here or in an earlier route): only strictly cheaper placements are taken,
+            // so this never changes the choice.
+            let beat = match (outer, *best) {
+                (Some(b), Some((c, _, _))) => Some(b.min(c)),
+                (b, c) => b.or(c.map(|c| c.0)),
+            };
+            if let (Some(beat), Some(lb)) = (beat, route.detour_lower_bound(problem, pos, stop)) {
+                if lb >= beat {
+                    continue;
+                }
+            }
             if let Some(d) = route.insertion_delta(problem, pos, stop) {
                 if best.is_none_or(|(b, _, _)| d < b)
                     && book.is_none_or(|b| site_allows(problem, b, route, index, pos, stop))

@@ -560,6 +560,30 @@ impl RouteState {
         }
     }
 
+    /// A lower bound on [`RouteState::insertion_delta`] (same arguments), or `None` when there is
+    /// no cheap one: the fixed cost if the route is empty plus the cost of the detour's distance.
+    /// Its duration cost is left out, which is exact only where adding a stop can never shorten
+    /// the route's duration: one travel-time band (shortest-path times obey the triangle
+    /// inequality), no reloads, and the first stop kept (a new first stop with a late window
+    /// could delay the departure more than the return).
+    #[inline]
+    pub fn detour_lower_bound(&self, problem: &Problem, pos: usize, stop: Stop) -> Option<Cost> {
+        let profile = problem.profile_of(self.vehicle_type);
+        if self.reloads || profile.bands.len() > 1 || (pos == 0 && !self.stops.is_empty()) {
+            return None;
+        }
+        let vt = problem.vehicle_type(self.vehicle_type);
+        let (prev, next) = (self.nodes[pos], self.nodes[pos + 1]);
+        let dd = profile.distance(prev, stop.location) + profile.distance(stop.location, next)
+            - profile.distance(prev, next);
+        let fixed = if self.stops.is_empty() {
+            vt.fixed_cost
+        } else {
+            Cost::ZERO
+        };
+        Some(fixed + Cost(dd.0 * vt.cost_per_distance))
+    }
+
     /// Insert `stop` before position `pos` and update.
     pub fn insert(&mut self, problem: &Problem, pos: usize, stop: Stop) {
         self.stops.insert(pos, stop);
