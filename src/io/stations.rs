@@ -3,15 +3,11 @@
 //! CSV header (columns in any order; `id,lon,lat` required):
 //! `id,lon,lat,power_kw,connectors,hours,price_per_kwh`. GeoJSON: Point features with the same
 //! properties. Defaults: 60 kW, 1 connector, always open, 1.2 yuan/kWh. Every problem is
-//! reported at once with its line or JSON path. From OSM ([`from_osm`]): nodes tagged
-//! `amenity=charging_station` that the public may use (`access` absent, `yes`, `public` or
-//! `permissive`), with `capacity` as connectors, the highest `socket:*:output` as power and
-//! `opening_hours` when our parser reads it (otherwise always open, noted).
+//! reported at once with its line or JSON path. Stations tagged in the extract are added by
+//! [`crate::scenario::Scenario::add_osm_stations`].
 
 use super::features::{csv_rows, geojson_rows, hours, id_and_position, is_geojson, number, Rows};
-use crate::osm::read::OsmCharger;
-use crate::scenario::ChargingStation;
-use crate::time::Schedule;
+use crate::scenario::{ChargingStation, DEFAULT_POWER_KW};
 use std::path::{Path, PathBuf};
 
 /// Why a stations file could not be used.
@@ -44,9 +40,6 @@ const KNOWN: [&str; 7] = [
     "hours",
     "price_per_kwh",
 ];
-
-/// Power assumed for a station that does not say (kW).
-pub const DEFAULT_POWER_KW: f64 = 60.0;
 
 /// Read a stations file (`.geojson`/`.json` as GeoJSON, anything else as CSV).
 pub fn read_stations(path: &Path) -> Result<Vec<ChargingStation>, Error> {
@@ -105,59 +98,6 @@ fn stations_from(rows: Rows) -> Result<Vec<ChargingStation>, Vec<String>> {
     }
 }
 
-/// Public charging stations tagged in the extract, with a note per station whose tags could not
-/// be used as they are.
-pub fn from_osm(chargers: &[OsmCharger]) -> (Vec<ChargingStation>, Vec<String>) {
-    let mut notes = Vec::new();
-    let mut out = Vec::new();
-    for c in chargers {
-        let public = c
-            .access
-            .as_deref()
-            .is_none_or(|a| matches!(a, "yes" | "public" | "permissive"));
-        if !public {
-            notes.push(format!(
-                "node {}: access={} — not a public charger, left out",
-                c.id,
-                c.access.as_deref().unwrap_or("")
-            ));
-            continue;
-        }
-        let hours = match c.opening_hours.as_deref().map(Schedule::parse) {
-            None => Schedule::always(),
-            Some(Ok(s)) if !s.is_empty() => s,
-            Some(_) => {
-                notes.push(format!(
-                    "node {}: opening_hours={} not understood — taken as always open",
-                    c.id,
-                    c.opening_hours.as_deref().unwrap_or("")
-                ));
-                Schedule::always()
-            }
-        };
-        let power_kw = c
-            .output
-            .as_deref()
-            .and_then(crate::osm::tags::power_kw)
-            .unwrap_or(DEFAULT_POWER_KW);
-        let connectors = c
-            .capacity
-            .as_deref()
-            .and_then(|v| v.trim().parse::<u32>().ok())
-            .filter(|&n| n > 0)
-            .unwrap_or(1);
-        out.push(ChargingStation {
-            id: format!("osm-node-{}", c.id),
-            lon_lat: c.lon_lat,
-            power_kw,
-            connectors,
-            hours,
-            price_cents_per_kwh: 120,
-        });
-    }
-    (out, notes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,28 +125,5 @@ mod tests {
         ] {
             assert!(bad.contains(expected), "missing `{expected}` in:\n{bad}");
         }
-    }
-
-    #[test]
-    fn osm_chargers_public_only() {
-        let tesla = OsmCharger {
-            id: 1,
-            lon_lat: [104.0, 30.6],
-            access: Some("customers".into()),
-            ..OsmCharger::default()
-        };
-        let public = OsmCharger {
-            id: 2,
-            lon_lat: [104.1, 30.6],
-            capacity: Some("4".into()),
-            output: Some("120 kW".into()),
-            opening_hours: Some("Mo-Fr 08:00-20:00".into()),
-            ..OsmCharger::default()
-        };
-        let (stations, notes) = from_osm(&[tesla, public]);
-        assert_eq!(stations.len(), 1);
-        assert_eq!(stations[0].connectors, 4);
-        assert!((stations[0].power_kw - 120.0).abs() < 1e-9);
-        assert_eq!(notes.len(), 1);
     }
 }

@@ -8,6 +8,8 @@
 
 pub mod two_tier;
 
+use crate::osm::read::OsmCharger;
+use crate::time::Schedule;
 use crate::vehicle::VehicleClass;
 use crate::zones::Policy;
 use std::path::PathBuf;
@@ -193,6 +195,65 @@ pub struct ChargingStation {
     pub price_cents_per_kwh: u32,
 }
 
+/// Power assumed for a charging station that does not say (kW).
+pub const DEFAULT_POWER_KW: f64 = 60.0;
+
+/// Public charging stations tagged in the extract (nodes with `amenity=charging_station` whose
+/// `access` is absent, `yes`, `public` or `permissive`), with `capacity` as connectors, the highest
+/// `socket:*:output` as power (60 kW when untagged) and `opening_hours` when it parses (otherwise
+/// always open); one note per station left out or read loosely.
+pub fn stations_from_osm(chargers: &[OsmCharger]) -> (Vec<ChargingStation>, Vec<String>) {
+    let mut notes = Vec::new();
+    let mut out = Vec::new();
+    for c in chargers {
+        let public = c
+            .access
+            .as_deref()
+            .is_none_or(|a| matches!(a, "yes" | "public" | "permissive"));
+        if !public {
+            notes.push(format!(
+                "node {}: access={} — not a public charger, left out",
+                c.id,
+                c.access.as_deref().unwrap_or("")
+            ));
+            continue;
+        }
+        let hours = match c.opening_hours.as_deref().map(Schedule::parse) {
+            None => Schedule::always(),
+            Some(Ok(s)) if !s.is_empty() => s,
+            Some(_) => {
+                notes.push(format!(
+                    "node {}: opening_hours={} not understood — taken as always open",
+                    c.id,
+                    c.opening_hours.as_deref().unwrap_or("")
+                ));
+                Schedule::always()
+            }
+        };
+        let power_kw = c
+            .output
+            .as_deref()
+            .and_then(crate::osm::tags::power_kw)
+            .unwrap_or(DEFAULT_POWER_KW);
+        let connectors = c
+            .capacity
+            .as_deref()
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or(1);
+        out.push(ChargingStation {
+            id: format!("osm-node-{}", c.id),
+            lon_lat: c.lon_lat,
+            power_kw,
+            connectors,
+            hours,
+            price_cents_per_kwh: 120,
+        });
+    }
+    (out, notes)
+}
+
+
 /// How doors are served from bays, and where vehicles may not stop.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stopping {
@@ -217,6 +278,19 @@ impl Default for Stopping {
             walk_detour: 1.3,
             no_stop_roads: vec!["trunk".into(), "primary".into()],
         }
+    }
+}
+
+impl Scenario {
+    /// Add the extract's public charging stations when the scenario asks for them
+    /// (`[charging] osm = true`); returns notes on the stations left out or read loosely.
+    pub fn add_osm_stations(&mut self, chargers: &[OsmCharger]) -> Vec<String> {
+        if !self.osm_stations {
+            return Vec::new();
+        }
+        let (stations, notes) = stations_from_osm(chargers);
+        self.stations.extend(stations);
+        notes
     }
 }
 
@@ -261,6 +335,29 @@ pub struct Scenario {
 mod tests {
     use super::*;
     use crate::vehicle::default_classes;
+
+    #[test]
+    fn osm_chargers_public_only() {
+        let tesla = OsmCharger {
+            id: 1,
+            lon_lat: [104.0, 30.6],
+            access: Some("customers".into()),
+            ..OsmCharger::default()
+        };
+        let public = OsmCharger {
+            id: 2,
+            lon_lat: [104.1, 30.6],
+            capacity: Some("4".into()),
+            output: Some("120 kW".into()),
+            opening_hours: Some("Mo-Fr 08:00-20:00".into()),
+            ..OsmCharger::default()
+        };
+        let (stations, notes) = stations_from_osm(&[tesla, public]);
+        assert_eq!(stations.len(), 1);
+        assert_eq!(stations[0].connectors, 4);
+        assert!((stations[0].power_kw - 120.0).abs() < 1e-9);
+        assert_eq!(notes.len(), 1);
+    }
 
     #[test]
     fn exhaust_factors_per_class_replace_the_diesel_rule() {
