@@ -288,3 +288,48 @@ fn bays_serve_doors_on_main_roads_and_never_overflow() {
         }
     }
 }
+
+#[test]
+fn small_batteries_stop_to_charge_and_never_drop_below_the_reserve() {
+    use cityfreight::io::plan_in::parse_plan;
+    use cityfreight::plan::check::check_plan;
+    // Micro vans with a 12 kWh pack (about 38 km above the reserve) cannot cover their rounds
+    // without the demo's chargers.
+    let mut s = demo();
+    let van = s
+        .classes
+        .iter()
+        .position(|c| c.id == "e-micro-van")
+        .unwrap();
+    s.classes[van].battery_wh = Some(12_000);
+    s.solver.iterations = Some(300);
+    let net = Network::load(&s.osm, &s.classes, &|_, _, _| {}).unwrap();
+    let (engine, _) = MatrixEngine::new(&net.graph, None).unwrap();
+    let p = plan(&s, &net, &engine, &|_| {}).unwrap();
+    assert!(p.violations.is_empty(), "{:#?}", p.violations);
+    let charges: Vec<_> = p
+        .routes
+        .iter()
+        .flat_map(|r| &r.stops)
+        .filter(|x| x.station.is_some())
+        .collect();
+    assert!(!charges.is_empty(), "no charging stop planned");
+    assert!(charges
+        .iter()
+        .all(|x| x.charged_wh > 0 && x.order.is_none()));
+    for r in p.routes.iter().filter(|r| r.class == "e-micro-van") {
+        let reserve = (12_000.0 * s.factors.battery_reserve) as i64;
+        for x in &r.stops {
+            let left = x.battery_after_wh.unwrap();
+            assert!(left >= reserve - 50, "{}: {left} Wh after {x:?}", r.vehicle);
+            assert!(left <= 12_000, "{}: charged above the pack", r.vehicle);
+        }
+    }
+    assert!(p.kpis.get("all", "energy_charged").unwrap() > 0.0);
+    // The police check accepts the charging stops of our own plan.
+    let json = plan_json(&p);
+    assert_eq!(
+        check_plan(&s, &net, &engine, &parse_plan(&json).unwrap()).unwrap(),
+        Vec::<String>::new()
+    );
+}

@@ -21,6 +21,7 @@ fn write_sweep(dir: &Path, variants: &str) -> Sweep {
         "orders-jd.csv",
         "orders-yto.csv",
         "bays.csv",
+        "chargers.csv",
     ] {
         std::fs::copy(demo.join(f), dir.join(f)).unwrap();
     }

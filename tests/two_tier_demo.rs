@@ -131,6 +131,7 @@ fn a_bad_two_tier_table_lists_every_problem() {
         "orders-jd.csv",
         "orders-yto.csv",
         "bays.csv",
+        "chargers.csv",
     ] {
         std::fs::copy(src.with_file_name(f), dir.path().join(f)).unwrap();
     }

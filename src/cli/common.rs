@@ -175,8 +175,11 @@ pub fn load_scenario(
     ),
     Box<dyn std::error::Error + Send + Sync>,
 > {
-    let scenario = crate::io::scenario::read_scenario(path)?;
+    let mut scenario = crate::io::scenario::read_scenario(path)?;
     let network = load_network(&scenario.osm, &scenario.classes)?;
+    for note in scenario.add_osm_stations(&network.chargers) {
+        eprintln!("charging stations from OSM: {note}");
+    }
     let (engine, _) = crate::matrix::MatrixEngine::new(
         &network.graph,
         Some(default_cache(&scenario.osm).as_path()),

@@ -114,9 +114,25 @@ pub fn parse_plan(v: &Value) -> Result<SubmittedPlan, Vec<String>> {
                 None | Some(Value::Null) => arrival_s,
                 Some(v) => time(v, format!("{sat}.start"), &mut problems),
             };
+            let station = match s.get("station") {
+                None | Some(Value::Null) => None,
+                Some(b) => Some(text(b, format!("{sat}.station"), &mut problems)),
+            };
+            let charged_wh = match s.get("charged_kwh") {
+                None | Some(Value::Null) => 0,
+                Some(v) => match v.as_f64() {
+                    Some(kwh) if kwh >= 0.0 => (kwh * 1000.0).round() as i64,
+                    _ => {
+                        problems.push(format!("{sat}.charged_kwh: expected a number of kWh"));
+                        0
+                    }
+                },
+            };
             stops.push(SubmittedStop {
                 order,
                 bay,
+                station,
+                charged_wh,
                 arrival_s,
                 start_s,
                 departure_s: time(

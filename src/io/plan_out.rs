@@ -37,7 +37,8 @@ pub fn plan_json(plan: &Plan) -> Value {
                 "start": clock(r.start_s), "end": clock(r.end_s), "distance_m": round(r.distance_m, 1), "trips": r.trips,
                 "cost_yuan": round(r.cost_yuan, 2),
                 "stops": r.stops.iter().map(|s| json!({
-                    "order": s.order, "kind": if s.order.is_some() { "delivery" } else { "reload" },
+                    "order": s.order, "kind": if s.order.is_some() { "delivery" } else if s.station.is_some() { "charge" } else { "reload" },
+                    "station": s.station, "charged_kwh": (s.charged_wh > 0).then(|| round(s.charged_wh as f64 / 1000.0, 3)),
                     "lon": round(s.lon_lat[0], 7), "lat": round(s.lon_lat[1], 7),
                     "arrival": clock(s.arrival_s), "start": clock(s.start_s), "departure": clock(s.departure_s),
                     "load_after_kg": round(s.load_after_g as f64 / 1000.0, 3),
@@ -68,7 +69,7 @@ pub fn routes_geojson(plan: &Plan) -> Value {
         for (k, s) in r.stops.iter().enumerate() {
             features.push(json!({
                 "type": "Feature",
-                "properties": {"vehicle": r.vehicle, "sequence": k + 1, "order": s.order, "bay": s.bay, "arrival": clock(s.arrival_s), "departure": clock(s.departure_s)},
+                "properties": {"vehicle": r.vehicle, "sequence": k + 1, "order": s.order, "bay": s.bay, "station": s.station, "arrival": clock(s.arrival_s), "departure": clock(s.departure_s)},
                 "geometry": {"type": "Point", "coordinates": [round(s.lon_lat[0], 7), round(s.lon_lat[1], 7)]},
             }));
         }

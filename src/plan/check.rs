@@ -26,6 +26,10 @@ pub struct SubmittedStop {
     pub departure_s: i64,
     /// The loading point it is served from, if any.
     pub bay: Option<String>,
+    /// For a charging stop (no order): the station.
+    pub station: Option<String>,
+    /// For a charging stop: the energy charged (Wh).
+    pub charged_wh: i64,
 }
 
 /// A route as submitted.
@@ -143,10 +147,28 @@ pub fn check_plan(
             let (mut at, mut ready) = (0u32, r.start_s);
             for s in &r.stops {
                 let location = match &s.order {
-                    None => {
-                        visits.push(Visit::Reload { depot: 0 });
-                        0
-                    }
+                    None => match &s.station {
+                        None => {
+                            visits.push(Visit::Reload { depot: 0 });
+                            0
+                        }
+                        Some(id) => match scenario.stations.iter().position(|x| &x.id == id) {
+                            Some(k) => {
+                                visits.push(Visit::Charge {
+                                    station: k as u32,
+                                    energy: crate::solver::measure::Energy(s.charged_wh),
+                                });
+                                (pool.first_station + k) as u32
+                            }
+                            None => {
+                                out.push(format!(
+                                    "{}: charges at `{id}`, which is not a charging station of the scenario",
+                                    r.vehicle
+                                ));
+                                continue;
+                            }
+                        },
+                    },
                     Some(id) => match carrier.orders.iter().position(|o| &o.id == id) {
                         Some(o) => {
                             let alternatives = &problem.order(o as u32).alternatives;
@@ -202,6 +224,8 @@ pub fn check_plan(
                 // Zones: no stop inside a zone closed to the vehicle while it is there.
                 let point = if location == 0 {
                     carrier.depot
+                } else if location as usize >= pool.first_station {
+                    scenario.stations[location as usize - pool.first_station].lon_lat
                 } else if location as usize >= pool.first_bay {
                     scenario.bays[pool.bay_locations[location as usize - pool.first_bay]].lon_lat
                 } else {

@@ -122,7 +122,7 @@ impl Kpis {
                 k.rows.push(KpiRow {
                     scope: scope.clone(),
                     kpi: kpi.into(),
-                    value: (value * 1000.0).round() / 1000.0,
+                    value: (value * 1000.0).round() / 1000.0 + 0.0,
                     unit: unit.into(),
                 })
             };
@@ -173,6 +173,26 @@ impl Kpis {
                 .map(|s| s.walk_m / 1000.0)
                 .sum();
             push("stops_at_bays", from_bays as f64, "orders");
+            let charges: Vec<&super::PlannedStop> = rs
+                .iter()
+                .flat_map(|r| &r.stops)
+                .filter(|s| s.station.is_some())
+                .collect();
+            let charged_kwh: f64 = charges.iter().map(|s| s.charged_wh as f64 / 1000.0).sum();
+            let charging_yuan: f64 = charges
+                .iter()
+                .map(|s| {
+                    let price = scenario
+                        .stations
+                        .iter()
+                        .find(|st| Some(&st.id) == s.station.as_ref())
+                        .map_or(0.0, |st| f64::from(st.price_cents_per_kwh) / 100.0);
+                    price * s.charged_wh as f64 / 1000.0
+                })
+                .sum();
+            push("charging_stops", charges.len() as f64, "stops");
+            push("energy_charged", charged_kwh, "kWh");
+            push("charging_cost", charging_yuan, "yuan");
             push("walk_km", walk_km, "km");
             push("energy_electric", kwh, "kWh");
             push("energy_fuel", litres, "L");
@@ -194,7 +214,7 @@ impl Kpis {
                 k.rows.push(KpiRow {
                     scope: scope.clone(),
                     kpi: kpi.into(),
-                    value: (value * 1000.0).round() / 1000.0,
+                    value: (value * 1000.0).round() / 1000.0 + 0.0,
                     unit: unit.into(),
                 });
             }
@@ -233,7 +253,7 @@ impl Kpis {
                 k.rows.push(KpiRow {
                     scope: scope.clone(),
                     kpi: kpi.into(),
-                    value: (value * 1000.0).round() / 1000.0,
+                    value: (value * 1000.0).round() / 1000.0 + 0.0,
                     unit: unit.into(),
                 });
             }

@@ -39,12 +39,14 @@ pub(crate) struct ProfileMatrices {
 }
 
 /// Matrices over the locations of a set of carriers: location `c` is carrier `carriers[c]`'s
-/// depot, then come the carriers' orders in scenario order, then every bay of the scenario.
+/// depot, then come the carriers' orders in scenario order, then every bay and every charging station of the scenario.
 pub(crate) struct MatrixCache {
     /// Scenario carrier index to the location of its depot and of its first order.
     index: BTreeMap<usize, (usize, usize)>,
-    /// Location of the scenario's first bay.
+    /// Location of the scenario's first bay (the charging stations follow the bays).
     first_bay: usize,
+    /// Bays in the scenario.
+    bays: usize,
     /// Per (class, permit).
     profiles: BTreeMap<(u8, Option<usize>), ProfileMatrices>,
 }
@@ -70,6 +72,7 @@ impl MatrixCache {
         }
         let first_bay = points.len();
         points.extend(scenario.bays.iter().map(|b| b.lon_lat));
+        points.extend(scenario.stations.iter().map(|s| s.lon_lat));
         let mut keys: Vec<(u8, Option<usize>)> = carriers
             .iter()
             .flat_map(|&c| scenario.carriers[c].fleet.iter())
@@ -123,6 +126,7 @@ impl MatrixCache {
         Ok(MatrixCache {
             index,
             first_bay,
+            bays: scenario.bays.len(),
             profiles,
         })
     }
@@ -149,6 +153,11 @@ impl MatrixCache {
     /// The cached location of the scenario's bay `b`.
     pub(crate) fn bay(&self, b: usize) -> Option<usize> {
         Some(self.first_bay + b)
+    }
+
+    /// The cached location of the scenario's charging station `s`.
+    pub(crate) fn station(&self, s: usize) -> Option<usize> {
+        Some(self.first_bay + self.bays + s)
     }
 
     /// Are all of `members` cached?

@@ -25,9 +25,11 @@ use crate::network::Network;
 use crate::routing::{route, Dijkstra, Metric};
 use crate::scenario::Scenario;
 use crate::solver::check::check;
+use crate::solver::measure::Energy as SolverEnergy;
 use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
 use crate::solver::model::{
-    service_start, Alternative, Order, Problem, Site, TimeWindow, VehicleType,
+    service_start, Alternative, Battery, ChargePolicy, ChargeRate, ChargingStation, Consumption,
+    Order, Problem, Site, TimeWindow, VehicleType,
 };
 use crate::solver::sisr::SearchParams;
 use crate::solver::solution::Visit;
@@ -82,7 +84,7 @@ pub enum PlanError {
 /// One stop of a planned route.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlannedStop {
-    /// Order id, or `None` for a reload at the depot.
+    /// Order id, or `None` for a reload at the depot or a charging stop.
     pub order: Option<String>,
     /// The carrier whose order it is (another carrier's when pooling).
     pub order_carrier: Option<String>,
@@ -102,6 +104,10 @@ pub struct PlannedStop {
     pub bay: Option<String>,
     /// Walking between the bay and the door, every loop there and back (m; 0 at the door).
     pub walk_m: f64,
+    /// The charging station of a charging stop (`order` is then `None`).
+    pub station: Option<String>,
+    /// Energy charged at this stop (Wh; 0 unless a charging stop).
+    pub charged_wh: i64,
 }
 
 /// One vehicle's day.
@@ -475,6 +481,12 @@ pub(crate) fn build_pool(
             ),
         });
     }
+    // Then the charging stations (battery vehicles only).
+    let first_station = points.len();
+    for st in &scenario.stations {
+        points.push(st.lon_lat);
+        names.push(format!("charger {}", st.id));
+    }
     let no_stop: Vec<&str> = scenario
         .stopping
         .no_stop_roads
@@ -505,6 +517,11 @@ pub(crate) fn build_pool(
                         .map(|l| {
                             if l < first_order {
                                 return cache.depot(members[l]);
+                            }
+                            if l >= first_station {
+                                let battery =
+                                    scenario.classes[entry.class].energy == Energy::BatteryElectric;
+                                return battery.then(|| cache.station(l - first_station)).flatten();
                             }
                             if l >= first_bay {
                                 let (b, only) = bay_locations[l - first_bay];
@@ -617,14 +634,33 @@ pub(crate) fn build_pool(
             let permit_fee = entry
                 .permit
                 .map_or(0, |p| scenario.policy.permits[p].fee_cents);
-            let range_m = match (class.energy, class.battery_wh) {
-                (Energy::BatteryElectric, Some(wh)) if class.use_per_km > 0 => Distance(
-                    (f64::from(wh) * (1.0 - scenario.factors.battery_reserve)
-                        / f64::from(class.use_per_km)
-                        * scenario.factors.range_factor
-                        * 1000.0) as i64,
+            // Battery vehicles: charge (Wh) falls with distance at `use_per_km` (more when
+            // `range_factor` < 1), stays above the reserve, and is topped up just enough at the
+            // scenario's charging stations.
+            let battery = match (class.energy, class.battery_wh) {
+                (Energy::BatteryElectric, Some(wh)) if class.use_per_km > 0 => Some(
+                    Battery::new(
+                        SolverEnergy(i64::from(wh)),
+                        Consumption {
+                            energy: SolverEnergy(i64::from(class.use_per_km)),
+                            per: Distance(
+                                (1000.0 * scenario.factors.range_factor).round().max(1.0) as i64,
+                            ),
+                        },
+                    )
+                    .with_reserve(SolverEnergy(
+                        (f64::from(wh) * scenario.factors.battery_reserve).round() as i64,
+                    ))
+                    // E-tricycles run on the battery they leave with (their reloads at the depot
+                    // are for parcels); vans and trucks may stop at any charging station.
+                    .with_stations(if class.category == Category::ETricycle {
+                        Vec::new()
+                    } else {
+                        (0..scenario.stations.len() as u32).collect()
+                    })
+                    .with_policy(ChargePolicy::Partial),
                 ),
-                _ => Distance::MAX,
+                _ => None,
             };
             let tricycle = class.category == Category::ETricycle;
             vehicle_types.push(VehicleType {
@@ -641,7 +677,7 @@ pub(crate) fn build_pool(
                     close: Time(i64::from(entry.shift.1)),
                 },
                 max_duration: Duration(i64::from(class.shift_s)),
-                max_distance: range_m,
+                max_distance: Distance::MAX,
                 fixed_cost: Cost((i64::from(class.cost_per_day) + i64::from(permit_fee)) * 1000),
                 cost_per_distance: i64::from(class.cost_per_km),
                 cost_per_duration: i64::from(class.cost_per_hour) * 1000 / 3600,
@@ -649,7 +685,7 @@ pub(crate) fn build_pool(
                 profile: profile as u32,
                 reload_depots: if tricycle { vec![k as u32] } else { Vec::new() },
                 reload_time: Duration(RELOAD_S),
-                battery: None,
+                battery,
             });
             vehicle_refs.push((c, f));
         }
@@ -695,30 +731,7 @@ pub(crate) fn build_pool(
         .enumerate()
         .map(|(k, &b)| {
             let bay = &scenario.bays[b];
-            let windows = if bay.hours == crate::time::Schedule::always() {
-                vec![TimeWindow::ALWAYS]
-            } else {
-                // Week intervals as seconds of the plan day (and the next, for late shifts).
-                let mut w: Vec<TimeWindow> = Vec::new();
-                for shift in [0, i64::from(crate::time::WEEK)] {
-                    for &(a, e) in bay.hours.intervals() {
-                        let (a, e) = (
-                            i64::from(a) + shift - day_start,
-                            i64::from(e) + shift - day_start,
-                        );
-                        if e > -i64::from(crate::time::DAY) && a < 2 * i64::from(crate::time::DAY) {
-                            match w.last_mut() {
-                                Some(last) if last.close.0 >= a => last.close = Time(e),
-                                _ => w.push(TimeWindow {
-                                    open: Time(a),
-                                    close: Time(e),
-                                }),
-                            }
-                        }
-                    }
-                }
-                w
-            };
+            let windows = day_windows(&bay.hours, day_start);
             let max_dwell = vehicle_refs
                 .iter()
                 .map(|&(c, f)| {
@@ -748,7 +761,21 @@ pub(crate) fn build_pool(
             }
         })
         .collect();
-    let problem = Problem::new(names, profiles, orders, vehicle_types)
+    let stations = scenario
+        .stations
+        .iter()
+        .enumerate()
+        .map(|(k, st)| ChargingStation {
+            name: st.id.clone(),
+            location: (first_station + k) as u32,
+            rate: ChargeRate {
+                time: Duration(3600),
+                per: SolverEnergy((st.power_kw * 1000.0).round().max(1.0) as i64),
+            },
+            windows: day_windows(&st.hours, day_start),
+        })
+        .collect();
+    let problem = Problem::with_stations(names, profiles, orders, vehicle_types, stations)
         .and_then(|p| p.with_sites(sites))
         .map_err(|source| PlanError::Solver {
             carrier: pool_label(scenario, members),
@@ -762,6 +789,7 @@ pub(crate) fn build_pool(
         vehicle_types: vehicle_refs,
         first_order,
         first_bay,
+        first_station,
         bays,
         bay_locations: bay_locations.iter().map(|x| x.0).collect(),
         walks: options
@@ -769,6 +797,34 @@ pub(crate) fn build_pool(
             .map(|o| std::iter::once(0.0).chain(o.iter().map(|x| x.1)).collect())
             .collect(),
     })
+}
+
+/// A weekly schedule as solver windows in seconds of the plan day (starting `day_start` s after
+/// Monday 00:00), the next day included for late shifts; always open stays unbounded.
+fn day_windows(hours: &crate::time::Schedule, day_start: i64) -> Vec<TimeWindow> {
+    if *hours == crate::time::Schedule::always() {
+        return vec![TimeWindow::ALWAYS];
+    }
+    let day = i64::from(crate::time::DAY);
+    let mut w: Vec<TimeWindow> = Vec::new();
+    for shift in [0, i64::from(crate::time::WEEK)] {
+        for &(a, e) in hours.intervals() {
+            let (a, e) = (
+                i64::from(a) + shift - day_start,
+                i64::from(e) + shift - day_start,
+            );
+            if e > -day && a < 2 * day {
+                match w.last_mut() {
+                    Some(last) if last.close.0 >= a => last.close = Time(e),
+                    _ => w.push(TimeWindow {
+                        open: Time(a),
+                        close: Time(e),
+                    }),
+                }
+            }
+        }
+    }
+    w
 }
 
 /// One routing problem for a set of carriers (one carrier when planning alone).
@@ -785,6 +841,8 @@ pub(crate) struct Pool {
     pub(crate) first_order: usize,
     /// Location index of the first bay (after the orders).
     pub(crate) first_bay: usize,
+    /// Location index of the first charging station (station `k` is scenario station `k`).
+    pub(crate) first_station: usize,
     /// Scenario bay index of each site (site `k` is bay `bays[k]`).
     pub(crate) bays: Vec<usize>,
     /// Scenario bay index of each bay location (from `first_bay` on).
@@ -1042,8 +1100,25 @@ fn replay(
         };
         legs.push((at, location, t));
         let arrival = profile.arrival(at, location, Time(t)).0;
-        let start = service_start(&windows, Time(arrival)).map_or(arrival, |s| s.0);
+        let start = match v {
+            // A charge starts when it can end inside the station's hours (as the solver times it).
+            Visit::Charge { .. } => windows
+                .iter()
+                .find_map(|w| {
+                    let s = arrival.max(w.open.0);
+                    (s + service <= w.close.0).then_some(s)
+                })
+                .unwrap_or(arrival),
+            _ => service_start(&windows, Time(arrival)).map_or(arrival, |s| s.0),
+        };
         let departure = start + service;
+        let (station, charged_wh) = match v {
+            Visit::Charge { station, energy } => (
+                Some(scenario.stations[*station as usize].id.clone()),
+                energy.0,
+            ),
+            _ => (None, 0),
+        };
         match v {
             Visit::Order { order, .. } => load -= i64::from(pool.order(scenario, *order).weight_g),
             Visit::Reload { .. } => {
@@ -1074,6 +1149,8 @@ fn replay(
             battery_after_wh: None,
             bay,
             walk_m,
+            station,
+            charged_wh,
         });
         t = departure;
         at = location;
@@ -1147,9 +1224,11 @@ fn replay(
         cumulative_m.push(distance_m);
     }
     if let Some(wh) = class.battery_wh {
+        let mut charged = 0;
         for (k, stop) in stops.iter_mut().enumerate() {
+            charged += stop.charged_wh;
             stop.battery_after_wh = Some(
-                i64::from(wh)
+                i64::from(wh) + charged
                     - (cumulative_m[k] / 1000.0 * f64::from(class.use_per_km)
                         / scenario.factors.range_factor)
                         .round() as i64,

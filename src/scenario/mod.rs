@@ -253,7 +253,6 @@ pub fn stations_from_osm(chargers: &[OsmCharger]) -> (Vec<ChargingStation>, Vec<
     (out, notes)
 }
 
-
 /// How doors are served from bays, and where vehicles may not stop.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stopping {

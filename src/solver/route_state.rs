@@ -66,12 +66,23 @@ pub fn simulate(
     problem: &Problem,
     vt_index: u32,
     stops: impl Iterator<Item = Stop>,
+    reloads: Option<&mut Vec<(usize, u32)>>,
+) -> Option<RouteEval> {
+    if problem.vehicle_type(vt_index).battery.is_some() {
+        return simulate_battery(problem, vt_index, stops, None, None, Cache::None);
+    }
+    simulate_plain(problem, vt_index, stops, reloads)
+}
+
+/// [`simulate`] without the battery: no charge is tracked and no charging stop placed (exact for
+/// a battery vehicle whose whole route fits its charge, see [`fits_without_charging`]).
+pub fn simulate_plain(
+    problem: &Problem,
+    vt_index: u32,
+    stops: impl Iterator<Item = Stop>,
     mut reloads: Option<&mut Vec<(usize, u32)>>,
 ) -> Option<RouteEval> {
     let vt = problem.vehicle_type(vt_index);
-    if vt.battery.is_some() {
-        return simulate_battery(problem, vt_index, stops, None, None, Cache::None);
-    }
     let profile = problem.profile_of(vt_index);
     let mut at = vt.start;
     let mut ready = vt.shift.open;
@@ -143,6 +154,16 @@ enum Quick {
     AtLeast(Cost),
     /// A full simulation decides.
     Unknown,
+}
+
+/// True when a battery vehicle driving `eval`'s route (`stops` orders) needs no charging stop:
+/// the whole route's energy stays within capacity minus reserve. Energy is rounded up per leg in
+/// the battery model, so one unit per possible leg is allowed for.
+pub fn fits_without_charging(vt: &VehicleType, eval: &RouteEval, stops: usize) -> bool {
+    vt.battery.as_ref().is_some_and(|b| {
+        let legs = 2 * (stops as i64 + 3);
+        b.consumption.energy_for(eval.distance).0 + legs <= b.capacity.0 - b.reserve.0
+    })
 }
 
 /// One route under search, with its cached schedule.
@@ -346,7 +367,16 @@ impl RouteState {
                 .map(|w| b.consumption.energy_for(profile.distance(w[0], w[1])))
                 .sum();
         }
-        let result = if self.battery {
+        let plain = if self.battery && !self.resumable(vt) {
+            simulate_plain(problem, self.vehicle_type, self.stops.iter().copied(), None)
+                .filter(|e| fits_without_charging(vt, e, self.stops.len()))
+        } else {
+            None
+        };
+        let result = if let Some(e) = plain {
+            self.labels.clear();
+            Some(e)
+        } else if self.battery {
             self.labels.clear();
             simulate_battery(
                 problem,
@@ -444,21 +474,28 @@ impl RouteState {
                     .chain(std::iter::once(stop))
                     .chain(self.stops[pos..].iter().copied());
                 if self.battery {
-                    let limit = below.map(|b| b + self.eval.cost);
                     let vt = problem.vehicle_type(self.vehicle_type);
+                    // When the whole route fits the battery without charging, the plain
+                    // evaluation is exact (charging only adds distance and time; a route the
+                    // plain schedule rejects stays infeasible). Energy is rounded up per leg in
+                    // the battery model, so allow one unit per possible leg.
+                    if !self.resumable(vt) {
+                        let e = simulate_plain(problem, self.vehicle_type, seq.clone(), None)?;
+                        if fits_without_charging(vt, &e, self.stops.len() + 1) {
+                            return Some(e.cost - self.eval.cost);
+                        }
+                        if vt.battery.as_ref().is_some_and(|b| b.stations.is_empty()) {
+                            // Over the battery with nowhere to charge.
+                            return None;
+                        }
+                    }
+                    let limit = below.map(|b| b + self.eval.cost);
                     // The labels of positions up to `pos` are those of the current route (same
                     // prefix) when no reload can move and only distance is priced.
-                    let cache = if self.reloads
-                        || vt.cost_per_duration != 0
-                        || vt.max_duration < Duration::MAX
-                        || vt
-                            .battery
-                            .as_ref()
-                            .is_some_and(|b| b.policy != ChargePolicy::Full)
-                    {
-                        Cache::None
-                    } else {
+                    let cache = if self.resumable(vt) {
                         Cache::Resume(&self.labels, pos)
+                    } else {
+                        Cache::None
                     };
                     simulate_battery(problem, self.vehicle_type, seq, None, limit, cache)
                         .map(|e| e.cost - self.eval.cost)
@@ -479,6 +516,20 @@ impl RouteState {
             Quick::Exact(c) | Quick::AtLeast(c) => Some(c),
             Quick::Unknown => Some(Cost(-Cost::MAX.0)),
         }
+    }
+
+    /// True when a battery route's insertion checks may resume from its recorded labels (no
+    /// reloads, only distance priced, full charging); otherwise whole routes are re-evaluated, and
+    /// the plain evaluation is used where the route needs no charging.
+    #[inline]
+    fn resumable(&self, vt: &VehicleType) -> bool {
+        !self.reloads
+            && vt.cost_per_duration == 0
+            && vt.max_duration == Duration::MAX
+            && vt
+                .battery
+                .as_ref()
+                .is_some_and(|b| b.policy == ChargePolicy::Full)
     }
 
     /// True for a battery vehicle's route (insertions may need charging stops placed).

@@ -9,7 +9,7 @@
 
 use crate::solver::measure::Time;
 use crate::solver::model::{service_start, Problem};
-use crate::solver::route_state::{simulate, RouteState};
+use crate::solver::route_state::{simulate_plain, RouteState};
 use crate::solver::search_state::SearchState;
 
 /// A vehicle at a site from `start` to `end`.
@@ -38,7 +38,9 @@ pub fn route_stays(problem: &Problem, route: &RouteState, index: u32, out: &mut 
     let vt = problem.vehicle_type(route.vehicle_type);
     let profile = problem.profile_of(route.vehicle_type);
     let mut reloads = Vec::new();
-    if simulate(
+    // Reload positions from the plain schedule (charging stops of battery routes are not timed
+    // here; the checker times them exactly).
+    if simulate_plain(
         problem,
         route.vehicle_type,
         route.stops.iter().copied(),
