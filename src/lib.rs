@@ -54,11 +54,12 @@
 //!   permit. Metrics and hour bands take a policy (`Metric::with_policy`,
 //!   `HourBands::with_policy`). Never reads files.
 //! * [`solver`] — the VRP solver (problem model, independent checker, parallel SISR search, sites
-//!   with limited room such as loading bays); its own codemap is in `solver/mod.rs` and
-//!   `docs/solver.md`. [`instances`] reads benchmark files.
+//!   with limited room such as loading bays, batteries with charging stops placed by labelling);
+//!   its own codemap is in `solver/mod.rs` and `docs/solver.md`. [`instances`] reads benchmark files.
 //! * [`scenario`] — a planning scenario as plain data; [`plan`] turns it into a checked plan:
 //!   one problem per carrier (orders served at the door or from a bay within walking distance;
-//!   bays are solver sites, booked across carriers), schedule replay (waiting for a zone to open included), road legs
+//!   bays are solver sites, booked across carriers; battery vans and trucks charge at the
+//!   scenario's stations), schedule replay (waiting for a zone to open included), road legs
 //!   with zone kilometres and entries, and [`plan::Kpis`]; [`plan::check`] judges a plan made
 //!   elsewhere against the scenario alone (solver checker, zone rules, permits, legal timing);
 //!   [`plan::share`] plans every coalition of carriers (pooled problems in which unshared orders
