@@ -13,18 +13,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn write_sweep(dir: &Path, variants: &str) -> Sweep {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/chengdu-core");
-    for f in [
-        "scenario.toml",
-        "policy.toml",
-        "core.geojson",
-        "orders-sf.csv",
-        "orders-jd.csv",
-        "orders-yto.csv",
-        "bays.csv",
-        "chargers.csv",
-    ] {
-        std::fs::copy(demo.join(f), dir.join(f)).unwrap();
-    }
+    common::copy_demo_data(dir);
+    std::fs::copy(demo.join("scenario.toml"), dir.join("scenario.toml")).unwrap();
     let scenario = std::fs::read_to_string(dir.join("scenario.toml"))
         .unwrap()
         .replace("../../osm/", &format!("{}/", common::extract("").display()))

@@ -14,6 +14,8 @@ use cityfreight::scenario::Scenario;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+mod common;
+
 fn demo_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/chengdu-core/scenario.toml")
 }
@@ -124,17 +126,7 @@ fn a_bad_two_tier_table_lists_every_problem() {
         "../../osm/",
         &format!("{}/data/osm/", env!("CARGO_MANIFEST_DIR")),
     );
-    for f in [
-        "policy.toml",
-        "core.geojson",
-        "orders-sf.csv",
-        "orders-jd.csv",
-        "orders-yto.csv",
-        "bays.csv",
-        "chargers.csv",
-    ] {
-        std::fs::copy(src.with_file_name(f), dir.path().join(f)).unwrap();
-    }
+    common::copy_demo_data(dir.path());
     let path = dir.path().join("scenario.toml");
     std::fs::write(
         &path,

@@ -124,31 +124,10 @@ impl Worker {
         params: &SearchParams,
         temperature: f64,
     ) {
-        self.candidate.clone_from(&self.current);
-        ruin(
-            problem,
-            &mut self.candidate,
-            neighbours,
-            &params.ruin,
-            &mut self.rng,
-            &mut self.ruined,
-        );
-        recreate(
-            problem,
-            &mut self.candidate,
-            neighbours,
-            &params.recreate,
-            &mut self.rng,
-            &mut self.scratch,
-        );
+        let feasible = self.ruin_and_recreate(problem, neighbours, params);
         let obj = self.candidate.objective_for(problem, params.vehicles_first);
         let threshold = self.current_obj.cost.0 as f64
             - temperature * self.rng.f64().max(f64::MIN_POSITIVE).ln();
-        // Ruin can break a route whose reloads are placed greedily (removing a stop may move a
-        // reload onto a longer detour): never accept a candidate with an infeasible route.
-        // Room and dwell at sites are judged on the whole plan.
-        let feasible = self.candidate.routes.iter().all(|r| r.feasible)
-            && plan_fits(problem, &self.candidate.routes, &mut self.stays);
         let (cand, cur) = (
             (obj.missing_required, obj.vehicles),
             (self.current_obj.missing_required, self.current_obj.vehicles),
@@ -181,19 +160,16 @@ impl Worker {
         self.absence.iter_mut().for_each(|a| *a = 0);
     }
 
-    /// One fleet-minimisation step (SISR, Christiaens & Vanden Berghe 2020, section 6): ruin and
-    /// recreate within `max_routes`; accept when fewer orders are left out or their summed absence
-    /// counts are lower. When every order is served, the plan becomes the worker's best (one
-    /// vehicle fewer) and the next attempt starts.
-    pub fn step_fleet(
+    /// Ruin and recreate `current` into `candidate`; true when the candidate may be accepted.
+    /// Ruin can break a route whose reloads are placed greedily (removing a stop may move a
+    /// reload onto a longer detour), so no candidate with an infeasible route is ever taken; room
+    /// and dwell at sites are judged on the whole plan.
+    fn ruin_and_recreate(
         &mut self,
         problem: &Problem,
         neighbours: &Neighbours,
         params: &SearchParams,
-    ) {
-        if self.current_obj.missing_required == 0 {
-            self.drop_route(problem);
-        }
+    ) -> bool {
         self.candidate.clone_from(&self.current);
         ruin(
             problem,
@@ -211,7 +187,24 @@ impl Worker {
             &mut self.rng,
             &mut self.scratch,
         );
-        let feasible = self.candidate.routes.iter().all(|r| r.feasible);
+        self.candidate.routes.iter().all(|r| r.feasible)
+            && plan_fits(problem, &self.candidate.routes, &mut self.stays)
+    }
+
+    /// One fleet-minimisation step (SISR, Christiaens & Vanden Berghe 2020, section 6): ruin and
+    /// recreate within `max_routes`; accept when fewer orders are left out or their summed absence
+    /// counts are lower. When every order is served, the plan becomes the worker's best (one
+    /// vehicle fewer) and the next attempt starts.
+    pub fn step_fleet(
+        &mut self,
+        problem: &Problem,
+        neighbours: &Neighbours,
+        params: &SearchParams,
+    ) {
+        if self.current_obj.missing_required == 0 {
+            self.drop_route(problem);
+        }
+        let feasible = self.ruin_and_recreate(problem, neighbours, params);
         let absent = |s: &SearchState| -> u64 {
             s.unassigned.iter().map(|&o| self.absence[o as usize]).sum()
         };

@@ -230,3 +230,20 @@ pub fn route_oracle(
     }
     best
 }
+
+/// Copy the demo scenario's data files (not `scenario.toml` itself) into `dir`, so a test can
+/// write a changed scenario beside them.
+pub fn copy_demo_data(dir: &std::path::Path) {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/chengdu-core");
+    for f in [
+        "policy.toml",
+        "core.geojson",
+        "orders-sf.csv",
+        "orders-jd.csv",
+        "orders-yto.csv",
+        "bays.csv",
+        "chargers.csv",
+    ] {
+        std::fs::copy(demo.join(f), dir.join(f)).unwrap();
+    }
+}
