@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 fn evrptw(dir: &str, name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/vrp/evrptw")
+        .join("data/vrp/evrptw")
         .join(dir)
         .join(format!("{name}.txt"))
 }
@@ -51,7 +51,7 @@ fn solve_iters(problem: &Problem, iterations: u64, threads: usize, seed: u64) ->
 fn every_evrptw_file_reads_with_its_stations_and_battery() {
     for dir in ["5", "10", "15", "100"] {
         let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data/vrp/evrptw")
+            .join("data/vrp/evrptw")
             .join(dir);
         let mut n = 0;
         for entry in std::fs::read_dir(&folder).expect("data folder") {
@@ -307,7 +307,7 @@ fn the_solver_places_the_charge_and_the_partial_policy_charges_less() {
 #[test]
 fn small_evrptw_instances_reach_their_best_known_solutions() {
     let bks =
-        BksTable::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/vrp/bks.csv"))
+        BksTable::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/vrp/bks-evrptw.csv"))
             .expect("bks.csv");
     // Exhaustive search (every customer order, any station on any arc, one vehicle, exact
     // Euclidean distances) gives 164.343 for c208C5, 185.158 for rc204C5 and 128.880 for r202C5,
@@ -320,7 +320,7 @@ fn small_evrptw_instances_reach_their_best_known_solutions() {
     ];
     for dir in ["5", "10"] {
         let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data/vrp/evrptw")
+            .join("data/vrp/evrptw")
             .join(dir);
         let mut files: Vec<_> = std::fs::read_dir(&folder)
             .unwrap()
