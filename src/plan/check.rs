@@ -383,26 +383,13 @@ pub fn check_plan(
     Ok(out)
 }
 
-/// Vehicles parked at a bay at once beyond its capacity, over all carriers: each stay runs from
-/// the start of service to the departure, consecutive stops at one bay being one stay.
+/// Vehicles parked at a bay at once beyond its capacity, over all carriers ([`super::bay_stays`]).
 fn bay_overflows(scenario: &Scenario, plan: &SubmittedPlan) -> Vec<String> {
-    let mut stays: Vec<(&str, i64, i64, &str)> = Vec::new();
-    for r in &plan.routes {
-        let mut previous: Option<&str> = None;
-        for s in &r.stops {
-            match (s.bay.as_deref(), previous) {
-                (Some(b), Some(p)) if b == p => {
-                    if let Some(last) = stays.last_mut() {
-                        last.2 = s.departure_s;
-                    }
-                }
-                (Some(b), _) => stays.push((b, s.start_s, s.departure_s, &r.vehicle)),
-                _ => {}
-            }
-            previous = s.bay.as_deref();
-        }
-    }
-    stays.sort_by_key(|&(b, start, end, _)| (b, start, end));
+    let stays = super::bay_stays(plan.routes.iter().map(|r| {
+        r.stops
+            .iter()
+            .map(|s| (s.bay.as_deref(), s.start_s, s.departure_s))
+    }));
     let mut out = Vec::new();
     for group in stays.chunk_by(|a, b| a.0 == b.0) {
         let Some(bay) = scenario.bays.iter().find(|b| b.id == group[0].0) else {
@@ -410,9 +397,9 @@ fn bay_overflows(scenario: &Scenario, plan: &SubmittedPlan) -> Vec<String> {
             continue;
         };
         let mut open: Vec<(i64, &str)> = Vec::new();
-        for &(_, start, end, vehicle) in group {
+        for &(_, start, end, route) in group {
             open.retain(|&(e, _)| e > start);
-            open.push((end, vehicle));
+            open.push((end, plan.routes[route].vehicle.as_str()));
             if open.len() as u32 > bay.capacity {
                 let mut who: Vec<&str> = open.iter().map(|o| o.1).collect();
                 who.sort_unstable();

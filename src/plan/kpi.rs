@@ -219,9 +219,14 @@ impl Kpis {
                 });
             }
         }
+        let stays = super::bay_stays(routes.iter().map(|r| {
+            r.stops
+                .iter()
+                .map(|s| (s.bay.as_deref(), s.start_s, s.departure_s))
+        }));
         for bay in &scenario.bays {
             let scope = format!("bay:{}", bay.id);
-            let use_ = bay_use(routes, &bay.id);
+            let use_ = bay_use(routes, &stays, &bay.id);
             let open_h = bay
                 .hours
                 .intervals()
@@ -290,29 +295,21 @@ struct BayUse {
     hours: f64,
 }
 
-/// Stays at bay `id` (from the start of service to departure, consecutive stops of a route
-/// merged), swept in time order.
-fn bay_use(routes: &[PlannedRoute], id: &str) -> BayUse {
-    let mut stays: Vec<(i64, i64)> = Vec::new();
-    let mut stops = 0;
-    for r in routes {
-        let mut previous = false;
-        for s in &r.stops {
-            let here = s.bay.as_deref() == Some(id);
-            if here {
-                stops += 1;
-                match stays.last_mut() {
-                    Some(last) if previous => last.1 = s.departure_s,
-                    _ => stays.push((s.start_s, s.departure_s)),
-                }
-            }
-            previous = here;
-        }
-    }
-    stays.sort_unstable();
+/// How bay `id` was used, from the plan's stays ([`super::bay_stays`]) swept in time order.
+fn bay_use(routes: &[PlannedRoute], stays: &[(&str, i64, i64, usize)], id: &str) -> BayUse {
+    let stops = routes
+        .iter()
+        .flat_map(|r| &r.stops)
+        .filter(|s| s.bay.as_deref() == Some(id))
+        .count();
+    let here: Vec<(i64, i64)> = stays
+        .iter()
+        .filter(|s| s.0 == id)
+        .map(|s| (s.1, s.2))
+        .collect();
     let mut open: Vec<i64> = Vec::new();
     let mut peak = 0;
-    for &(start, end) in &stays {
+    for &(start, end) in &here {
         open.retain(|&e| e > start);
         open.push(end);
         peak = peak.max(open.len());
@@ -320,7 +317,7 @@ fn bay_use(routes: &[PlannedRoute], id: &str) -> BayUse {
     BayUse {
         stops,
         peak,
-        hours: stays.iter().map(|(a, e)| (e - a) as f64 / 3600.0).sum(),
+        hours: here.iter().map(|(a, e)| (e - a) as f64 / 3600.0).sum(),
     }
 }
 

@@ -1,7 +1,9 @@
 //! From a scenario to a checked delivery plan: per carrier, build the solver's problem (one
 //! routing profile per vehicle class and permit, with the hour bands of the plan day under the
 //! city's policy), solve it, replay each route's schedule, route every leg on the road graph
-//! for geometry and zone statistics, and compute the KPIs.
+//! for geometry and zone statistics, and compute the KPIs. Locations of a problem, in order: the
+//! members' depots, their orders' doors, the bays within walking distance of some order (solver
+//! sites; per carrier aliases for unshared orders when pooling), the charging stations.
 //!
 //! Owns: [`plan`], [`Plan`] and its parts, and the unit conversions between the road layers
 //! (milliseconds, centimetres) and the solver (seconds, metres, milli-cents). Must never: read or
@@ -9,7 +11,8 @@
 //! Invariants: every returned plan has been checked by `solver::check` against the problem it
 //! was built from (its verdict is in [`Plan::violations`]); orders no vehicle can serve legally
 //! are listed in [`Plan::unserved`] with a reason, never dropped; each carrier is planned alone
-//! (pooling carriers is shared distribution, planned elsewhere).
+//! (pooling carriers is shared distribution, planned elsewhere), around the bay stays booked by
+//! the carriers planned before it, so no bay holds more vehicles than it has room for.
 
 pub mod check;
 pub mod kpi;
@@ -335,6 +338,34 @@ fn book_stays(solved: &SolvedPool, booked: &mut [Vec<(i64, i64)>]) {
     }
 }
 
+/// Stays at bays, from each route's stops `(bay, start of service, departure)` in driving order:
+/// a vehicle occupies a bay from the start of service to its departure, and consecutive stops at
+/// one bay are one stay. Returns `(bay, start, end, route)` sorted by bay, then time.
+pub(crate) fn bay_stays<'a, R, S>(routes: R) -> Vec<(&'a str, i64, i64, usize)>
+where
+    R: IntoIterator<Item = S>,
+    S: IntoIterator<Item = (Option<&'a str>, i64, i64)>,
+{
+    let mut stays: Vec<(&str, i64, i64, usize)> = Vec::new();
+    for (r, stops) in routes.into_iter().enumerate() {
+        let mut previous: Option<&str> = None;
+        for (bay, start, departure) in stops {
+            match (bay, previous) {
+                (Some(b), Some(p)) if b == p => {
+                    if let Some(last) = stays.last_mut() {
+                        last.2 = departure;
+                    }
+                }
+                (Some(b), _) => stays.push((b, start, departure, r)),
+                _ => {}
+            }
+            previous = bay;
+        }
+    }
+    stays.sort_by_key(|&(b, start, end, r)| (b, start, end, r));
+    stays
+}
+
 /// Aggregate the legs' streets by OSM way and departure hour; busiest first.
 pub(crate) fn street_hours(network: &Network, routes: &[PlannedRoute]) -> Vec<StreetHour> {
     let graph = &network.graph;
@@ -453,12 +484,11 @@ pub(crate) fn build_pool(
     let mut bays: Vec<usize> = options.iter().flatten().map(|o| o.0).collect();
     bays.sort_unstable();
     bays.dedup();
-    let pooled = per_owner;
     // A bay location per bay, plus, when pooling, one per bay and carrier with unshared orders
     // there (only that carrier's vehicles reach it; both are the same site).
     let owner_of = |l: usize| {
         let (c, o) = order_refs[l];
-        (pooled && !scenario.carriers[c].orders[o].shareable).then_some(c)
+        (per_owner && !scenario.carriers[c].orders[o].shareable).then_some(c)
     };
     let mut bay_locations: Vec<(usize, Option<usize>)> = bays.iter().map(|&b| (b, None)).collect();
     for (l, opts) in options.iter().enumerate() {

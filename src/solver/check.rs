@@ -317,11 +317,7 @@ fn check_stays(
     for &(site, route, start, end) in stays.iter() {
         let s = &problem.sites()[site as usize];
         let vt = solution.routes[route].vehicle_type;
-        let max = s
-            .max_dwell
-            .get(vt as usize)
-            .copied()
-            .unwrap_or(Duration::MAX);
+        let max = s.max_dwell(vt);
         if end - start > max {
             violations.push(Violation::Dwell {
                 route,

@@ -134,6 +134,19 @@ fn best_in_route(
         return;
     }
     let o = problem.order(order);
+    // The delta to beat: the best placement so far, here or in an earlier route.
+    let to_beat = |best: &Option<(Cost, usize, Stop)>| match (best.map(|b| b.0), outer) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    // Only strictly cheaper placements that find room at their site are taken.
+    let take = |best: &mut Option<(Cost, usize, Stop)>, d: Cost, pos: usize, stop: Stop| {
+        if best.is_none_or(|(b, _, _)| d < b)
+            && book.is_none_or(|b| site_allows(problem, b, route, index, pos, stop))
+        {
+            *best = Some((d, pos, stop));
+        }
+    };
     if route.is_battery() {
         cands.clear();
         for pos in 0..=route.len() {
@@ -153,19 +166,12 @@ fn best_in_route(
         }
         cands.sort_by_key(|&(lb, pos, stop)| (lb, pos, stop.alternative));
         for &(lb, pos, stop) in cands.iter() {
-            let bound = match (best.map(|b| b.0), outer) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            let bound = to_beat(best);
             if bound.is_some_and(|b| lb >= b) {
                 break;
             }
             if let Some(d) = route.insertion_delta_below(problem, pos, stop, bound) {
-                if best.is_none_or(|(b, _, _)| d < b)
-                    && book.is_none_or(|b| site_allows(problem, b, route, index, pos, stop))
-                {
-                    *best = Some((d, pos, stop));
-                }
+                take(best, d, pos, stop);
             }
         }
         return;
@@ -183,21 +189,15 @@ fn best_in_route(
             // Skip the full evaluation where even the lower bound cannot beat the best placement
             // so far (here or in an earlier route): only strictly cheaper placements are taken,
             // so this never changes the choice.
-            let beat = match (outer, *best) {
-                (Some(b), Some((c, _, _))) => Some(b.min(c)),
-                (b, c) => b.or(c.map(|c| c.0)),
-            };
-            if let (Some(beat), Some(lb)) = (beat, route.detour_lower_bound(problem, pos, stop)) {
+            if let (Some(beat), Some(lb)) =
+                (to_beat(best), route.detour_lower_bound(problem, pos, stop))
+            {
                 if lb >= beat {
                     continue;
                 }
             }
             if let Some(d) = route.insertion_delta(problem, pos, stop) {
-                if best.is_none_or(|(b, _, _)| d < b)
-                    && book.is_none_or(|b| site_allows(problem, b, route, index, pos, stop))
-                {
-                    *best = Some((d, pos, stop));
-                }
+                take(best, d, pos, stop);
             }
         }
     }
