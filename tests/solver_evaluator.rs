@@ -48,7 +48,11 @@ fn banded_multi_window(seed: u64) -> Problem {
 
 /// Compare every insertion into one random route; returns (feasible insertions, all insertions).
 fn compare(seed: u64, take: usize) -> (usize, usize) {
-    let problem = banded_multi_window(seed);
+    compare_on(&banded_multi_window(seed), seed, take)
+}
+
+/// [`compare`] on a given problem (orders 0..8 at locations 1..9).
+fn compare_on(problem: &Problem, seed: u64, take: usize) -> (usize, usize) {
     let mut rng = Rng::new(seed, 1);
     let mut ids: Vec<u32> = (0..8).collect();
     rng.shuffle(&mut ids);
@@ -58,12 +62,12 @@ fn compare(seed: u64, take: usize) -> (usize, usize) {
         location: o + 1,
     };
     let route: Vec<Stop> = ids[..take].iter().map(|&o| stop(o)).collect();
-    let Some(base) = simulate(&problem, 0, route.iter().copied(), None) else {
+    let Some(base) = simulate(problem, 0, route.iter().copied(), None) else {
         return (0, 0);
     };
-    let mut rs = RouteState::new(&problem, 0);
+    let mut rs = RouteState::new(problem, 0);
     rs.stops = route.clone();
-    rs.update(&problem);
+    rs.update(problem);
     assert!(rs.feasible);
     assert_eq!(rs.eval, base);
     let (mut feasible, mut all) = (0, 0);
@@ -71,10 +75,9 @@ fn compare(seed: u64, take: usize) -> (usize, usize) {
         for pos in 0..=route.len() {
             let mut with = route.clone();
             with.insert(pos, stop(o));
-            let full =
-                simulate(&problem, 0, with.iter().copied(), None).map(|e| e.cost - base.cost);
+            let full = simulate(problem, 0, with.iter().copied(), None).map(|e| e.cost - base.cost);
             assert_eq!(
-                rs.insertion_delta(&problem, pos, stop(o)),
+                rs.insertion_delta(problem, pos, stop(o)),
                 full,
                 "seed {seed} take {take} order {o} pos {pos}"
             );
@@ -108,6 +111,84 @@ fn insertion_check_matches_simulation_on_many_routes() {
         "only {} infeasible insertions",
         all - feasible
     );
+}
+
+/// Variants of [`banded_multi_window`] whose insertion checks take the duration path: a duration
+/// cost and limit; `one_band` keeps only the first hour band; `one_window` keeps only each
+/// order's first window (widened), otherwise the first is short and the second long; `battery` adds a battery with no stations that some routes
+/// exceed.
+fn duration_variant(seed: u64, one_band: bool, one_window: bool, battery: bool) -> Problem {
+    use cityfreight::solver::measure::{Cost, Energy};
+    use cityfreight::solver::model::{Battery, Consumption};
+    let base = banded_multi_window(seed);
+    let mut profile = base.profiles()[0].clone();
+    if one_band {
+        profile.bands.truncate(1);
+    }
+    let mut orders = base.orders().to_vec();
+    if one_window {
+        for o in &mut orders {
+            o.windows.truncate(1);
+            o.windows[0].close = o.windows[0].close + Duration(60);
+        }
+    } else {
+        // A short first window and a long second one: delays often move a stop to the second.
+        for o in &mut orders {
+            let a = o.windows[0].open;
+            o.windows[0].close = a + Duration(15);
+            o.windows[1] = TimeWindow {
+                open: a + Duration(60),
+                close: Time(650),
+            };
+        }
+    }
+    let mut vts = base.vehicle_types().to_vec();
+    vts[0].cost_per_duration = 3;
+    vts[0].fixed_cost = Cost(50);
+    vts[0].max_duration = Duration(200 + (seed % 4) as i64 * 200);
+    if battery {
+        vts[0].battery = Some(
+            Battery::new(
+                Energy(150 + (seed % 7) as i64 * 40),
+                Consumption {
+                    energy: Energy(1),
+                    per: cityfreight::solver::measure::Distance(1),
+                },
+            )
+            .with_reserve(Energy(10)),
+        );
+    }
+    Problem::new(base.locations().to_vec(), vec![profile], orders, vts).expect("valid")
+}
+
+#[test]
+fn duration_costs_are_checked_exactly_without_simulating() {
+    for (one_band, one_window, battery) in [
+        (false, false, false),
+        (true, false, false),
+        (true, true, false),
+        (false, true, false),
+        (true, true, true),
+        (false, false, true),
+    ] {
+        let (mut feasible, mut all) = (0, 0);
+        for seed in 0..300 {
+            let p = duration_variant(seed, one_band, one_window, battery);
+            let (f, a) = compare_on(&p, seed, seed as usize % 6);
+            feasible += f;
+            all += a;
+        }
+        let case = (one_band, one_window, battery);
+        assert!(
+            feasible > 100,
+            "{case:?}: only {feasible} feasible insertions"
+        );
+        assert!(
+            all - feasible > 100,
+            "{case:?}: only {} infeasible",
+            all - feasible
+        );
+    }
 }
 
 #[test]
@@ -246,5 +327,49 @@ fn the_insertion_lower_bound_never_exceeds_the_true_cost_change() {
     assert!(
         bounded > 100,
         "only {bounded} of {checked} insertions bounded"
+    );
+}
+
+#[test]
+fn a_delay_that_moves_a_stop_to_its_next_window_is_priced_exactly() {
+    // Depot at (0, 0); A at (10, 0) opens at 10 to 12, then 100 to 650; B at (5, 5). Alone, A
+    // is served at 10. With B first, the vehicle reaches A at 17: too late for the first window,
+    // so service waits until 100 and the route ends 83 later than the delay alone would say.
+    let d = common::euclid(&[(0, 0), (10, 0), (5, 5), (20, 0)]);
+    let mut a = common::order(1, 1, 3, 10, 12);
+    a.windows.push(TimeWindow {
+        open: Time(100),
+        close: Time(650),
+    });
+    let b = common::order(2, 1, 3, 0, 650);
+    let c = common::order(3, 1, 3, 0, 650);
+    let mut vt = common::vehicle(10, 1, 700);
+    vt.cost_per_duration = 2;
+    let problem = Problem::new(
+        (0..4).map(|i| format!("n{i}")).collect(),
+        vec![cityfreight::solver::travel::Profile::constant(
+            "p",
+            d.clone(),
+            common::as_durations(&d),
+        )],
+        vec![a, b, c],
+        vec![vt],
+    )
+    .expect("valid");
+    let stop = |o: u32| Stop {
+        order: o,
+        alternative: 0,
+        location: o + 1,
+    };
+    let mut rs = RouteState::new(&problem, 0);
+    rs.stops = vec![stop(0), stop(2)];
+    rs.update(&problem);
+    let base = simulate(&problem, 0, rs.stops.iter().copied(), None).expect("feasible");
+    let with = [stop(1), stop(0), stop(2)];
+    let full = simulate(&problem, 0, with.iter().copied(), None).expect("feasible");
+    assert!(full.duration.0 > base.duration.0 + 80, "{full:?} {base:?}");
+    assert_eq!(
+        rs.insertion_delta(&problem, 0, stop(1)),
+        Some(full.cost - base.cost)
     );
 }

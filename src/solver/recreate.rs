@@ -12,7 +12,7 @@ use crate::solver::measure::{Cost, Distance};
 use crate::solver::model::{service_start, Problem};
 use crate::solver::neighbours::Neighbours;
 use crate::solver::rng::Rng;
-use crate::solver::route_state::{RouteState, Stop};
+use crate::solver::route_state::{Quick, RouteState, Stop};
 use crate::solver::search_state::SearchState;
 use crate::solver::sites::SiteBook;
 
@@ -47,12 +47,15 @@ pub struct RecreateScratch {
     depot_distance: Vec<Distance>,
     book: SiteBook,
     positions: Vec<(Cost, usize, Stop)>,
+    /// False for an order that no vehicle type can serve even on a route of its own (no
+    /// alternative reachable, windows outside every shift, ...): recreate never tries it again.
+    servable: Vec<bool>,
 }
 
 impl RecreateScratch {
     /// Scratch for `problem`.
     pub fn new(problem: &Problem) -> Self {
-        let empties = (0..problem.vehicle_types().len() as u32)
+        let empties: Vec<RouteState> = (0..problem.vehicle_types().len() as u32)
             .map(|v| RouteState::new(problem, v))
             .collect();
         let depot_distance = match problem.vehicle_types().first() {
@@ -66,8 +69,28 @@ impl RecreateScratch {
             }
             None => vec![Distance::ZERO; problem.orders().len()],
         };
+        let servable = (0..problem.orders().len() as u32)
+            .map(|o| {
+                empties.iter().any(|e| {
+                    problem
+                        .order(o)
+                        .alternatives
+                        .iter()
+                        .enumerate()
+                        .any(|(a, alt)| {
+                            let stop = Stop {
+                                order: o,
+                                alternative: a as u32,
+                                location: alt.location,
+                            };
+                            e.insertion_delta(problem, 0, stop).is_some()
+                        })
+                })
+            })
+            .collect();
         Self {
             empties,
+            servable,
             mark: Vec::new(),
             stamp: 0,
             candidates: Vec::new(),
@@ -114,9 +137,9 @@ fn site_allows(
 }
 
 /// Best placement of `order` into `route` (number `index`; positions blink with `blink_rate`).
-/// `outer` is the best delta found in other routes: battery routes evaluate their positions by
-/// increasing lower bound and stop when the bound reaches the best known delta (`cands` is
-/// scratch space).
+/// `outer` is the best delta found in other routes: positions whose lower bound cannot beat it
+/// are skipped, and battery positions that may need charging stops are simulated by increasing
+/// lower bound until the bound reaches the best known delta (`cands` is scratch space).
 #[allow(clippy::too_many_arguments)] // plain values on the hot path, no bundling struct
 fn best_in_route(
     problem: &Problem,
@@ -147,35 +170,12 @@ fn best_in_route(
             *best = Some((d, pos, stop));
         }
     };
-    if route.is_battery() {
-        cands.clear();
-        for pos in 0..=route.len() {
-            if blink_rate > 0.0 && rng.f64() < blink_rate {
-                continue;
-            }
-            for (a, alt) in o.alternatives.iter().enumerate() {
-                let stop = Stop {
-                    order,
-                    alternative: a as u32,
-                    location: alt.location,
-                };
-                if let Some(lb) = route.insertion_lower_bound(problem, pos, stop) {
-                    cands.push((lb, pos, stop));
-                }
-            }
-        }
-        cands.sort_by_key(|&(lb, pos, stop)| (lb, pos, stop.alternative));
-        for &(lb, pos, stop) in cands.iter() {
-            let bound = to_beat(best);
-            if bound.is_some_and(|b| lb >= b) {
-                break;
-            }
-            if let Some(d) = route.insertion_delta_below(problem, pos, stop, bound) {
-                take(best, d, pos, stop);
-            }
-        }
-        return;
-    }
+    // Every position in driving order: the distance lower bound first (only strictly cheaper
+    // placements are taken, so skipping one that cannot beat the best so far never changes the
+    // choice), then the O(1) checks, which are exact unless reloads or charging stops are
+    // involved. Battery routes that may need charging keep their candidates with a lower bound
+    // and simulate them by increasing bound until the bound reaches the best delta.
+    cands.clear();
     for pos in 0..=route.len() {
         if blink_rate > 0.0 && rng.f64() < blink_rate {
             continue;
@@ -186,9 +186,6 @@ fn best_in_route(
                 alternative: a as u32,
                 location: alt.location,
             };
-            // Skip the full evaluation where even the lower bound cannot beat the best placement
-            // so far (here or in an earlier route): only strictly cheaper placements are taken,
-            // so this never changes the choice.
             if let (Some(beat), Some(lb)) =
                 (to_beat(best), route.detour_lower_bound(problem, pos, stop))
             {
@@ -196,9 +193,27 @@ fn best_in_route(
                     continue;
                 }
             }
-            if let Some(d) = route.insertion_delta(problem, pos, stop) {
-                take(best, d, pos, stop);
+            match route.quick_insertion(problem, pos, stop) {
+                Quick::Infeasible => {}
+                Quick::Exact(d) => take(best, d, pos, stop),
+                Quick::AtLeast(lb) if route.is_battery() => cands.push((lb, pos, stop)),
+                Quick::Unknown if route.is_battery() => cands.push((Cost(-Cost::MAX.0), pos, stop)),
+                Quick::AtLeast(_) | Quick::Unknown => {
+                    if let Some(d) = route.insertion_delta(problem, pos, stop) {
+                        take(best, d, pos, stop);
+                    }
+                }
             }
+        }
+    }
+    cands.sort_by_key(|&(lb, pos, stop)| (lb, pos, stop.alternative));
+    for &(lb, pos, stop) in cands.iter() {
+        let bound = to_beat(best);
+        if bound.is_some_and(|b| lb >= b) {
+            break;
+        }
+        if let Some(d) = route.insertion_delta_below(problem, pos, stop, bound) {
+            take(best, d, pos, stop);
         }
     }
 }
@@ -274,6 +289,10 @@ pub fn recreate(
         scratch.book.fill(problem, &state.routes);
     }
     for order in todo {
+        if !scratch.servable[order as usize] {
+            state.unassigned.push(order);
+            continue;
+        }
         let book = sites.then_some(&scratch.book);
         let mut best: Option<Placement>;
         scratch.candidates.clear();

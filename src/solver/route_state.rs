@@ -144,8 +144,12 @@ pub fn simulate_plain(
     })
 }
 
-/// What the O(1) checks say about an insertion.
-enum Quick {
+/// [`RouteState`]'s `jump` when no later stop could move to a later window.
+const NO_JUMP: i64 = i64::MAX / 4;
+
+/// What the O(1) checks say about an insertion ([`RouteState::quick_insertion`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quick {
     /// A rule breaks.
     Infeasible,
     /// The delta, exactly.
@@ -176,6 +180,17 @@ pub struct RouteState {
     nodes: Vec<u32>,
     ready: Vec<Time>,
     latest: Vec<Time>,
+    /// Arrival time at each position (forward schedule; unused at 0).
+    arrive: Vec<Time>,
+    /// Waiting time summed over the stops from each position to the end (`n + 1`: 0).
+    wait_after: Vec<i64>,
+    /// For each position `i`: the least over stops `j >= i` with a later window than the one
+    /// used of (close of the used window - arrival - `wait_after[j]`), [`NO_JUMP`] when none.
+    /// A delay of the arrival at `i` by at most `wait_after[i] + jump[i]` moves no stop to a later
+    /// window (see [`RouteState::end_after`]).
+    jump: Vec<i64>,
+    /// Departure from the start depot (the latest that still reaches the first stop in time).
+    departure: Time,
     cum_load: Vec<Load>,
     cum_dist: Vec<Distance>,
     /// Total load over all trips.
@@ -201,6 +216,10 @@ impl Clone for RouteState {
             nodes: self.nodes.clone(),
             ready: self.ready.clone(),
             latest: self.latest.clone(),
+            arrive: self.arrive.clone(),
+            wait_after: self.wait_after.clone(),
+            jump: self.jump.clone(),
+            departure: self.departure,
             cum_load: self.cum_load.clone(),
             cum_dist: self.cum_dist.clone(),
             load: self.load,
@@ -221,6 +240,10 @@ impl Clone for RouteState {
         self.nodes.clone_from(&o.nodes);
         self.ready.clone_from(&o.ready);
         self.latest.clone_from(&o.latest);
+        self.arrive.clone_from(&o.arrive);
+        self.wait_after.clone_from(&o.wait_after);
+        self.jump.clone_from(&o.jump);
+        self.departure = o.departure;
         self.cum_load.clone_from(&o.cum_load);
         self.cum_dist.clone_from(&o.cum_dist);
         self.load = o.load;
@@ -244,6 +267,10 @@ impl RouteState {
             nodes: Vec::new(),
             ready: Vec::new(),
             latest: Vec::new(),
+            arrive: Vec::new(),
+            wait_after: Vec::new(),
+            jump: Vec::new(),
+            departure: t.shift.open,
             cum_load: Vec::new(),
             cum_dist: Vec::new(),
             load: Load::ZERO,
@@ -297,6 +324,12 @@ impl RouteState {
         }
         let mut feasible = true;
         self.ready[0] = vt.shift.open;
+        self.arrive.clear();
+        self.arrive.resize(n + 2, Time::MIN);
+        self.wait_after.clear();
+        self.wait_after.resize(n + 2, 0);
+        self.jump.clear();
+        self.jump.resize(n + 2, NO_JUMP);
         for i in 1..=n {
             let order = problem.order(self.stops[i - 1].order);
             let arrival = profile.arrival(self.nodes[i - 1], self.nodes[i], self.ready[i - 1]);
@@ -306,10 +339,37 @@ impl RouteState {
                 feasible = false;
                 arrival
             });
+            self.arrive[i] = arrival;
             self.ready[i] =
                 start + order.alternatives[self.stops[i - 1].alternative as usize].service;
         }
         self.ready[n + 1] = profile.arrival(self.nodes[n], self.nodes[n + 1], self.ready[n]);
+        self.arrive[n + 1] = self.ready[n + 1];
+        for i in (1..=n).rev() {
+            let stop = self.stops[i - 1];
+            let service = problem.order(stop.order).alternatives[stop.alternative as usize].service;
+            let start = self.ready[i] - service;
+            let arrival = self.arrive[i];
+            self.wait_after[i] = self.wait_after[i + 1] + (start - arrival).0.max(0);
+            let windows = problem.windows(stop.order, stop.alternative);
+            let used = windows.iter().position(|w| w.close >= arrival);
+            self.jump[i] = match used {
+                Some(u) if u + 1 < windows.len() => {
+                    self.jump[i + 1].min((windows[u].close - arrival).0 - self.wait_after[i])
+                }
+                _ => self.jump[i + 1],
+            };
+        }
+        self.departure = if n == 0 {
+            vt.shift.open
+        } else {
+            let first = self.stops[0];
+            let service =
+                problem.order(first.order).alternatives[first.alternative as usize].service;
+            profile
+                .latest_departure(self.nodes[0], self.nodes[1], self.ready[1] - service)
+                .max(vt.shift.open)
+        };
         self.latest[n + 1] = vt.shift.close;
         for i in (1..=n).rev() {
             if self.latest[i + 1] == Time::MIN {
@@ -333,17 +393,7 @@ impl RouteState {
         };
         if self.fast {
             let distance = self.cum_dist[n + 1];
-            let departure = if n == 0 {
-                vt.shift.open
-            } else {
-                let first_start = self.ready[1]
-                    - problem.order(self.stops[0].order).alternatives
-                        [self.stops[0].alternative as usize]
-                        .service;
-                profile
-                    .latest_departure(self.nodes[0], self.nodes[1], first_start)
-                    .max(vt.shift.open)
-            };
+            let departure = self.departure;
             self.feasible = feasible
                 && self.load.fits(vt.capacity)
                 && self.ready[n + 1] <= vt.shift.close
@@ -506,18 +556,6 @@ impl RouteState {
         }
     }
 
-    /// A lower bound on [`RouteState::insertion_delta`] from the O(1) checks, or `None` when they
-    /// already rule the insertion out (`Cost::MIN`-like values never occur: with no bound known the
-    /// answer is `Some` of a very negative cost).
-    #[inline]
-    pub fn insertion_lower_bound(&self, problem: &Problem, pos: usize, stop: Stop) -> Option<Cost> {
-        match self.quick_insertion(problem, pos, stop) {
-            Quick::Infeasible => None,
-            Quick::Exact(c) | Quick::AtLeast(c) => Some(c),
-            Quick::Unknown => Some(Cost(-Cost::MAX.0)),
-        }
-    }
-
     /// True when a battery route's insertion checks may resume from its recorded labels (no
     /// reloads, only distance priced, full charging); otherwise whole routes are re-evaluated, and
     /// the plain evaluation is used where the route needs no charging.
@@ -538,9 +576,11 @@ impl RouteState {
         self.battery
     }
 
-    /// The O(1) part of an insertion check.
+    /// The O(1) part of an insertion check: exact for routes without reloads whose battery (if
+    /// any) needs no charging stop; a lower bound or nothing otherwise, where
+    /// [`RouteState::insertion_delta_below`] simulates the route.
     #[inline]
-    fn quick_insertion(&self, problem: &Problem, pos: usize, stop: Stop) -> Quick {
+    pub fn quick_insertion(&self, problem: &Problem, pos: usize, stop: Stop) -> Quick {
         if self.reloads {
             return Quick::Unknown;
         }
@@ -552,20 +592,24 @@ impl RouteState {
         let profile = problem.profile_of(self.vehicle_type);
         let (prev, next) = (self.nodes[pos], self.nodes[pos + 1]);
         let dd = profile.distance(prev, stop.location) + profile.distance(stop.location, next)
-            - profile.distance(prev, next);
+            - (self.cum_dist[pos + 1] - self.cum_dist[pos]);
         if self.cum_dist[self.nodes.len() - 1] + dd > vt.max_distance {
             return Quick::Infeasible;
         }
-        if !problem.is_untimed() {
+        let timed = !problem.is_untimed();
+        // Service start at the new stop and departure from it (computed when times matter).
+        let mut at_new = (Time::MIN, Time::MIN);
+        if timed || vt.duration_matters() {
             let arrival = profile.arrival(prev, stop.location, self.ready[pos]);
             let Some(start) = service_start(problem.windows(stop.order, stop.alternative), arrival)
             else {
                 return Quick::Infeasible;
             };
             let leave = start + order.alternatives[stop.alternative as usize].service;
-            if profile.arrival(stop.location, next, leave) > self.latest[pos + 1] {
+            if timed && profile.arrival(stop.location, next, leave) > self.latest[pos + 1] {
                 return Quick::Infeasible;
             }
+            at_new = (start, leave);
         }
         let fixed = if self.stops.is_empty() {
             vt.fixed_cost
@@ -575,40 +619,124 @@ impl RouteState {
         if self.fast {
             return Quick::Exact(fixed + Cost(dd.0 * vt.cost_per_distance));
         }
-        match vt.battery.as_ref() {
-            Some(b) if vt.cost_per_duration == 0 => {
-                let e = |x, y| b.consumption.energy_for(profile.distance(x, y));
-                let energy =
-                    self.energy + e(prev, stop.location) + e(stop.location, next) - e(prev, next);
-                if self.eval.charges == 0
-                    && vt.max_duration == Duration::MAX
-                    && energy.0 <= b.capacity.0 - b.reserve.0
-                {
-                    // No charging stop before or after: the checks above were exact.
-                    return Quick::Exact(fixed + Cost(dd.0 * vt.cost_per_distance));
-                }
-                // Two lower bounds. Charging stops only add distance to the route driven without
-                // them. And taking the new order out of the new route leaves a feasible route for
-                // the old orders (triangle inequality; a higher charge is never worse), so the
-                // delta is at least the order's detour between its neighbours in the new route:
-                // its neighbours in the orders' sequence, or any stations.
-                let without_stops = vt.fixed_cost
-                    + Cost((self.cum_dist[self.nodes.len() - 1] + dd).0 * vt.cost_per_distance)
-                    - self.eval.cost;
-                let c = stop.location;
-                let d = |x, y| profile.distance(x, y).0;
-                let mut detour = dd.0;
-                for &s in &b.stations {
-                    let ls = problem.stations()[s as usize].location;
-                    detour = detour
-                        .min(d(prev, c) + d(c, ls) - d(prev, ls))
-                        .min(d(ls, c) + d(c, next) - d(ls, next));
-                }
-                detour = detour.min(problem.station_detour(self.vehicle_type, stop.location).0);
-                Quick::AtLeast(without_stops.max(fixed + Cost(detour * vt.cost_per_distance)))
-            }
-            _ => Quick::Unknown,
+        // No reloads here, so the route is one plain schedule unless a battery needs charging.
+        let plain = |this: &Self| -> Quick {
+            let Some(duration) = this.duration_after(problem, pos, stop.location, at_new) else {
+                return Quick::Infeasible;
+            };
+            let distance = this.cum_dist[this.nodes.len() - 1] + dd;
+            Quick::Exact(
+                vt.fixed_cost
+                    + Cost(distance.0 * vt.cost_per_distance)
+                    + Cost(duration.0 * vt.cost_per_duration)
+                    - this.eval.cost,
+            )
+        };
+        let Some(b) = vt.battery.as_ref() else {
+            return plain(self);
+        };
+        let e = |x, y| b.consumption.energy_for(profile.distance(x, y));
+        let energy = self.energy + e(prev, stop.location) + e(stop.location, next)
+            - b.consumption
+                .energy_for(self.cum_dist[pos + 1] - self.cum_dist[pos]);
+        if self.eval.charges == 0 && energy.0 <= b.capacity.0 - b.reserve.0 {
+            // No charging stop before or after: the plain schedule is the route's.
+            return if vt.duration_matters() {
+                plain(self)
+            } else {
+                Quick::Exact(fixed + Cost(dd.0 * vt.cost_per_distance))
+            };
         }
+        if b.stations.is_empty() {
+            // Over the battery with nowhere to charge.
+            return Quick::Infeasible;
+        }
+        if vt.cost_per_duration != 0 {
+            return Quick::Unknown;
+        }
+        // Two lower bounds. Charging stops only add distance to the route driven without
+        // them. And taking the new order out of the new route leaves a feasible route for
+        // the old orders (triangle inequality; a higher charge is never worse), so the
+        // delta is at least the order's detour between its neighbours in the new route:
+        // its neighbours in the orders' sequence, or any stations.
+        let without_stops = vt.fixed_cost
+            + Cost((self.cum_dist[self.nodes.len() - 1] + dd).0 * vt.cost_per_distance)
+            - self.eval.cost;
+        let c = stop.location;
+        let d = |x, y| profile.distance(x, y).0;
+        let mut detour = dd.0;
+        for &s in &b.stations {
+            let ls = problem.stations()[s as usize].location;
+            detour = detour
+                .min(d(prev, c) + d(c, ls) - d(prev, ls))
+                .min(d(ls, c) + d(c, next) - d(ls, next));
+        }
+        detour = detour.min(problem.station_detour(self.vehicle_type, stop.location).0);
+        Quick::AtLeast(without_stops.max(fixed + Cost(detour * vt.cost_per_distance)))
+    }
+
+    /// Duration of the route (departure to arrival at the end depot) after inserting a stop at
+    /// `location` before position `pos`, where service starts at `at_new.0` and the vehicle
+    /// leaves at `at_new.1`; `None` when the shift end or the duration limit breaks. The stops
+    /// before `pos` keep their times. With one hour band, a delay `d >= 0` of the arrival at the
+    /// next stop that moves no stop to a later window reaches the end depot as
+    /// `max(0, d - waiting after it)`: O(1). Otherwise the new times are rolled forward until
+    /// they meet the old ones (the rest of the route is then unchanged).
+    fn duration_after(
+        &self,
+        problem: &Problem,
+        pos: usize,
+        location: u32,
+        at_new: (Time, Time),
+    ) -> Option<Duration> {
+        let vt = problem.vehicle_type(self.vehicle_type);
+        let profile = problem.profile_of(self.vehicle_type);
+        let n = self.stops.len();
+        let (start, leave) = at_new;
+        let arrival = profile.arrival(location, self.nodes[pos + 1], leave);
+        let end = if pos == n {
+            arrival
+        } else {
+            let delay = (arrival - self.arrive[pos + 1]).0;
+            if profile.bands.len() == 1
+                && delay >= 0
+                && delay <= self.wait_after[pos + 1].saturating_add(self.jump[pos + 1])
+            {
+                self.ready[n + 1] + Duration((delay - self.wait_after[pos + 1]).max(0))
+            } else {
+                self.end_after(problem, pos + 1, arrival)?
+            }
+        };
+        if end > vt.shift.close {
+            return None;
+        }
+        let departure = if pos == 0 {
+            profile
+                .latest_departure(vt.start, location, start)
+                .max(vt.shift.open)
+        } else {
+            self.departure
+        };
+        let duration = end - departure;
+        (duration <= vt.max_duration).then_some(duration)
+    }
+
+    /// Arrival at the end depot when the vehicle arrives at position `from` (an order) at
+    /// `arrival`, the stops after it unchanged: rolled forward until the times meet the old ones.
+    fn end_after(&self, problem: &Problem, from: usize, mut arrival: Time) -> Option<Time> {
+        let profile = problem.profile_of(self.vehicle_type);
+        let n = self.stops.len();
+        for i in from..=n {
+            let stop = self.stops[i - 1];
+            let start = service_start(problem.windows(stop.order, stop.alternative), arrival)?;
+            let ready =
+                start + problem.order(stop.order).alternatives[stop.alternative as usize].service;
+            if ready == self.ready[i] {
+                return Some(self.ready[n + 1]);
+            }
+            arrival = profile.arrival(self.nodes[i], self.nodes[i + 1], ready);
+        }
+        Some(arrival)
     }
 
     /// A lower bound on [`RouteState::insertion_delta`] (same arguments), or `None` when there is
@@ -626,7 +754,7 @@ impl RouteState {
         let vt = problem.vehicle_type(self.vehicle_type);
         let (prev, next) = (self.nodes[pos], self.nodes[pos + 1]);
         let dd = profile.distance(prev, stop.location) + profile.distance(stop.location, next)
-            - profile.distance(prev, next);
+            - (self.cum_dist[pos + 1] - self.cum_dist[pos]);
         let fixed = if self.stops.is_empty() {
             vt.fixed_cost
         } else {

@@ -10,7 +10,7 @@
 //! print (progress goes through the caller's callback), or let thread scheduling influence a
 //! decision. Invariant: with an iteration limit (and no time limit) the result depends only on the
 //! problem, the seed, the thread count and the parameters. A time limit is checked between epochs and
-//! every 64 iterations inside one, so time-limited runs are not reproducible.
+//! before every iteration inside one, so time-limited runs are not reproducible.
 
 use crate::solver::error::Error;
 use crate::solver::local_search::improve;
@@ -163,10 +163,11 @@ pub fn solve(
                 let mut last_drop = fleet_drop;
                 for k in 0..epoch {
                     let f = if stop.time_limit.is_some() {
-                        if k % 64 == 0 && fraction(epoch_start + k, Instant::now()) >= 1.0 {
+                        let f = fraction(epoch_start + k, Instant::now());
+                        if f >= 1.0 {
                             break;
                         }
-                        fraction(epoch_start + k, Instant::now())
+                        f
                     } else {
                         fraction(epoch_start + k, started)
                     };

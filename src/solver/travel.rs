@@ -99,6 +99,12 @@ impl Profile {
         if self.bands.len() == 1 {
             return t + self.bands[0].durations.get(i, j);
         }
+        self.banded_arrival(i, j, t)
+    }
+
+    /// [`Profile::arrival`] with several bands.
+    #[inline(never)]
+    fn banded_arrival(&self, i: u32, j: u32, t: Time) -> Time {
         let k = self.band_index(t);
         let mut best = t + self.bands[k].durations.get(i, j);
         for b in &self.bands[k + 1..] {
