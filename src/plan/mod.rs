@@ -36,7 +36,7 @@ use crate::solver::model::{
 };
 use crate::solver::sisr::SearchParams;
 use crate::solver::solution::Visit;
-use crate::solver::solve::{solve, SolveParams, StopCriterion};
+use crate::solver::solve::{solve, Progress, SolveParams, StopCriterion};
 use crate::solver::travel::{Band, Matrix, Profile};
 use crate::vehicle::{Category, Energy};
 use crate::zones::ZoneTags;
@@ -966,17 +966,34 @@ pub(crate) fn solve_pool(
         seed: scenario.solver.seed,
         search: SearchParams::for_size(pool.problem.orders().len()),
     };
+    // A long search reports each tenth of its budget (short ones, as in the demo, stay quiet).
+    let search_started = std::time::Instant::now();
+    let report = |p: &Progress| {
+        if p.fraction < 1.0 && search_started.elapsed() >= std::time::Duration::from_secs(3) {
+            progress(&format!(
+                "{}: {:.0}% of the search, best routes cost {:.2} yuan, {} orders unserved",
+                pool_label(scenario, members),
+                p.fraction * 100.0,
+                (p.best.cost.0 - p.unserved as i64 * UNSERVED_PENALTY) as f64 / 100_000.0,
+                p.unserved
+            ));
+        }
+    };
     let outcome =
-        solve(&pool.problem, &stop, &params, &|_| {}).map_err(|source| PlanError::Solver {
+        solve(&pool.problem, &stop, &params, &report).map_err(|source| PlanError::Solver {
             carrier: pool_label(scenario, members),
             source,
         })?;
+    // Unserved orders are optional at a penalty in the solver; the routes' cost is the rest.
+    let unserved = outcome.solution.unserved.len();
+    let routes_cost = outcome.objective.cost.0 - unserved as i64 * UNSERVED_PENALTY;
     progress(&format!(
-        "{}: {} iterations in {:.1} s, cost {:.2} yuan",
+        "{}: {} iterations in {:.1} s, routes cost {:.2} yuan, {} orders unserved",
         pool_label(scenario, members),
         outcome.iterations,
         outcome.elapsed.as_secs_f64(),
-        outcome.objective.cost.0 as f64 / 100_000.0
+        routes_cost as f64 / 100_000.0,
+        unserved
     ));
     let report = check(&pool.problem, &outcome.solution);
     Ok(SolvedPool {

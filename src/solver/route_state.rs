@@ -744,11 +744,16 @@ impl RouteState {
     /// Its duration cost is left out, which is exact only where adding a stop can never shorten
     /// the route's duration: one travel-time band (shortest-path times obey the triangle
     /// inequality), no reloads, and the first stop kept (a new first stop with a late window
-    /// could delay the departure more than the return).
+    /// could delay the departure more than the return). A battery route that charges has none:
+    /// taking the order may save a charging detour.
     #[inline]
     pub fn detour_lower_bound(&self, problem: &Problem, pos: usize, stop: Stop) -> Option<Cost> {
         let profile = problem.profile_of(self.vehicle_type);
-        if self.reloads || profile.bands.len() > 1 || (pos == 0 && !self.stops.is_empty()) {
+        if self.reloads
+            || profile.bands.len() > 1
+            || (pos == 0 && !self.stops.is_empty())
+            || (self.battery && self.eval.charges > 0)
+        {
             return None;
         }
         let vt = problem.vehicle_type(self.vehicle_type);

@@ -53,7 +53,14 @@ pub fn ruin(
     let ls_max = params.max_string.min(state.mean_route_len());
     let ks_max = 4.0 * params.avg_removed / (1.0 + ls_max) - 1.0;
     let ks = (1.0 + rng.f64() * ks_max.max(0.0)).floor() as usize;
-    let seed = rng.below(n_orders) as u32;
+    // A seed in a route (orders nobody can serve stay unassigned for good; a few draws suffice).
+    let mut seed = rng.below(n_orders) as u32;
+    for _ in 0..16 {
+        if state.where_of[seed as usize].is_some() {
+            break;
+        }
+        seed = rng.below(n_orders) as u32;
+    }
     ruined.clear();
     ruined.resize(state.routes.len(), false);
     let mut done = 0;

@@ -39,6 +39,12 @@ pub struct SearchParams {
     /// Under `vehicles_first`: fleet minimisation also ends when no worker has saved a vehicle for
     /// this share of the budget.
     pub fleet_patience: f64,
+    /// Probability that an iteration also empties one of the three smallest routes (its orders
+    /// are re-inserted with the ruined ones), when some vehicle type has a fixed cost and the
+    /// objective is cost. String removal alone rarely empties a route of dozens of stops, so
+    /// without this a plan keeps the small routes of its start; a route's fixed cost is what
+    /// makes emptying it pay.
+    pub route_removal: f64,
 }
 
 impl SearchParams {
@@ -62,6 +68,7 @@ impl SearchParams {
             vehicles_first: false,
             fleet_share: 0.5,
             fleet_patience: 0.2,
+            route_removal: 0.02,
         }
     }
 }
@@ -171,6 +178,21 @@ impl Worker {
         params: &SearchParams,
     ) -> bool {
         self.candidate.clone_from(&self.current);
+        if !params.vehicles_first
+            && params.route_removal > 0.0
+            && self.candidate.routes.len() > 1
+            && self.rng.f64() < params.route_removal
+            && problem
+                .vehicle_types()
+                .iter()
+                .any(|v| v.fixed_cost > crate::solver::measure::Cost::ZERO)
+        {
+            let routes = &self.candidate.routes;
+            let mut smallest: Vec<usize> = (0..routes.len()).collect();
+            smallest.sort_by_key(|&r| (routes[r].len(), r));
+            let r = smallest[self.rng.below(smallest.len().min(3))];
+            self.candidate.remove_route(r);
+        }
         ruin(
             problem,
             &mut self.candidate,

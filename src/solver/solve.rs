@@ -47,7 +47,8 @@ pub struct SolveParams {
     pub search: SearchParams,
 }
 
-/// A progress report, given after every epoch.
+/// A progress report, given after every epoch and, inside an epoch, each time another tenth of the
+/// budget is used (so a long search on a large plan reports too).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Progress {
     /// Fraction of the budget used, in `[0, 1]`.
@@ -56,6 +57,8 @@ pub struct Progress {
     pub best: Objective,
     /// Iterations per worker so far.
     pub iterations: u64,
+    /// Orders the best plan leaves unserved (required or optional).
+    pub unserved: usize,
 }
 
 /// What [`solve`] returns.
@@ -71,7 +74,7 @@ pub struct SolveOutcome {
     pub elapsed: Duration,
 }
 
-/// Solve `problem`. `progress` is called after every epoch.
+/// Solve `problem`. `progress` is called after every epoch and at every tenth of the budget.
 pub fn solve(
     problem: &Problem,
     stop: &StopCriterion,
@@ -143,6 +146,10 @@ pub fn solve(
         0.0
     };
     let mut fleet_phase = share > 0.0;
+    // Best objective any worker has seen, for progress inside an epoch only (never read by a
+    // decision), and the next tenth of the budget to report.
+    let seen = std::sync::Mutex::new((best_obj, best.unassigned.len()));
+    let next_tenth = std::sync::atomic::AtomicU64::new(1);
     // Progress at which the best plan last lost a vehicle.
     let mut fleet_drop = 0.0f64;
     loop {
@@ -159,7 +166,7 @@ pub fn solve(
         let epoch_start = done;
         let fleet_epoch = fleet_phase;
         pool.install(|| {
-            workers.par_iter_mut().for_each(|w| {
+            workers.par_iter_mut().enumerate().for_each(|(index, w)| {
                 let mut last_drop = fleet_drop;
                 for k in 0..epoch {
                     let f = if stop.time_limit.is_some() {
@@ -171,6 +178,18 @@ pub fn solve(
                     } else {
                         fraction(epoch_start + k, started)
                     };
+                    let tenth = next_tenth.load(std::sync::atomic::Ordering::Relaxed);
+                    if index == 0 && tenth < 10 && f >= tenth as f64 / 10.0 {
+                        next_tenth.store(tenth + 1, std::sync::atomic::Ordering::Relaxed);
+                        let (best, unserved) = *seen.lock().unwrap_or_else(|e| e.into_inner());
+                        progress(&Progress {
+                            fraction: f,
+                            best,
+                            iterations: epoch_start + k,
+                            unserved,
+                        });
+                    }
+                    let before = w.best_obj;
                     if fleet_epoch {
                         if f >= share || f - last_drop >= search.fleet_patience {
                             break; // the cost search starts at the next epoch
@@ -183,6 +202,12 @@ pub fn solve(
                     } else {
                         let f = ((f - share) / (1.0 - share).max(1e-9)).clamp(0.0, 1.0);
                         w.step(problem, &neighbours, &search, temperature(t0, t1, f));
+                    }
+                    if w.best_obj < before {
+                        let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+                        if w.best_obj < seen.0 {
+                            *seen = (w.best_obj, w.best.unassigned.len());
+                        }
                     }
                 }
             })
@@ -217,6 +242,7 @@ pub fn solve(
             fraction: f,
             best: best_obj,
             iterations: done,
+            unserved: best.unassigned.len(),
         });
         let out_of_iterations = stop.max_iterations.is_some_and(|m| done >= m);
         let out_of_time = stop
