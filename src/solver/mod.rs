@@ -11,11 +11,11 @@
 //!
 //! Codemap: [`measure`] units → [`travel`] matrices and hour bands → [`model`] the problem
 //! (batteries and charging stations included) → [`solution`] the plan → [`check`] the independent
-//! checker. Search: [`route_state`] (per-route evaluator with O(1) insertion checks; battery routes
-//! call [`charging`], the charging-stop placement) → [`search_state`] (a whole plan under search) →
+//! checker. Search: [`route_state`] (per-route evaluator with O(1) insertion checks, duration costs
+//! and limits included; battery routes that charge call [`charging`], the charging-stop placement) → [`search_state`] (a whole plan under search) →
 //! [`ruin`] + [`recreate`] (SISR operators), [`local_search`] ([`relocate`], [`two_opt_star`]) →
-//! [`sites`] (room and dwell at loading bays) → [`sisr`] (one annealing worker, and the
-//! fleet-minimisation step of the vehicles-first objective) → [`solve`] (threads and epochs).
+//! [`sites`] (room and dwell at loading bays) → [`sisr`] (one annealing worker, route removal when
+//! vehicles have a fixed cost, and the fleet-minimisation step of the vehicles-first objective) → [`solve`] (threads and epochs).
 //! [`rng`] and [`neighbours`] support them.
 
 pub mod charging;

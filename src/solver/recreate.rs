@@ -4,9 +4,11 @@
 //!
 //! Owns: [`recreate`], [`RecreateParams`], [`RecreateScratch`]. Must never: remove an order from a
 //! route, or open a route while an existing one can take the order (as in the paper). Invariants:
-//! candidate routes are visited in increasing route index and ties keep the first candidate, so the
-//! outcome depends only on the state and the generator. With a granular limit, only routes that hold
-//! one of the order's nearest neighbours are tried (plus a new route).
+//! candidate routes are visited in a fixed order and ties keep the first candidate, so the outcome
+//! depends only on the state and the generator. With a granular limit, only routes that hold one of
+//! the order's nearest neighbours are tried (plus a new route), nearest neighbour's route first;
+//! otherwise, and when none of those has room, every route by increasing index. Orders that no
+//! vehicle type can serve alone are never tried.
 
 use crate::solver::measure::{Cost, Distance};
 use crate::solver::model::{service_start, Problem};
@@ -313,7 +315,8 @@ pub fn recreate(
                     }
                 }
             }
-            scratch.candidates.sort_unstable();
+            // Nearest neighbour's route first: a good placement found early lets the lower
+            // bound skip most positions of the routes after it.
         } else {
             scratch.candidates.extend(0..state.routes.len() as u32);
         }
