@@ -151,3 +151,58 @@ fn a_bad_two_tier_table_lists_every_problem() {
     std::fs::write(&path, &base).unwrap();
     assert!(read_two_tier(&path, &s).unwrap().is_none());
 }
+
+#[test]
+fn non_shareable_orders_stay_with_their_carrier() {
+    let (mut s, t, net, engine) = demo();
+    let own_carrier = s.carriers[0].id.clone();
+    for o in &mut s.carriers[0].orders {
+        o.shareable = false;
+    }
+    let own_ids: BTreeSet<String> = s.carriers[0].orders.iter().map(|o| o.id.clone()).collect();
+    let r = plan_two_tier(&s, &t, &net, &engine, &|_| {}).unwrap();
+    assert!(r.violations.is_empty(), "{:#?}", r.violations);
+    // No load of that carrier goes to the centre, and the centre delivers none of its orders.
+    assert!(r.tier1.routes.iter().all(|x| x.carrier != own_carrier));
+    let prefix = format!("{own_carrier}/");
+    for route in &r.tier2.routes {
+        for stop in &route.stops {
+            let o = stop.order.as_deref().unwrap_or("");
+            assert!(!o.starts_with(&prefix), "the centre delivers {o}");
+        }
+    }
+    // Its own vans deliver them, from its depot, each once.
+    let own = r.own.as_ref().expect("an own plan");
+    let mut seen = BTreeSet::new();
+    for route in &own.routes {
+        assert_eq!(route.carrier, own_carrier);
+        for stop in &route.stops {
+            if let Some(o) = &stop.order {
+                assert!(seen.insert(o.clone()), "{o} delivered twice");
+            }
+        }
+    }
+    let unserved: BTreeSet<String> = own.unserved.iter().map(|u| u.order.clone()).collect();
+    assert_eq!(
+        seen.union(&unserved).cloned().collect::<BTreeSet<_>>(),
+        own_ids
+    );
+    // The combined KPIs still count every customer order once.
+    let all: usize = s.carriers.iter().map(|c| c.orders.len()).sum();
+    assert_eq!(r.kpis.get("all", "orders").unwrap(), all as f64);
+    assert_eq!(
+        r.kpis.get("all", "vehicles").unwrap(),
+        (r.tier1.routes.len() + r.tier2.routes.len() + own.routes.len()) as f64
+    );
+    // With every order non-shareable there is nothing to send through the centre.
+    for c in &mut s.carriers {
+        for o in &mut c.orders {
+            o.shareable = false;
+        }
+    }
+    let e = plan_two_tier(&s, &t, &net, &engine, &|_| {}).unwrap_err();
+    assert!(
+        e.to_string().contains("no carrier has a shareable order"),
+        "{e}"
+    );
+}

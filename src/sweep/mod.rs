@@ -11,7 +11,7 @@
 
 use crate::matrix::MatrixEngine;
 use crate::network::Network;
-use crate::plan::{plan, share::share, Kpis};
+use crate::plan::{plan, plan_pooled, Kpis};
 use crate::scenario::Scenario;
 use crate::time::Schedule;
 use rayon::prelude::*;
@@ -174,11 +174,12 @@ pub fn run(
             }
             let outcome = match apply(base, v) {
                 Err(e) => Outcome::Failed(e),
-                Ok(s) if v.pooling => match share(&s, network, engine, &|_| {}) {
-                    Ok(r) => Outcome::Planned(r.kpis.1),
-                    Err(e) => Outcome::Failed(e.to_string()),
-                },
-                Ok(s) => match plan(&s, network, engine, &|_| {}) {
+                // Pooling needs only the pooled plan, not every coalition of `share`.
+                Ok(s) => match if v.pooling {
+                    plan_pooled(&s, network, engine, &|_| {})
+                } else {
+                    plan(&s, network, engine, &|_| {})
+                } {
                     Ok(p) if p.violations.is_empty() => Outcome::Planned(p.kpis),
                     Ok(p) => Outcome::Failed(format!(
                         "the plan breaks rules: {}",
