@@ -181,3 +181,30 @@ fn matrices_sliced_from_the_shared_cache_plan_like_a_carrier_alone() {
     assert_eq!(pooled.routes, shared.pooled_routes);
     assert!(pooled.violations.is_empty());
 }
+
+#[test]
+fn orders_nobody_can_reach_are_reported_but_cost_no_penalty() {
+    // Without bays, the demo's doors on trunk and primary roads cannot be served by anyone.
+    let mut s = demo();
+    s.bays.clear();
+    let r = run(&s);
+    assert!(!r.unserved.1.is_empty(), "some doors are unreachable");
+    assert!(r
+        .unserved
+        .1
+        .iter()
+        .all(|u| u.reason.contains("may not stop")));
+    // Each would otherwise add a 10,000-yuan penalty to every coalition that holds it.
+    let with_bays = run(&demo());
+    assert!(
+        r.separate_cost < with_bays.separate_cost && r.pooled_cost < with_bays.pooled_cost,
+        "without bays {} / {}, with bays {} / {}",
+        r.separate_cost,
+        r.pooled_cost,
+        with_bays.separate_cost,
+        with_bays.pooled_cost
+    );
+    let sum: f64 = r.carriers.iter().map(|c| c.shapley).sum();
+    assert!((sum - r.pooled_cost).abs() < 0.01);
+    assert!(r.carriers.iter().all(|c| c.standalone_cost < 10_000.0));
+}

@@ -933,6 +933,27 @@ pub(crate) struct SolvedPool {
     pub(crate) report: crate::solver::check::CheckReport,
 }
 
+impl SolvedPool {
+    /// True when no vehicle type of the pool can reach any location of order `o` (its door, or
+    /// a bay in walking distance): unserved whatever the search does.
+    pub(crate) fn unreachable(&self, o: u32) -> bool {
+        let pool = &self.pool;
+        let at_door = pool
+            .specs
+            .iter()
+            .any(|s| s.snaps[pool.first_order + o as usize].is_some());
+        let anywhere = pool.problem.orders()[o as usize]
+            .alternatives
+            .iter()
+            .any(|a| {
+                pool.specs
+                    .iter()
+                    .any(|s| s.snaps[a.location as usize].is_some())
+            });
+        !(at_door || anywhere)
+    }
+}
+
 /// Build and solve the problem of `members` with `threads` search threads.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn solve_pool(
@@ -1024,17 +1045,8 @@ pub(crate) fn unpack(
     let mut unserved = Vec::new();
     for &o in &solution.unserved {
         let (c, _) = pool.orders[o as usize];
-        let reachable = pool
-            .specs
-            .iter()
-            .any(|s| s.snaps[pool.first_order + o as usize].is_some());
         let order = &pool.problem.orders()[o as usize];
-        let anywhere = order.alternatives.iter().any(|a| {
-            pool.specs
-                .iter()
-                .any(|s| s.snaps[a.location as usize].is_some())
-        });
-        let reason = if reachable || anywhere {
+        let reason = if !solved.unreachable(o) {
             "no vehicle can serve it within its time windows, shift, capacity, range, bays and the zone rules"
         } else if order.alternatives.len() == 1
             && pool.specs.iter().any(|s| {

@@ -23,7 +23,9 @@
 //!
 //! Owns: [`share`], [`shapley`], [`sampled_shapley`], [`in_core`]. Must never: read or write
 //! files. Invariants: the same scenario, seed and permutation count give the same report; the
-//! Shapley values (exact or sampled) sum to the pooled cost.
+//! Shapley values (exact or sampled) sum to the pooled cost. A coalition's cost is its routes'
+//! cost plus the penalty of every order it leaves unserved, except orders that no vehicle of any
+//! carrier can reach (their penalty would be the same constant in every coalition holding them).
 
 use super::{solve_pool, unpack, Kpis, PlanError, PlannedRoute, Unserved};
 use crate::matrix::MatrixEngine;
@@ -219,7 +221,10 @@ pub fn share_with(
     queue.sort_by_key(|&k| (std::cmp::Reverse(masks[k].count_ones()), k));
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    type Slot = Mutex<Option<Result<(f64, Option<super::SolvedPool>), PlanError>>>;
+    // Per coalition: its cost with every penalty, its unserved (carrier, order) pairs, and the
+    // plan itself where it is kept.
+    type Solved = (f64, Vec<(usize, usize)>, Option<super::SolvedPool>);
+    type Slot = Mutex<Option<Result<Solved, PlanError>>>;
     let slots: Vec<Slot> = masks.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -238,7 +243,15 @@ pub fn share_with(
                         &|_| {},
                         &[],
                     )
-                    .map(|s| (yuan(s.report.cost.0), keep(mask).then_some(s)));
+                    .map(|s| {
+                        let unserved = s
+                            .solution
+                            .unserved
+                            .iter()
+                            .map(|&o| s.pool.orders[o as usize])
+                            .collect();
+                        (yuan(s.report.cost.0), unserved, keep(mask).then_some(s))
+                    });
                     if let Ok(mut slot) = slots[k].lock() {
                         *slot = Some(result);
                     }
@@ -261,15 +274,37 @@ pub fn share_with(
                 .unwrap_or_else(|| Err(PlanError::Internal("a coalition was not planned".into())))
         })
         .collect::<Result<Vec<_>, PlanError>>()?;
+    // Orders no vehicle of any carrier can reach (a door on a road where vehicles may not stop,
+    // no bay in reach) are unserved in every coalition that holds them, at the same penalty: the
+    // game leaves them out (that only moves their carrier's value by a constant), and the plans
+    // still report them.
+    let nobody: BTreeSet<(usize, usize)> = masks
+        .iter()
+        .zip(&solved)
+        .find(|(&m, _)| m == full)
+        .and_then(|(_, (_, _, s))| s.as_ref())
+        .map(|s| {
+            s.solution
+                .unserved
+                .iter()
+                .filter(|&&o| s.unreachable(o))
+                .map(|&o| s.pool.orders[o as usize])
+                .collect()
+        })
+        .unwrap_or_default();
+    let penalty = yuan(super::UNSERVED_PENALTY);
     let plan_cost: BTreeMap<u64, f64> = masks
         .iter()
         .zip(&solved)
-        .map(|(&m, (c, _))| (m, *c))
+        .map(|(&m, (c, unserved, _))| {
+            let excused = unserved.iter().filter(|u| nobody.contains(u)).count();
+            (m, c - excused as f64 * penalty)
+        })
         .collect();
     let mut pools: BTreeMap<u64, super::SolvedPool> = masks
         .iter()
         .zip(solved)
-        .filter_map(|(&m, (_, s))| Some((m, s?)))
+        .filter_map(|(&m, (_, _, s))| Some((m, s?)))
         .collect();
     let v = subadditive(&plan_cost);
     let worse = plan_cost
