@@ -64,14 +64,16 @@
 //!   elsewhere against the scenario alone (solver checker, zone rules, permits, legal timing);
 //!   [`plan::share`] plans every coalition of carriers (pooled problems in which unshared orders
 //!   are unreachable for other carriers' vehicles) and allocates the pooled cost (Shapley,
-//!   proportional, core check); above 8 carriers the Shapley values are sampled over seeded
+//!   proportional, core check; orders no vehicle of any carrier can reach carry no penalty in the
+//!   game); above 8 carriers the Shapley values are sampled over seeded
 //!   random orders of the carriers, with standard errors and a Hoeffding bound, and only the
 //!   coalitions those orders need are planned. Travel matrices are computed once per (class,
 //!   permit, hour band) over all the carriers' locations and sliced per pool (`plan/matrices.rs`).
 //!   [`plan::two_tier`] compares direct vans with two-tier delivery ([`scenario::two_tier`]:
 //!   night trucks carry each carrier's parcels as loads to a consolidation centre, unloaded
 //!   before the last mile starts; the centre's fleet, e-tricycles reloading there, delivers every
-//!   order), both tiers planned as ordinary scenarios under the same policy.
+//!   shareable order; non-shareable orders stay with their carrier's own vans), all planned as
+//!   ordinary scenarios under the same policy.
 //! * [`sweep`] — variants of a scenario (rule hours, quotas, electrification, pooling) planned in
 //!   parallel; results stored per variant by the I/O layer so an interrupted sweep resumes.
 //! * [`network`] — the library front door: load an extract, snap, route.
