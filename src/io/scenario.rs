@@ -333,19 +333,12 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         let mut fleet = Vec::new();
         for (k, item) in entry.fleet.iter().enumerate() {
             let at = format!("{here} fleet #{}", k + 1);
-            let class = classes.iter().position(|cl| cl.id == item.class);
-            if class.is_none() {
-                problems.push(format!(
-                    "{at}: unknown vehicle class `{}` (see `cityfreight classes`)",
-                    item.class
-                ));
-            }
-            if item.count <= 0 {
-                problems.push(format!(
-                    "{at}: `count` must be positive, got {}",
-                    item.count
-                ));
-            }
+            let (class, count, shift) = fleet_basics(
+                &at,
+                (&item.class, item.count, &item.shift),
+                &classes,
+                &mut problems,
+            );
             let permit = item.permit.as_ref().and_then(|p| {
                 let found = policy.permit(p);
                 if found.is_none() {
@@ -361,17 +354,10 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
                     ));
                 }
             }
-            let shift = match day_range(&item.shift) {
-                Ok(s) => s,
-                Err(e) => {
-                    problems.push(format!("{at}: `shift`: {e}"));
-                    (0, DAY)
-                }
-            };
             if let Some(class) = class {
                 fleet.push(FleetEntry {
                     class,
-                    count: item.count.max(0) as u32,
+                    count,
                     permit,
                     shift,
                 });
@@ -553,6 +539,32 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
 }
 
 /// `HH:MM-HH:MM` within one day to seconds.
+/// The class index, count and shift of one fleet entry (`class`, `count`, `shift` as written),
+/// read the same way for carriers and for the `[two_tier]` fleets: each problem goes to
+/// `problems` prefixed with `at`; the class is `None` when unknown, the count 0 when not
+/// positive and the shift the whole day when unreadable.
+pub(crate) fn fleet_basics(
+    at: &str,
+    (class, count, shift): (&str, i64, &str),
+    classes: &[crate::vehicle::VehicleClass],
+    problems: &mut Vec<String>,
+) -> (Option<usize>, u32, (u32, u32)) {
+    let index = classes.iter().position(|c| c.id == class);
+    if index.is_none() {
+        problems.push(format!(
+            "{at}: unknown vehicle class `{class}` (see `cityfreight classes`)"
+        ));
+    }
+    if count <= 0 {
+        problems.push(format!("{at}: `count` must be positive, got {count}"));
+    }
+    let shift = day_range(shift).unwrap_or_else(|e| {
+        problems.push(format!("{at}: `shift`: {e}"));
+        (0, DAY)
+    });
+    (index, count.max(0) as u32, shift)
+}
+
 pub(crate) fn day_range(text: &str) -> Result<(u32, u32), String> {
     let (a, b) = text
         .split_once('-')

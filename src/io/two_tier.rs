@@ -12,7 +12,7 @@
 //! ```
 //! Every problem is reported at once, naming the file and field.
 
-use super::scenario::{day_range, Error};
+use super::scenario::{fleet_basics, Error};
 use crate::scenario::two_tier::TwoTier;
 use crate::scenario::{FleetEntry, Scenario};
 use serde::Deserialize;
@@ -75,27 +75,16 @@ pub fn read_two_tier(path: &Path, scenario: &Scenario) -> Result<Option<TwoTier>
         let mut out = Vec::new();
         for (k, item) in items.iter().enumerate() {
             let at = format!("[two_tier] `{field}` #{}", k + 1);
-            let class = scenario.classes.iter().position(|c| c.id == item.class);
-            if class.is_none() {
-                problems.push(format!(
-                    "{at}: unknown vehicle class `{}` (see `cityfreight classes`)",
-                    item.class
-                ));
-            }
-            if item.count <= 0 {
-                problems.push(format!(
-                    "{at}: `count` must be positive, got {}",
-                    item.count
-                ));
-            }
-            let shift = day_range(&item.shift).unwrap_or_else(|e| {
-                problems.push(format!("{at}: `shift`: {e}"));
-                (0, crate::time::DAY)
-            });
+            let (class, count, shift) = fleet_basics(
+                &at,
+                (&item.class, item.count, &item.shift),
+                &scenario.classes,
+                &mut problems,
+            );
             if let Some(class) = class {
                 out.push(FleetEntry {
                     class,
-                    count: item.count.max(0) as u32,
+                    count,
                     permit: None,
                     shift,
                 });
