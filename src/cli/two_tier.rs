@@ -13,8 +13,7 @@ pub struct Args {
     /// Scenario TOML with a `[two_tier]` table (see `src/io/two_tier.rs`; example:
     /// data/scenarios/chengdu-core/scenario.toml).
     scenario: PathBuf,
-    /// Output folder: direct/, tier1/, tier2/ (and own/) plans and comparison.csv/json; replaced
-    /// as a whole.
+    /// Output folder: direct/, tier1/, tier2/ plans and comparison.csv/json; replaced as a whole.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     #[command(flatten)]

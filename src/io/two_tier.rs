@@ -142,8 +142,7 @@ pub fn read_two_tier(path: &Path, scenario: &Scenario) -> Result<Option<TwoTier>
     Ok(Some(two_tier))
 }
 
-/// Make `dir` hold exactly the direct plan in `direct/`, the tiers in `tier1/` and `tier2/`, the
-/// non-shareable orders' own plan in `own/` (when there is one), and
+/// Make `dir` hold exactly the direct plan in `direct/`, the tiers in `tier1/` and `tier2/`, and
 /// `comparison.csv`/`comparison.json` (every KPI direct versus two-tier, with the change), as one
 /// set.
 pub fn write_two_tier(
@@ -157,9 +156,6 @@ pub fn write_two_tier(
         write_plan_files(&tmp.join("direct"), &report.direct)?;
         write_plan_files(&tmp.join("tier1"), &report.tier1)?;
         write_plan_files(&tmp.join("tier2"), &report.tier2)?;
-        if let Some(own) = &report.own {
-            write_plan_files(&tmp.join("own"), own)?;
-        }
         for (name, bytes) in [("comparison.csv", csv), ("comparison.json", json)] {
             let path = tmp.join(name);
             std::fs::write(&path, bytes).map_err(|source| Error { path, source })?;

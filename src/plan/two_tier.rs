@@ -8,15 +8,14 @@
 //! centre as the depot of one operator that holds every carrier's orders (ids `carrier/order`).
 //! Both are ordinary scenarios for [`super::plan`], so every rule of the policy applies to both.
 //! Orders a carrier marks non-shareable stay with it, as when pooling: they go neither into the
-//! loads nor to the centre, and the carrier's own vans deliver them from its depot (the `own`
-//! plan).
+//! loads nor to the centre; the carrier's own vans deliver them from its depot, as carriers of
+//! the tier-2 scenario after the centre, so bays are booked across both as in any plan.
 //!
 //! Owns: [`plan_two_tier`], [`TwoTierReport`]. Must never: read or write files.
 //! Invariants: all tier-1 loads are at the centre before the last mile starts, or planning fails
 //! with an error naming the scenario's `[two_tier]` table (a centre off the map or unreachable in
 //! time is an error, not a silent gap); the combined KPIs count each real order and parcel once
-//! (loads carry weight and volume but no parcels); every order is in exactly one of tier 2 and
-//! `own`.
+//! (loads carry weight and volume but no parcels); every order is in tier 2 once.
 
 use super::{plan, Kpis, Plan, PlanError};
 use crate::graph::ClassId;
@@ -32,13 +31,11 @@ pub struct TwoTierReport {
     pub direct: Plan,
     /// Night trucks, depots to the centre.
     pub tier1: Plan,
-    /// The last mile from the centre (shareable orders).
+    /// The last mile: the centre's fleet with the shareable orders, then each carrier with
+    /// non-shareable orders delivering them with its own vans from its depot.
     pub tier2: Plan,
-    /// Non-shareable orders, each delivered by its own carrier's vans from its depot (`None` when
-    /// every order is shareable).
-    pub own: Option<Plan>,
-    /// KPIs of both tiers (and `own`) together (scopes `all`, `carrier:ID` for each carrier's
-    /// night trucks and own vans, `carrier:CENTRE` for the last mile, zones and permits).
+    /// KPIs of both tiers together (scopes `all`, `carrier:ID` for each carrier's night trucks
+    /// and own vans, `carrier:CENTRE` for the centre's last mile, zones and permits).
     pub kpis: Kpis,
     /// Checker findings on both tiers and any load unloaded after the last mile starts.
     pub violations: Vec<String>,
@@ -81,13 +78,6 @@ pub fn plan_two_tier(
     }
     progress("direct: every carrier's own vans");
     let direct = plan(scenario, network, engine, progress)?;
-    let own = match &own_scenario {
-        Some(o) => {
-            progress("own: non-shareable orders, each carrier's own vans");
-            Some(plan(o, network, engine, progress)?)
-        }
-        None => None,
-    };
     progress("tier 1: night trucks to the centre");
     let tier1_scenario = tier1(&shared, two_tier);
     let tier1 = plan(&tier1_scenario, network, engine, progress)?;
@@ -107,13 +97,12 @@ pub fn plan_two_tier(
         )));
     }
     progress("tier 2: the last mile from the centre");
-    let tier2_scenario = tier2(&shared, two_tier);
+    let tier2_scenario = tier2(&shared, own_scenario, two_tier);
     let tier2 = plan(&tier2_scenario, network, engine, progress)?;
     let mut violations: Vec<String> = tier1
         .violations
         .iter()
         .chain(&tier2.violations)
-        .chain(own.iter().flat_map(|p| &p.violations))
         .cloned()
         .collect();
     for r in &tier1.routes {
@@ -129,18 +118,11 @@ pub fn plan_two_tier(
             }
         }
     }
-    let kpis = combined_kpis(
-        &tier1_scenario,
-        &tier2_scenario,
-        own_scenario.as_ref().zip(own.as_ref()),
-        &tier1,
-        &tier2,
-    );
+    let kpis = combined_kpis(&tier1_scenario, &tier2_scenario, &tier1, &tier2);
     Ok(TwoTierReport {
         direct,
         tier1,
         tier2,
-        own,
         kpis,
         violations,
     })
@@ -199,14 +181,15 @@ fn tier1(scenario: &Scenario, two_tier: &TwoTier) -> Scenario {
     s
 }
 
-/// Tier 2: the centre's operator delivers every carrier's orders.
-fn tier2(scenario: &Scenario, two_tier: &TwoTier) -> Scenario {
-    let mut s = scenario.clone();
+/// Tier 2: the centre's operator delivers every carrier's shareable orders; then each carrier
+/// in `own` delivers its non-shareable orders with its own fleet.
+fn tier2(shared: &Scenario, own: Option<Scenario>, two_tier: &TwoTier) -> Scenario {
+    let mut s = shared.clone();
     s.name = format!(
         "{} (tier 2: last mile from {})",
-        scenario.name, two_tier.centre_id
+        shared.name, two_tier.centre_id
     );
-    let orders = scenario
+    let orders = shared
         .carriers
         .iter()
         .flat_map(|c| {
@@ -222,61 +205,35 @@ fn tier2(scenario: &Scenario, two_tier: &TwoTier) -> Scenario {
         fleet: two_tier.last_mile_fleet.clone(),
         orders,
     }];
+    s.carriers.extend(own.into_iter().flat_map(|o| o.carriers));
     s
 }
 
-/// KPIs of both tiers (and the non-shareable orders' own plan) as one plan: the orders (and
-/// on-time rate) are the last mile's and the own plan's, since the loads are not orders of the
-/// city's customers.
-fn combined_kpis(
-    t1: &Scenario,
-    t2: &Scenario,
-    own: Option<(&Scenario, &Plan)>,
-    tier1: &Plan,
-    tier2: &Plan,
-) -> Kpis {
-    let mut all = t1.clone();
-    all.carriers.extend(t2.carriers.iter().cloned());
-    // A carrier's own vans get their own scope next to its night trucks.
-    if let Some((s, _)) = own {
-        for c in &s.carriers {
-            match all.carriers.iter_mut().find(|a| a.id == c.id) {
-                Some(a) => a.orders.extend(c.orders.iter().cloned()),
-                None => all.carriers.push(c.clone()),
-            }
+/// KPIs of both tiers as one plan: the orders (and on-time rate) are the last mile's, since the
+/// loads are not orders of the city's customers.
+fn combined_kpis(t1: &Scenario, t2: &Scenario, tier1: &Plan, tier2: &Plan) -> Kpis {
+    let mut both = t1.clone();
+    // A carrier's own vans (tier 2) share its scope with its night trucks (tier 1).
+    for c in &t2.carriers {
+        match both.carriers.iter_mut().find(|a| a.id == c.id) {
+            Some(a) => a.orders.extend(c.orders.iter().cloned()),
+            None => both.carriers.push(c.clone()),
         }
     }
-    let own_plan = own.map(|(_, p)| p);
-    let routes: Vec<_> = tier1
-        .routes
-        .iter()
-        .chain(&tier2.routes)
-        .chain(own_plan.iter().flat_map(|p| &p.routes))
-        .cloned()
-        .collect();
+    let routes: Vec<_> = tier1.routes.iter().chain(&tier2.routes).cloned().collect();
     let unserved: Vec<_> = tier1
         .unserved
         .iter()
         .chain(&tier2.unserved)
-        .chain(own_plan.iter().flat_map(|p| &p.unserved))
         .cloned()
         .collect();
-    let mut kpis = Kpis::compute(&all, &routes, &unserved);
-    let get = |p: &Plan, k: &str| p.kpis.get("all", k).unwrap_or(0.0);
-    let sum = |k: &str| get(tier2, k) + own_plan.map_or(0.0, |p| get(p, k));
-    let served = sum("orders_served");
-    let on_time = if served > 0.0 {
-        (get(tier2, "on_time_rate") * get(tier2, "orders_served")
-            + own_plan.map_or(0.0, |p| get(p, "on_time_rate") * get(p, "orders_served")))
-            / served
-    } else {
-        0.0
-    };
+    let mut kpis = Kpis::compute(&both, &routes, &unserved);
     for row in kpis.rows.iter_mut().filter(|r| r.scope == "all") {
-        match row.kpi.as_str() {
-            "orders" | "orders_served" | "unserved" => row.value = sum(&row.kpi),
-            "on_time_rate" => row.value = on_time,
-            _ => {}
+        if matches!(
+            row.kpi.as_str(),
+            "orders" | "orders_served" | "unserved" | "on_time_rate"
+        ) {
+            row.value = tier2.kpis.get("all", &row.kpi).unwrap_or(row.value);
         }
     }
     kpis
