@@ -987,6 +987,10 @@ pub(crate) fn solve_pool(
         seed: scenario.solver.seed,
         search: SearchParams::for_size(pool.problem.orders().len()),
     };
+    // Unserved orders are optional at a penalty in the solver; the routes' cost is the rest.
+    let routes_yuan = |cost: Cost, unserved: usize| {
+        (cost.0 - unserved as i64 * UNSERVED_PENALTY) as f64 / 100_000.0
+    };
     // A long search reports each tenth of its budget (short ones, as in the demo, stay quiet).
     let search_started = std::time::Instant::now();
     let report = |p: &Progress| {
@@ -995,7 +999,7 @@ pub(crate) fn solve_pool(
                 "{}: {:.0}% of the search, best routes cost {:.2} yuan, {} orders unserved",
                 pool_label(scenario, members),
                 p.fraction * 100.0,
-                (p.best.cost.0 - p.unserved as i64 * UNSERVED_PENALTY) as f64 / 100_000.0,
+                routes_yuan(p.best.cost, p.unserved),
                 p.unserved
             ));
         }
@@ -1005,15 +1009,13 @@ pub(crate) fn solve_pool(
             carrier: pool_label(scenario, members),
             source,
         })?;
-    // Unserved orders are optional at a penalty in the solver; the routes' cost is the rest.
     let unserved = outcome.solution.unserved.len();
-    let routes_cost = outcome.objective.cost.0 - unserved as i64 * UNSERVED_PENALTY;
     progress(&format!(
         "{}: {} iterations in {:.1} s, routes cost {:.2} yuan, {} orders unserved",
         pool_label(scenario, members),
         outcome.iterations,
         outcome.elapsed.as_secs_f64(),
-        routes_cost as f64 / 100_000.0,
+        routes_yuan(outcome.objective.cost, unserved),
         unserved
     ));
     let report = check(&pool.problem, &outcome.solution);

@@ -19,7 +19,7 @@ use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
 use crate::solver::model::{
     latest_arrival, service_start, Battery, ChargePolicy, Problem, TimeWindow, VehicleType,
 };
-use crate::solver::route_state::{RouteEval, Stop};
+use crate::solver::route_state::{close_route, RouteEval, Stop};
 use crate::solver::solution::Visit;
 use crate::solver::travel::Profile;
 
@@ -594,24 +594,8 @@ fn replay(
     distance += profile.distance(at, vt.end);
     soc -= ctx.energy(at, vt.end);
     let end = profile.arrival(at, vt.end, ready);
-    if soc < reserve || end > vt.shift.close || distance > vt.max_distance {
+    if soc < reserve {
         return None;
     }
-    let departure = first.map_or(vt.shift.open, |(loc, start)| {
-        profile
-            .latest_departure(vt.start, loc, start)
-            .max(vt.shift.open)
-    });
-    let duration = end - departure;
-    if duration > vt.max_duration {
-        return None;
-    }
-    Some(RouteEval {
-        distance,
-        duration,
-        cost: vt.fixed_cost
-            + Cost(distance.0 * vt.cost_per_distance)
-            + Cost(duration.0 * vt.cost_per_duration),
-        charges,
-    })
+    close_route(vt, profile, end, distance, first, charges)
 }

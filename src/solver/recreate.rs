@@ -298,7 +298,8 @@ pub fn recreate(
         let book = sites.then_some(&scratch.book);
         let mut best: Option<Placement>;
         scratch.candidates.clear();
-        if params.granular > 0 && state.routes.len() > 8 {
+        let granular_used = params.granular > 0 && state.routes.len() > 8;
+        if granular_used {
             scratch.stamp = scratch.stamp.wrapping_add(1);
             if scratch.stamp == 0 {
                 scratch.mark.iter_mut().for_each(|m| *m = 0);
@@ -320,7 +321,6 @@ pub fn recreate(
         } else {
             scratch.candidates.extend(0..state.routes.len() as u32);
         }
-        let granular_used = params.granular > 0 && state.routes.len() > 8;
         best = scan_routes(
             problem,
             state,

@@ -51,6 +51,44 @@ impl RouteEval {
     };
 }
 
+/// Departure from the start depot: the latest that still reaches the first stop (`first`:
+/// location and service start) in time, never before the shift opens.
+pub(crate) fn departure(vt: &VehicleType, profile: &Profile, first: Option<(u32, Time)>) -> Time {
+    first.map_or(vt.shift.open, |(loc, start)| {
+        profile
+            .latest_departure(vt.start, loc, start)
+            .max(vt.shift.open)
+    })
+}
+
+/// The totals of a route that arrives at its end depot at `end` after driving `distance`, whose
+/// first stop is `first` (see [`departure`]): `None` when the shift end, the distance limit or the
+/// duration limit breaks.
+pub(crate) fn close_route(
+    vt: &VehicleType,
+    profile: &Profile,
+    end: Time,
+    distance: Distance,
+    first: Option<(u32, Time)>,
+    charges: u32,
+) -> Option<RouteEval> {
+    if end > vt.shift.close || distance > vt.max_distance {
+        return None;
+    }
+    let duration = end - departure(vt, profile, first);
+    if duration > vt.max_duration {
+        return None;
+    }
+    Some(RouteEval {
+        distance,
+        duration,
+        cost: vt.fixed_cost
+            + Cost(distance.0 * vt.cost_per_distance)
+            + Cost(duration.0 * vt.cost_per_duration),
+        charges,
+    })
+}
+
 /// Best reload depot between `from` and `to` (shortest detour, ties by list order).
 fn best_reload(vt: &VehicleType, profile: &Profile, from: u32, to: u32) -> Option<u32> {
     vt.reload_depots
@@ -122,26 +160,7 @@ pub fn simulate_plain(
     }
     distance += profile.distance(at, vt.end);
     let end = profile.arrival(at, vt.end, ready);
-    if end > vt.shift.close || distance > vt.max_distance {
-        return None;
-    }
-    let departure = first.map_or(vt.shift.open, |(loc, start)| {
-        profile
-            .latest_departure(vt.start, loc, start)
-            .max(vt.shift.open)
-    });
-    let duration = end - departure;
-    if duration > vt.max_duration {
-        return None;
-    }
-    Some(RouteEval {
-        distance,
-        duration,
-        cost: vt.fixed_cost
-            + Cost(distance.0 * vt.cost_per_distance)
-            + Cost(duration.0 * vt.cost_per_duration),
-        charges: 0,
-    })
+    close_route(vt, profile, end, distance, first, 0)
 }
 
 /// [`RouteState`]'s `jump` when no later stop could move to a later window.
@@ -360,16 +379,14 @@ impl RouteState {
                 _ => self.jump[i + 1],
             };
         }
-        self.departure = if n == 0 {
-            vt.shift.open
-        } else {
-            let first = self.stops[0];
-            let service =
-                problem.order(first.order).alternatives[first.alternative as usize].service;
-            profile
-                .latest_departure(self.nodes[0], self.nodes[1], self.ready[1] - service)
-                .max(vt.shift.open)
-        };
+        self.departure = departure(
+            vt,
+            profile,
+            self.stops.first().map(|s| {
+                let service = problem.order(s.order).alternatives[s.alternative as usize].service;
+                (s.location, self.ready[1] - service)
+            }),
+        );
         self.latest[n + 1] = vt.shift.close;
         for i in (1..=n).rev() {
             if self.latest[i + 1] == Time::MIN {
@@ -711,9 +728,7 @@ impl RouteState {
             return None;
         }
         let departure = if pos == 0 {
-            profile
-                .latest_departure(vt.start, location, start)
-                .max(vt.shift.open)
+            departure(vt, profile, Some((location, start)))
         } else {
             self.departure
         };

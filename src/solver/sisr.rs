@@ -92,6 +92,9 @@ pub struct Worker {
     stays: Vec<Stay>,
     /// Fleet minimisation: iterations each order spent unassigned in `current`.
     absence: Vec<u64>,
+    /// Some vehicle type has a fixed cost (emptying a route can pay, see
+    /// [`SearchParams::route_removal`]).
+    fixed_costs: bool,
     /// Iterations run.
     pub iterations: u64,
 }
@@ -111,6 +114,10 @@ impl Worker {
             ruined: Vec::new(),
             stays: Vec::new(),
             absence: vec![0; problem.orders().len()],
+            fixed_costs: problem
+                .vehicle_types()
+                .iter()
+                .any(|v| v.fixed_cost > crate::solver::measure::Cost::ZERO),
             iterations: 0,
         }
     }
@@ -178,14 +185,11 @@ impl Worker {
         params: &SearchParams,
     ) -> bool {
         self.candidate.clone_from(&self.current);
-        if !params.vehicles_first
+        if self.fixed_costs
+            && !params.vehicles_first
             && params.route_removal > 0.0
             && self.candidate.routes.len() > 1
             && self.rng.f64() < params.route_removal
-            && problem
-                .vehicle_types()
-                .iter()
-                .any(|v| v.fixed_cost > crate::solver::measure::Cost::ZERO)
         {
             let routes = &self.candidate.routes;
             let mut smallest: Vec<usize> = (0..routes.len()).collect();
