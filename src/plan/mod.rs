@@ -31,7 +31,7 @@ use crate::solver::check::check;
 use crate::solver::measure::Energy as SolverEnergy;
 use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
 use crate::solver::model::{
-    service_start, Alternative, Battery, ChargePolicy, ChargeRate, ChargingStation, Consumption,
+    Alternative, Battery, ChargePolicy, ChargeRate, ChargingStation, Consumption,
     Order, Problem, Site, TimeWindow, VehicleType,
 };
 use crate::solver::sisr::SearchParams;
@@ -322,17 +322,7 @@ fn plan_groups(
 
 /// Add the bay stays of a solved pool to `booked` (per scenario bay).
 fn book_stays(solved: &SolvedPool, booked: &mut [Vec<(i64, i64)>]) {
-    let problem = &solved.pool.problem;
-    let routes: Vec<crate::solver::route_state::RouteState> = {
-        let state =
-            crate::solver::search_state::SearchState::from_solution(problem, &solved.solution);
-        state.routes
-    };
-    let mut stays = Vec::new();
-    for (r, route) in routes.iter().enumerate() {
-        crate::solver::sites::route_stays(problem, route, r as u32, &mut stays);
-    }
-    for s in stays {
+    for s in crate::solver::schedule::solution_stays(&solved.pool.problem, &solved.solution) {
         let b = solved.pool.bays[s.site as usize];
         booked[b].push((s.start.0, s.end.0));
     }
@@ -1058,7 +1048,7 @@ pub(crate) fn unpack(
                         &network.graph,
                         pool.order(scenario, o).lon_lat,
                         s.class,
-                        500.0,
+                        SNAP_RADIUS_M,
                     )
                     .is_ok()
             })
@@ -1126,28 +1116,15 @@ fn replay(
     }
     let mut trip = 0;
     let mut load = trip_loads[0];
-    let mut t = vt.shift.open.0;
+    // The timetable the solver priced: leave the depot just in time for the first stop.
+    let timetable = crate::solver::schedule::schedule(problem, sol_route);
+    let mut t = timetable.departure.0;
     let start_s = t;
     let mut at = vt.start;
     let mut stops = Vec::new();
     let mut legs: Vec<(u32, u32, i64)> = Vec::new();
-    for v in &sol_route.visits {
-        let (location, service, windows) = match v {
-            Visit::Order { order, alternative } => {
-                let o = &problem.orders()[*order as usize];
-                let alt = o.alternatives[*alternative as usize];
-                (
-                    alt.location,
-                    alt.service.0,
-                    problem.windows(*order, *alternative).to_vec(),
-                )
-            }
-            Visit::Reload { depot } => (*depot, vt.reload_time.0, vec![TimeWindow::ALWAYS]),
-            Visit::Charge { station, energy } => {
-                let st = &problem.stations()[*station as usize];
-                (st.location, st.rate.time_for(*energy).0, st.windows.clone())
-            }
-        };
+    for (v, times) in sol_route.visits.iter().zip(&timetable.visits) {
+        let location = crate::solver::schedule::place(problem, v);
         let (bay, walk_m) = match v {
             Visit::Order { order, alternative } if location as usize >= pool.first_bay => (
                 Some(
@@ -1160,19 +1137,7 @@ fn replay(
             _ => (None, 0.0),
         };
         legs.push((at, location, t));
-        let arrival = profile.arrival(at, location, Time(t)).0;
-        let start = match v {
-            // A charge starts when it can end inside the station's hours (as the solver times it).
-            Visit::Charge { .. } => windows
-                .iter()
-                .find_map(|w| {
-                    let s = arrival.max(w.open.0);
-                    (s + service <= w.close.0).then_some(s)
-                })
-                .unwrap_or(arrival),
-            _ => service_start(&windows, Time(arrival)).map_or(arrival, |s| s.0),
-        };
-        let departure = start + service;
+        let (arrival, start, departure) = (times.arrival.0, times.start.0, times.departure.0);
         let (station, charged_wh) = match v {
             Visit::Charge { station, energy } => (
                 Some(scenario.stations[*station as usize].id.clone()),
@@ -1217,7 +1182,7 @@ fn replay(
         at = location;
     }
     legs.push((at, vt.end, t));
-    let end_s = profile.arrival(at, vt.end, Time(t)).0;
+    let end_s = timetable.end.0;
     // Road legs under the metric of the band each leg departs in.
     let mut ws = Dijkstra::new(graph.node_count());
     let mut geometry = Vec::new();
@@ -1230,8 +1195,9 @@ fn replay(
     let mut inside = 0u64;
     for &(from, to, ready) in &legs {
         // Leave when the solver's arrival function would: in the band that arrives first.
-        let (depart, band_index) = drive_start(profile, from, to, ready);
-        let band = spec.bands[band_index].1;
+        let drive = profile.drive(from, to, Time(ready));
+        let depart = drive.depart.0;
+        let band = spec.bands[drive.band].1;
         let (Some(a), Some(b)) = (spec.snaps[from as usize], spec.snaps[to as usize]) else {
             issues.push(format!(
                 "{vehicle}: leg {from} -> {to} uses a location not on any road the class may use"
@@ -1315,28 +1281,4 @@ fn replay(
         cost_yuan: 0.0,
     };
     (planned, issues)
-}
-
-/// When a vehicle ready at `from` at `ready` leaves for `to`, and in which band: the earliest
-/// arrival over "leave now" and "wait for a later band", exactly as `Profile::arrival` decides.
-fn drive_start(profile: &Profile, from: u32, to: u32, ready: i64) -> (i64, usize) {
-    let bands = &profile.bands;
-    let k = bands
-        .partition_point(|b| b.start.0 <= ready)
-        .saturating_sub(1);
-    let mut best = (
-        ready.saturating_add(bands[k].durations.get(from, to).0),
-        ready,
-        k,
-    );
-    for (b, band) in bands.iter().enumerate().skip(k + 1) {
-        if band.start.0 >= best.0 {
-            break;
-        }
-        let arrival = band.start.0.saturating_add(band.durations.get(from, to).0);
-        if arrival < best.0 {
-            best = (arrival, band.start.0, b);
-        }
-    }
-    (best.1, best.2)
 }

@@ -82,7 +82,7 @@ struct Label {
 
 /// Start of a charge of length `dur` arriving at `arrival`: the first window that holds it whole.
 #[inline]
-fn charge_start(windows: &[TimeWindow], arrival: Time, dur: Duration) -> Option<Time> {
+pub(crate) fn charge_start(windows: &[TimeWindow], arrival: Time, dur: Duration) -> Option<Time> {
     windows.iter().find_map(|w| {
         let s = arrival.max(w.open);
         (s + dur <= w.close).then_some(s)

@@ -30,6 +30,7 @@ pub mod relocate;
 pub mod rng;
 pub mod route_state;
 pub mod ruin;
+pub mod schedule;
 pub mod search_state;
 pub mod sisr;
 pub mod sites;

@@ -56,6 +56,17 @@ pub struct Band {
     pub durations: Matrix<Duration>,
 }
 
+/// One leg as [`Profile::drive`] times it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Drive {
+    /// When the vehicle leaves (the moment it is ready, or a later band's start).
+    pub depart: Time,
+    /// The band it drives in (index into [`Profile::bands`]).
+    pub band: usize,
+    /// When it arrives.
+    pub arrival: Time,
+}
+
 /// A routing profile (for example "e-tricycle" or "light truck"), chosen by the vehicle type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Profile {
@@ -105,13 +116,32 @@ impl Profile {
     /// [`Profile::arrival`] with several bands.
     #[inline(never)]
     fn banded_arrival(&self, i: u32, j: u32, t: Time) -> Time {
+        self.drive(i, j, t).arrival
+    }
+
+    /// How a vehicle ready to leave `i` at `t` drives to `j`: it leaves at once, or waits for a
+    /// later band whose travel time makes it arrive sooner (ties: the earlier departure). This is
+    /// the one decision behind [`Profile::arrival`]; a replay on the road graph routes the leg in
+    /// [`Drive::band`] from [`Drive::depart`].
+    pub fn drive(&self, i: u32, j: u32, t: Time) -> Drive {
         let k = self.band_index(t);
-        let mut best = t + self.bands[k].durations.get(i, j);
-        for b in &self.bands[k + 1..] {
-            if b.start >= best {
+        let mut best = Drive {
+            depart: t,
+            band: k,
+            arrival: t + self.bands[k].durations.get(i, j),
+        };
+        for (b, band) in self.bands.iter().enumerate().skip(k + 1) {
+            if band.start >= best.arrival {
                 break;
             }
-            best = best.min(b.start + b.durations.get(i, j));
+            let arrival = band.start + band.durations.get(i, j);
+            if arrival < best.arrival {
+                best = Drive {
+                    depart: band.start,
+                    band: b,
+                    arrival,
+                };
+            }
         }
         best
     }
