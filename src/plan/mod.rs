@@ -155,8 +155,9 @@ pub struct PlannedLeg {
     pub distance_m: f64,
     /// Zones (bit mask over the policy's zones) whose roads the leg drives.
     pub zones: u64,
-    /// The streets driven, in order: (a road of the OSM way, centimetres on that way).
-    pub streets: Vec<(u32, u64)>,
+    /// The streets driven, in order: (a road of the OSM way, centimetres on that way, when the
+    /// vehicle turns into it, s after midnight, from the road graph's edge times).
+    pub streets: Vec<(u32, u64, i64)>,
 }
 
 /// Delivery traffic on one street in one hour (for traffic police).
@@ -168,7 +169,7 @@ pub struct StreetHour {
     pub name: Option<String>,
     /// `highway=*`.
     pub road_class: &'static str,
-    /// Hour of the day in which the legs driving it depart (0..24; 24+ the next day).
+    /// Hour of the day in which vehicles turn into it (0..24; 24+ the next day).
     pub hour: u32,
     /// Distinct delivery vehicles.
     pub vehicles: usize,
@@ -363,8 +364,9 @@ pub(crate) fn street_hours(network: &Network, routes: &[PlannedRoute]) -> Vec<St
         BTreeMap::new();
     for r in routes {
         for leg in &r.legs {
-            let hour = (leg.depart_s.max(0) / 3600) as u32;
-            for &(road, cm) in &leg.streets {
+            for &(road, cm, enter_s) in &leg.streets {
+                // The hour the vehicle is on the street, not the hour its leg began.
+                let hour = (enter_s.max(0) / 3600) as u32;
                 let entry = table
                     .entry((graph.road_way(road).osm_id, hour))
                     .or_insert_with(|| (Default::default(), 0, road));
@@ -1215,15 +1217,18 @@ fn replay(
                 .into_iter()
                 .chain(leg.edges.iter().copied())
                 .chain(leg.last_edge);
-            let mut streets: Vec<(u32, u64)> = Vec::new();
+            let mut streets: Vec<(u32, u64, i64)> = Vec::new();
+            let mut driven_ms = 0u64;
             for e in all {
                 let road = graph.edge_road(e as usize);
+                let enter_s = depart + (driven_ms / 1000) as i64;
                 match streets.last_mut() {
-                    Some((r, cm)) if graph.road(*r).way == graph.road(road).way => {
+                    Some((r, cm, _)) if graph.road(*r).way == graph.road(road).way => {
                         *cm += u64::from(graph.length_cm(e as usize))
                     }
-                    _ => streets.push((road, u64::from(graph.length_cm(e as usize)))),
+                    _ => streets.push((road, u64::from(graph.length_cm(e as usize)), enter_s)),
                 }
+                driven_ms += u64::from(metric.time_ms[e as usize]);
                 let mask = tags.road(road);
                 leg_zones |= mask;
                 for (z, km) in km_in_zone.iter_mut().enumerate() {

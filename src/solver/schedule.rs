@@ -12,6 +12,7 @@
 use crate::solver::charging::charge_start;
 use crate::solver::measure::Time;
 use crate::solver::model::{service_start, Problem};
+use crate::solver::route_state::departure;
 use crate::solver::sites::Stay;
 use crate::solver::solution::{Route, Solution, Visit};
 
@@ -89,7 +90,7 @@ pub fn schedule(problem: &Problem, route: &Route) -> RouteSchedule {
         .first()
         .zip(visits.first())
         .map(|(v, t)| (place(problem, v), t.start));
-    let leave = vt.shift.open;
+    let leave = departure(vt, profile, first);
     if let (Some((location, _)), Some(t)) = (first, visits.first_mut()) {
         t.arrival = profile.arrival(vt.start, location, leave);
     }
