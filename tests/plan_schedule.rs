@@ -106,7 +106,12 @@ fn an_afternoon_window_is_reached_by_leaving_in_the_afternoon() {
     assert_no_idle_start(&p);
     assert_streets_only_in_driving_hours(&p);
     for r in &p.routes {
-        assert!(r.start_s >= 12 * 3600, "{} leaves at {}", r.vehicle, r.start_s);
+        assert!(
+            r.start_s >= 12 * 3600,
+            "{} leaves at {}",
+            r.vehicle,
+            r.start_s
+        );
     }
     assert!(p.streets.iter().all(|row| row.hour >= 12));
 }

@@ -36,6 +36,8 @@ pub fn plan_json(plan: &Plan) -> Value {
                 "vehicle": r.vehicle, "carrier": r.carrier, "class": r.class, "permit": r.permit,
                 "start": clock(r.start_s), "end": clock(r.end_s), "distance_m": round(r.distance_m, 1), "trips": r.trips,
                 "cost_yuan": round(r.cost_yuan, 2),
+                "zone_fees_yuan": round(r.zone_fees_yuan.iter().sum::<f64>(), 2),
+                "penalties_yuan": round(r.penalties_yuan, 2),
                 "stops": r.stops.iter().map(|s| json!({
                     "order": s.order, "kind": if s.order.is_some() { "delivery" } else if s.station.is_some() { "charge" } else { "reload" },
                     "station": s.station, "charged_kwh": (s.charged_wh > 0).then(|| round(s.charged_wh as f64 / 1000.0, 3)),

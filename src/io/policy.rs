@@ -28,6 +28,21 @@
 //! Vehicle selectors take `classes`, `energies`, `new_energy`, `emission_standard_at_most`,
 //! `min_gross_weight_kg`, `max_gross_weight_kg`, `min_length_m`, `max_length_m`. Fees are in yuan
 //! (`fee_per_entry`, `fee_per_day`, `penalty_per_entry`). All problems are listed at once.
+//!
+//! What `fee` and `penalty` rules charge (a congestion or low-emission charge; a planner's
+//! what-if), for the vehicles the rule selects, on the plan day, while the rule's hours hold:
+//! * `fee_per_entry`: per drive from one stop (or the depot) outside a zone of the rule to a stop
+//!   inside it that leaves within the rule's hours, once per such zone. The stops decide: a stop
+//!   lies in the zones its road meets (as zones tag roads), and a drive that crosses a zone without
+//!   stopping in it is not charged (the charge is for delivering inside; a cordon toll on through
+//!   traffic is not modelled). A route's first drive leaves at its priced departure.
+//! * `fee_per_day`: once per vehicle and rule when any such drive ends in one of its zones.
+//! * `penalty_per_entry`: like `fee_per_entry`, but a soft cost for the planner, not money paid:
+//!   the solver weighs it as a cost and KPIs report it apart (`zone_penalties`).
+//!
+//! Permits do not exempt from fees. Fees are part of the solver's cost, of each route's
+//! `cost_yuan`, of the KPIs (`zone_fees` per scenario and carrier, `fees` per zone), of `share`'s
+//! coalition costs, and of `check` (fees due per route); tested in `tests/plan_fees.rs`.
 
 use crate::time::Schedule;
 use crate::vehicle::{Energy, VehicleClass};

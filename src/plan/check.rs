@@ -58,6 +58,27 @@ pub struct SubmittedPlan {
     pub unserved: Vec<(String, String)>,
 }
 
+/// Zone fees and penalties a submitted route owes (the charges of `io::policy`, as the solver
+/// prices them from the route's stops and times).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeeDue {
+    /// Vehicle id as submitted.
+    pub vehicle: String,
+    /// Carrier id.
+    pub carrier: String,
+    /// Fees and penalties (yuan).
+    pub yuan: f64,
+}
+
+/// The verdict on a submitted plan.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CheckOutcome {
+    /// Every rule the plan breaks (empty: compliant).
+    pub violations: Vec<String>,
+    /// Per route that owes any: zone fees and penalties due.
+    pub fees_due: Vec<FeeDue>,
+}
+
 /// Every rule `plan` breaks under `scenario` (empty: compliant).
 pub fn check_plan(
     scenario: &Scenario,
@@ -65,9 +86,20 @@ pub fn check_plan(
     engine: &MatrixEngine,
     plan: &SubmittedPlan,
 ) -> Result<Vec<String>, PlanError> {
+    check_plan_outcome(scenario, network, engine, plan).map(|o| o.violations)
+}
+
+/// [`check_plan`] with the zone fees each route owes.
+pub fn check_plan_outcome(
+    scenario: &Scenario,
+    network: &Network,
+    engine: &MatrixEngine,
+    plan: &SubmittedPlan,
+) -> Result<CheckOutcome, PlanError> {
     let graph = &network.graph;
     let tags = ZoneTags::new(graph, &scenario.policy);
     let mut out = Vec::new();
+    let mut fees_due = Vec::new();
     // Routes of unknown carriers, classes or permits.
     for r in &plan.routes {
         match scenario.carriers.iter().find(|c| c.id == r.carrier) {
@@ -281,6 +313,15 @@ pub fn check_plan(
             .filter(|o| !served.contains(o))
             .collect();
         let report = check(problem, &Solution { routes, unserved });
+        for (r, rr) in report.routes.iter().enumerate() {
+            if rr.fees.0 > 0 {
+                fees_due.push(FeeDue {
+                    vehicle: names.get(r).cloned().unwrap_or_default(),
+                    carrier: carrier.id.clone(),
+                    yuan: rr.fees.0 as f64 / super::MILLI_CENTS_PER_YUAN,
+                });
+            }
+        }
         let order_id = |o: &u32| {
             carrier
                 .orders
@@ -380,7 +421,10 @@ pub fn check_plan(
         }
     }
     out.extend(bay_overflows(scenario, plan));
-    Ok(out)
+    Ok(CheckOutcome {
+        violations: out,
+        fees_due,
+    })
 }
 
 /// Vehicles parked at a bay at once beyond its capacity, over all carriers ([`super::bay_stays`]).

@@ -134,6 +134,11 @@ impl Kpis {
                 }
             }
             push("vehicle_km", km, "km");
+            let hours: f64 = rs
+                .iter()
+                .map(|r| (r.end_s - r.start_s) as f64 / 3600.0)
+                .sum();
+            push("vehicle_hours", hours, "h");
             push("orders", orders as f64, "orders");
             push("orders_served", (orders - missed) as f64, "orders");
             push("unserved", missed as f64, "orders");
@@ -144,6 +149,10 @@ impl Kpis {
             );
             push("parcels", parcels as f64, "parcels");
             push("cost", cost, "yuan");
+            let fees: f64 = rs.iter().flat_map(|r| &r.zone_fees_yuan).sum();
+            push("zone_fees", fees, "yuan");
+            let penalties: f64 = rs.iter().map(|r| r.penalties_yuan).sum();
+            push("zone_penalties", penalties, "yuan");
             push(
                 "cost_per_parcel",
                 if parcels > 0 {
@@ -206,10 +215,12 @@ impl Kpis {
             let km: f64 = routes.iter().map(|r| r.km_in_zone[z]).sum();
             let entries: u32 = routes.iter().map(|r| r.zone_entries[z]).sum();
             let vehicles = routes.iter().filter(|r| r.zone_entries[z] > 0).count();
+            let fees: f64 = routes.iter().map(|r| r.zone_fees_yuan[z]).sum();
             for (kpi, value, unit) in [
                 ("vehicle_km_inside", km, "km"),
                 ("entries", f64::from(entries), "entries"),
                 ("vehicles_entering", vehicles as f64, "vehicles"),
+                ("fees", fees, "yuan"),
             ] {
                 k.rows.push(KpiRow {
                     scope: scope.clone(),

@@ -28,18 +28,19 @@ use crate::network::Network;
 use crate::routing::{route, Dijkstra, Metric};
 use crate::scenario::Scenario;
 use crate::solver::check::check;
+use crate::solver::fees::{ZoneCharge, ZoneFees};
 use crate::solver::measure::Energy as SolverEnergy;
 use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
 use crate::solver::model::{
-    Alternative, Battery, ChargePolicy, ChargeRate, ChargingStation, Consumption,
-    Order, Problem, Site, TimeWindow, VehicleType,
+    Alternative, Battery, ChargePolicy, ChargeRate, ChargingStation, Consumption, Order, Problem,
+    Site, TimeWindow, VehicleType,
 };
 use crate::solver::sisr::SearchParams;
 use crate::solver::solution::Visit;
 use crate::solver::solve::{solve, Progress, SolveParams, StopCriterion};
 use crate::solver::travel::{Band, Matrix, Profile};
 use crate::vehicle::{Category, Energy};
-use crate::zones::ZoneTags;
+use crate::zones::{Effect, ZoneTags};
 use matrices::{MatrixCache, SNAP_RADIUS_M};
 use std::collections::BTreeMap;
 
@@ -48,6 +49,12 @@ const NO_PATH_M: i64 = 1_000_000_000;
 /// Penalty for leaving an order unserved (milli-cents: 10,000 yuan), so the search serves every
 /// order it legally can and reports the rest.
 const UNSERVED_PENALTY: i64 = 1_000_000_000;
+/// Solver money (milli-cents) per cent of the scenario's fees and costs.
+const MILLI_CENTS_PER_CENT: i64 = 1000;
+/// Solver money (milli-cents) per yuan.
+pub(crate) const MILLI_CENTS_PER_YUAN: f64 = 100_000.0;
+/// Centimetres (road layers) per kilometre.
+const CM_PER_KM: f64 = 100_000.0;
 /// Time an e-tricycle spends reloading at its depot between trips (s).
 const RELOAD_S: i64 = 300;
 
@@ -142,8 +149,12 @@ pub struct PlannedRoute {
     pub trips: usize,
     /// The road legs between stops (depot to first stop, ..., last stop to depot).
     pub legs: Vec<PlannedLeg>,
-    /// Cost (yuan) as the checker computed it.
+    /// Cost (yuan) as the checker computed it, zone fees and penalties included.
     pub cost_yuan: f64,
+    /// Per zone of the policy: the fees the route owes there (yuan; see `io::policy`).
+    pub zone_fees_yuan: Vec<f64>,
+    /// The planner's soft penalties the route incurs (yuan, part of `cost_yuan`; not money paid).
+    pub penalties_yuan: f64,
 }
 
 /// One drive between two stops.
@@ -385,7 +396,7 @@ pub(crate) fn street_hours(network: &Network, routes: &[PlannedRoute]) -> Vec<St
                 road_class: way.road_class.name(),
                 hour,
                 vehicles: vehicles.len(),
-                vehicle_km: cm as f64 / 100_000.0,
+                vehicle_km: cm as f64 / CM_PER_KM,
             }
         })
         .collect();
@@ -700,7 +711,9 @@ pub(crate) fn build_pool(
                 },
                 max_duration: Duration(i64::from(class.shift_s)),
                 max_distance: Distance::MAX,
-                fixed_cost: Cost((i64::from(class.cost_per_day) + i64::from(permit_fee)) * 1000),
+                fixed_cost: Cost(
+                    (i64::from(class.cost_per_day) + i64::from(permit_fee)) * MILLI_CENTS_PER_CENT,
+                ),
                 cost_per_distance: i64::from(class.cost_per_km),
                 cost_per_duration: i64::from(class.cost_per_hour) * 1000 / 3600,
                 count: entry.count,
@@ -797,8 +810,21 @@ pub(crate) fn build_pool(
             windows: day_windows(&st.hours, day_start),
         })
         .collect();
+    // Zone fees and penalties per vehicle type, over the locations its class snaps to.
+    let mut fee_rules = Vec::new();
+    let fees: Vec<Option<ZoneFees>> = vehicle_types
+        .iter()
+        .zip(&vehicle_refs)
+        .map(|(vt, &(c, f))| {
+            let class = &scenario.classes[scenario.carriers[c].fleet[f].class];
+            let (fees, rules) = zone_fees(scenario, tags, &specs[vt.profile as usize], class);
+            fee_rules.push(rules);
+            fees
+        })
+        .collect();
     let problem = Problem::with_stations(names, profiles, orders, vehicle_types, stations)
         .and_then(|p| p.with_sites(sites))
+        .and_then(|p| p.with_zone_fees(fees))
         .map_err(|source| PlanError::Solver {
             carrier: pool_label(scenario, members),
             source,
@@ -818,7 +844,58 @@ pub(crate) fn build_pool(
             .iter()
             .map(|o| std::iter::once(0.0).chain(o.iter().map(|x| x.1)).collect())
             .collect(),
+        fee_rules,
     })
+}
+
+/// The policy's fee and penalty rules that apply to `class` on the plan day, as solver charges
+/// over the pool's locations (each location in the zones its road meets, snapped for `spec`),
+/// and the rule behind each charge. `None` when none applies. Permits do not exempt from fees.
+fn zone_fees(
+    scenario: &Scenario,
+    tags: &ZoneTags,
+    spec: &ProfileSpec,
+    class: &crate::vehicle::VehicleClass,
+) -> (Option<ZoneFees>, Vec<usize>) {
+    let day_start = i64::from(u32::from(scenario.day) * crate::time::DAY);
+    let mut rules = Vec::new();
+    let charges: Vec<ZoneCharge> = scenario
+        .policy
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.vehicles.matches(class))
+        .filter_map(|(k, r)| {
+            let (entry, day) = match r.effect {
+                Effect::Fee {
+                    per_entry_cents,
+                    per_day_cents,
+                } => (per_entry_cents, per_day_cents),
+                Effect::Penalty { per_entry_cents } => (per_entry_cents, 0),
+                Effect::Forbid | Effect::PermitRequired => return None,
+            };
+            let windows = day_windows(&r.hours, day_start);
+            if windows.is_empty() || entry + day == 0 {
+                return None;
+            }
+            rules.push(k);
+            Some(ZoneCharge {
+                zones: r.zones.iter().fold(0, |m, &z| m | 1 << z),
+                windows,
+                per_entry: Cost(i64::from(entry) * MILLI_CENTS_PER_CENT),
+                per_day: Cost(i64::from(day) * MILLI_CENTS_PER_CENT),
+            })
+        })
+        .collect();
+    if charges.is_empty() {
+        return (None, rules);
+    }
+    let inside = spec
+        .snaps
+        .iter()
+        .map(|s| s.map_or(0, |s| tags.road(s.road)))
+        .collect();
+    (Some(ZoneFees { inside, charges }), rules)
 }
 
 /// A weekly schedule as solver windows in seconds of the plan day (starting `day_start` s after
@@ -871,6 +948,8 @@ pub(crate) struct Pool {
     pub(crate) bay_locations: Vec<usize>,
     /// Per problem order and alternative: walking metres, all loops (0 at the door).
     pub(crate) walks: Vec<Vec<f64>>,
+    /// Per problem vehicle type: the policy rule behind each of its zone charges.
+    pub(crate) fee_rules: Vec<Vec<usize>>,
 }
 
 /// An `n` x `n` solver matrix with `f(i, j)` in every cell, rows in parallel.
@@ -981,7 +1060,7 @@ pub(crate) fn solve_pool(
     };
     // Unserved orders are optional at a penalty in the solver; the routes' cost is the rest.
     let routes_yuan = |cost: Cost, unserved: usize| {
-        (cost.0 - unserved as i64 * UNSERVED_PENALTY) as f64 / 100_000.0
+        (cost.0 - unserved as i64 * UNSERVED_PENALTY) as f64 / MILLI_CENTS_PER_YUAN
     };
     // A long search reports each tenth of its budget (short ones, as in the demo, stay quiet).
     let search_started = std::time::Instant::now();
@@ -1075,7 +1154,7 @@ pub(crate) fn unpack(
         let cost_yuan = report
             .routes
             .get(r)
-            .map_or(0.0, |rr| rr.cost.0 as f64 / 100_000.0);
+            .map_or(0.0, |rr| rr.cost.0 as f64 / MILLI_CENTS_PER_YUAN);
         routes.push(PlannedRoute {
             cost_yuan,
             ..planned
@@ -1185,6 +1264,8 @@ fn replay(
     }
     legs.push((at, vt.end, t));
     let end_s = timetable.end.0;
+    let (zone_fees_yuan, penalties_yuan) =
+        fee_breakdown(scenario, pool, sol_route.vehicle_type, &legs);
     // Road legs under the metric of the band each leg departs in.
     let mut ws = Dijkstra::new(graph.node_count());
     let mut geometry = Vec::new();
@@ -1233,7 +1314,7 @@ fn replay(
                 leg_zones |= mask;
                 for (z, km) in km_in_zone.iter_mut().enumerate() {
                     if mask >> z & 1 == 1 {
-                        *km += f64::from(graph.length_cm(e as usize)) / 100_000.0;
+                        *km += f64::from(graph.length_cm(e as usize)) / CM_PER_KM;
                         if inside >> z & 1 == 0 {
                             zone_entries[z] += 1;
                         }
@@ -1284,6 +1365,51 @@ fn replay(
         trips: trip + 1,
         legs: planned_legs,
         cost_yuan: 0.0,
+        zone_fees_yuan,
+        penalties_yuan,
     };
     (planned, issues)
+}
+
+/// What a route of problem vehicle type `v` driving `legs` (from, to, ready to leave at) owes
+/// under the zone charges the solver priced it with: fees per zone (entry fees in the zone
+/// entered; a day fee in the first of the charge's zones the route stops in) and soft penalties,
+/// in yuan. They add up to the checker's `fees` for the route (tested).
+fn fee_breakdown(
+    scenario: &Scenario,
+    pool: &Pool,
+    v: u32,
+    legs: &[(u32, u32, i64)],
+) -> (Vec<f64>, f64) {
+    let mut per_zone = vec![0i64; scenario.policy.zones.len()];
+    let mut penalties = 0i64;
+    if let Some(fees) = pool.problem.zone_fees(v) {
+        for (c, charge) in fees.charges.iter().enumerate() {
+            let rule = &scenario.policy.rules[pool.fee_rules[v as usize][c]];
+            let penalty = matches!(rule.effect, Effect::Penalty { .. });
+            let mut day_zone: Option<usize> = None;
+            for &(a, b, t) in legs {
+                let into = fees.inside[b as usize] & charge.zones;
+                if into == 0 || !charge.in_force(Time(t)) {
+                    continue;
+                }
+                let entered = into & !fees.inside[a as usize];
+                for (z, owed) in per_zone.iter_mut().enumerate() {
+                    if entered >> z & 1 == 1 {
+                        if penalty {
+                            penalties += charge.per_entry.0;
+                        } else {
+                            *owed += charge.per_entry.0;
+                        }
+                    }
+                }
+                day_zone.get_or_insert(into.trailing_zeros() as usize);
+            }
+            if let Some(z) = day_zone {
+                per_zone[z] += charge.per_day.0;
+            }
+        }
+    }
+    let yuan = |m: i64| m as f64 / MILLI_CENTS_PER_YUAN;
+    (per_zone.into_iter().map(yuan).collect(), yuan(penalties))
 }

@@ -392,7 +392,7 @@ pub fn share_with(
 }
 
 fn yuan(milli_cents: i64) -> f64 {
-    milli_cents as f64 / 100_000.0
+    milli_cents as f64 / super::MILLI_CENTS_PER_YUAN
 }
 
 /// Coalition costs made subadditive over the planned coalitions: by increasing size, each

@@ -15,11 +15,12 @@
 //! with those amounts. The result is exact for full recharges up to the cap of [`MAX_LABELS`]
 //! labels per position and the two-stations-per-arc limit.
 
+use crate::solver::fees::FeeMeter;
 use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
 use crate::solver::model::{
     latest_arrival, service_start, Battery, ChargePolicy, Problem, TimeWindow, VehicleType,
 };
-use crate::solver::route_state::{close_route, RouteEval, Stop};
+use crate::solver::route_state::{close_route, departure, route_cost, RouteEval, Stop};
 use crate::solver::solution::Visit;
 use crate::solver::travel::Profile;
 
@@ -150,6 +151,7 @@ fn start_at(problem: &Problem, f: &Fixed, arrival: Time) -> Option<Time> {
 /// Everything the labelling needs about the vehicle.
 struct Ctx<'a> {
     problem: &'a Problem,
+    vt_index: u32,
     vt: &'a VehicleType,
     battery: &'a Battery,
     profile: &'a Profile,
@@ -240,6 +242,7 @@ pub fn simulate_battery(
     }
     let ctx = Ctx {
         problem,
+        vt_index,
         vt,
         battery,
         profile,
@@ -479,11 +482,11 @@ pub fn simulate_battery(
         })?;
     if resumed {
         let l = &arena[best];
+        // Resumed only without fees (see `RouteState::resumable`).
         return Some(RouteEval {
             distance: Distance(l.dist),
             duration: duration_of(l),
-            cost: vt.fixed_cost
-                + Cost(l.dist * vt.cost_per_distance + duration_of(l).0 * vt.cost_per_duration),
+            cost: route_cost(vt, Distance(l.dist), duration_of(l), Cost::ZERO),
             charges: 0,
         });
     }
@@ -543,8 +546,14 @@ fn replay(
     let mut first: Option<(u32, Time)> = None;
     let mut charges = 0u32;
     let mut f = 0usize;
+    let fees = problem.zone_fees(ctx.vt_index);
+    let mut meter = FeeMeter::default();
     for (j, &(l, s)) in route.iter().enumerate() {
         distance += profile.distance(at, l);
+        // The first leg is priced when the departure is known (after the loop).
+        if let (Some(fz), true) = (fees, j > 0) {
+            meter.leg(fz, at, l, ready);
+        }
         soc -= ctx.energy(at, l);
         if soc < reserve {
             return None;
@@ -597,5 +606,12 @@ fn replay(
     if soc < reserve {
         return None;
     }
-    close_route(vt, profile, end, distance, first, charges)
+    let fees = fees.map_or(Cost::ZERO, |fz| {
+        if let Some((location, _)) = first {
+            meter.leg(fz, vt.start, location, departure(vt, profile, first));
+        }
+        meter.leg(fz, at, vt.end, ready);
+        meter.total(fz)
+    });
+    close_route(vt, profile, end, distance, first, charges, fees)
 }

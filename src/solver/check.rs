@@ -231,8 +231,10 @@ pub struct RouteReport {
     pub distance: Distance,
     /// Duration (see the module doc).
     pub duration: Duration,
-    /// Fixed + distance + duration cost.
+    /// Fixed + distance + duration cost, plus zone fees.
     pub cost: Cost,
+    /// Zone fees and soft penalties (part of `cost`).
+    pub fees: Cost,
     /// Number of trips (reloads + 1).
     pub trips: usize,
 }
@@ -287,6 +289,39 @@ fn latest_ready(profile: &Profile, i: u32, j: u32, by: Time) -> Time {
         }
     }
     best
+}
+
+/// Zone fees of a route of vehicle type `v` driving `legs` (from, to, ready to leave at): for each
+/// charge, every leg that leaves while it is in force and ends inside one of its zones owes the
+/// charge's day fee (once per route), and its entry fee for each such zone the leg's start lies
+/// outside of.
+fn fees_due(problem: &Problem, v: u32, legs: &[(u32, u32, Time)]) -> Cost {
+    let Some(fees) = problem.zone_fees(v) else {
+        return Cost::ZERO;
+    };
+    let mut total = 0i64;
+    for charge in &fees.charges {
+        let mut day_due = false;
+        for &(a, b, t) in legs {
+            if !charge.windows.iter().any(|w| w.open <= t && t <= w.close) {
+                continue;
+            }
+            for z in 0..64 {
+                let bit = 1u64 << z;
+                if charge.zones & bit == 0 || fees.inside[b as usize] & bit == 0 {
+                    continue;
+                }
+                day_due = true;
+                if fees.inside[a as usize] & bit == 0 {
+                    total += charge.per_entry.0;
+                }
+            }
+        }
+        if day_due {
+            total += charge.per_day.0;
+        }
+    }
+    Cost(total)
 }
 
 /// The site at `location`, found by scanning the sites (not through the problem's index).
@@ -397,6 +432,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
                 distance: Distance::ZERO,
                 duration: Duration::ZERO,
                 cost: Cost::ZERO,
+                fees: Cost::ZERO,
                 trips: 0,
             });
             continue;
@@ -409,6 +445,8 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         let mut trip = 0;
         let mut load = Load::ZERO;
         let mut first_start: Option<(u32, Time)> = None;
+        // Every leg driven: (from, to, ready to leave at), for the zone fees.
+        let mut legs: Vec<(u32, u32, Time)> = Vec::new();
         let battery = vt.battery.as_ref();
         let mut charge = battery.map_or(0, |b| b.capacity.0);
         let mut below_reported = false;
@@ -580,6 +618,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
                 }
             };
             distance += profile.distance(at, loc);
+            legs.push((at, loc, ready));
             first_start.get_or_insert((loc, start));
             ready = start + service;
             at = loc;
@@ -594,6 +633,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             route.visits.len(),
         );
         distance += profile.distance(at, vt.end);
+        legs.push((at, vt.end, ready));
         let end_arrival = arrive(profile, at, vt.end, ready);
         if end_arrival > vt.shift.close {
             violations.push(Violation::Shift {
@@ -606,6 +646,10 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             Some((loc, start)) => latest_ready(profile, vt.start, loc, start).max(vt.shift.open),
             None => vt.shift.open,
         };
+        // The first leg leaves at the departure the duration is measured from.
+        if let Some(first_leg) = legs.first_mut() {
+            first_leg.2 = departure;
+        }
         let duration = end_arrival - departure;
         if duration > vt.max_duration {
             violations.push(Violation::Duration {
@@ -621,13 +665,16 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
                 max: vt.max_distance,
             });
         }
+        let fees = fees_due(problem, route.vehicle_type, &legs);
         let cost = vt.fixed_cost
             + Cost(distance.0 * vt.cost_per_distance)
-            + Cost(duration.0 * vt.cost_per_duration);
+            + Cost(duration.0 * vt.cost_per_duration)
+            + fees;
         reports.push(RouteReport {
             distance,
             duration,
             cost,
+            fees,
             trips: trip + 1,
         });
     }

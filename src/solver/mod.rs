@@ -21,6 +21,7 @@
 pub mod charging;
 pub mod check;
 pub mod error;
+pub mod fees;
 pub mod local_search;
 pub mod measure;
 pub mod model;

@@ -313,6 +313,8 @@ pub struct Problem {
     /// Per order and alternative: windows for the start of service (empty when there are no
     /// sites: the order's own windows apply).
     alt_windows: Vec<Vec<Vec<TimeWindow>>>,
+    /// Per vehicle type: its zone fees (empty when no vehicle type pays any).
+    zone_fees: Vec<Option<crate::solver::fees::ZoneFees>>,
 }
 
 /// For every arc `(a, b)` of one battery vehicle type, the stations it may use that no other one
@@ -643,6 +645,7 @@ impl Problem {
                 sites: Vec::new(),
                 site_at: Vec::new(),
                 alt_windows: Vec::new(),
+                zone_fees: Vec::new(),
             })
         } else {
             Err(Error::Invalid(issues))
@@ -739,6 +742,70 @@ impl Problem {
         self.sites = sites;
         self.untimed = false;
         Ok(self)
+    }
+
+    /// Add zone fees and soft penalties per vehicle type (`None`: the type pays none). Validates
+    /// every entry (all issues at once): one entry per vehicle type, a zone mask per location, at
+    /// most 64 charges, no negative amount, sorted and disjoint windows.
+    pub fn with_zone_fees(
+        mut self,
+        fees: Vec<Option<crate::solver::fees::ZoneFees>>,
+    ) -> Result<Self, Error> {
+        let mut issues = Vec::new();
+        if fees.len() != self.vehicle_types.len() {
+            issues.push(ModelIssue::Invalid {
+                what: "zone fees",
+                index: 0,
+                message: format!(
+                    "{} entries for {} vehicle types",
+                    fees.len(),
+                    self.vehicle_types.len()
+                ),
+            });
+        }
+        for (v, f) in fees.iter().enumerate() {
+            let Some(f) = f else { continue };
+            let mut invalid = |message: String| {
+                issues.push(ModelIssue::Invalid {
+                    what: "zone fees of vehicle type",
+                    index: v,
+                    message,
+                })
+            };
+            if f.inside.len() != self.locations.len() {
+                invalid(format!(
+                    "{} zone masks for {} locations",
+                    f.inside.len(),
+                    self.locations.len()
+                ));
+            }
+            if f.charges.len() > 64 {
+                invalid(format!("{} charges, at most 64", f.charges.len()));
+            }
+            for (c, charge) in f.charges.iter().enumerate() {
+                if charge.per_entry.0 < 0 || charge.per_day.0 < 0 {
+                    invalid(format!("charge {c} has a negative amount"));
+                }
+                if !window_issues(&charge.windows).is_empty() {
+                    invalid(format!("charge {c}: windows must be sorted and disjoint"));
+                }
+            }
+        }
+        if !issues.is_empty() {
+            return Err(Error::Invalid(issues));
+        }
+        self.zone_fees = if fees.iter().any(Option::is_some) {
+            fees
+        } else {
+            Vec::new()
+        };
+        Ok(self)
+    }
+
+    /// The zone fees vehicle type `v` pays, if any.
+    #[inline]
+    pub fn zone_fees(&self, v: u32) -> Option<&crate::solver::fees::ZoneFees> {
+        self.zone_fees.get(v as usize).and_then(Option::as_ref)
     }
 
     /// Sites (loading bays); empty for most problems.

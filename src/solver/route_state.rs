@@ -12,6 +12,7 @@
 //! fit the current trip, at the reload depot with the shortest detour (ties: first listed).
 
 use crate::solver::charging::{simulate_battery, Cache, LabelCache};
+use crate::solver::fees::FeeMeter;
 use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
 use crate::solver::model::{latest_arrival, service_start, ChargePolicy, Problem, VehicleType};
 use crate::solver::solution::{Route, Visit};
@@ -61,9 +62,24 @@ pub(crate) fn departure(vt: &VehicleType, profile: &Profile, first: Option<(u32,
     })
 }
 
+/// The cost of a non-empty route of `vt` from its distance, duration and zone fees: the one
+/// pricing rule of the search (fixed + per distance + per duration + fees).
+#[inline]
+pub(crate) fn route_cost(
+    vt: &VehicleType,
+    distance: Distance,
+    duration: Duration,
+    fees: Cost,
+) -> Cost {
+    vt.fixed_cost
+        + Cost(distance.0 * vt.cost_per_distance)
+        + Cost(duration.0 * vt.cost_per_duration)
+        + fees
+}
+
 /// The totals of a route that arrives at its end depot at `end` after driving `distance`, whose
-/// first stop is `first` (see [`departure`]): `None` when the shift end, the distance limit or the
-/// duration limit breaks.
+/// first stop is `first` (see [`departure`]) and which owes `fees`: `None` when the shift end, the
+/// distance limit or the duration limit breaks.
 pub(crate) fn close_route(
     vt: &VehicleType,
     profile: &Profile,
@@ -71,6 +87,7 @@ pub(crate) fn close_route(
     distance: Distance,
     first: Option<(u32, Time)>,
     charges: u32,
+    fees: Cost,
 ) -> Option<RouteEval> {
     if end > vt.shift.close || distance > vt.max_distance {
         return None;
@@ -82,9 +99,7 @@ pub(crate) fn close_route(
     Some(RouteEval {
         distance,
         duration,
-        cost: vt.fixed_cost
-            + Cost(distance.0 * vt.cost_per_distance)
-            + Cost(duration.0 * vt.cost_per_duration),
+        cost: route_cost(vt, distance, duration, fees),
         charges,
     })
 }
@@ -122,6 +137,8 @@ pub fn simulate_plain(
 ) -> Option<RouteEval> {
     let vt = problem.vehicle_type(vt_index);
     let profile = problem.profile_of(vt_index);
+    let fees = problem.zone_fees(vt_index);
+    let mut meter = FeeMeter::default();
     let mut at = vt.start;
     let mut ready = vt.shift.open;
     let mut distance = Distance::ZERO;
@@ -136,6 +153,9 @@ pub fn simulate_plain(
             }
             let depot = best_reload(vt, profile, at, s.location)?;
             distance += profile.distance(at, depot);
+            if let Some(f) = fees {
+                meter.leg(f, at, depot, ready);
+            }
             ready = profile.arrival(at, depot, ready) + vt.reload_time;
             at = depot;
             load = Load::ZERO;
@@ -147,6 +167,10 @@ pub fn simulate_plain(
             }
         }
         load += order.demand;
+        // The first leg is priced when the departure is known (after the loop).
+        if let (Some(f), true) = (fees, count > 0) {
+            meter.leg(f, at, s.location, ready);
+        }
         let arrival = profile.arrival(at, s.location, ready);
         let start = service_start(problem.windows(s.order, s.alternative), arrival)?;
         first.get_or_insert((s.location, start));
@@ -160,7 +184,14 @@ pub fn simulate_plain(
     }
     distance += profile.distance(at, vt.end);
     let end = profile.arrival(at, vt.end, ready);
-    close_route(vt, profile, end, distance, first, 0)
+    let fees = fees.map_or(Cost::ZERO, |f| {
+        if let Some((location, _)) = first {
+            meter.leg(f, vt.start, location, departure(vt, profile, first));
+        }
+        meter.leg(f, at, vt.end, ready);
+        meter.total(f)
+    });
+    close_route(vt, profile, end, distance, first, 0, fees)
 }
 
 /// [`RouteState`]'s `jump` when no later stop could move to a later window.
@@ -219,6 +250,8 @@ pub struct RouteState {
     /// False when the current stops break a rule (only possible right after loading a solution).
     pub feasible: bool,
     fast: bool,
+    /// The vehicle type pays zone fees: insertions are simulated (fees depend on order and time).
+    fees: bool,
     reloads: bool,
     /// Battery vehicles: energy of the route driven without charging stops.
     energy: Energy,
@@ -245,6 +278,7 @@ impl Clone for RouteState {
             eval: self.eval,
             feasible: self.feasible,
             fast: self.fast,
+            fees: self.fees,
             reloads: self.reloads,
             energy: self.energy,
             battery: self.battery,
@@ -269,6 +303,7 @@ impl Clone for RouteState {
         self.eval = o.eval;
         self.feasible = o.feasible;
         self.fast = o.fast;
+        self.fees = o.fees;
         self.reloads = o.reloads;
         self.energy = o.energy;
         self.battery = o.battery;
@@ -295,7 +330,11 @@ impl RouteState {
             load: Load::ZERO,
             eval: RouteEval::EMPTY,
             feasible: true,
-            fast: t.reload_depots.is_empty() && !t.duration_matters() && t.battery.is_none(),
+            fast: t.reload_depots.is_empty()
+                && !t.duration_matters()
+                && t.battery.is_none()
+                && problem.zone_fees(vt).is_none(),
+            fees: problem.zone_fees(vt).is_some(),
             reloads: !t.reload_depots.is_empty(),
             energy: Energy::ZERO,
             battery: t.battery.is_some(),
@@ -418,10 +457,12 @@ impl RouteState {
             self.eval = if n == 0 {
                 RouteEval::EMPTY
             } else {
+                let duration = self.ready[n + 1] - departure;
                 RouteEval {
                     distance,
-                    duration: self.ready[n + 1] - departure,
-                    cost: vt.fixed_cost + Cost(distance.0 * vt.cost_per_distance),
+                    duration,
+                    // Fast routes are priced by distance only (no duration cost, no fees).
+                    cost: route_cost(vt, distance, duration, Cost::ZERO),
                     charges: 0,
                 }
             };
@@ -579,6 +620,7 @@ impl RouteState {
     #[inline]
     fn resumable(&self, vt: &VehicleType) -> bool {
         !self.reloads
+            && !self.fees
             && vt.cost_per_duration == 0
             && vt.max_duration == Duration::MAX
             && vt
@@ -628,6 +670,10 @@ impl RouteState {
             }
             at_new = (start, leave);
         }
+        if self.fees {
+            // Feasible so far; the fees of the new order of legs and times decide the rest.
+            return Quick::Unknown;
+        }
         let fixed = if self.stops.is_empty() {
             vt.fixed_cost
         } else {
@@ -642,12 +688,7 @@ impl RouteState {
                 return Quick::Infeasible;
             };
             let distance = this.cum_dist[this.nodes.len() - 1] + dd;
-            Quick::Exact(
-                vt.fixed_cost
-                    + Cost(distance.0 * vt.cost_per_distance)
-                    + Cost(duration.0 * vt.cost_per_duration)
-                    - this.eval.cost,
-            )
+            Quick::Exact(route_cost(vt, distance, duration, Cost::ZERO) - this.eval.cost)
         };
         let Some(b) = vt.battery.as_ref() else {
             return plain(self);
@@ -765,6 +806,7 @@ impl RouteState {
     pub fn detour_lower_bound(&self, problem: &Problem, pos: usize, stop: Stop) -> Option<Cost> {
         let profile = problem.profile_of(self.vehicle_type);
         if self.reloads
+            || self.fees
             || profile.bands.len() > 1
             || (pos == 0 && !self.stops.is_empty())
             || (self.battery && self.eval.charges > 0)
@@ -843,7 +885,7 @@ fn unchecked_eval(problem: &Problem, vt: u32, nodes: &[u32]) -> RouteEval {
     RouteEval {
         distance,
         duration: Duration::ZERO,
-        cost: t.fixed_cost + Cost(distance.0 * t.cost_per_distance),
+        cost: route_cost(t, distance, Duration::ZERO, Cost::ZERO),
         charges: 0,
     }
 }

@@ -63,8 +63,8 @@ pub fn schedule(problem: &Problem, route: &Route) -> RouteSchedule {
         let arrival = profile.arrival(at, location, ready);
         let (start, departure) = match *visit {
             Visit::Order { order, alternative } => {
-                let start = service_start(problem.windows(order, alternative), arrival)
-                    .unwrap_or(arrival);
+                let start =
+                    service_start(problem.windows(order, alternative), arrival).unwrap_or(arrival);
                 let service = problem.order(order).alternatives[alternative as usize].service;
                 (start, start + service)
             }

@@ -58,7 +58,13 @@ pub fn evaluate(
     }
     let cost = |d: Distance, used: bool| {
         if used {
-            vt.fixed_cost + Cost(d.0 * vt.cost_per_distance)
+            // Fast routes only: priced by distance (no duration cost, no fees).
+            crate::solver::route_state::route_cost(
+                vt,
+                d,
+                crate::solver::measure::Duration::ZERO,
+                Cost::ZERO,
+            )
         } else {
             Cost::ZERO
         }

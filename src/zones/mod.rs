@@ -10,7 +10,8 @@
 //! * `Forbid`: roads in the rule's zones are closed to the selected vehicles during its hours.
 //! * `PermitRequired`: as `Forbid`, unless the vehicle holds a permit that covers the zone at that
 //!   moment and for which the vehicle is eligible.
-//! * `Fee` and `Penalty`: roads stay open; the cost counts per zone entry / per day in plans.
+//! * `Fee` and `Penalty`: roads stay open; the cost counts per entry / per day in plans (what
+//!   counts as an entry, and when: `io::policy`).
 //!
 //! A road belongs to a zone when its geometry meets the zone's area (crossing the boundary
 //! counts). Invariants: at most 64 zones (one bit each per road); rules and permits name zones
