@@ -648,6 +648,9 @@ fn only_the_cli_exit_point_exits() {
         }
     }
     let mut found = Vec::new();
-    scan(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+    scan(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
     assert!(found.is_empty(), "process::exit in {found:?}");
 }

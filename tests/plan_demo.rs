@@ -9,8 +9,8 @@ mod common;
 use cityfreight::io::plan_out::plan_json;
 use cityfreight::io::scenario::read_scenario;
 use cityfreight::matrix::MatrixEngine;
-use cityfreight::plan::kpi::{Kpi, Scope};
 use cityfreight::network::Network;
+use cityfreight::plan::kpi::{Kpi, Scope};
 use cityfreight::plan::{plan, Plan, PlanError};
 use cityfreight::scenario::Scenario;
 use cityfreight::time::DAY;
@@ -96,7 +96,10 @@ fn the_demo_plan_keeps_every_rule() {
     // KPIs agree with the routes.
     let km: f64 = p.routes.iter().map(|r| r.distance_m).sum::<f64>() / 1000.0;
     assert!((p.kpis.get(&Scope::All, &Kpi::VehicleKm).unwrap() - km).abs() < 0.01);
-    assert_eq!(p.kpis.get(&Scope::All, &Kpi::OrdersServed).unwrap() as usize, served);
+    assert_eq!(
+        p.kpis.get(&Scope::All, &Kpi::OrdersServed).unwrap() as usize,
+        served
+    );
 }
 
 #[test]
@@ -280,7 +283,10 @@ fn bays_serve_doors_on_main_roads_and_never_overflow() {
     assert!(used >= 30, "only {used} stops at bays");
     for (bay, peak) in &peaks {
         assert!(*peak <= 1, "bay {bay}: {peak} vehicles at once");
-        assert_eq!(p.kpis.get(&Scope::Bay(bay.to_string()), &Kpi::Overflow), Some(0.0));
+        assert_eq!(
+            p.kpis.get(&Scope::Bay(bay.to_string()), &Kpi::Overflow),
+            Some(0.0)
+        );
     }
     // Every stay keeps its dwell limit (30 min, 45 for clean-energy vehicles).
     for r in &p.routes {

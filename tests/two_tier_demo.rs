@@ -6,8 +6,8 @@
 use cityfreight::io::scenario::read_scenario;
 use cityfreight::io::two_tier::read_two_tier;
 use cityfreight::matrix::MatrixEngine;
-use cityfreight::plan::kpi::{Kpi, Scope};
 use cityfreight::network::Network;
+use cityfreight::plan::kpi::{Kpi, Scope};
 use cityfreight::plan::two_tier::plan_two_tier;
 use cityfreight::plan::PlanError;
 use cityfreight::scenario::two_tier::TwoTier;
@@ -65,7 +65,10 @@ fn loads_arrive_before_the_last_mile_and_every_order_is_delivered_once() {
     // Combined KPIs: the customers' orders and parcels once; vehicles and km of both tiers.
     let get = |kpi: Kpi| r.kpis.get(&Scope::All, &kpi).unwrap();
     assert_eq!(get(Kpi::Orders), all as f64);
-    assert_eq!(get(Kpi::Parcels), r.tier2.kpis.get(&Scope::All, &Kpi::Parcels).unwrap());
+    assert_eq!(
+        get(Kpi::Parcels),
+        r.tier2.kpis.get(&Scope::All, &Kpi::Parcels).unwrap()
+    );
     assert_eq!(
         get(Kpi::Vehicles),
         (r.tier1.routes.len() + r.tier2.routes.len()) as f64
@@ -84,12 +87,19 @@ fn loads_arrive_before_the_last_mile_and_every_order_is_delivered_once() {
         Kpi::OnTimeRate,
     ] {
         assert!(
-            r.direct.kpis.get(&Scope::All, &kpi).is_some() && r.kpis.get(&Scope::All, &kpi).is_some(),
+            r.direct.kpis.get(&Scope::All, &kpi).is_some()
+                && r.kpis.get(&Scope::All, &kpi).is_some(),
             "{kpi}"
         );
     }
-    assert!(r.kpis.get(&Scope::Zone("core".into()), &Kpi::VehicleKmInside).is_some());
-    assert!(r.kpis.get(&Scope::Permit("green-pass".into()), &Kpi::PermitsUsed).is_some());
+    assert!(r
+        .kpis
+        .get(&Scope::Zone("core".into()), &Kpi::VehicleKmInside)
+        .is_some());
+    assert!(r
+        .kpis
+        .get(&Scope::Permit("green-pass".into()), &Kpi::PermitsUsed)
+        .is_some());
 }
 
 #[test]
@@ -124,7 +134,11 @@ fn a_tier_that_breaks_a_rule_is_rejected_before_planning() {
     // Four night trucks per carrier holding the green pass: each tier-1 carrier holds four
     // permits (sf's quota is 3) and together twelve (the quota is 8); the direct plan is valid.
     let green = s.policy.permit("green-pass").unwrap();
-    let electric = s.classes.iter().position(|c| c.id == "e-light-truck").unwrap();
+    let electric = s
+        .classes
+        .iter()
+        .position(|c| c.id == "e-light-truck")
+        .unwrap();
     let mut t = t.clone();
     t.night_fleet[0].class = electric;
     t.night_fleet[0].permit = Some(green);
@@ -146,7 +160,9 @@ fn a_tier_that_breaks_a_rule_is_rejected_before_planning() {
     heavy.carriers[0].orders[0].weight_g = 500_000;
     let e = plan_two_tier(&heavy, &demo().1, &net, &engine, &|_| {}).unwrap_err();
     assert!(
-        matches!(e, PlanError::Invalid(_)) && e.to_string().contains("more than every last-mile vehicle carries"),
+        matches!(e, PlanError::Invalid(_))
+            && e.to_string()
+                .contains("more than every last-mile vehicle carries"),
         "{e}"
     );
 }

@@ -231,11 +231,21 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
     let f = &file.factors;
     let defaults = Factors::default();
     let factors = Factors {
-        grid_kg_co2_per_kwh: f.grid_kg_co2_per_kwh.unwrap_or(defaults.grid_kg_co2_per_kwh),
-        diesel_kg_co2_per_l: f.diesel_kg_co2_per_l.unwrap_or(defaults.diesel_kg_co2_per_l),
-        petrol_kg_co2_per_l: f.petrol_kg_co2_per_l.unwrap_or(defaults.petrol_kg_co2_per_l),
-        fuel_upstream_share: f.fuel_upstream_share.unwrap_or(defaults.fuel_upstream_share),
-        diesel_nox_g_per_km: f.diesel_nox_g_per_km.unwrap_or(defaults.diesel_nox_g_per_km),
+        grid_kg_co2_per_kwh: f
+            .grid_kg_co2_per_kwh
+            .unwrap_or(defaults.grid_kg_co2_per_kwh),
+        diesel_kg_co2_per_l: f
+            .diesel_kg_co2_per_l
+            .unwrap_or(defaults.diesel_kg_co2_per_l),
+        petrol_kg_co2_per_l: f
+            .petrol_kg_co2_per_l
+            .unwrap_or(defaults.petrol_kg_co2_per_l),
+        fuel_upstream_share: f
+            .fuel_upstream_share
+            .unwrap_or(defaults.fuel_upstream_share),
+        diesel_nox_g_per_km: f
+            .diesel_nox_g_per_km
+            .unwrap_or(defaults.diesel_nox_g_per_km),
         diesel_pm25_g_per_km: f
             .diesel_pm25_g_per_km
             .unwrap_or(defaults.diesel_pm25_g_per_km),
@@ -417,7 +427,9 @@ fn place(carriers: &[CarrierPlace], at: &Subject) -> String {
             let c = &carriers[*carrier];
             format!("{} fleet #{}", c.here, c.fleet[*entry] + 1)
         }
-        Subject::Order { carrier, order, id, .. } => {
+        Subject::Order {
+            carrier, order, id, ..
+        } => {
             let path = carriers[*carrier].orders.display();
             if id.is_empty() {
                 format!("{path}: order #{}", order + 1)

@@ -6,8 +6,8 @@
 
 use super::atomic::write_dir_atomically;
 use super::plan_out::{write_plan_files, Error};
-use crate::plan::share::{ShapleyMethod, ShareReport};
 use crate::plan::kpi::{Kpi, Scope};
+use crate::plan::share::{ShapleyMethod, ShareReport};
 use crate::plan::{Kpis, Plan};
 use serde_json::json;
 use std::path::{Path, PathBuf};

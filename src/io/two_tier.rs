@@ -94,7 +94,10 @@ pub fn read_two_tier(path: &Path, scenario: &Scenario) -> Result<Option<TwoTier>
     };
     let night_fleet = fleet(&entry.night_fleet, "night_fleet");
     let last_mile_fleet = fleet(&entry.last_mile_fleet, "last_mile_fleet");
-    let file_empty = [entry.night_fleet.is_empty(), entry.last_mile_fleet.is_empty()];
+    let file_empty = [
+        entry.night_fleet.is_empty(),
+        entry.last_mile_fleet.is_empty(),
+    ];
     let two_tier = TwoTier {
         origin: format!("{} [two_tier]", path.display()),
         centre_id: entry.id.unwrap_or_else(|| "centre".to_string()),

@@ -359,10 +359,7 @@ impl Kpis {
             push(Kpi::Orders, orders as f64);
             push(Kpi::OrdersServed, (orders - missed) as f64);
             push(Kpi::Unserved, missed as f64);
-            push(
-                Kpi::OnTimeRate,
-                if orders > missed { 1.0 } else { 0.0 },
-            );
+            push(Kpi::OnTimeRate, if orders > missed { 1.0 } else { 0.0 });
             push(Kpi::Parcels, parcels as f64);
             push(Kpi::Cost, cost);
             push(
@@ -560,12 +557,22 @@ mod tests {
 
     #[test]
     fn names_and_scopes_read_back() {
-        for kpi in Kpi::FIXED.iter().cloned().chain([Kpi::VehiclesOfClass("e-tricycle".into())]) {
+        for kpi in Kpi::FIXED
+            .iter()
+            .cloned()
+            .chain([Kpi::VehiclesOfClass("e-tricycle".into())])
+        {
             assert_eq!(Kpi::parse(&kpi.name()), Some(kpi.clone()), "{kpi}");
         }
-        assert_eq!(Kpi::VehiclesOfClass("e-tricycle".into()).to_string(), "vehicles_e-tricycle");
+        assert_eq!(
+            Kpi::VehiclesOfClass("e-tricycle".into()).to_string(),
+            "vehicles_e-tricycle"
+        );
         assert_eq!(Kpi::VehiclesOfClass("x".into()).unit(), "vehicles");
-        assert_eq!((Kpi::VehicleKm.name(), Kpi::VehicleKm.unit()), ("vehicle_km".into(), "km"));
+        assert_eq!(
+            (Kpi::VehicleKm.name(), Kpi::VehicleKm.unit()),
+            ("vehicle_km".into(), "km")
+        );
         assert_eq!(Kpi::parse("vehicle_kms"), None);
         assert_eq!(format!("{:<12}|", Kpi::Nox), "nox         |");
         for scope in [

@@ -12,7 +12,10 @@
 //! the tier-2 scenario after the centre, so bays are booked across both as in any plan.
 //!
 //! Owns: [`plan_two_tier`], [`TwoTierReport`]. Must never: read or write files.
-//! Invariants: all tier-1 loads are at the centre before the last mile starts, or planning fails
+//! Invariants: the scenario, the two-tier setup ([`TwoTier::validate`]) and both tier scenarios
+//! are validated before anything is planned (a tier breaking a rule, such as permit quotas over
+//! every carrier's night trucks, is a [`PlanError::Invalid`] naming the tier);
+//! all tier-1 loads are at the centre before the last mile starts, or planning fails
 //! with an error naming the scenario's `[two_tier]` table (a centre off the map or unreachable in
 //! time is an error, not a silent gap); the combined KPIs count each real order and parcel once
 //! (loads carry weight and volume but no parcels); every order is in tier 2 once.

@@ -475,7 +475,10 @@ impl Scenario {
                 .iter()
                 .map(|c| {
                     let n = c.fleet.iter().filter(|f| f.permit == Some(p));
-                    (c.id.as_str(), n.map(|f| f.count).fold(0, u32::saturating_add))
+                    (
+                        c.id.as_str(),
+                        n.map(|f| f.count).fold(0, u32::saturating_add),
+                    )
                 })
                 .collect();
             let total = held.iter().map(|h| h.1).fold(0, u32::saturating_add);
@@ -490,7 +493,14 @@ impl Scenario {
                 let n = held.iter().filter(|h| h.0 == carrier).map(|h| h.1).sum();
                 if n > quota {
                     let carrier = carrier.clone();
-                    at(subject(), Rule::QuotaCarrier { carrier, held: n, quota });
+                    at(
+                        subject(),
+                        Rule::QuotaCarrier {
+                            carrier,
+                            held: n,
+                            quota,
+                        },
+                    );
                 }
             }
         }
@@ -718,7 +728,10 @@ mod tests {
             ("carrier `sf`", Rule::DuplicateCarrier),
             ("carrier `sf`", Rule::NoOrders),
             ("carrier `sf` fleet entry #1", Rule::NoVehicles),
-            ("carrier `sf` fleet entry #1", Rule::Shift((9 * 3600, 8 * 3600))),
+            (
+                "carrier `sf` fleet entry #1",
+                Rule::Shift((9 * 3600, 8 * 3600)),
+            ),
             ("carrier `sf` order `b`", Rule::Windows),
         ] {
             assert!(
