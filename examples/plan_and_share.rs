@@ -6,6 +6,7 @@ use cityfreight::io::scenario::read_scenario;
 use cityfreight::io::two_tier::read_two_tier;
 use cityfreight::matrix::MatrixEngine;
 use cityfreight::network::Network;
+use cityfreight::plan::kpi::{Kpi, Scope};
 use cityfreight::plan::{plan, share::share, two_tier::plan_two_tier};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "separate: {} routes, {:.1} km, checker: {}",
         day.routes.len(),
-        day.kpis.get("all", "vehicle_km").unwrap_or(0.0),
+        day.kpis.get(&Scope::All, &Kpi::VehicleKm).unwrap_or(0.0),
         if day.violations.is_empty() {
             "feasible"
         } else {
@@ -57,11 +58,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "direct vans versus two tiers through `{}`:",
             two_tier.centre_id
         );
-        for kpi in ["vehicles", "vehicle_km", "cost", "co2_well_to_wheel"] {
+        for kpi in [
+            Kpi::Vehicles,
+            Kpi::VehicleKm,
+            Kpi::Cost,
+            Kpi::Co2WellToWheel,
+        ] {
             println!(
                 "  {kpi:<18} {:>9.2} {:>9.2}",
-                r.direct.kpis.get("all", kpi).unwrap_or(0.0),
-                r.kpis.get("all", kpi).unwrap_or(0.0)
+                r.direct.kpis.get(&Scope::All, &kpi).unwrap_or(0.0),
+                r.kpis.get(&Scope::All, &kpi).unwrap_or(0.0)
             );
         }
     }

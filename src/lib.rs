@@ -56,11 +56,16 @@
 //! * [`solver`] — the VRP solver (problem model, independent checker, parallel SISR search, sites
 //!   with limited room such as loading bays, batteries with charging stops placed by labelling);
 //!   its own codemap is in `solver/mod.rs` and `docs/solver.md`. [`instances`] reads benchmark files.
-//! * [`scenario`] — a planning scenario as plain data; [`plan`] turns it into a checked plan:
+//! * [`scenario`] — a planning scenario as plain data, with every rule of an assembled scenario in
+//!   [`scenario::Scenario::validate`] (`scenario/validate.rs`: all problems at once, each naming
+//!   its carrier, fleet entry, order, permit or bay); the reader, sweep variants, two-tier tiers
+//!   and the planning entry points all go through it, the reader keeping only what is about the
+//!   file. [`plan`] turns a scenario into a checked plan:
 //!   one problem per carrier (orders served at the door or from a bay within walking distance;
 //!   bays are solver sites, booked across carriers; battery vans and trucks charge at the
 //!   scenario's stations), schedule replay (waiting for a zone to open included), road legs
-//!   with zone kilometres and entries, and [`plan::Kpis`]; [`plan::check`] judges a plan made
+//!   with zone kilometres and entries, and [`plan::Kpis`] (typed [`plan::kpi::Kpi`] names with
+//!   their units and [`plan::kpi::Scope`]s); [`plan::check`] judges a plan made
 //!   elsewhere against the scenario alone (solver checker, zone rules, permits, legal timing);
 //!   [`plan::share`] plans every coalition of carriers (pooled problems in which unshared orders
 //!   are unreachable for other carriers' vehicles) and allocates the pooled cost (Shapley,
@@ -83,7 +88,9 @@
 //!   (matrices; plan.json, routes.geojson, KPIs) and atomic writes (a file, or an output folder as
 //!   one set: written beside it and renamed over it); with [`cli`] the only
 //!   layers that derive `Serialize`/`Deserialize`.
-//! * [`cli`] — the `cityfreight` binary: argument parsing, progress bars, printing, exit codes.
+//! * [`cli`] — the `cityfreight` binary: argument parsing, progress bars, printing, exit codes
+//!   (0, 1 on errors, 2 on usage, 4 when `check` finds a plan not compliant), all decided at its
+//!   one exit point, [`cli::main`]; nothing else calls `std::process::exit`.
 //!
 //! ## Invariants
 //!

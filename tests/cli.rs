@@ -629,3 +629,28 @@ fn sweep_compares_variants_and_resumes() {
         table
     );
 }
+
+#[test]
+fn only_the_cli_exit_point_exits() {
+    // Exit codes are values returned to `cli::main` (0, 1, 4) and `main.rs`; nothing else in the
+    // crate may end the process behind them.
+    fn scan(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                scan(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                if text.contains(concat!("process::", "exit(")) {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    scan(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    assert!(found.is_empty(), "process::exit in {found:?}");
+}

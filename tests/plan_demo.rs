@@ -10,7 +10,8 @@ use cityfreight::io::plan_out::plan_json;
 use cityfreight::io::scenario::read_scenario;
 use cityfreight::matrix::MatrixEngine;
 use cityfreight::network::Network;
-use cityfreight::plan::{plan, Plan};
+use cityfreight::plan::kpi::{Kpi, Scope};
+use cityfreight::plan::{plan, Plan, PlanError};
 use cityfreight::scenario::Scenario;
 use cityfreight::time::DAY;
 use std::path::Path;
@@ -94,8 +95,11 @@ fn the_demo_plan_keeps_every_rule() {
     }
     // KPIs agree with the routes.
     let km: f64 = p.routes.iter().map(|r| r.distance_m).sum::<f64>() / 1000.0;
-    assert!((p.kpis.get("all", "vehicle_km").unwrap() - km).abs() < 0.01);
-    assert_eq!(p.kpis.get("all", "orders_served").unwrap() as usize, served);
+    assert!((p.kpis.get(&Scope::All, &Kpi::VehicleKm).unwrap() - km).abs() < 0.01);
+    assert_eq!(
+        p.kpis.get(&Scope::All, &Kpi::OrdersServed).unwrap() as usize,
+        served
+    );
 }
 
 #[test]
@@ -279,7 +283,10 @@ fn bays_serve_doors_on_main_roads_and_never_overflow() {
     assert!(used >= 30, "only {used} stops at bays");
     for (bay, peak) in &peaks {
         assert!(*peak <= 1, "bay {bay}: {peak} vehicles at once");
-        assert_eq!(p.kpis.get(&format!("bay:{bay}"), "overflow"), Some(0.0));
+        assert_eq!(
+            p.kpis.get(&Scope::Bay(bay.to_string()), &Kpi::Overflow),
+            Some(0.0)
+        );
     }
     // Every stay keeps its dwell limit (30 min, 45 for clean-energy vehicles).
     for r in &p.routes {
@@ -325,11 +332,36 @@ fn small_batteries_stop_to_charge_and_never_drop_below_the_reserve() {
             assert!(left <= 12_000, "{}: charged above the pack", r.vehicle);
         }
     }
-    assert!(p.kpis.get("all", "energy_charged").unwrap() > 0.0);
+    assert!(p.kpis.get(&Scope::All, &Kpi::EnergyCharged).unwrap() > 0.0);
     // The police check accepts the charging stops of our own plan.
     let json = plan_json(&p);
     assert_eq!(
         check_plan(&s, &net, &engine, &parse_plan(&json).unwrap()).unwrap(),
         Vec::<String>::new()
     );
+}
+
+#[test]
+fn a_scenario_built_by_hand_is_validated_before_planning() {
+    let mut s = demo();
+    let net = Network::load(&s.osm, &s.classes, &|_, _, _| {}).unwrap();
+    let (engine, _) = MatrixEngine::new(&net.graph, None).unwrap();
+    // Two problems a library caller could make: a class index past the classes, and a second
+    // carrier with the first one's id.
+    s.carriers[0].fleet[0].class = 99;
+    s.carriers[2].id = s.carriers[1].id.clone();
+    for result in [
+        plan(&s, &net, &engine, &|_| {}).map(|_| ()),
+        cityfreight::plan::plan_pooled(&s, &net, &engine, &|_| {}).map(|_| ()),
+        cityfreight::plan::share::share(&s, &net, &engine, &|_| {}).map(|_| ()),
+    ] {
+        let e = result.unwrap_err();
+        let text = e.to_string();
+        assert!(matches!(e, PlanError::Invalid(_)), "{text}");
+        assert!(
+            text.contains("carrier `sf` fleet entry #1: class index 99")
+                && text.contains("carrier `jd`: carrier id used twice"),
+            "{text}"
+        );
+    }
 }

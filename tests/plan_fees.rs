@@ -8,6 +8,7 @@ use cityfreight::io::plan_out::plan_json;
 use cityfreight::io::scenario::read_scenario;
 use cityfreight::matrix::MatrixEngine;
 use cityfreight::network::Network;
+use cityfreight::plan::kpi::{Kpi, Scope};
 use cityfreight::plan::{plan, Plan};
 use cityfreight::scenario::Scenario;
 use cityfreight::solver::check::check;
@@ -33,12 +34,8 @@ fn run(s: &Scenario) -> Plan {
     plan(s, &net, &engine, &|_| {}).unwrap()
 }
 
-fn all_kpi(p: &Plan, scope: &str, kpi: &str) -> f64 {
-    p.kpis
-        .rows
-        .iter()
-        .find(|r| r.scope == scope && r.kpi == kpi)
-        .map_or(f64::NAN, |r| r.value)
+fn kpi(p: &Plan, scope: Scope, kpi: Kpi) -> f64 {
+    p.kpis.get(&scope, &kpi).unwrap_or(f64::NAN)
 }
 
 /// An optional order inside a charged zone whose entry fee exceeds its penalty for being left
@@ -179,17 +176,17 @@ fn demo_zone_fees_reach_costs_kpis_and_the_police_check() {
     });
     let p = run(&s);
     assert!(p.violations.is_empty(), "{:#?}", p.violations);
-    let fees = all_kpi(&p, "all", "zone_fees");
+    let fees = kpi(&p, Scope::All, Kpi::ZoneFees);
     assert!(fees >= 30.0, "fees {fees}");
-    assert_eq!(all_kpi(&base, "all", "zone_fees"), 0.0);
+    assert_eq!(kpi(&base, Scope::All, Kpi::ZoneFees), 0.0);
     // Per carrier and per zone they add up to the total.
     let per_carrier: f64 = s
         .carriers
         .iter()
-        .map(|c| all_kpi(&p, &format!("carrier:{}", c.id), "zone_fees"))
+        .map(|c| kpi(&p, Scope::Carrier(c.id.clone()), Kpi::ZoneFees))
         .sum();
     assert!((per_carrier - fees).abs() < 1e-6);
-    assert!((all_kpi(&p, "zone:core", "fees") - fees).abs() < 1e-6);
+    assert!((kpi(&p, Scope::Zone("core".into()), Kpi::Fees) - fees).abs() < 1e-6);
     // Every route that stops in the core pays the day fee once, and fees are part of its cost.
     for r in &p.routes {
         let owed: f64 = r.zone_fees_yuan.iter().sum();
@@ -207,6 +204,6 @@ fn demo_zone_fees_reach_costs_kpis_and_the_police_check() {
         cityfreight::plan::check::check_plan_outcome(&s, &net, &engine, &submitted).unwrap();
     assert!(outcome.violations.is_empty(), "{:#?}", outcome.violations);
     let due: f64 = outcome.fees_due.iter().map(|f| f.yuan).sum();
-    let owed = fees + all_kpi(&p, "all", "zone_penalties");
+    let owed = fees + kpi(&p, Scope::All, Kpi::ZonePenalties);
     assert!((due - owed).abs() < 0.01, "check {due}, plan {owed}");
 }

@@ -7,6 +7,7 @@ use cityfreight::io::scenario::read_scenario;
 use cityfreight::io::two_tier::read_two_tier;
 use cityfreight::matrix::MatrixEngine;
 use cityfreight::network::Network;
+use cityfreight::plan::kpi::{Kpi, Scope};
 use cityfreight::plan::two_tier::plan_two_tier;
 use cityfreight::plan::PlanError;
 use cityfreight::scenario::two_tier::TwoTier;
@@ -62,33 +63,43 @@ fn loads_arrive_before_the_last_mile_and_every_order_is_delivered_once() {
     let all: usize = s.carriers.iter().map(|c| c.orders.len()).sum();
     assert_eq!(seen.len() + r.tier2.unserved.len(), all);
     // Combined KPIs: the customers' orders and parcels once; vehicles and km of both tiers.
-    let get = |kpi: &str| r.kpis.get("all", kpi).unwrap();
-    assert_eq!(get("orders"), all as f64);
-    assert_eq!(get("parcels"), r.tier2.kpis.get("all", "parcels").unwrap());
+    let get = |kpi: Kpi| r.kpis.get(&Scope::All, &kpi).unwrap();
+    assert_eq!(get(Kpi::Orders), all as f64);
     assert_eq!(
-        get("vehicles"),
+        get(Kpi::Parcels),
+        r.tier2.kpis.get(&Scope::All, &Kpi::Parcels).unwrap()
+    );
+    assert_eq!(
+        get(Kpi::Vehicles),
         (r.tier1.routes.len() + r.tier2.routes.len()) as f64
     );
-    let km = r.tier1.kpis.get("all", "vehicle_km").unwrap()
-        + r.tier2.kpis.get("all", "vehicle_km").unwrap();
-    assert!((get("vehicle_km") - km).abs() < 0.01);
+    let km = r.tier1.kpis.get(&Scope::All, &Kpi::VehicleKm).unwrap()
+        + r.tier2.kpis.get(&Scope::All, &Kpi::VehicleKm).unwrap();
+    assert!((get(Kpi::VehicleKm) - km).abs() < 0.01);
     for kpi in [
-        "vehicle_km",
-        "vehicles",
-        "energy_electric",
-        "co2_well_to_wheel",
-        "cost",
-        "cost_per_parcel",
-        "load_factor",
-        "on_time_rate",
+        Kpi::VehicleKm,
+        Kpi::Vehicles,
+        Kpi::EnergyElectric,
+        Kpi::Co2WellToWheel,
+        Kpi::Cost,
+        Kpi::CostPerParcel,
+        Kpi::LoadFactor,
+        Kpi::OnTimeRate,
     ] {
         assert!(
-            r.direct.kpis.get("all", kpi).is_some() && r.kpis.get("all", kpi).is_some(),
+            r.direct.kpis.get(&Scope::All, &kpi).is_some()
+                && r.kpis.get(&Scope::All, &kpi).is_some(),
             "{kpi}"
         );
     }
-    assert!(r.kpis.get("zone:core", "vehicle_km_inside").is_some());
-    assert!(r.kpis.get("permit:green-pass", "permits_used").is_some());
+    assert!(r
+        .kpis
+        .get(&Scope::Zone("core".into()), &Kpi::VehicleKmInside)
+        .is_some());
+    assert!(r
+        .kpis
+        .get(&Scope::Permit("green-pass".into()), &Kpi::PermitsUsed)
+        .is_some());
 }
 
 #[test]
@@ -114,6 +125,45 @@ fn a_centre_off_the_map_or_unreachable_in_time_is_a_clear_error() {
     assert!(
         text.contains("[two_tier] `centre`") && text.contains("07:00"),
         "{text}"
+    );
+}
+
+#[test]
+fn a_tier_that_breaks_a_rule_is_rejected_before_planning() {
+    let (s, t, net, engine) = demo();
+    // Four night trucks per carrier holding the green pass: each tier-1 carrier holds four
+    // permits (sf's quota is 3) and together twelve (the quota is 8); the direct plan is valid.
+    let green = s.policy.permit("green-pass").unwrap();
+    let electric = s
+        .classes
+        .iter()
+        .position(|c| c.id == "e-light-truck")
+        .unwrap();
+    let mut t = t.clone();
+    t.night_fleet[0].class = electric;
+    t.night_fleet[0].permit = Some(green);
+    t.night_fleet[0].count = 4;
+    assert!(t.validate(&s).is_ok());
+    let e = plan_two_tier(&s, &t, &net, &engine, &|_| {}).unwrap_err();
+    let text = e.to_string();
+    let PlanError::Invalid(v) = e else {
+        panic!("expected a validation error, got {text}");
+    };
+    assert!(v.scenario.contains("tier 1"), "{text}");
+    assert!(
+        text.contains("permit `green-pass`: the fleets hold 12 permits, the quota is 8")
+            && text.contains("carrier `sf` holds 4 permits, its quota is 3"),
+        "{text}"
+    );
+    // A last-mile fleet too light for an order: the two-tier setup's own rule.
+    let mut heavy = s.clone();
+    heavy.carriers[0].orders[0].weight_g = 500_000;
+    let e = plan_two_tier(&heavy, &demo().1, &net, &engine, &|_| {}).unwrap_err();
+    assert!(
+        matches!(e, PlanError::Invalid(_))
+            && e.to_string()
+                .contains("more than every last-mile vehicle carries"),
+        "{e}"
     );
 }
 
@@ -200,9 +250,9 @@ fn non_shareable_orders_stay_with_their_carrier() {
     );
     // The combined KPIs still count every customer order once.
     let all: usize = s.carriers.iter().map(|c| c.orders.len()).sum();
-    assert_eq!(r.kpis.get("all", "orders").unwrap(), all as f64);
+    assert_eq!(r.kpis.get(&Scope::All, &Kpi::Orders).unwrap(), all as f64);
     assert_eq!(
-        r.kpis.get("all", "vehicles").unwrap(),
+        r.kpis.get(&Scope::All, &Kpi::Vehicles).unwrap(),
         (r.tier1.routes.len() + r.tier2.routes.len()) as f64
     );
     // With every order non-shareable there is nothing to send through the centre.

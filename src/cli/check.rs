@@ -1,7 +1,7 @@
 //! `cityfreight check`: list every rule a submitted plan breaks (a traffic police use).
 
 use super::common::load_scenario;
-use super::CliResult;
+use super::{BoxError, Verdict};
 use crate::io::plan_in::read_plan;
 
 use std::path::PathBuf;
@@ -15,8 +15,9 @@ pub struct Args {
     plan: PathBuf,
 }
 
-/// Run `check`: prints the verdict; exits 0 when the plan is compliant, 4 when it breaks rules.
-pub fn run(args: Args) -> CliResult {
+/// Run `check`: prints the verdict and returns it ([`super::main`] exits 0 when the plan is
+/// compliant, 4 when it breaks rules).
+pub(crate) fn run(args: Args) -> Result<Verdict, BoxError> {
     let submitted = read_plan(&args.plan)?;
     let (scenario, network, engine) = load_scenario(&args.scenario)?;
     let violations = crate::plan::check::check_plan(&scenario, &network, &engine, &submitted)?;
@@ -27,11 +28,11 @@ pub fn run(args: Args) -> CliResult {
             submitted.routes.len(),
             args.scenario.display()
         );
-        return Ok(());
+        return Ok(Verdict::Done);
     }
     println!("{}: {} violation(s)", args.plan.display(), violations.len());
     for v in &violations {
         println!("  {v}");
     }
-    std::process::exit(4);
+    Ok(Verdict::NotCompliant)
 }

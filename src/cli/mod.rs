@@ -3,7 +3,10 @@
 //! Owns: every `println!`, every exit code, every conversion from user units (HH:MM, lon/lat
 //! strings) to internal ones. Must never: hold algorithmic logic; a subcommand parses its
 //! arguments, calls the library, and prints. Errors from the library layers are printed with
-//! their full context (file, record, argument) and give exit code 1; usage errors give 2.
+//! their full context (file, record, argument) and give exit code 1; usage errors give 2 (clap);
+//! a plan that `check` finds not compliant gives 4.
+//! Invariant: [`main`] is the one exit point: subcommands return a [`CliResult`] or, for
+//! `check`, a [`Verdict`], and never call `std::process::exit` (a test scans `src/` for it).
 
 pub mod bench;
 
@@ -56,24 +59,22 @@ enum Command {
     BenchSuite(bench::SuiteArgs),
 }
 
-/// Parse the command line, run the subcommand, and turn its result into an exit code.
+/// What a subcommand that judges something found, for the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Done (exit 0).
+    Done,
+    /// The checked plan breaks rules (exit 4).
+    NotCompliant,
+}
+
+/// Parse the command line, run the subcommand, and turn its result into an exit code: 0 when
+/// done, 4 when `check` finds the plan not compliant, 1 on any error (printed with its causes).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: CliResult = match cli.command {
-        Command::Classes(args) => classes::run(args),
-        Command::Graph(command) => graph::run(command),
-        Command::Route(args) => route::run(args),
-        Command::Matrix(args) => matrix::run(args),
-        Command::Plan(args) => plan::run(args),
-        Command::Check(args) => check::run(args),
-        Command::Share(args) => share::run(args),
-        Command::Sweep(args) => sweep::run_sweep(args),
-        Command::TwoTier(args) => two_tier::run(args),
-        Command::Bench(args) => bench::run_bench(&args),
-        Command::BenchSuite(args) => bench::run_suite(&args),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+    match run(cli.command) {
+        Ok(Verdict::Done) => ExitCode::SUCCESS,
+        Ok(Verdict::NotCompliant) => ExitCode::from(4),
         Err(err) => {
             let message = err.to_string();
             eprintln!("error: {message}");
@@ -90,5 +91,26 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// What every subcommand returns: any library error, boxed with its context.
-pub(crate) type CliResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+/// Run a subcommand: its verdict, or its error.
+fn run(command: Command) -> Result<Verdict, BoxError> {
+    let done = |result: CliResult| result.map(|()| Verdict::Done);
+    match command {
+        Command::Classes(args) => done(classes::run(args)),
+        Command::Graph(command) => done(graph::run(command)),
+        Command::Route(args) => done(route::run(args)),
+        Command::Matrix(args) => done(matrix::run(args)),
+        Command::Plan(args) => done(plan::run(args)),
+        Command::Check(args) => check::run(args),
+        Command::Share(args) => done(share::run(args)),
+        Command::Sweep(args) => done(sweep::run_sweep(args)),
+        Command::TwoTier(args) => done(two_tier::run(args)),
+        Command::Bench(args) => done(bench::run_bench(&args)),
+        Command::BenchSuite(args) => done(bench::run_suite(&args)),
+    }
+}
+
+/// Any library error, boxed with its context.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What every subcommand but `check` returns.
+pub(crate) type CliResult = Result<(), BoxError>;

@@ -3,6 +3,7 @@
 use super::common::load_scenario;
 use super::CliResult;
 use crate::io::plan_out::write_plan;
+use crate::plan::kpi::{Kpi, Scope};
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -36,17 +37,17 @@ pub fn run(args: Args) -> CliResult {
     };
     write_plan(&args.out, &plan)?;
     let k = &plan.kpis;
-    let get = |kpi: &str| k.get("all", kpi).unwrap_or(0.0);
+    let get = |kpi: Kpi| k.get(&Scope::All, &kpi).unwrap_or(0.0);
     eprintln!(
         "{}: {} routes, {:.1} km, {} of {} orders served, cost {:.2} yuan ({:.2} per parcel), CO2 {:.1} kg well-to-wheel; checker: {}",
         plan.scenario,
         plan.routes.len(),
-        get("vehicle_km"),
-        get("orders_served"),
-        get("orders"),
-        get("cost"),
-        get("cost_per_parcel"),
-        get("co2_well_to_wheel"),
+        get(Kpi::VehicleKm),
+        get(Kpi::OrdersServed),
+        get(Kpi::Orders),
+        get(Kpi::Cost),
+        get(Kpi::CostPerParcel),
+        get(Kpi::Co2WellToWheel),
         if plan.violations.is_empty() { "feasible".to_string() } else { format!("{} violation(s)", plan.violations.len()) }
     );
     for u in &plan.unserved {

@@ -4,6 +4,7 @@
 use super::common::{load_scenario, BudgetArg};
 use super::CliResult;
 use crate::io::two_tier::{read_two_tier, write_two_tier};
+use crate::plan::kpi::{Kpi, Scope};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -35,36 +36,30 @@ pub fn run(args: Args) -> CliResult {
     let report =
         crate::plan::two_tier::plan_two_tier(&scenario, &two_tier, &network, &engine, &progress)?;
     write_two_tier(&args.out, &report)?;
-    let row = |kpi: &str| {
+    let row = |scope: &Scope, kpi: &Kpi| {
         (
-            report.direct.kpis.get("all", kpi).unwrap_or(0.0),
-            report.kpis.get("all", kpi).unwrap_or(0.0),
+            report.direct.kpis.get(scope, kpi).unwrap_or(0.0),
+            report.kpis.get(scope, kpi).unwrap_or(0.0),
         )
     };
-    eprintln!("{:<22} {:>12} {:>12}", "all", "direct", "two-tier");
+    eprintln!("{:<22} {:>12} {:>12}", Scope::All, "direct", "two-tier");
     for kpi in [
-        "vehicles",
-        "vehicle_km",
-        "cost",
-        "cost_per_parcel",
-        "load_factor",
-        "energy_electric",
-        "energy_fuel",
-        "co2_well_to_wheel",
-        "nox",
-        "orders_served",
+        Kpi::Vehicles,
+        Kpi::VehicleKm,
+        Kpi::Cost,
+        Kpi::CostPerParcel,
+        Kpi::LoadFactor,
+        Kpi::EnergyElectric,
+        Kpi::EnergyFuel,
+        Kpi::Co2WellToWheel,
+        Kpi::Nox,
+        Kpi::OrdersServed,
     ] {
-        let (a, b) = row(kpi);
+        let (a, b) = row(&Scope::All, &kpi);
         eprintln!("{kpi:<22} {a:>12.2} {b:>12.2}");
     }
     for zone in &scenario.policy.zones {
-        let scope = format!("zone:{}", zone.id);
-        let a = report
-            .direct
-            .kpis
-            .get(&scope, "vehicle_km_inside")
-            .unwrap_or(0.0);
-        let b = report.kpis.get(&scope, "vehicle_km_inside").unwrap_or(0.0);
+        let (a, b) = row(&Scope::Zone(zone.id.clone()), &Kpi::VehicleKmInside);
         eprintln!("{:<22} {a:>12.2} {b:>12.2}", format!("km in {}", zone.id));
     }
     let violations: Vec<&String> = report

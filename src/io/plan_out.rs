@@ -137,13 +137,13 @@ pub fn write_plan_files(dir: &Path, plan: &Plan) -> Result<(), Error> {
                 .kpis
                 .rows
                 .iter()
-                .map(|r| json!({"scope": r.scope, "kpi": r.kpi, "value": r.value, "unit": r.unit}))
+                .map(|r| json!({"scope": r.scope.to_string(), "kpi": r.kpi.to_string(), "value": r.value, "unit": r.unit()}))
                 .collect::<Vec<_>>())),
         ),
         ("kpis.csv", {
             let mut csv = String::from("scope,kpi,value,unit\n");
             for r in &plan.kpis.rows {
-                csv.push_str(&format!("{},{},{},{}\n", r.scope, r.kpi, r.value, r.unit));
+                csv.push_str(&format!("{},{},{},{}\n", r.scope, r.kpi, r.value, r.unit()));
             }
             csv.into_bytes()
         }),

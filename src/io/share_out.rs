@@ -6,6 +6,7 @@
 
 use super::atomic::write_dir_atomically;
 use super::plan_out::{write_plan_files, Error};
+use crate::plan::kpi::{Kpi, Scope};
 use crate::plan::share::{ShapleyMethod, ShareReport};
 use crate::plan::{Kpis, Plan};
 use serde_json::json;
@@ -48,27 +49,26 @@ pub fn allocation_json(report: &ShareReport) -> serde_json::Value {
     })
 }
 
-/// Rows `(scope, kpi, unit, separate, shared)` of the comparison.
-pub fn comparison_rows(report: &ShareReport) -> Vec<(String, String, String, f64, f64)> {
+/// Rows `(scope, kpi, separate, shared)` of the comparison.
+pub fn comparison_rows(report: &ShareReport) -> Vec<(Scope, Kpi, f64, f64)> {
     compare_kpis(&report.kpis.0, &report.kpis.1)
 }
 
-/// Rows `(scope, kpi, unit, a, b)`: every row of `a` with the same row of `b` (0 if absent), then
-/// the rows only `b` has.
-pub fn compare_kpis(a: &Kpis, b: &Kpis) -> Vec<(String, String, String, f64, f64)> {
+/// Rows `(scope, kpi, a, b)`: every row of `a` with the same row of `b` (0 if absent), then the
+/// rows only `b` has.
+pub fn compare_kpis(a: &Kpis, b: &Kpis) -> Vec<(Scope, Kpi, f64, f64)> {
     let mut rows = Vec::new();
     for r in &a.rows {
         rows.push((
             r.scope.clone(),
             r.kpi.clone(),
-            r.unit.clone(),
             r.value,
             b.get(&r.scope, &r.kpi).unwrap_or(0.0),
         ));
     }
     for r in &b.rows {
         if a.get(&r.scope, &r.kpi).is_none() {
-            rows.push((r.scope.clone(), r.kpi.clone(), r.unit.clone(), 0.0, r.value));
+            rows.push((r.scope.clone(), r.kpi.clone(), 0.0, r.value));
         }
     }
     rows
@@ -76,21 +76,18 @@ pub fn compare_kpis(a: &Kpis, b: &Kpis) -> Vec<(String, String, String, f64, f64
 
 /// `comparison.csv` and `comparison.json` bytes for rows of [`compare_kpis`], with columns named
 /// `a` and `b` (e.g. `separate`, `shared`) and their `change`.
-pub fn comparison_files(
-    rows: &[(String, String, String, f64, f64)],
-    a: &str,
-    b: &str,
-) -> (Vec<u8>, Vec<u8>) {
+pub fn comparison_files(rows: &[(Scope, Kpi, f64, f64)], a: &str, b: &str) -> (Vec<u8>, Vec<u8>) {
     let mut csv = format!("scope,kpi,unit,{a},{b},change\n");
-    for (scope, kpi, unit, x, y) in rows {
+    for (scope, kpi, x, y) in rows {
         csv.push_str(&format!(
-            "{scope},{kpi},{unit},{x},{y},{}\n",
+            "{scope},{kpi},{},{x},{y},{}\n",
+            kpi.unit(),
             ((y - x) * 1000.0).round() / 1000.0
         ));
     }
     let table = json!(rows
         .iter()
-        .map(|(scope, kpi, unit, x, y)| json!({"scope": scope, "kpi": kpi, "unit": unit, a: x, b: y, "change": ((y - x) * 1000.0).round() / 1000.0}))
+        .map(|(scope, kpi, x, y)| json!({"scope": scope.to_string(), "kpi": kpi.to_string(), "unit": kpi.unit(), a: x, b: y, "change": ((y - x) * 1000.0).round() / 1000.0}))
         .collect::<Vec<_>>());
     (
         csv.into_bytes(),

@@ -38,7 +38,7 @@
 //! `OUT/comparison.json`.
 
 use super::atomic::write_atomically;
-use crate::plan::kpi::KpiRow;
+use crate::plan::kpi::{Kpi, KpiRow, Scope};
 use crate::plan::Kpis;
 use crate::sweep::{Outcome, Variant};
 use crate::time::Schedule;
@@ -223,7 +223,7 @@ pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
 fn outcome_json(fingerprint: &str, outcome: &Outcome) -> Value {
     match outcome {
         Outcome::Planned(k) => {
-            json!({"fingerprint": fingerprint, "status": "ok", "kpis": k.rows.iter().map(|r| json!([r.scope, r.kpi, r.value, r.unit])).collect::<Vec<_>>()})
+            json!({"fingerprint": fingerprint, "status": "ok", "kpis": k.rows.iter().map(|r| json!([r.scope.to_string(), r.kpi.to_string(), r.value, r.unit()])).collect::<Vec<_>>()})
         }
         Outcome::Failed(e) => json!({"fingerprint": fingerprint, "status": "failed", "error": e}),
     }
@@ -246,11 +246,13 @@ pub fn load_outcome(dir: &Path, variant: &Variant, fingerprint: &str) -> Option<
                 .as_array()?
                 .iter()
                 .map(|r| {
+                    // A row whose scope, KPI or unit is not this version's: plan again.
+                    let kpi = Kpi::parse(r[1].as_str()?)?;
+                    (r[3].as_str()? == kpi.unit()).then_some(())?;
                     Some(KpiRow {
-                        scope: r[0].as_str()?.into(),
-                        kpi: r[1].as_str()?.into(),
+                        scope: Scope::parse(r[0].as_str()?)?,
+                        kpi,
                         value: r[2].as_f64()?,
-                        unit: r[3].as_str()?.into(),
                     })
                 })
                 .collect::<Option<Vec<_>>>()?;
@@ -297,8 +299,8 @@ pub fn write_comparison(dir: &Path, sweep: &Sweep, outcomes: &[Outcome]) -> Resu
                     .iter()
                     .map(|r| {
                         let change = base.and_then(|b| b.get(&r.scope, &r.kpi)).map(|b| ((r.value - b) * 1000.0).round() / 1000.0);
-                        csv.push_str(&format!("{},ok,{},{},{},{},{}\n", v.name, r.scope, r.kpi, r.unit, r.value, change.map_or(String::new(), |c| c.to_string())));
-                        json!({"scope": r.scope, "kpi": r.kpi, "unit": r.unit, "value": r.value, "change": change})
+                        csv.push_str(&format!("{},ok,{},{},{},{},{}\n", v.name, r.scope, r.kpi, r.unit(), r.value, change.map_or(String::new(), |c| c.to_string())));
+                        json!({"scope": r.scope.to_string(), "kpi": r.kpi.to_string(), "unit": r.unit(), "value": r.value, "change": change})
                     })
                     .collect();
                 table.push(json!({"variant": v.name, "status": "ok", "kpis": rows}));

@@ -10,11 +10,12 @@
 //! # Based at the centre; e-tricycles reload there.
 //! last_mile_fleet = [ { class = "e-tricycle", count = 12, shift = "07:00-19:00" } ]
 //! ```
-//! Every problem is reported at once, naming the file and field.
+//! Every problem is reported at once, naming the file and field: the file's own (syntax, unknown
+//! classes, unreadable values), then the setup's rules ([`TwoTier::validate`]) placed in the table.
 
 use super::scenario::{fleet_basics, Error};
 use crate::scenario::two_tier::TwoTier;
-use crate::scenario::{FleetEntry, Scenario};
+use crate::scenario::{FleetEntry, Rule, Scenario, Subject};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -55,24 +56,21 @@ pub fn read_two_tier(path: &Path, scenario: &Scenario) -> Result<Option<TwoTier>
         return Ok(None);
     };
     let mut problems = Vec::new();
-    let [lon, lat] = entry.centre;
-    if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-        problems.push(format!(
-            "[two_tier] `centre` {:?} is not [lon, lat] in degrees",
-            entry.centre
-        ));
-    }
-    let unload_s = entry.unload_s.unwrap_or(900);
-    if !(0..=4 * 3600).contains(&unload_s) {
-        problems.push(format!(
-            "[two_tier] `unload_s` must be 0 to 14400 s, got {unload_s}"
-        ));
-    }
-    let mut fleet = |items: &[FleetItem], field: &str| -> Vec<FleetEntry> {
-        if items.is_empty() {
-            problems.push(format!("[two_tier] `{field}` is empty"));
+    let unload_s = match u32::try_from(entry.unload_s.unwrap_or(900)) {
+        Ok(s) => s,
+        Err(_) => {
+            problems.push(format!(
+                "[two_tier] `unload_s` must be 0 to 14400 s, got {}",
+                entry.unload_s.unwrap_or(0)
+            ));
+            0
         }
+    };
+    // Per field, the file record of each entry kept (entries of unknown classes are dropped).
+    let mut records: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut fleet = |items: &[FleetItem], field: &'static str| -> Vec<FleetEntry> {
         let mut out = Vec::new();
+        let mut kept = Vec::new();
         for (k, item) in items.iter().enumerate() {
             let at = format!("[two_tier] `{field}` #{}", k + 1);
             let (class, count, shift) = fleet_basics(
@@ -81,56 +79,53 @@ pub fn read_two_tier(path: &Path, scenario: &Scenario) -> Result<Option<TwoTier>
                 &scenario.classes,
                 &mut problems,
             );
-            if let Some(class) = class {
+            if let (Some(class), Some(count)) = (class, count) {
                 out.push(FleetEntry {
                     class,
                     count,
                     permit: None,
                     shift,
                 });
+                kept.push(k);
             }
         }
+        records.push((field, kept));
         out
     };
     let night_fleet = fleet(&entry.night_fleet, "night_fleet");
     let last_mile_fleet = fleet(&entry.last_mile_fleet, "last_mile_fleet");
+    let file_empty = [
+        entry.night_fleet.is_empty(),
+        entry.last_mile_fleet.is_empty(),
+    ];
     let two_tier = TwoTier {
         origin: format!("{} [two_tier]", path.display()),
         centre_id: entry.id.unwrap_or_else(|| "centre".to_string()),
         centre: entry.centre,
-        unload_s: unload_s.clamp(0, 4 * 3600) as u32,
+        unload_s,
         night_fleet,
         last_mile_fleet,
     };
-    let start = two_tier.last_mile_start();
-    for (k, f) in two_tier.night_fleet.iter().enumerate() {
-        if f.shift.0 + two_tier.unload_s >= start {
-            problems.push(format!(
-                "[two_tier] `night_fleet` #{}: its shift starts at {}, too late to unload before the last mile starts at {}",
-                k + 1,
-                crate::time::clock(i64::from(f.shift.0)),
-                crate::time::clock(i64::from(start))
-            ));
-        }
-    }
-    let heaviest = |fleet: &[FleetEntry]| {
-        fleet
-            .iter()
-            .map(|f| u64::from(scenario.classes[f.class].payload_kg) * 1000)
-            .max()
-            .unwrap_or(0)
-    };
-    let last_mile_max = heaviest(&two_tier.last_mile_fleet);
-    for c in &scenario.carriers {
-        for o in &c.orders {
-            if u64::from(o.weight_g) > last_mile_max && !two_tier.last_mile_fleet.is_empty() {
-                problems.push(format!(
-                    "[two_tier] `last_mile_fleet`: carrier `{}` order `{}` weighs {:.1} kg, more than every last-mile vehicle carries",
-                    c.id,
-                    o.id,
-                    f64::from(o.weight_g) / 1000.0
-                ));
+    // The setup's own rules, placed in the table; a fleet emptied by entries of unknown classes
+    // is not also reported as empty.
+    if let Err(e) = two_tier.validate(scenario) {
+        for p in e.problems {
+            let Subject::TwoTier { field, entry } = p.at else {
+                problems.push(p.to_string());
+                continue;
+            };
+            let fleet = records.iter().position(|r| r.0 == field);
+            if p.rule == Rule::EmptyFleet && fleet.is_some_and(|f| !file_empty[f]) {
+                continue;
             }
+            let record = match (entry, fleet) {
+                (Some(k), Some(f)) => Some(records[f].1[k]),
+                (k, _) => k,
+            };
+            problems.push(match record {
+                Some(k) => format!("[two_tier] `{field}` #{}: {}", k + 1, p.rule),
+                None => format!("[two_tier] `{field}` {}", p.rule),
+            });
         }
     }
     if !problems.is_empty() {

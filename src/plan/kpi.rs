@@ -1,28 +1,273 @@
 //! The numbers planners read (DOMAIN.md "KPIs"), computed from a plan and its scenario.
 //!
-//! Rows `(scope, kpi, value, unit)` with scope `all`, `carrier:ID`, `zone:ID` or `permit:ID`, so
-//! tables of variants line up row by row. Energy: battery vehicles use `use_per_km` Wh/km,
-//! combustion vehicles `use_per_km` ml/km; CO2 tank-to-wheel from fuel, well-to-wheel adds the
-//! fuel upstream share and grid electricity (battery use grows as `range_factor` shrinks); NOx
-//! and PM2.5 from [`crate::scenario::Factors::exhaust_g_per_km`] (per-class factors, else the
-//! diesel defaults scaled ×2 per emission standard below China VI).
+//! Rows `(scope, kpi, value)` with a typed [`Scope`] (`all`, `carrier:ID`, `zone:ID`,
+//! `permit:ID`, `bay:ID`) and a typed [`Kpi`] that carries its CSV name and unit in one place, so
+//! a misspelt KPI is a compile error and tables of variants line up row by row. Energy: battery
+//! vehicles use `use_per_km` Wh/km, combustion vehicles `use_per_km` ml/km; CO2 tank-to-wheel
+//! from fuel, well-to-wheel adds the fuel upstream share and grid electricity (battery use grows
+//! as `range_factor` shrinks); NOx and PM2.5 from [`crate::scenario::Factors::exhaust_g_per_km`]
+//! (per-class factors, else the diesel defaults scaled ×2 per emission standard below China VI).
 
 use super::{PlannedRoute, Unserved};
 use crate::scenario::DeliveryOrder;
 use crate::scenario::Scenario;
 use crate::vehicle::Energy;
+use std::borrow::Cow;
+use std::fmt;
+
+/// What a KPI row is about; written `all`, `carrier:ID`, `zone:ID`, `permit:ID`, `bay:ID`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// The whole plan.
+    All,
+    /// One carrier (by id).
+    Carrier(String),
+    /// One zone of the policy (by id).
+    Zone(String),
+    /// One permit of the policy (by id).
+    Permit(String),
+    /// One loading bay (by id).
+    Bay(String),
+}
+
+impl Scope {
+    /// The scope written as `text` (`all`, `carrier:ID`, ...), if it is one.
+    pub fn parse(text: &str) -> Option<Scope> {
+        if text == "all" {
+            return Some(Scope::All);
+        }
+        let (kind, id) = text.split_once(':')?;
+        let id = id.to_string();
+        match kind {
+            "carrier" => Some(Scope::Carrier(id)),
+            "zone" => Some(Scope::Zone(id)),
+            "permit" => Some(Scope::Permit(id)),
+            "bay" => Some(Scope::Bay(id)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::All => f.pad("all"),
+            Scope::Carrier(id) => f.pad(&format!("carrier:{id}")),
+            Scope::Zone(id) => f.pad(&format!("zone:{id}")),
+            Scope::Permit(id) => f.pad(&format!("permit:{id}")),
+            Scope::Bay(id) => f.pad(&format!("bay:{id}")),
+        }
+    }
+}
+
+/// One KPI: its name in the written files ([`Kpi::name`]) and its unit ([`Kpi::unit`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kpi {
+    /// Vehicles used (`vehicles`, vehicles).
+    Vehicles,
+    /// Vehicles of one class used (`vehicles_CLASS`, vehicles).
+    VehiclesOfClass(String),
+    /// Distance driven (`vehicle_km`, km).
+    VehicleKm,
+    /// Time on the road, from leaving the depot to coming back (`vehicle_hours`, h).
+    VehicleHours,
+    /// Orders (`orders`, orders).
+    Orders,
+    /// Orders served (`orders_served`, orders).
+    OrdersServed,
+    /// Orders not served (`unserved`, orders).
+    Unserved,
+    /// On-time rate (`on_time_rate`, share).
+    OnTimeRate,
+    /// Parcels delivered (`parcels`, parcels).
+    Parcels,
+    /// Cost (`cost`, yuan), zone fees and penalties included.
+    Cost,
+    /// Zone fees owed (`zone_fees`, yuan; see `io::policy`).
+    ZoneFees,
+    /// The planner's soft zone penalties (`zone_penalties`, yuan).
+    ZonePenalties,
+    /// Cost per parcel (`cost_per_parcel`, yuan).
+    CostPerParcel,
+    /// Delivered weight over capacity driven (`load_factor`, share).
+    LoadFactor,
+    /// Orders served from bays (`stops_at_bays`, orders).
+    StopsAtBays,
+    /// Charging stops (`charging_stops`, stops).
+    ChargingStops,
+    /// Energy charged on the way (`energy_charged`, kWh).
+    EnergyCharged,
+    /// Cost of that energy (`charging_cost`, yuan).
+    ChargingCost,
+    /// Walking between bays and doors (`walk_km`, km).
+    WalkKm,
+    /// Electricity used (`energy_electric`, kWh).
+    EnergyElectric,
+    /// Fuel used (`energy_fuel`, L).
+    EnergyFuel,
+    /// CO2 tank-to-wheel (`co2_tank_to_wheel`, kg).
+    Co2TankToWheel,
+    /// CO2 well-to-wheel (`co2_well_to_wheel`, kg).
+    Co2WellToWheel,
+    /// NOx (`nox`, g).
+    Nox,
+    /// PM2.5 (`pm25`, g).
+    Pm25,
+    /// Distance driven inside a zone (`vehicle_km_inside`, km).
+    VehicleKmInside,
+    /// Entries into a zone (`entries`, entries).
+    Entries,
+    /// Vehicles entering a zone (`vehicles_entering`, vehicles).
+    VehiclesEntering,
+    /// Zone fees owed in a zone (`fees`, yuan).
+    Fees,
+    /// Orders served from a bay (`stops`, orders).
+    Stops,
+    /// A bay's room (`capacity`, vehicles).
+    Capacity,
+    /// Most vehicles at a bay at once (`peak_vehicles`, vehicles).
+    PeakVehicles,
+    /// Vehicle-hours at a bay over its room and open hours (`occupancy`, share).
+    Occupancy,
+    /// Vehicles beyond a bay's room at its peak (`overflow`, vehicles).
+    Overflow,
+    /// Vehicles driving with a permit (`permits_used`, vehicles).
+    PermitsUsed,
+    /// A permit's total quota (`quota`, vehicles).
+    Quota,
+}
+
+impl Kpi {
+    /// Every KPI with a fixed name (all but [`Kpi::VehiclesOfClass`]).
+    pub const FIXED: [Kpi; 35] = [
+        Kpi::Vehicles,
+        Kpi::VehicleKm,
+        Kpi::VehicleHours,
+        Kpi::Orders,
+        Kpi::OrdersServed,
+        Kpi::Unserved,
+        Kpi::OnTimeRate,
+        Kpi::Parcels,
+        Kpi::Cost,
+        Kpi::ZoneFees,
+        Kpi::ZonePenalties,
+        Kpi::CostPerParcel,
+        Kpi::LoadFactor,
+        Kpi::StopsAtBays,
+        Kpi::ChargingStops,
+        Kpi::EnergyCharged,
+        Kpi::ChargingCost,
+        Kpi::WalkKm,
+        Kpi::EnergyElectric,
+        Kpi::EnergyFuel,
+        Kpi::Co2TankToWheel,
+        Kpi::Co2WellToWheel,
+        Kpi::Nox,
+        Kpi::Pm25,
+        Kpi::VehicleKmInside,
+        Kpi::Entries,
+        Kpi::VehiclesEntering,
+        Kpi::Fees,
+        Kpi::Stops,
+        Kpi::Capacity,
+        Kpi::PeakVehicles,
+        Kpi::Occupancy,
+        Kpi::Overflow,
+        Kpi::PermitsUsed,
+        Kpi::Quota,
+    ];
+
+    /// The name and unit of a KPI with a fixed name.
+    fn fixed(&self) -> Option<(&'static str, &'static str)> {
+        Some(match self {
+            Kpi::VehiclesOfClass(_) => return None,
+            Kpi::Vehicles => ("vehicles", "vehicles"),
+            Kpi::VehicleKm => ("vehicle_km", "km"),
+            Kpi::VehicleHours => ("vehicle_hours", "h"),
+            Kpi::Orders => ("orders", "orders"),
+            Kpi::OrdersServed => ("orders_served", "orders"),
+            Kpi::Unserved => ("unserved", "orders"),
+            Kpi::OnTimeRate => ("on_time_rate", "share"),
+            Kpi::Parcels => ("parcels", "parcels"),
+            Kpi::Cost => ("cost", "yuan"),
+            Kpi::ZoneFees => ("zone_fees", "yuan"),
+            Kpi::ZonePenalties => ("zone_penalties", "yuan"),
+            Kpi::CostPerParcel => ("cost_per_parcel", "yuan"),
+            Kpi::LoadFactor => ("load_factor", "share"),
+            Kpi::StopsAtBays => ("stops_at_bays", "orders"),
+            Kpi::ChargingStops => ("charging_stops", "stops"),
+            Kpi::EnergyCharged => ("energy_charged", "kWh"),
+            Kpi::ChargingCost => ("charging_cost", "yuan"),
+            Kpi::WalkKm => ("walk_km", "km"),
+            Kpi::EnergyElectric => ("energy_electric", "kWh"),
+            Kpi::EnergyFuel => ("energy_fuel", "L"),
+            Kpi::Co2TankToWheel => ("co2_tank_to_wheel", "kg"),
+            Kpi::Co2WellToWheel => ("co2_well_to_wheel", "kg"),
+            Kpi::Nox => ("nox", "g"),
+            Kpi::Pm25 => ("pm25", "g"),
+            Kpi::VehicleKmInside => ("vehicle_km_inside", "km"),
+            Kpi::Entries => ("entries", "entries"),
+            Kpi::VehiclesEntering => ("vehicles_entering", "vehicles"),
+            Kpi::Fees => ("fees", "yuan"),
+            Kpi::Stops => ("stops", "orders"),
+            Kpi::Capacity => ("capacity", "vehicles"),
+            Kpi::PeakVehicles => ("peak_vehicles", "vehicles"),
+            Kpi::Occupancy => ("occupancy", "share"),
+            Kpi::Overflow => ("overflow", "vehicles"),
+            Kpi::PermitsUsed => ("permits_used", "vehicles"),
+            Kpi::Quota => ("quota", "vehicles"),
+        })
+    }
+
+    /// The name in `kpis.csv`, `kpis.json` and comparison tables, e.g. `vehicle_km`.
+    pub fn name(&self) -> Cow<'static, str> {
+        match (self, self.fixed()) {
+            (_, Some((name, _))) => Cow::Borrowed(name),
+            (Kpi::VehiclesOfClass(class), None) => Cow::Owned(format!("vehicles_{class}")),
+            (_, None) => Cow::Borrowed(""),
+        }
+    }
+
+    /// The unit, e.g. `km`.
+    pub fn unit(&self) -> &'static str {
+        self.fixed().map_or("vehicles", |(_, unit)| unit)
+    }
+
+    /// The KPI named `name` ([`Kpi::name`]), if any; fixed names first, then `vehicles_CLASS`.
+    pub fn parse(name: &str) -> Option<Kpi> {
+        Kpi::FIXED
+            .iter()
+            .find(|k| k.name() == name)
+            .cloned()
+            .or_else(|| {
+                let class = name.strip_prefix("vehicles_")?;
+                (!class.is_empty()).then(|| Kpi::VehiclesOfClass(class.to_string()))
+            })
+    }
+}
+
+impl fmt::Display for Kpi {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.name())
+    }
+}
 
 /// One KPI value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KpiRow {
-    /// `all`, `carrier:ID`, `zone:ID` or `permit:ID`.
-    pub scope: String,
-    /// Name, e.g. `vehicle_km`.
-    pub kpi: String,
-    /// Value.
+    /// What it is about.
+    pub scope: Scope,
+    /// Which KPI (its name and unit).
+    pub kpi: Kpi,
+    /// Value, in the KPI's unit.
     pub value: f64,
-    /// Unit, e.g. `km`.
-    pub unit: String,
+}
+
+impl KpiRow {
+    /// The unit of the row's KPI.
+    pub fn unit(&self) -> &'static str {
+        self.kpi.unit()
+    }
 }
 
 /// All KPI rows of a plan.
@@ -34,22 +279,22 @@ pub struct Kpis {
 
 impl Kpis {
     /// The value of `kpi` in `scope`.
-    pub fn get(&self, scope: &str, kpi: &str) -> Option<f64> {
+    pub fn get(&self, scope: &Scope, kpi: &Kpi) -> Option<f64> {
         self.rows
             .iter()
-            .find(|r| r.scope == scope && r.kpi == kpi)
+            .find(|r| &r.scope == scope && &r.kpi == kpi)
             .map(|r| r.value)
     }
 
     /// Compute the KPIs of `routes` (and `unserved` orders) under `scenario`.
     pub fn compute(scenario: &Scenario, routes: &[PlannedRoute], unserved: &[Unserved]) -> Kpis {
         let mut k = Kpis::default();
-        let scopes: Vec<(String, Option<&str>)> = std::iter::once(("all".to_string(), None))
+        let scopes: Vec<(Scope, Option<&str>)> = std::iter::once((Scope::All, None))
             .chain(
                 scenario
                     .carriers
                     .iter()
-                    .map(|c| (format!("carrier:{}", c.id), Some(c.id.as_str()))),
+                    .map(|c| (Scope::Carrier(c.id.clone()), Some(c.id.as_str()))),
             )
             .collect();
         for (scope, carrier) in &scopes {
@@ -118,58 +363,45 @@ impl Kpis {
                     .map(|o| f64::from(o.weight_g) / 1000.0)
                     .sum::<f64>();
             }
-            let mut push = |kpi: &str, value: f64, unit: &str| {
-                k.rows.push(KpiRow {
-                    scope: scope.clone(),
-                    kpi: kpi.into(),
-                    value: (value * 1000.0).round() / 1000.0 + 0.0,
-                    unit: unit.into(),
-                })
-            };
-            push("vehicles", rs.len() as f64, "vehicles");
+            let mut push = |kpi: Kpi, value: f64| k.push(scope, kpi, value);
+            push(Kpi::Vehicles, rs.len() as f64);
             for class in &scenario.classes {
                 let n = rs.iter().filter(|r| r.class == class.id).count();
                 if n > 0 {
-                    push(&format!("vehicles_{}", class.id), n as f64, "vehicles");
+                    push(Kpi::VehiclesOfClass(class.id.clone()), n as f64);
                 }
             }
-            push("vehicle_km", km, "km");
+            push(Kpi::VehicleKm, km);
             let hours: f64 = rs
                 .iter()
                 .map(|r| (r.end_s - r.start_s) as f64 / 3600.0)
                 .sum();
-            push("vehicle_hours", hours, "h");
-            push("orders", orders as f64, "orders");
-            push("orders_served", (orders - missed) as f64, "orders");
-            push("unserved", missed as f64, "orders");
-            push(
-                "on_time_rate",
-                if orders > missed { 1.0 } else { 0.0 },
-                "share",
-            );
-            push("parcels", parcels as f64, "parcels");
-            push("cost", cost, "yuan");
+            push(Kpi::VehicleHours, hours);
+            push(Kpi::Orders, orders as f64);
+            push(Kpi::OrdersServed, (orders - missed) as f64);
+            push(Kpi::Unserved, missed as f64);
+            push(Kpi::OnTimeRate, if orders > missed { 1.0 } else { 0.0 });
+            push(Kpi::Parcels, parcels as f64);
+            push(Kpi::Cost, cost);
             let fees: f64 = rs.iter().flat_map(|r| &r.zone_fees_yuan).sum();
-            push("zone_fees", fees, "yuan");
+            push(Kpi::ZoneFees, fees);
             let penalties: f64 = rs.iter().map(|r| r.penalties_yuan).sum();
-            push("zone_penalties", penalties, "yuan");
+            push(Kpi::ZonePenalties, penalties);
             push(
-                "cost_per_parcel",
+                Kpi::CostPerParcel,
                 if parcels > 0 {
                     cost / parcels as f64
                 } else {
                     0.0
                 },
-                "yuan",
             );
             push(
-                "load_factor",
+                Kpi::LoadFactor,
                 if capacity_kg > 0.0 {
                     delivered_kg / capacity_kg
                 } else {
                     0.0
                 },
-                "share",
             );
             let from_bays = rs
                 .iter()
@@ -181,7 +413,7 @@ impl Kpis {
                 .flat_map(|r| &r.stops)
                 .map(|s| s.walk_m / 1000.0)
                 .sum();
-            push("stops_at_bays", from_bays as f64, "orders");
+            push(Kpi::StopsAtBays, from_bays as f64);
             let charges: Vec<&super::PlannedStop> = rs
                 .iter()
                 .flat_map(|r| &r.stops)
@@ -199,35 +431,30 @@ impl Kpis {
                     price * s.charged_wh as f64 / 1000.0
                 })
                 .sum();
-            push("charging_stops", charges.len() as f64, "stops");
-            push("energy_charged", charged_kwh, "kWh");
-            push("charging_cost", charging_yuan, "yuan");
-            push("walk_km", walk_km, "km");
-            push("energy_electric", kwh, "kWh");
-            push("energy_fuel", litres, "L");
-            push("co2_tank_to_wheel", co2_ttw, "kg");
-            push("co2_well_to_wheel", co2_wtw, "kg");
-            push("nox", nox, "g");
-            push("pm25", pm, "g");
+            push(Kpi::ChargingStops, charges.len() as f64);
+            push(Kpi::EnergyCharged, charged_kwh);
+            push(Kpi::ChargingCost, charging_yuan);
+            push(Kpi::WalkKm, walk_km);
+            push(Kpi::EnergyElectric, kwh);
+            push(Kpi::EnergyFuel, litres);
+            push(Kpi::Co2TankToWheel, co2_ttw);
+            push(Kpi::Co2WellToWheel, co2_wtw);
+            push(Kpi::Nox, nox);
+            push(Kpi::Pm25, pm);
         }
         for (z, zone) in scenario.policy.zones.iter().enumerate() {
-            let scope = format!("zone:{}", zone.id);
+            let scope = Scope::Zone(zone.id.clone());
             let km: f64 = routes.iter().map(|r| r.km_in_zone[z]).sum();
             let entries: u32 = routes.iter().map(|r| r.zone_entries[z]).sum();
             let vehicles = routes.iter().filter(|r| r.zone_entries[z] > 0).count();
             let fees: f64 = routes.iter().map(|r| r.zone_fees_yuan[z]).sum();
-            for (kpi, value, unit) in [
-                ("vehicle_km_inside", km, "km"),
-                ("entries", f64::from(entries), "entries"),
-                ("vehicles_entering", vehicles as f64, "vehicles"),
-                ("fees", fees, "yuan"),
+            for (kpi, value) in [
+                (Kpi::VehicleKmInside, km),
+                (Kpi::Entries, f64::from(entries)),
+                (Kpi::VehiclesEntering, vehicles as f64),
+                (Kpi::Fees, fees),
             ] {
-                k.rows.push(KpiRow {
-                    scope: scope.clone(),
-                    kpi: kpi.into(),
-                    value: (value * 1000.0).round() / 1000.0 + 0.0,
-                    unit: unit.into(),
-                });
+                k.push(&scope, kpi, value);
             }
         }
         let stays = super::bay_stays(routes.iter().map(|r| {
@@ -236,7 +463,7 @@ impl Kpis {
                 .map(|s| (s.bay.as_deref(), s.start_s, s.departure_s))
         }));
         for bay in &scenario.bays {
-            let scope = format!("bay:{}", bay.id);
+            let scope = Scope::Bay(bay.id.clone());
             let use_ = bay_use(routes, &stays, &bay.id);
             let open_h = bay
                 .hours
@@ -247,55 +474,56 @@ impl Kpis {
                     f64::from(e.min(day + crate::time::DAY).saturating_sub(a.max(day))) / 3600.0
                 })
                 .sum::<f64>();
-            for (kpi, value, unit) in [
-                ("stops", use_.stops as f64, "orders"),
-                ("capacity", f64::from(bay.capacity), "vehicles"),
-                ("peak_vehicles", use_.peak as f64, "vehicles"),
+            for (kpi, value) in [
+                (Kpi::Stops, use_.stops as f64),
+                (Kpi::Capacity, f64::from(bay.capacity)),
+                (Kpi::PeakVehicles, use_.peak as f64),
                 (
-                    "occupancy",
+                    Kpi::Occupancy,
                     if open_h > 0.0 {
                         use_.hours / (open_h * f64::from(bay.capacity))
                     } else {
                         0.0
                     },
-                    "share",
                 ),
                 (
-                    "overflow",
+                    Kpi::Overflow,
                     use_.peak.saturating_sub(bay.capacity as usize) as f64,
-                    "vehicles",
                 ),
             ] {
-                k.rows.push(KpiRow {
-                    scope: scope.clone(),
-                    kpi: kpi.into(),
-                    value: (value * 1000.0).round() / 1000.0 + 0.0,
-                    unit: unit.into(),
-                });
+                k.push(&scope, kpi, value);
             }
         }
         for permit in &scenario.policy.permits {
-            let scope = format!("permit:{}", permit.id);
+            let scope = Scope::Permit(permit.id.clone());
             let used = routes
                 .iter()
                 .filter(|r| r.permit.as_deref() == Some(permit.id.as_str()))
                 .count();
+            // Counts, not rounded.
             k.rows.push(KpiRow {
                 scope: scope.clone(),
-                kpi: "permits_used".into(),
+                kpi: Kpi::PermitsUsed,
                 value: used as f64,
-                unit: "vehicles".into(),
             });
             if let Some(q) = permit.quota_total {
                 k.rows.push(KpiRow {
                     scope,
-                    kpi: "quota".into(),
+                    kpi: Kpi::Quota,
                     value: f64::from(q),
-                    unit: "vehicles".into(),
                 });
             }
         }
         k
+    }
+
+    /// Add a row with `value` rounded to three decimals (and no negative zero).
+    fn push(&mut self, scope: &Scope, kpi: Kpi, value: f64) {
+        self.rows.push(KpiRow {
+            scope: scope.clone(),
+            kpi,
+            value: (value * 1000.0).round() / 1000.0 + 0.0,
+        });
     }
 }
 
@@ -348,4 +576,42 @@ fn delivered<'s>(
             .iter()
             .find(|o| o.id == order)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_scopes_read_back() {
+        for kpi in Kpi::FIXED
+            .iter()
+            .cloned()
+            .chain([Kpi::VehiclesOfClass("e-tricycle".into())])
+        {
+            assert_eq!(Kpi::parse(&kpi.name()), Some(kpi.clone()), "{kpi}");
+        }
+        assert_eq!(
+            Kpi::VehiclesOfClass("e-tricycle".into()).to_string(),
+            "vehicles_e-tricycle"
+        );
+        assert_eq!(Kpi::VehiclesOfClass("x".into()).unit(), "vehicles");
+        assert_eq!(
+            (Kpi::VehicleKm.name(), Kpi::VehicleKm.unit()),
+            ("vehicle_km".into(), "km")
+        );
+        assert_eq!(Kpi::parse("vehicle_kms"), None);
+        assert_eq!(format!("{:<12}|", Kpi::Nox), "nox         |");
+        for scope in [
+            Scope::All,
+            Scope::Carrier("sf".into()),
+            Scope::Zone("core".into()),
+            Scope::Permit("green-pass".into()),
+            Scope::Bay("bay-01".into()),
+        ] {
+            assert_eq!(Scope::parse(&scope.to_string()), Some(scope));
+        }
+        assert_eq!(Scope::Carrier("sf".into()).to_string(), "carrier:sf");
+        assert_eq!(Scope::parse("fleet:sf"), None);
+    }
 }

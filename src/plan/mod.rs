@@ -61,6 +61,9 @@ const RELOAD_S: i64 = 300;
 /// Why a plan could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
+    /// The scenario breaks rules of [`Scenario::validate`], all listed.
+    #[error(transparent)]
+    Invalid(#[from] crate::scenario::ValidationError),
     /// Locations that cannot be placed on the map, all at once.
     #[error("{} location(s) cannot be placed on the map:\n  {}", .0.len(), .0.join("\n  "))]
     Unplaceable(Vec<String>),
@@ -261,6 +264,7 @@ fn plan_groups(
     groups: &[Vec<usize>],
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Plan, PlanError> {
+    scenario.validate()?;
     let graph = &network.graph;
     let tags = ZoneTags::new(graph, &scenario.policy);
     // Every depot and order must be placeable for some class of its carrier.

@@ -170,6 +170,7 @@ pub fn share_with(
     params: &ShareParams,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<ShareReport, PlanError> {
+    scenario.validate()?;
     let n = scenario.carriers.len();
     if n > MAX_CARRIERS {
         return Err(PlanError::TooManyCarriers {

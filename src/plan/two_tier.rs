@@ -12,11 +12,15 @@
 //! the tier-2 scenario after the centre, so bays are booked across both as in any plan.
 //!
 //! Owns: [`plan_two_tier`], [`TwoTierReport`]. Must never: read or write files.
-//! Invariants: all tier-1 loads are at the centre before the last mile starts, or planning fails
+//! Invariants: the scenario, the two-tier setup ([`TwoTier::validate`]) and both tier scenarios
+//! are validated before anything is planned (a tier breaking a rule, such as permit quotas over
+//! every carrier's night trucks, is a [`PlanError::Invalid`] naming the tier);
+//! all tier-1 loads are at the centre before the last mile starts, or planning fails
 //! with an error naming the scenario's `[two_tier]` table (a centre off the map or unreachable in
 //! time is an error, not a silent gap); the combined KPIs count each real order and parcel once
 //! (loads carry weight and volume but no parcels); every order is in tier 2 once.
 
+use super::kpi::{Kpi, Scope};
 use super::{plan, Kpis, Plan, PlanError};
 use crate::graph::ClassId;
 use crate::matrix::MatrixEngine;
@@ -49,6 +53,21 @@ pub fn plan_two_tier(
     engine: &MatrixEngine,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<TwoTierReport, PlanError> {
+    scenario.validate()?;
+    two_tier.validate(scenario)?;
+    // The tiers are scenarios of their own: they keep every rule too (e.g. the permit quotas
+    // over all carriers' night trucks), checked before anything is planned.
+    let (shared, own_scenario) = split_shareable(scenario);
+    if shared.carriers.is_empty() {
+        return Err(PlanError::TwoTier(format!(
+            "{}: no carrier has a shareable order, so nothing goes through the centre (orders marked `shareable = no` stay with their carrier)",
+            two_tier.origin
+        )));
+    }
+    let tier1_scenario = tier1(&shared, two_tier);
+    let tier2_scenario = tier2(&shared, own_scenario, two_tier);
+    tier1_scenario.validate()?;
+    tier2_scenario.validate()?;
     // The centre must be on a road every class of both tiers may use.
     let mut off_map = Vec::new();
     for f in two_tier.night_fleet.iter().chain(&two_tier.last_mile_fleet) {
@@ -69,17 +88,9 @@ pub fn plan_two_tier(
     if !off_map.is_empty() {
         return Err(PlanError::Unplaceable(off_map));
     }
-    let (shared, own_scenario) = split_shareable(scenario);
-    if shared.carriers.is_empty() {
-        return Err(PlanError::TwoTier(format!(
-            "{}: no carrier has a shareable order, so nothing goes through the centre (orders marked `shareable = no` stay with their carrier)",
-            two_tier.origin
-        )));
-    }
     progress("direct: every carrier's own vans");
     let direct = plan(scenario, network, engine, progress)?;
     progress("tier 1: night trucks to the centre");
-    let tier1_scenario = tier1(&shared, two_tier);
     let tier1 = plan(&tier1_scenario, network, engine, progress)?;
     let start = two_tier.last_mile_start();
     if !tier1.unserved.is_empty() {
@@ -97,7 +108,6 @@ pub fn plan_two_tier(
         )));
     }
     progress("tier 2: the last mile from the centre");
-    let tier2_scenario = tier2(&shared, own_scenario, two_tier);
     let tier2 = plan(&tier2_scenario, network, engine, progress)?;
     let mut violations: Vec<String> = tier1
         .violations
@@ -228,12 +238,12 @@ fn combined_kpis(t1: &Scenario, t2: &Scenario, tier1: &Plan, tier2: &Plan) -> Kp
         .cloned()
         .collect();
     let mut kpis = Kpis::compute(&both, &routes, &unserved);
-    for row in kpis.rows.iter_mut().filter(|r| r.scope == "all") {
+    for row in kpis.rows.iter_mut().filter(|r| r.scope == Scope::All) {
         if matches!(
-            row.kpi.as_str(),
-            "orders" | "orders_served" | "unserved" | "on_time_rate"
+            row.kpi,
+            Kpi::Orders | Kpi::OrdersServed | Kpi::Unserved | Kpi::OnTimeRate
         ) {
-            row.value = tier2.kpis.get("all", &row.kpi).unwrap_or(row.value);
+            row.value = tier2.kpis.get(&Scope::All, &row.kpi).unwrap_or(row.value);
         }
     }
     kpis

@@ -1,12 +1,31 @@
 //! A planning scenario: the extract, vehicle classes, the city's policy, carriers with depots,
-//! fleets and orders, the day, and the solver's budget. Plain data, validated by `io::scenario`.
+//! fleets and orders, the day, and the solver's budget. Plain data, with its rules in one place:
+//! [`Scenario::validate`] (in `validate.rs`).
 //!
-//! Owns: [`Scenario`], [`Carrier`], [`FleetEntry`], [`DeliveryOrder`], [`Factors`]. Must never:
-//! read files (that is `io::scenario`) or plan (that is `plan`).
+//! Owns: [`Scenario`], [`Carrier`], [`FleetEntry`], [`DeliveryOrder`], [`Factors`], and the
+//! rules of an assembled scenario ([`ValidationError`]). Must never: read files (that is
+//! `io::scenario`) or plan (that is `plan`).
+//!
+//! Validation: [`Scenario::validate`] holds every rule about the assembled scenario (weekday,
+//! solver budget, factor and walking ranges, unique carrier ids, depots and doors on the globe,
+//! class and permit indices in range, vehicles and shifts per fleet entry, permit eligibility,
+//! total and per-carrier permit quotas, unique order ids, sorted windows, orders some vehicle of
+//! their carrier carries, bays some fleet class may use) and lists every problem at once, each a
+//! [`Problem`]: a [`Subject`] (the carrier, fleet entry, order, permit or bay, by position and id)
+//! and the [`Rule`] it breaks. Whoever builds a scenario goes through it: the reader
+//! (`io::scenario`, which keeps only what is about the file: syntax, names it cannot resolve to
+//! indices, unreadable values, and renders each subject as its file position — the table, the
+//! `[[carrier]]` record, the orders file's path), sweep variants (`sweep::apply`), two-tier tiers
+//! (`plan::two_tier`, after [`two_tier::TwoTier::validate`]), and the planning entry points
+//! (`plan::plan`, `plan::plan_pooled`, `plan::share::share`), so a scenario built by hand gets
+//! the validation error rather than a solver panic or a silent plan.
 //! Units: times are seconds after midnight of the plan day; weights grams, volumes millilitres;
 //! money in cents; coordinates `[lon, lat]` degrees.
 
 pub mod two_tier;
+pub mod validate;
+
+pub use validate::{Problem, Rule, Subject, ValidationError};
 
 use crate::osm::read::OsmCharger;
 use crate::time::Schedule;

@@ -6,8 +6,9 @@
 //! results are handed to a `store` callback and looked up through a `done` callback, which the
 //! I/O layer backs with one file per variant (that is how an interrupted sweep resumes).
 //! Invariants: a variant's result depends only on the base scenario and the variant (one search
-//! thread per variant, fixed seed); a variant that fails is reported with its error and the
-//! others still finish.
+//! thread per variant, fixed seed); every variant's scenario is validated before it is planned;
+//! a variant that fails (a bad change, or a changed scenario that breaks a rule) is reported with
+//! its error and the others still finish.
 
 use crate::matrix::MatrixEngine;
 use crate::network::Network;
@@ -49,7 +50,8 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// `base` with `variant`'s changes; an error names what the variant got wrong.
+/// `base` with `variant`'s changes, validated ([`Scenario::validate`]); an error names what
+/// the variant got wrong or every rule the changed scenario breaks.
 pub fn apply(base: &Scenario, variant: &Variant) -> Result<Scenario, String> {
     let mut s = base.clone();
     s.solver.threads = 1;
@@ -60,11 +62,6 @@ pub fn apply(base: &Scenario, variant: &Variant) -> Result<Scenario, String> {
         s.bays.clear();
     }
     if let Some(r) = variant.range_factor {
-        if !(r.is_finite() && r > 0.0 && r <= 2.0) {
-            return Err(format!(
-                "`range_factor` must be above 0 and at most 2, got {r}"
-            ));
-        }
         s.factors.range_factor = r;
     }
     for (rule, hours) in &variant.rule_hours {
@@ -153,6 +150,9 @@ pub fn apply(base: &Scenario, variant: &Variant) -> Result<Scenario, String> {
             carrier.fleet.retain(|f| f.count > 0);
         }
     }
+    // The changed scenario keeps every rule of the base (an electric class too small for some
+    // order, a range factor out of range, ...), or the variant fails with every problem.
+    s.validate().map_err(|e| e.to_string())?;
     Ok(s)
 }
 
@@ -204,6 +204,37 @@ mod tests {
             "/data/scenarios/chengdu-core/scenario.toml"
         )))
         .unwrap()
+    }
+
+    #[test]
+    fn a_variant_whose_change_breaks_a_rule_fails_with_that_rule() {
+        // jd's heaviest order fits only its diesel trucks (1,800 kg), not the e-light-truck
+        // (1,500 kg) replacing them.
+        let mut base = demo();
+        base.carriers[1].orders[0].weight_g = 1_700_000;
+        let order = base.carriers[1].orders[0].id.clone();
+        assert!(base.validate().is_ok());
+        let all = Variant {
+            name: "all-electric".into(),
+            electrify: Some(1.0),
+            ..Variant::default()
+        };
+        let e = apply(&base, &all).unwrap_err();
+        assert!(
+            e.contains(&format!("carrier `jd` order `{order}`")) && e.contains("1700.0 kg"),
+            "{e}"
+        );
+        // Half of jd's two trucks stay diesel: valid.
+        let half = Variant {
+            electrify: Some(0.5),
+            ..all.clone()
+        };
+        assert!(apply(&base, &half).is_ok());
+        let winter = Variant {
+            range_factor: Some(3.0),
+            ..Variant::default()
+        };
+        assert!(apply(&base, &winter).unwrap_err().contains("range_factor"));
     }
 
     #[test]
