@@ -81,12 +81,16 @@ pub fn comparison_files(
     a: &str,
     b: &str,
 ) -> (Vec<u8>, Vec<u8>) {
-    let mut csv = format!("scope,kpi,unit,{a},{b},change\n");
+    let mut csv = super::table::CsvOut::new(["scope", "kpi", "unit", a, b, "change"]);
     for (scope, kpi, unit, x, y) in rows {
-        csv.push_str(&format!(
-            "{scope},{kpi},{unit},{x},{y},{}\n",
-            ((y - x) * 1000.0).round() / 1000.0
-        ));
+        csv.row([
+            scope.as_str(),
+            kpi,
+            unit,
+            &x.to_string(),
+            &y.to_string(),
+            &(((y - x) * 1000.0).round() / 1000.0).to_string(),
+        ]);
     }
     let table = json!(rows
         .iter()
