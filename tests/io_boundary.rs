@@ -5,7 +5,9 @@
 
 use cityfreight::io::crs::Crs;
 use cityfreight::io::file::{FileError, FileErrorKind};
-use cityfreight::io::{bays, classes, plan_in, plan_out, points, policy, scenario, stations, zones};
+use cityfreight::io::{
+    bays, classes, plan_in, plan_out, points, policy, scenario, stations, zones,
+};
 use cityfreight::plan::{Kpis, Plan, StreetHour};
 use cityfreight::vehicle::default_classes;
 use std::path::{Path, PathBuf};
@@ -80,12 +82,24 @@ fn plan_with_street(name: &str) -> Plan {
 
 #[test]
 fn a_street_name_with_a_comma_or_quote_round_trips() {
-    for name in ["Renmin Road", "人民南路, 二段", "the \"Ring\" road", "two\nlines"] {
+    for name in [
+        "Renmin Road",
+        "人民南路, 二段",
+        "the \"Ring\" road",
+        "two\nlines",
+    ] {
         let text = plan_out::streets_csv(&plan_with_street(name));
         let table = cityfreight::io::table::read_csv(&text).unwrap().unwrap();
         assert_eq!(
             table.columns,
-            ["osm_way", "name", "highway", "hour", "vehicles", "vehicle_km"]
+            [
+                "osm_way",
+                "name",
+                "highway",
+                "hour",
+                "vehicles",
+                "vehicle_km"
+            ]
         );
         assert_eq!(table.records.len(), 1, "{text}");
         assert_eq!(table.records[0].fields[1], name, "{text}");
@@ -100,8 +114,8 @@ fn a_street_name_with_a_comma_or_quote_round_trips() {
 
 /// Demo orders (WGS84) and their GCJ-02 copy, as an office geocoding with Amap would have them.
 fn demo_orders_and_gcj02_copy(n: usize) -> (Vec<[f64; 2]>, String) {
-    let orders = scenario::parse_orders(&std::fs::read_to_string(demo("orders-sf.csv")).unwrap())
-        .unwrap();
+    let orders =
+        scenario::parse_orders(&std::fs::read_to_string(demo("orders-sf.csv")).unwrap()).unwrap();
     let mut csv = String::from("id,lon,lat,weight_kg,volume_m3,parcels,service_s,windows\n");
     let mut wgs = Vec::new();
     for o in orders.iter().take(n) {
@@ -140,7 +154,10 @@ fn gcj02_orders_snap_to_the_same_roads_as_the_wgs84_originals() {
             moved += 1;
         }
     }
-    assert!(moved >= 10, "only {moved} of 12 undeclared orders left their road");
+    assert!(
+        moved >= 10,
+        "only {moved} of 12 undeclared orders left their road"
+    );
 }
 
 #[test]
@@ -281,25 +298,68 @@ fn every_reader_names_the_file_and_the_line() {
     let d = dir.path();
     let classes = default_classes();
 
-    let p = write(d, "points.csv", "\u{feff}id,lon,lat\r\na,104,30\r\n\"b\",east,30\r\n");
+    let p = write(
+        d,
+        "points.csv",
+        "\u{feff}id,lon,lat\r\na,104,30\r\n\"b\",east,30\r\n",
+    );
     assert_names(&points::read_points(&p).unwrap_err(), &p, "line 3");
 
-    let p = write(d, "bays.csv", "id,lon,lat,capacity\nb1,104,30,1\n\"b2\",104,30,0\n");
-    assert_names(&bays::read_bays(&p, &classes).unwrap_err(), &p, "line 3: `capacity`");
+    let p = write(
+        d,
+        "bays.csv",
+        "id,lon,lat,capacity\nb1,104,30,1\n\"b2\",104,30,0\n",
+    );
+    assert_names(
+        &bays::read_bays(&p, &classes).unwrap_err(),
+        &p,
+        "line 3: `capacity`",
+    );
 
-    let p = write(d, "chargers.csv", "id,lon,lat,power_kw\r\n# c\r\ns1,104,30,0\r\n");
-    assert_names(&stations::read_stations(&p).unwrap_err(), &p, "line 3: `power_kw`");
+    let p = write(
+        d,
+        "chargers.csv",
+        "id,lon,lat,power_kw\r\n# c\r\ns1,104,30,0\r\n",
+    );
+    assert_names(
+        &stations::read_stations(&p).unwrap_err(),
+        &p,
+        "line 3: `power_kw`",
+    );
 
-    let p = write(d, "zones.geojson", "{\"type\": \"FeatureCollection\",\n \"features\": [}");
+    let p = write(
+        d,
+        "zones.geojson",
+        "{\"type\": \"FeatureCollection\",\n \"features\": [}",
+    );
     let e = zones::read_zones(&p).unwrap_err();
-    assert!(matches!(e.kind, FileErrorKind::Syntax { line: Some(2), .. }), "{e}");
+    assert!(
+        matches!(e.kind, FileErrorKind::Syntax { line: Some(2), .. }),
+        "{e}"
+    );
     assert_names(&e, &p, "line 2, column");
 
-    let p = write(d, "classes.toml", "[[class]]\nid = \"e-tricycle\"\nspeed_cap_kmh = \"fast\"\n");
-    assert_names(&classes::read_classes(&p).unwrap_err(), &p, "line 3, column 17");
+    let p = write(
+        d,
+        "classes.toml",
+        "[[class]]\nid = \"e-tricycle\"\nspeed_cap_kmh = \"fast\"\n",
+    );
+    assert_names(
+        &classes::read_classes(&p).unwrap_err(),
+        &p,
+        "line 3, column 17",
+    );
 
-    let p = write(d, "policy.toml", "[[rule]]\nid = \"r\"\nzones = [\"nowhere\"]\nhours = \"24/7\"\neffect = \"forbid\"\n");
-    assert_names(&policy::read_policy(&p, &classes).unwrap_err(), &p, "nowhere");
+    let p = write(
+        d,
+        "policy.toml",
+        "[[rule]]\nid = \"r\"\nzones = [\"nowhere\"]\nhours = \"24/7\"\neffect = \"forbid\"\n",
+    );
+    assert_names(
+        &policy::read_policy(&p, &classes).unwrap_err(),
+        &p,
+        "nowhere",
+    );
 
     let p = write(d, "plan.json", "{\"routes\": [\n  {\"vehicle\": 1}]}");
     assert_names(&plan_in::read_plan(&p).unwrap_err(), &p, "$.routes[0]");
@@ -319,14 +379,26 @@ fn every_reader_names_the_file_and_the_line() {
     assert_names(&e, &orders, "line 3: `weight_kg`");
 
     let p = write(d, "broken.toml", "name = \"x\"\nosm = \n");
-    assert_names(&scenario::read_scenario(&p).unwrap_err(), &p, "line 2, column");
+    assert_names(
+        &scenario::read_scenario(&p).unwrap_err(),
+        &p,
+        "line 2, column",
+    );
 
-    let p = write(d, "sweep.toml", "base = \"broken.toml\"\n[[variant]]\nnam = \"a\"\n");
+    let p = write(
+        d,
+        "sweep.toml",
+        "base = \"broken.toml\"\n[[variant]]\nnam = \"a\"\n",
+    );
     let Err(e) = cityfreight::io::sweep::read_sweep(&p) else {
         panic!("accepted a sweep with an unknown field");
     };
     assert_names(&e, &p, "[[variant]] #1: unknown field `nam`");
-    let p = write(d, "sweep.toml", "base = \"broken.toml\"\n[[variant]]\nname = 1\n");
+    let p = write(
+        d,
+        "sweep.toml",
+        "base = \"broken.toml\"\n[[variant]]\nname = 1\n",
+    );
     let Err(e) = cityfreight::io::sweep::read_sweep(&p) else {
         panic!("accepted a sweep with a number for a name");
     };
@@ -336,4 +408,125 @@ fn every_reader_names_the_file_and_the_line() {
     let e = points::read_points(&missing).unwrap_err();
     assert!(matches!(e.kind, FileErrorKind::Read(_)));
     assert_names(&e, &missing, "cannot read points file");
+}
+
+fn cli(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cityfreight"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn route_and_matrix_take_gcj02_and_bd09_input() {
+    let osm = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/osm/chengdu-center-2018.osm.pbf");
+    let osm = osm.to_str().unwrap();
+    let (a, b) = ([104.0657, 30.6598], [104.0735, 30.6800]);
+    let arg = |p: [f64; 2]| format!("{:.8},{:.8}", p[0], p[1]);
+    let route = |from: String, to: String, crs: &str| {
+        let (ok, out, err) = cli(&[
+            "route", "--osm", osm, "--from", &from, "--to", &to, "--crs", crs, "--json",
+        ]);
+        assert!(ok, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        (
+            v["duration_s"].as_f64().unwrap(),
+            v["distance_m"].as_f64().unwrap(),
+        )
+    };
+    let wgs = route(arg(a), arg(b), "wgs84");
+    let gcj = route(
+        arg(Crs::Gcj02.from_wgs84(a)),
+        arg(Crs::Gcj02.from_wgs84(b)),
+        "gcj02",
+    );
+    assert!(
+        (wgs.0 - gcj.0).abs() < 0.5 && (wgs.1 - gcj.1).abs() < 0.5,
+        "{wgs:?} {gcj:?}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let points = |c: Crs| {
+        let mut text = String::from("id,lon,lat\n");
+        for (id, p) in [("a", a), ("b", b)] {
+            let [x, y] = c.from_wgs84(p);
+            text.push_str(&format!("{id},{x:.9},{y:.9}\n"));
+        }
+        text
+    };
+    let matrix = |c: Crs| {
+        let pts = write(dir.path(), &format!("{c}.csv"), &points(c));
+        let out = dir.path().join(format!("{c}-m.csv"));
+        let (ok, _, err) = cli(&[
+            "matrix",
+            "--osm",
+            osm,
+            "--points",
+            pts.to_str().unwrap(),
+            "--crs",
+            c.name(),
+            "-o",
+            out.to_str().unwrap(),
+            "--no-cache",
+        ]);
+        assert!(ok, "{err}");
+        std::fs::read_to_string(out).unwrap()
+    };
+    let plain = matrix(Crs::Wgs84);
+    assert_eq!(plain, matrix(Crs::Bd09));
+    assert!(
+        plain.starts_with("from,to,duration_s,distance_m\na,a,0,0\n"),
+        "{plain}"
+    );
+    let (ok, _, err) = cli(&[
+        "route", "--osm", osm, "--from", "1,1", "--to", "1,1", "--crs", "mars",
+    ]);
+    assert!(!ok && err.contains("mars"), "{err}");
+}
+
+#[test]
+fn plan_writes_positions_in_the_output_system_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = demo("scenario.toml");
+    let run = |crs: &str| {
+        let out = dir.path().join(crs);
+        let (ok, _, err) = cli(&[
+            "plan",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--output-crs",
+            crs,
+            "--iterations",
+            "50",
+        ]);
+        assert!(ok, "{err}");
+        let read = |name: &str| -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(out.join(name)).unwrap()).unwrap()
+        };
+        (read("plan.json"), read("routes.geojson"))
+    };
+    let (wgs, wgs_geo) = run("wgs84");
+    let (gcj, gcj_geo) = run("gcj02");
+    assert!(wgs.get("crs").is_none() && wgs_geo.get("crs").is_none());
+    assert_eq!(gcj["crs"], "gcj02");
+    assert_eq!(gcj_geo["crs"]["properties"]["name"], "gcj02");
+    let stop = |v: &serde_json::Value| {
+        let s = &v["routes"][0]["stops"][0];
+        [s["lon"].as_f64().unwrap(), s["lat"].as_f64().unwrap()]
+    };
+    let expected = Crs::Gcj02.from_wgs84(stop(&wgs));
+    assert!(cityfreight::geometry::haversine_m(stop(&gcj), expected) < 0.05);
+    let first = |v: &serde_json::Value| {
+        let c = &v["features"][0]["geometry"]["coordinates"][0];
+        [c[0].as_f64().unwrap(), c[1].as_f64().unwrap()]
+    };
+    let expected = Crs::Gcj02.from_wgs84(first(&wgs_geo));
+    assert!(cityfreight::geometry::haversine_m(first(&gcj_geo), expected) < 0.05);
+    assert!(cityfreight::geometry::haversine_m(first(&gcj_geo), first(&wgs_geo)) > 300.0);
 }

@@ -52,7 +52,11 @@ pub fn read_bays_in(
 
 /// Parse WGS84 bays CSV; on failure every problem with its line number.
 pub fn parse_bays_csv(text: &str, classes: &[VehicleClass]) -> Result<Vec<Bay>, Vec<String>> {
-    bays_from(csv_rows(text, &KNOWN, &["id", "lon", "lat"])?, classes, Crs::Wgs84)
+    bays_from(
+        csv_rows(text, &KNOWN, &["id", "lon", "lat"])?,
+        classes,
+        Crs::Wgs84,
+    )
 }
 
 /// Parse bays GeoJSON; on failure every problem with its JSON path.

@@ -22,9 +22,9 @@
 //! Sizes are in metres, battery in kWh, charge power in kW, energy use in kWh/km or L/100 km,
 //! costs in yuan (元), shift in hours: the units people write. They are converted once, here.
 
+use super::file::{parse_toml, read_text, FileError};
 use crate::vehicle::{default_classes, Category, Energy, VehicleClass, MAX_CLASSES};
 use serde::Deserialize;
-use super::file::{parse_toml, read_text, FileError};
 use std::path::Path;
 
 /// Why a class file could not be used: unreadable, TOML syntax or types (with line and

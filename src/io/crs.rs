@@ -32,7 +32,11 @@ impl Crs {
     pub fn parse(text: &str) -> Result<Crs, String> {
         let t = text.trim().to_ascii_lowercase();
         match t.as_str() {
-            "wgs84" | "wgs-84" | "epsg:4326" | "crs84" | "urn:ogc:def:crs:ogc:1.3:crs84"
+            "wgs84"
+            | "wgs-84"
+            | "epsg:4326"
+            | "crs84"
+            | "urn:ogc:def:crs:ogc:1.3:crs84"
             | "urn:ogc:def:crs:epsg::4326" => Ok(Crs::Wgs84),
             "gcj02" | "gcj-02" => Ok(Crs::Gcj02),
             "bd09" | "bd-09" | "bd09ll" => Ok(Crs::Bd09),
@@ -103,7 +107,10 @@ pub fn geojson_crs(value: &serde_json::Value) -> Result<Option<Crs>, String> {
         .or_else(|| member.pointer("/properties/name").and_then(|n| n.as_str()));
     match name {
         Some(n) => Crs::parse(n).map(Some).map_err(|e| format!("$.crs: {e}")),
-        None => Err("$.crs: expected {\"type\": \"name\", \"properties\": {\"name\": \"gcj02\"}} or a name".into()),
+        None => Err(
+            "$.crs: expected {\"type\": \"name\", \"properties\": {\"name\": \"gcj02\"}} or a name"
+                .into(),
+        ),
     }
 }
 
@@ -180,10 +187,9 @@ mod tests {
         assert_eq!(Crs::parse("urn:ogc:def:crs:OGC:1.3:CRS84"), Ok(Crs::Wgs84));
         assert_eq!("bd09".parse::<Crs>(), Ok(Crs::Bd09));
         assert!(Crs::parse("mars").unwrap_err().contains("`mars`"));
-        let v: serde_json::Value = serde_json::from_str(
-            r#"{"crs": {"type": "name", "properties": {"name": "gcj02"}}}"#,
-        )
-        .unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(r#"{"crs": {"type": "name", "properties": {"name": "gcj02"}}}"#)
+                .unwrap();
         assert_eq!(geojson_crs(&v), Ok(Some(Crs::Gcj02)));
         assert_eq!(resolve(None, Some(Crs::Gcj02)), Ok(Crs::Gcj02));
         assert!(resolve(Some(Crs::Bd09), Some(Crs::Gcj02)).is_err());

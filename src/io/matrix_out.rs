@@ -116,12 +116,9 @@ fn write_csv(out: &mut impl Write, ids: &[String], m: &TravelMatrix) -> std::io:
     for (i, from) in ids.iter().enumerate() {
         for (j, to) in ids.iter().enumerate() {
             match m.get(i, j) {
-                Some(c) => w.write_record([
-                    from.as_str(),
-                    to,
-                    &seconds(c.time_ms),
-                    &metres(c.dist_cm),
-                ])?,
+                Some(c) => {
+                    w.write_record([from.as_str(), to, &seconds(c.time_ms), &metres(c.dist_cm)])?
+                }
                 None => w.write_record([from.as_str(), to, "", ""])?,
             }
         }

@@ -1,9 +1,9 @@
 //! Reading a submitted `plan.json` (the format `io::plan_out` writes) for `cityfreight check`.
 //! Errors name the JSON path of every bad field, all at once.
 
+use super::file::{parse_json, read_text, FileError};
 use crate::plan::check::{SubmittedPlan, SubmittedRoute, SubmittedStop};
 use serde_json::Value;
-use super::file::{parse_json, read_text, FileError};
 use std::path::Path;
 
 /// Why a plan file could not be read.

@@ -51,13 +51,13 @@
 //! read by `io::two_tier`. Every problem of the scenario and of every
 //! orders file is reported at once, each naming its file and record.
 
+use super::crs::Crs;
+use super::file::{parse_toml, read_text, FileError};
 use crate::scenario::{
     Carrier, DeliveryOrder, Factors, FleetEntry, Scenario, SolverSettings, Stopping,
 };
 use crate::time::{WeekTime, DAY};
 use crate::vehicle::default_classes;
-use super::crs::Crs;
-use super::file::{parse_toml, read_text, FileError};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -478,10 +478,11 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         None => Vec::new(),
     };
     let stations = match &file.charging.file {
-        Some(f) => super::stations::read_stations_in(&dir.join(f), file.charging.crs).unwrap_or_else(|e| {
-            problems.push(e.to_string());
-            Vec::new()
-        }),
+        Some(f) => super::stations::read_stations_in(&dir.join(f), file.charging.crs)
+            .unwrap_or_else(|e| {
+                problems.push(e.to_string());
+                Vec::new()
+            }),
         None => Vec::new(),
     };
     let fleet_classes: Vec<usize> = carriers

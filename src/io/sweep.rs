@@ -249,7 +249,9 @@ pub fn write_comparison(dir: &Path, sweep: &Sweep, outcomes: &[Outcome]) -> Resu
         Outcome::Planned(k) => Some(k),
         Outcome::Failed(_) => None,
     };
-    let mut csv = CsvOut::new(["variant", "status", "scope", "kpi", "unit", "value", "change"]);
+    let mut csv = CsvOut::new([
+        "variant", "status", "scope", "kpi", "unit", "value", "change",
+    ]);
     let mut table = Vec::new();
     for (v, outcome) in sweep.variants.iter().zip(outcomes) {
         match outcome {

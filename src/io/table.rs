@@ -65,7 +65,10 @@ pub fn read_csv(text: &str) -> Result<Option<Table>, Vec<String>> {
             }
         }
         if start > counted_to {
-            line += bytes[counted_to..start].iter().filter(|&&b| b == b'\n').count() as u64;
+            line += bytes[counted_to..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
             counted_to = start;
         }
         line

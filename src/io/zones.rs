@@ -130,12 +130,7 @@ pub fn parse_zones_in(value: &Value, crs: Option<Crs>) -> Result<Vec<Zone>, Vec<
     }
 }
 
-fn polygon(
-    at: &str,
-    rings: &Value,
-    crs: Crs,
-    problems: &mut Vec<String>,
-) -> Option<Polygon<f64>> {
+fn polygon(at: &str, rings: &Value, crs: Crs, problems: &mut Vec<String>) -> Option<Polygon<f64>> {
     let Some(rings) = rings.as_array().filter(|r| !r.is_empty()) else {
         problems.push(format!("{at}: expected an array of linear rings"));
         return None;
