@@ -2,7 +2,8 @@
 //!
 //! Reading ([`read_csv`]): the first record is the header; fields may be quoted (`"sf-001"`,
 //! `"Chunxi Rd, No. 8"`, quoted fields spanning lines, `""` for a quote); line ends may be LF or
-//! CRLF; lines starting with `#` are comments and blank lines are skipped; fields are trimmed;
+//! CRLF; lines starting with `#` are comments, and blank lines and rows whose every field is
+//! empty (the `,,,,` rows spreadsheets leave) are skipped; fields are trimmed;
 //! a leading UTF-8 byte order mark is ignored. Each record keeps the line it starts on, so
 //! problems name it. Writing ([`CsvOut`]): fields are quoted only when they must be (a comma,
 //! quote or line break inside), so ordinary values are written exactly as before.
@@ -150,7 +151,7 @@ mod tests {
 
     #[test]
     fn quotes_bom_crlf_comments_and_blank_lines() {
-        let text = "\u{feff}id,name ,lon\r\n# a comment\r\n\r\n\"sf-001\",\"春熙路, 8号\",104.1\r\n  \r\n\"a\"\"b\",\"two\nlines\",1\r\n";
+        let text = "\u{feff}id,name ,lon\r\n# a comment\r\n\r\n\"sf-001\",\"春熙路, 8号\",104.1\r\n  \r\n,,\r\n\"a\"\"b\",\"two\nlines\",1\r\n";
         let t = read_csv(text).unwrap().unwrap();
         assert_eq!(t.columns, ["id", "name", "lon"]);
         assert_eq!(t.column("NAME"), Some(1));
@@ -158,7 +159,7 @@ mod tests {
         assert_eq!(t.records[0].fields, ["sf-001", "春熙路, 8号", "104.1"]);
         assert_eq!(t.records[0].line, 4);
         assert_eq!(t.records[1].fields, ["a\"b", "two\nlines", "1"]);
-        assert_eq!(t.records[1].line, 6);
+        assert_eq!(t.records[1].line, 7);
         assert!(read_csv("# only a comment\n\n").unwrap().is_none());
     }
 
