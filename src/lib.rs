@@ -87,7 +87,10 @@
 //!   its `[two_tier]` table, orders CSV, bays and charging stations CSV/GeoJSON), outputs
 //!   (matrices; plan.json, routes.geojson, KPIs) and atomic writes (a file, or an output folder as
 //!   one set: written beside it and renamed over it); with [`cli`] the only
-//!   layers that derive `Serialize`/`Deserialize`.
+//!   layers that derive `Serialize`/`Deserialize`. One error shape for every file
+//!   ([`io::file::FileError`]), every CSV through the `csv` crate ([`io::table`]), and GCJ-02 /
+//!   BD-09 coordinates converted to WGS84 on reading ([`io::crs`]): no other layer ever sees a
+//!   non-WGS84 coordinate.
 //! * [`cli`] — the `cityfreight` binary: argument parsing, progress bars, printing, exit codes
 //!   (0, 1 on errors, 2 on usage, 4 when `check` finds a plan not compliant), all decided at its
 //!   one exit point, [`cli::main`]; nothing else calls `std::process::exit`.

@@ -336,14 +336,6 @@ fn collect_files(
     Ok(all)
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains(',') || s.contains('"') {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// `cityfreight bench-suite DIR... ...`
 pub fn run_suite(args: &SuiteArgs) -> CliResult {
     let files = collect_files(&args.dirs)?;
@@ -352,10 +344,22 @@ pub fn run_suite(args: &SuiteArgs) -> CliResult {
         files.len() as u64,
         "{elapsed_precise} [{bar:40}] {pos}/{len} {msg}",
     );
-    let mut lines = vec![
-        "instance,convention,customers,cost,vehicles,feasible,bks,bks_objective,bks_vehicles,gap_percent,time_s,iterations,threads,seed"
-            .to_string(),
-    ];
+    let mut csv = crate::io::table::CsvOut::new([
+        "instance",
+        "convention",
+        "customers",
+        "cost",
+        "vehicles",
+        "feasible",
+        "bks",
+        "bks_objective",
+        "bks_vehicles",
+        "gap_percent",
+        "time_s",
+        "iterations",
+        "threads",
+        "seed",
+    ]);
     let mut gaps = Vec::new();
     let mut infeasible = 0;
     let (mut with_bks_vehicles, mut vehicles_at_most) = (0, 0);
@@ -395,23 +399,22 @@ pub fn run_suite(args: &SuiteArgs) -> CliResult {
                 r.gap_percent.map_or("-".into(), |g| format!("{g:.3}%"))
             )
         });
-        lines.push(format!(
-            "{},{},{},{:.4},{},{},{},{},{},{},{:.3},{},{},{}",
-            csv_field(&r.instance),
-            r.convention,
-            instance.problem.orders().len(),
-            r.cost,
-            r.vehicles,
-            r.feasible,
+        csv.row([
+            r.instance.clone(),
+            r.convention.to_string(),
+            instance.problem.orders().len().to_string(),
+            format!("{:.4}", r.cost),
+            r.vehicles.to_string(),
+            r.feasible.to_string(),
             r.bks.map_or(String::new(), |b| b.to_string()),
             r.bks_objective.clone().unwrap_or_default(),
             r.bks_vehicles.map_or(String::new(), |b| b.to_string()),
             r.gap_percent.map_or(String::new(), |g| format!("{g:.4}")),
-            r.time_s,
-            r.iterations,
-            r.threads,
-            r.seed
-        ));
+            format!("{:.3}", r.time_s),
+            r.iterations.to_string(),
+            r.threads.to_string(),
+            r.seed.to_string(),
+        ]);
         pb.inc(1);
     }
     pb.finish_and_clear();
@@ -421,7 +424,7 @@ pub fn run_suite(args: &SuiteArgs) -> CliResult {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        writeln!(tmp, "{}", lines.join("\n"))?;
+        tmp.write_all(&csv.into_bytes())?;
         tmp.persist(out).map_err(|e| e.error)?;
         println!("wrote {}", out.display());
     }

@@ -6,7 +6,7 @@ use super::common::{
 use super::CliResult;
 use crate::graph::snap::DEFAULT_MAX_SNAP_M;
 use crate::io::matrix_out::{write_matrix, Format};
-use crate::io::points::read_points;
+use crate::io::points::read_points_in;
 use crate::matrix::{CacheOutcome, HourBands, MatrixEngine};
 use crate::routing::Metric;
 use crate::time::WeekTime;
@@ -24,6 +24,10 @@ pub struct Args {
     /// Points CSV with a header `id,lon,lat`.
     #[arg(long, value_name = "FILE")]
     points: PathBuf,
+    /// Coordinate system of the points: wgs84 (OSM, GPS), gcj02 (Amap, Tencent) or bd09 (Baidu);
+    /// converted to WGS84 before snapping.
+    #[arg(long, value_name = "CRS", default_value = "wgs84")]
+    crs: crate::io::crs::Crs,
     /// Vehicle class (see `cityfreight classes`).
     #[arg(long, value_name = "CLASS", default_value = DEFAULT_CLASS)]
     class: String,
@@ -51,7 +55,7 @@ pub struct Args {
 /// Run `matrix`.
 pub fn run(args: Args) -> CliResult {
     Format::of(&args.out)?;
-    let points = read_points(&args.points)?;
+    let points = read_points_in(&args.points, args.crs)?;
     let classes = args.classes.load()?;
     require_class(&classes, &args.class)?;
     let (policy, permit) = args.policy.load(&classes)?;

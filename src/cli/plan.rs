@@ -2,7 +2,7 @@
 
 use super::common::load_scenario;
 use super::CliResult;
-use crate::io::plan_out::write_plan;
+use crate::io::plan_out::write_plan_in;
 use crate::plan::kpi::{Kpi, Scope};
 
 use std::path::PathBuf;
@@ -17,6 +17,10 @@ pub struct Args {
     /// whole (written to a temporary sibling folder, then renamed over it).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Coordinate system of the positions in plan.json and routes.geojson: wgs84 (default),
+    /// gcj02 (to overlay on Amap or Tencent maps) or bd09 (Baidu maps).
+    #[arg(long, value_name = "CRS", default_value = "wgs84")]
+    output_crs: crate::io::crs::Crs,
     /// Plan all carriers as one pool (shared distribution) instead of each alone.
     #[arg(long)]
     pooled: bool,
@@ -35,7 +39,7 @@ pub fn run(args: Args) -> CliResult {
     } else {
         crate::plan::plan(&scenario, &network, &engine, &progress)?
     };
-    write_plan(&args.out, &plan)?;
+    write_plan_in(&args.out, &plan, args.output_crs)?;
     let k = &plan.kpis;
     let get = |kpi: Kpi| k.get(&Scope::All, &kpi).unwrap_or(0.0);
     eprintln!(

@@ -23,6 +23,10 @@ pub struct Args {
     /// Destination, `LON,LAT` in degrees.
     #[arg(long, value_name = "LON,LAT", value_parser = parse_lon_lat, allow_hyphen_values = true)]
     to: [f64; 2],
+    /// Coordinate system of `--from` and `--to`: wgs84 (OSM, GPS), gcj02 (Amap, Tencent) or
+    /// bd09 (Baidu); converted to WGS84 before snapping. Output stays WGS84.
+    #[arg(long, value_name = "CRS", default_value = "wgs84")]
+    crs: crate::io::crs::Crs,
     /// Vehicle class (see `cityfreight classes`).
     #[arg(long, value_name = "CLASS", default_value = DEFAULT_CLASS)]
     class: String,
@@ -51,11 +55,11 @@ pub fn run(args: Args) -> CliResult {
     let class = network.class(&args.class)?;
     let from = network
         .snap_index
-        .snap(g, args.from, class, args.max_snap)
+        .snap(g, args.crs.to_wgs84(args.from), class, args.max_snap)
         .map_err(|e| format!("--from: {e}"))?;
     let to = network
         .snap_index
-        .snap(g, args.to, class, args.max_snap)
+        .snap(g, args.crs.to_wgs84(args.to), class, args.max_snap)
         .map_err(|e| format!("--to: {e}"))?;
     let tags = ZoneTags::new(g, &policy);
     let metric = Metric::with_policy(g, class, args.at, &policy, &tags, permit);

@@ -6,60 +6,63 @@
 //! also be the feature id). Defaults: capacity 1, hours always (`hours` is the opening_hours
 //! subset of [`crate::time::Schedule::parse`]), 30 min dwell, no extra for clean-energy vehicles,
 //! every class (`classes` lists class ids joined by `;`), any length, 150 m walking radius.
-//! Every problem of the file is reported at once, with its line or JSON path; a bay that no class
+//! Coordinates are WGS84 unless the scenario's `[bays]` table declares `crs = "gcj02"` or
+//! `"bd09"` (or a GeoJSON file names it in its `crs` member); they are converted to WGS84 here.
+//! CSV is read by [`super::table::read_csv`]: quoted fields, CRLF, a byte order mark and
+//! Chinese text are fine. Every problem of the file is reported at once, with its line or JSON path; a bay that no class
 //! of the scenario may use is an error.
 
+use super::crs::{resolve, Crs};
 use super::features::{csv_rows, geojson_rows, hours, id_and_position, is_geojson, number, Rows};
+use super::file::{read_text, FileError};
 use crate::scenario::Bay;
 use crate::vehicle::VehicleClass;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Why a bays file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The file could not be read.
-    #[error("cannot read bays file {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The file has problems, each with its line or JSON path.
-    #[error("bays file {path} has {} problem(s):\n  {}", problems.len(), problems.join("\n  "))]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// One line per problem.
-        problems: Vec<String>,
-    },
-}
+pub type Error = FileError;
 
-/// Read a bays file (`.geojson`/`.json` as GeoJSON, anything else as CSV).
+const WHAT: &str = "bays file";
+
+/// Read a WGS84 bays file (`.geojson`/`.json` as GeoJSON, anything else as CSV; a GeoJSON
+/// `crs` member is honoured).
 pub fn read_bays(path: &Path, classes: &[VehicleClass]) -> Result<Vec<Bay>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let parsed = if is_geojson(path) {
-        parse_bays_geojson(&text, classes)
-    } else {
-        parse_bays_csv(&text, classes)
-    };
-    parsed.map_err(|problems| Error::Invalid {
-        path: path.to_path_buf(),
-        problems,
-    })
+    read_bays_in(path, classes, None)
 }
 
-/// Parse bays CSV; on failure every problem with its line number.
+/// Read a bays file whose coordinates are in `crs` (`None`: WGS84 unless a GeoJSON file's
+/// `crs` member says otherwise), converted to WGS84.
+pub fn read_bays_in(
+    path: &Path,
+    classes: &[VehicleClass],
+    crs: Option<Crs>,
+) -> Result<Vec<Bay>, Error> {
+    let text = read_text(path, WHAT)?;
+    let parsed = if is_geojson(path) {
+        geojson_rows(&text, &KNOWN).and_then(|(rows, in_file)| {
+            let crs = resolve(crs, in_file).map_err(|e| vec![e])?;
+            bays_from(rows, classes, crs)
+        })
+    } else {
+        csv_rows(&text, &KNOWN, &["id", "lon", "lat"])
+            .and_then(|rows| bays_from(rows, classes, crs.unwrap_or_default()))
+    };
+    parsed.map_err(|problems| FileError::invalid(path, WHAT, problems))
+}
+
+/// Parse WGS84 bays CSV; on failure every problem with its line number.
 pub fn parse_bays_csv(text: &str, classes: &[VehicleClass]) -> Result<Vec<Bay>, Vec<String>> {
-    bays_from(csv_rows(text, &KNOWN, &["id", "lon", "lat"])?, classes)
+    bays_from(
+        csv_rows(text, &KNOWN, &["id", "lon", "lat"])?,
+        classes,
+        Crs::Wgs84,
+    )
 }
 
 /// Parse bays GeoJSON; on failure every problem with its JSON path.
 pub fn parse_bays_geojson(text: &str, classes: &[VehicleClass]) -> Result<Vec<Bay>, Vec<String>> {
-    bays_from(geojson_rows(text, &KNOWN)?, classes)
+    let (rows, crs) = geojson_rows(text, &KNOWN)?;
+    bays_from(rows, classes, crs.unwrap_or_default())
 }
 
 const KNOWN: [&str; 10] = [
@@ -76,13 +79,13 @@ const KNOWN: [&str; 10] = [
 ];
 
 /// Turn rows of fields into bays, collecting every problem.
-fn bays_from(rows: Rows, classes: &[VehicleClass]) -> Result<Vec<Bay>, Vec<String>> {
+fn bays_from(rows: Rows, classes: &[VehicleClass], crs: Crs) -> Result<Vec<Bay>, Vec<String>> {
     let mut problems = Vec::new();
     let mut bays: Vec<Bay> = Vec::new();
     for (at, f) in rows {
         let p = &mut problems;
         let seen: Vec<&str> = bays.iter().map(|b| b.id.as_str()).collect();
-        let (id, lon_lat) = id_and_position(&f, &seen, "bay", p, &at);
+        let (id, lon_lat) = id_and_position(&f, &seen, "bay", crs, p, &at);
         let capacity = number(&f, "capacity", 1.0, 0.0, p, &at);
         let max_dwell_min = number(&f, "max_dwell_min", 30.0, 0.0, p, &at);
         let clean_extra_min = number(&f, "clean_extra_min", 0.0, 0.0, p, &at);

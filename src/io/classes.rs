@@ -22,38 +22,16 @@
 //! Sizes are in metres, battery in kWh, charge power in kW, energy use in kWh/km or L/100 km,
 //! costs in yuan (元), shift in hours: the units people write. They are converted once, here.
 
+use super::file::{parse_toml, read_text, FileError};
 use crate::vehicle::{default_classes, Category, Energy, VehicleClass, MAX_CLASSES};
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// Why a class file could not be used. `Invalid` lists every problem found.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The file could not be read.
-    #[error("cannot read vehicle class file {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The file is not valid TOML or has fields of the wrong type (the message has line and column).
-    #[error("vehicle class file {path}: {message}")]
-    Syntax {
-        /// The file.
-        path: PathBuf,
-        /// The parser's message with line and column.
-        message: String,
-    },
-    /// The file parsed but its classes are not usable.
-    #[error("vehicle class file {path} has {} problem(s):\n  {}", problems.len(), problems.join("\n  "))]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// One line per problem, naming the `[[class]]` entry.
-        problems: Vec<String>,
-    },
-}
+/// Why a class file could not be used: unreadable, TOML syntax or types (with line and
+/// column), or every problem of its `[[class]]` entries.
+pub type Error = FileError;
+
+const WHAT: &str = "vehicle class file";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -95,29 +73,13 @@ struct ClassEntry {
 
 /// Read a class file: the defaults (unless `defaults = false`) with the file's changes applied.
 pub fn read_classes(path: &Path) -> Result<Vec<VehicleClass>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse_classes(&text).map_err(|e| match e {
-        ParseError::Syntax(message) => Error::Syntax {
-            path: path.to_path_buf(),
-            message,
-        },
-        ParseError::Invalid(problems) => Error::Invalid {
-            path: path.to_path_buf(),
-            problems,
-        },
-    })
+    let text = read_text(path, WHAT)?;
+    let file: ClassFile = parse_toml(path, WHAT, &text)?;
+    classes_from(file).map_err(|problems| FileError::invalid(path, WHAT, problems))
 }
 
-enum ParseError {
-    Syntax(String),
-    Invalid(Vec<String>),
-}
-
-fn parse_classes(text: &str) -> Result<Vec<VehicleClass>, ParseError> {
-    let file: ClassFile = toml::from_str(text).map_err(|e| ParseError::Syntax(e.to_string()))?;
+/// The classes of a parsed class file, or every problem of its entries.
+fn classes_from(file: ClassFile) -> Result<Vec<VehicleClass>, Vec<String>> {
     let mut classes = if file.defaults {
         default_classes()
     } else {
@@ -163,7 +125,7 @@ fn parse_classes(text: &str) -> Result<Vec<VehicleClass>, ParseError> {
     if problems.is_empty() {
         Ok(classes)
     } else {
-        Err(ParseError::Invalid(problems))
+        Err(problems)
     }
 }
 
@@ -301,10 +263,14 @@ fn apply(e: &ClassEntry, c: &mut VehicleClass, here: &str, problems: &mut Vec<St
 mod tests {
     use super::*;
 
+    fn parse_classes(text: &str) -> Result<Vec<VehicleClass>, Vec<String>> {
+        let file: ClassFile = toml::from_str(text).map_err(|e| vec![e.to_string()])?;
+        classes_from(file)
+    }
+
     fn invalid(text: &str) -> Vec<String> {
         match parse_classes(text) {
-            Err(ParseError::Invalid(p)) => p,
-            Err(ParseError::Syntax(s)) => vec![s],
+            Err(p) => p,
             Ok(_) => panic!("accepted: {text}"),
         }
     }

@@ -3,9 +3,14 @@
 //! text fields with their place in the file (`line 7`, `$.features[3].properties`), so one
 //! validator serves both formats.
 //!
+//! Coordinates are in the system the scenario declares for the file (`crs` in `[bays]` or
+//! `[charging]`: `wgs84`, the default, `gcj02` or `bd09`, see [`super::crs`]); a GeoJSON file may
+//! also name it in its `crs` member, which must then agree. They are WGS84 once read.
+//!
 //! Invariants: every problem is reported (unknown columns or properties, ragged rows, non-Point
 //! geometry), never only the first; `lon` and `lat` always come from the geometry in GeoJSON.
 
+use super::crs::{geojson_crs, Crs};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,26 +28,23 @@ pub fn is_geojson(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"))
 }
 
-/// CSV rows; `known` lists the allowed columns, `required` those that must be present.
+/// CSV rows (read by [`super::table::read_csv`]: quoted fields, CRLF, `#` comments, a BOM);
+/// `known` lists the allowed columns, `required` those that must be present.
 pub fn csv_rows(text: &str, known: &[&str], required: &[&str]) -> Result<Rows, Vec<String>> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-    let Some((_, header)) = lines.next() else {
+    let Some(table) = super::table::read_csv(text)? else {
         return Err(vec![format!(
             "line 1: empty file; expected a header with {}",
             required.join(",")
         )]);
     };
-    let columns: Vec<String> = header.split(',').map(|c| c.trim().to_string()).collect();
+    let columns = &table.columns;
     let mut problems = Vec::new();
     for r in required {
         if !columns.iter().any(|c| c == r) {
             problems.push(format!("header: missing column `{r}`"));
         }
     }
-    for c in &columns {
+    for c in columns {
         if !known.contains(&c.as_str()) {
             problems.push(format!(
                 "header: unknown column `{c}` (known: {})",
@@ -54,12 +56,12 @@ pub fn csv_rows(text: &str, known: &[&str], required: &[&str]) -> Result<Rows, V
         return Err(problems);
     }
     let mut rows = Vec::new();
-    for (n, line) in lines {
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+    for record in table.records {
+        let cells = &record.fields;
         if cells.len() != columns.len() {
             problems.push(format!(
                 "line {}: {} fields, the header has {}",
-                n + 1,
+                record.line,
                 cells.len(),
                 columns.len()
             ));
@@ -67,11 +69,11 @@ pub fn csv_rows(text: &str, known: &[&str], required: &[&str]) -> Result<Rows, V
         }
         let fields: Fields = columns
             .iter()
-            .zip(&cells)
+            .zip(cells)
             .filter(|(_, v)| !v.is_empty())
-            .map(|(c, v)| (c.clone(), v.to_string()))
+            .map(|(c, v)| (c.clone(), v.clone()))
             .collect();
-        rows.push((format!("line {}", n + 1), fields));
+        rows.push((format!("line {}", record.line), fields));
     }
     if problems.is_empty() {
         Ok(rows)
@@ -80,9 +82,11 @@ pub fn csv_rows(text: &str, known: &[&str], required: &[&str]) -> Result<Rows, V
     }
 }
 
-/// GeoJSON Point features as rows (`id` may also be the feature id; arrays join with `;`).
-pub fn geojson_rows(text: &str, known: &[&str]) -> Result<Rows, Vec<String>> {
+/// GeoJSON Point features as rows (`id` may also be the feature id; arrays join with `;`),
+/// with the coordinate system its `crs` member names, if any ([`super::crs::geojson_crs`]).
+pub fn geojson_rows(text: &str, known: &[&str]) -> Result<(Rows, Option<Crs>), Vec<String>> {
     let value: Value = serde_json::from_str(text).map_err(|e| vec![format!("not JSON: {e}")])?;
+    let crs = geojson_crs(&value).map_err(|e| vec![e])?;
     let Some(features) = value.get("features").and_then(Value::as_array) else {
         return Err(vec![
             "$: expected a FeatureCollection with a `features` array".into(),
@@ -142,7 +146,7 @@ pub fn geojson_rows(text: &str, known: &[&str]) -> Result<Rows, Vec<String>> {
         rows.push((format!("{at}.properties"), fields));
     }
     if problems.is_empty() {
-        Ok(rows)
+        Ok((rows, crs))
     } else {
         Err(problems)
     }
@@ -171,12 +175,13 @@ pub fn number(
     }
 }
 
-/// The `id`, `lon` and `lat` of a row, with problems for a missing or repeated id and for a
-/// position that is not in degrees.
+/// The `id`, `lon` and `lat` of a row (converted from `crs` to WGS84), with problems for a
+/// missing or repeated id and for a position that is not in degrees.
 pub fn id_and_position(
     f: &Fields,
     seen: &[&str],
     what: &str,
+    crs: Crs,
     problems: &mut Vec<String>,
     at: &str,
 ) -> (String, [f64; 2]) {
@@ -194,8 +199,9 @@ pub fn id_and_position(
             f.get("lon").map_or("?", String::as_str),
             f.get("lat").map_or("?", String::as_str)
         ));
+        return (id, [lon, lat]);
     }
-    (id, [lon, lat])
+    (id, crs.to_wgs84([lon, lat]))
 }
 
 /// Opening hours (`Schedule::parse` subset); always open when absent.

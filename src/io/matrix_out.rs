@@ -108,22 +108,22 @@ fn metres(cm: u64) -> String {
     seconds(cm * 10)
 }
 
+/// Through the `csv` writer: an id with a comma or quote is quoted, everything else is written
+/// as is.
 fn write_csv(out: &mut impl Write, ids: &[String], m: &TravelMatrix) -> std::io::Result<()> {
-    writeln!(out, "from,to,duration_s,distance_m")?;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["from", "to", "duration_s", "distance_m"])?;
     for (i, from) in ids.iter().enumerate() {
         for (j, to) in ids.iter().enumerate() {
             match m.get(i, j) {
-                Some(c) => writeln!(
-                    out,
-                    "{from},{to},{},{}",
-                    seconds(c.time_ms),
-                    metres(c.dist_cm)
-                )?,
-                None => writeln!(out, "{from},{to},,")?,
+                Some(c) => {
+                    w.write_record([from.as_str(), to, &seconds(c.time_ms), &metres(c.dist_cm)])?
+                }
+                None => w.write_record([from.as_str(), to, "", ""])?,
             }
         }
     }
-    Ok(())
+    w.flush()
 }
 
 fn write_json(

@@ -1,38 +1,15 @@
 //! Reading a submitted `plan.json` (the format `io::plan_out` writes) for `cityfreight check`.
 //! Errors name the JSON path of every bad field, all at once.
 
+use super::file::{parse_json, read_text, FileError};
 use crate::plan::check::{SubmittedPlan, SubmittedRoute, SubmittedStop};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Why a plan file could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The file could not be read.
-    #[error("cannot read plan {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// Not JSON.
-    #[error("plan {path} is not JSON: {message}")]
-    Json {
-        /// The file.
-        path: PathBuf,
-        /// The parser's message.
-        message: String,
-    },
-    /// Fields missing or malformed.
-    #[error("plan {path} has {} problem(s):\n  {}", problems.len(), problems.join("\n  "))]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// One line per problem with its JSON path.
-        problems: Vec<String>,
-    },
-}
+pub type Error = FileError;
+
+const WHAT: &str = "plan";
 
 /// `HH:MM:SS` (optionally `+Nd`) to seconds after midnight of the plan day.
 pub fn parse_clock(text: &str) -> Option<i64> {
@@ -52,18 +29,9 @@ pub fn parse_clock(text: &str) -> Option<i64> {
 
 /// Read a submitted plan.
 pub fn read_plan(path: &Path) -> Result<SubmittedPlan, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| Error::Json {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    parse_plan(&value).map_err(|problems| Error::Invalid {
-        path: path.to_path_buf(),
-        problems,
-    })
+    let text = read_text(path, WHAT)?;
+    let value = parse_json(path, WHAT, &text)?;
+    parse_plan(&value).map_err(|problems| FileError::invalid(path, WHAT, problems))
 }
 
 /// A submitted plan from parsed JSON; on failure every problem with its JSON path.

@@ -3,8 +3,16 @@
 //! `kpis.csv`. The files are written as one set: into a temporary sibling folder that is then
 //! renamed over the output folder ([`super::atomic::write_dir_atomically`]), so a failure part-way
 //! never leaves new files next to old ones.
+//!
+//! Coordinates are WGS84 unless an output system is asked for (`cityfreight plan --output-crs
+//! gcj02` or `bd09`, for display on Amap, Tencent or Baidu basemaps): then every position in
+//! `plan.json` and `routes.geojson` is converted and the files say so (`"crs": "gcj02"` in
+//! `plan.json`, a GeoJSON `crs` member in `routes.geojson`). The CSV files are written by the
+//! `csv` crate: a street name with a comma or quote is quoted, not altered.
 
 use super::atomic::{write_dir_atomically, DirError};
+use super::crs::Crs;
+use super::table::CsvOut;
 use crate::plan::Plan;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -26,8 +34,19 @@ fn round(x: f64, digits: i32) -> f64 {
     (x * f).round() / f
 }
 
-/// The `plan.json` value.
+/// The `plan.json` value (WGS84).
 pub fn plan_json(plan: &Plan) -> Value {
+    plan_json_in(plan, Crs::Wgs84)
+}
+
+/// A position in `crs`, rounded to 7 decimals (about 1 cm).
+fn position(crs: Crs, lon_lat: [f64; 2]) -> [f64; 2] {
+    let [x, y] = crs.from_wgs84(lon_lat);
+    [round(x, 7), round(y, 7)]
+}
+
+/// The `plan.json` value with positions in `crs` (and a `crs` member unless WGS84).
+pub fn plan_json_in(plan: &Plan, crs: Crs) -> Value {
     let routes: Vec<Value> = plan
         .routes
         .iter()
@@ -41,7 +60,7 @@ pub fn plan_json(plan: &Plan) -> Value {
                 "stops": r.stops.iter().map(|s| json!({
                     "order": s.order, "kind": if s.order.is_some() { "delivery" } else if s.station.is_some() { "charge" } else { "reload" },
                     "station": s.station, "charged_kwh": (s.charged_wh > 0).then(|| round(s.charged_wh as f64 / 1000.0, 3)),
-                    "lon": round(s.lon_lat[0], 7), "lat": round(s.lon_lat[1], 7),
+                    "lon": position(crs, s.lon_lat)[0], "lat": position(crs, s.lon_lat)[1],
                     "arrival": clock(s.arrival_s), "start": clock(s.start_s), "departure": clock(s.departure_s),
                     "load_after_kg": round(s.load_after_g as f64 / 1000.0, 3),
                     "battery_after_kwh": s.battery_after_wh.map(|w| round(w as f64 / 1000.0, 3)),
@@ -50,55 +69,83 @@ pub fn plan_json(plan: &Plan) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut out = json!({
         "scenario": plan.scenario,
         "feasible": plan.violations.is_empty(),
         "violations": plan.violations,
         "routes": routes,
         "unserved": plan.unserved.iter().map(|u| json!({"carrier": u.carrier, "order": u.order, "reason": u.reason})).collect::<Vec<_>>(),
-    })
+    });
+    if crs != Crs::Wgs84 {
+        out["crs"] = json!(crs.name());
+    }
+    out
 }
 
-/// The `routes.geojson` value: a LineString per route and a Point per stop.
+/// The `routes.geojson` value: a LineString per route and a Point per stop (WGS84).
 pub fn routes_geojson(plan: &Plan) -> Value {
+    routes_geojson_in(plan, Crs::Wgs84)
+}
+
+/// The `routes.geojson` value with positions in `crs` (named in a `crs` member unless WGS84).
+pub fn routes_geojson_in(plan: &Plan, crs: Crs) -> Value {
     let mut features = Vec::new();
     for r in &plan.routes {
         features.push(json!({
             "type": "Feature",
             "properties": {"vehicle": r.vehicle, "carrier": r.carrier, "class": r.class, "permit": r.permit, "distance_m": round(r.distance_m, 1)},
-            "geometry": {"type": "LineString", "coordinates": r.geometry.iter().map(|p| [round(p[0], 7), round(p[1], 7)]).collect::<Vec<_>>()},
+            "geometry": {"type": "LineString", "coordinates": r.geometry.iter().map(|&p| position(crs, p)).collect::<Vec<_>>()},
         }));
         for (k, s) in r.stops.iter().enumerate() {
             features.push(json!({
                 "type": "Feature",
                 "properties": {"vehicle": r.vehicle, "sequence": k + 1, "order": s.order, "bay": s.bay, "station": s.station, "arrival": clock(s.arrival_s), "departure": clock(s.departure_s)},
-                "geometry": {"type": "Point", "coordinates": [round(s.lon_lat[0], 7), round(s.lon_lat[1], 7)]},
+                "geometry": {"type": "Point", "coordinates": position(crs, s.lon_lat)},
             }));
         }
     }
-    json!({"type": "FeatureCollection", "features": features})
+    let mut out = json!({"type": "FeatureCollection", "features": features});
+    if crs != Crs::Wgs84 {
+        out["crs"] = json!({"type": "name", "properties": {"name": crs.name()}});
+    }
+    out
 }
 
 /// `streets.csv`: delivery vehicles and vehicle-km per street and departure hour, busiest first.
 pub fn streets_csv(plan: &Plan) -> String {
-    let mut csv = String::from("osm_way,name,highway,hour,vehicles,vehicle_km\n");
+    let mut csv = CsvOut::new([
+        "osm_way",
+        "name",
+        "highway",
+        "hour",
+        "vehicles",
+        "vehicle_km",
+    ]);
     for s in &plan.streets {
-        let name = s
-            .name
-            .as_deref()
-            .unwrap_or("")
-            .replace([',', '"', '\n'], " ");
-        csv.push_str(&format!(
-            "{},{},{},{},{},{}\n",
-            s.osm_way,
-            name,
-            s.road_class,
-            s.hour,
-            s.vehicles,
-            round(s.vehicle_km, 3)
-        ));
+        csv.row([
+            s.osm_way.to_string(),
+            s.name.clone().unwrap_or_default(),
+            s.road_class.to_string(),
+            s.hour.to_string(),
+            s.vehicles.to_string(),
+            round(s.vehicle_km, 3).to_string(),
+        ]);
     }
-    csv
+    csv.into_string()
+}
+
+/// `kpis.csv`: `scope,kpi,value,unit`, one row per KPI.
+pub fn kpis_csv(plan: &Plan) -> String {
+    let mut csv = CsvOut::new(["scope", "kpi", "value", "unit"]);
+    for r in &plan.kpis.rows {
+        csv.row([
+            r.scope.to_string(),
+            r.kpi.to_string(),
+            r.value.to_string(),
+            r.unit().to_string(),
+        ]);
+    }
+    csv.into_string()
 }
 
 impl From<DirError<Error>> for Error {
@@ -113,23 +160,33 @@ impl From<DirError<Error>> for Error {
 /// Make `dir` hold exactly this plan's `plan.json`, `routes.geojson`, `kpis.json`, `kpis.csv` and
 /// `streets.csv`, replacing any earlier contents as one set.
 pub fn write_plan(dir: &Path, plan: &Plan) -> Result<(), Error> {
+    write_plan_in(dir, plan, Crs::Wgs84)
+}
+
+/// [`write_plan`] with the positions of `plan.json` and `routes.geojson` in `crs`.
+pub fn write_plan_in(dir: &Path, plan: &Plan, crs: Crs) -> Result<(), Error> {
     Ok(write_dir_atomically(dir, |tmp| {
-        write_plan_files(tmp, plan)
+        write_plan_files_in(tmp, plan, crs)
     })?)
 }
 
 /// Write the plan's files into `dir` (created if needed), each file directly: for folders that
 /// are themselves being written as one set (see [`write_plan`]).
 pub fn write_plan_files(dir: &Path, plan: &Plan) -> Result<(), Error> {
+    write_plan_files_in(dir, plan, Crs::Wgs84)
+}
+
+/// [`write_plan_files`] with the positions of `plan.json` and `routes.geojson` in `crs`.
+pub fn write_plan_files_in(dir: &Path, plan: &Plan, crs: Crs) -> Result<(), Error> {
     let err = |path: PathBuf| move |source| Error { path, source };
     std::fs::create_dir_all(dir).map_err(err(dir.to_path_buf()))?;
     let pretty = |v: &Value| serde_json::to_vec_pretty(v).unwrap_or_default();
     let files: [(&str, Vec<u8>); 5] = [
         ("streets.csv", streets_csv(plan).into_bytes()),
-        ("plan.json", pretty(&plan_json(plan))),
+        ("plan.json", pretty(&plan_json_in(plan, crs))),
         (
             "routes.geojson",
-            serde_json::to_vec(&routes_geojson(plan)).unwrap_or_default(),
+            serde_json::to_vec(&routes_geojson_in(plan, crs)).unwrap_or_default(),
         ),
         (
             "kpis.json",
@@ -140,13 +197,7 @@ pub fn write_plan_files(dir: &Path, plan: &Plan) -> Result<(), Error> {
                 .map(|r| json!({"scope": r.scope.to_string(), "kpi": r.kpi.to_string(), "value": r.value, "unit": r.unit()}))
                 .collect::<Vec<_>>())),
         ),
-        ("kpis.csv", {
-            let mut csv = String::from("scope,kpi,value,unit\n");
-            for r in &plan.kpis.rows {
-                csv.push_str(&format!("{},{},{},{}\n", r.scope, r.kpi, r.value, r.unit()));
-            }
-            csv.into_bytes()
-        }),
+        ("kpis.csv", kpis_csv(plan).into_bytes()),
     ];
     for (name, bytes) in files {
         let path = dir.join(name);

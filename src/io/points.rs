@@ -1,89 +1,76 @@
-//! Points files: CSV with a header `id,lon,lat` (columns in any order, extra columns ignored).
+//! Points files: CSV with a header `id,lon,lat` (columns in any order, case-insensitive, extra
+//! columns ignored), read by [`super::table::read_csv`]: quoted fields (`"sf-001"`, ids with
+//! commas), CRLF line ends, a UTF-8 byte order mark, `#` comment lines and Chinese text are fine.
+//! Coordinates are WGS84 unless the caller declares `gcj02` or `bd09` (`cityfreight matrix
+//! --crs`), in which case they are converted to WGS84 here ([`super::crs`]).
 //!
 //! Every problem of the file is reported at once, each with its line number.
 
-use std::path::{Path, PathBuf};
+use super::crs::Crs;
+use super::file::{read_text, FileError};
+use std::path::Path;
 
 /// A named coordinate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Point {
     /// The user's id.
     pub id: String,
-    /// `[lon, lat]` in degrees.
+    /// `[lon, lat]` in degrees (WGS84).
     pub lon_lat: [f64; 2],
 }
 
 /// Why a points file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The file could not be read.
-    #[error("cannot read points file {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The file has problems, each with its line.
-    #[error("points file {path} has {} problem(s):\n  {}", problems.len(), problems.join("\n  "))]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// One line per problem.
-        problems: Vec<String>,
-    },
-}
+pub type Error = FileError;
 
-/// Read a points CSV.
+const WHAT: &str = "points file";
+
+/// Read a WGS84 points CSV.
 pub fn read_points(path: &Path) -> Result<Vec<Point>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse_points(&text).map_err(|problems| Error::Invalid {
-        path: path.to_path_buf(),
-        problems,
-    })
+    read_points_in(path, Crs::Wgs84)
 }
 
-/// Parse points CSV text; on failure, every problem with its line number.
+/// Read a points CSV whose coordinates are in `crs`, converted to WGS84.
+pub fn read_points_in(path: &Path, crs: Crs) -> Result<Vec<Point>, Error> {
+    let text = read_text(path, WHAT)?;
+    parse_points_in(&text, crs).map_err(|problems| FileError::invalid(path, WHAT, problems))
+}
+
+/// Parse WGS84 points CSV text; on failure, every problem with its line number.
 pub fn parse_points(text: &str) -> Result<Vec<Point>, Vec<String>> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-    let Some((_, header)) = lines.next() else {
+    parse_points_in(text, Crs::Wgs84)
+}
+
+/// Parse points CSV text in `crs`; on failure, every problem with its line number.
+pub fn parse_points_in(text: &str, crs: Crs) -> Result<Vec<Point>, Vec<String>> {
+    let Some(table) = super::table::read_csv(text)? else {
         return Err(vec![
             "line 1: empty file; expected a header `id,lon,lat`".to_string()
         ]);
     };
-    let columns: Vec<String> = header
-        .split(',')
-        .map(|c| c.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
-        .collect();
-    let find = |name: &str| columns.iter().position(|c| c == name);
+    let find = |name: &str| table.column(name);
     let (Some(id_col), Some(lon_col), Some(lat_col)) = (find("id"), find("lon"), find("lat"))
     else {
         return Err(vec![format!(
-            "line 1: header `{header}` must name the columns id, lon and lat"
+            "line 1: header `{}` must name the columns id, lon and lat",
+            table.columns.join(",")
         )]);
     };
+    let columns = table.columns.len();
     let mut points = Vec::new();
     let mut problems = Vec::new();
     let mut seen = std::collections::HashMap::new();
-    for (index, line) in lines {
-        let n = index + 1;
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        if fields.len() < columns.len() {
+    for record in &table.records {
+        let (n, fields) = (record.line, &record.fields);
+        if fields.len() < columns {
             problems.push(format!(
                 "line {n}: {} fields, expected {} ({})",
                 fields.len(),
-                columns.len(),
-                columns.join(",")
+                columns,
+                table.columns.join(",")
             ));
             continue;
         }
-        let id = fields[id_col].to_string();
+        let id = fields[id_col].clone();
         if id.is_empty() {
             problems.push(format!("line {n}: empty id"));
         }
@@ -98,7 +85,7 @@ pub fn parse_points(text: &str) -> Result<Vec<Point>, Vec<String>> {
                 }
                 points.push(Point {
                     id,
-                    lon_lat: [lon, lat],
+                    lon_lat: crs.to_wgs84([lon, lat]),
                 });
             }
             (Ok(lon), Ok(lat)) => problems.push(format!(

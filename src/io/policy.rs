@@ -2,6 +2,7 @@
 //!
 //! ```toml
 //! zones = "core.geojson"            # relative to this file
+//! zones_crs = "gcj02"               # optional: wgs84 (default), gcj02 or bd09 (see io::crs)
 //!
 //! [[rule]]
 //! id = "fuel-trucks-off-core"
@@ -44,6 +45,8 @@
 //! `cost_yuan`, of the KPIs (`zone_fees` per scenario and carrier, `fees` per zone), of `share`'s
 //! coalition costs, and of `check` (fees due per route); tested in `tests/plan_fees.rs`.
 
+use super::crs::Crs;
+use super::file::{parse_toml, read_text, FileError};
 use crate::time::Schedule;
 use crate::vehicle::{Energy, VehicleClass};
 use crate::zones::{Effect, Permit, Policy, VehicleSelector, Zone, ZoneRule};
@@ -51,42 +54,17 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Why a policy could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The file could not be read.
-    #[error("cannot read policy file {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// TOML syntax or types (with line and column).
-    #[error("policy file {path}: {message}")]
-    Syntax {
-        /// The file.
-        path: PathBuf,
-        /// The parser's message.
-        message: String,
-    },
-    /// The zones file it names is unusable.
-    #[error(transparent)]
-    Zones(#[from] super::zones::Error),
-    /// The policy parsed but does not hold together.
-    #[error("policy file {path} has {} problem(s):\n  {}", problems.len(), problems.join("\n  "))]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// One line per problem, naming the rule or permit.
-        problems: Vec<String>,
-    },
-}
+/// Why a policy could not be used (its own problems, or its zones file's).
+pub type Error = FileError;
+
+const WHAT: &str = "policy file";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PolicyFile {
     zones: Option<PathBuf>,
+    /// The coordinate system of the zones file (else its own `crs` member, else WGS84).
+    zones_crs: Option<Crs>,
     #[serde(default, rename = "rule")]
     rules: Vec<RuleEntry>,
     #[serde(default, rename = "permit")]
@@ -142,22 +120,16 @@ struct SelectorEntry {
 
 /// Read a policy file and the zones file it names; check class ids against `classes`.
 pub fn read_policy(path: &Path, classes: &[VehicleClass]) -> Result<Policy, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let file: PolicyFile = toml::from_str(&text).map_err(|e| Error::Syntax {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let text = read_text(path, WHAT)?;
+    let file: PolicyFile = parse_toml(path, WHAT, &text)?;
     let zones = match &file.zones {
-        Some(z) => super::zones::read_zones(&path.parent().unwrap_or(Path::new(".")).join(z))?,
+        Some(z) => super::zones::read_zones_in(
+            &path.parent().unwrap_or(Path::new(".")).join(z),
+            file.zones_crs,
+        )?,
         None => Vec::new(),
     };
-    build_policy(file, zones, classes).map_err(|problems| Error::Invalid {
-        path: path.to_path_buf(),
-        problems,
-    })
+    build_policy(file, zones, classes).map_err(|problems| FileError::invalid(path, WHAT, problems))
 }
 
 /// Parse policy TOML text with already-read zones (for tests and embedding in scenarios).

@@ -19,6 +19,7 @@
 //!
 //! [bays]                                           # loading points (optional)
 //! file = "bays.csv"                                # CSV or GeoJSON, see io::bays
+//! crs = "gcj02"                                    # its coordinates: wgs84 (default), gcj02, bd09
 //! walk_m_s = 1.2                                   # walking speed from bay to door
 //! carry_kg = 30                                    # carried per walking loop
 //! max_loops = 4                                    # heavier orders are served at the door
@@ -27,15 +28,23 @@
 //!
 //! [charging]                                       # charging stations (optional)
 //! file = "chargers.csv"                            # CSV or GeoJSON, see io::stations
+//! crs = "bd09"                                     # as for [bays]
 //! osm = true                                       # also public amenity=charging_station nodes
 //!
 //! [[carrier]]
 //! id = "sf"
 //! depot = [104.040, 30.705]                        # lon, lat
+//! crs = "gcj02"                                    # of depot and orders (default wgs84)
 //! orders = "orders-sf.csv"
+//! orders_crs = "bd09"                              # the orders' own, if not the carrier's
 //! fleet = [ { class = "e-micro-van", count = 3, permit = "green-pass", shift = "07:00-20:00" } ]
 //! ```
-//! Orders CSV header: `id,lon,lat,weight_kg,volume_m3,parcels,service_s,windows` and optionally
+//! Coordinates are WGS84 unless declared `gcj02` (Amap, Tencent) or `bd09` (Baidu); they are
+//! converted to WGS84 on reading ([`super::crs`]), so the rest of the engine sees WGS84 only.
+//!
+//! Orders CSV (read by [`super::table::read_csv`]: quoted fields, CRLF, a byte order mark, `#`
+//! comments, blank lines and extra columns are fine) has the header (any order, any case)
+//! `id,lon,lat,weight_kg,volume_m3,parcels,service_s,windows` and optionally
 //! `shareable` (`yes`/`no`: may other carriers deliver it when pooling; a carrier's
 //! `shareable = false` marks all its orders); `windows` is `HH:MM-HH:MM` ranges joined by `;`
 //! (empty: all day). An optional `[two_tier]` table (consolidation centre and tier fleets) is
@@ -48,6 +57,8 @@
 //! the `[[carrier]]` and fleet record, or the orders file's path with the order's id), after its
 //! own.
 
+use super::crs::Crs;
+use super::file::{parse_toml, read_text, FileError};
 use crate::scenario::{
     Carrier, DeliveryOrder, Factors, FleetEntry, Rule, Scenario, SolverSettings, Stopping, Subject,
 };
@@ -56,40 +67,11 @@ use crate::vehicle::default_classes;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// Why a scenario could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// A file could not be read.
-    #[error("cannot read {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// TOML syntax or types.
-    #[error("scenario {path}: {message}")]
-    Syntax {
-        /// The file.
-        path: PathBuf,
-        /// The parser's message (line and column).
-        message: String,
-    },
-    /// The classes file is unusable.
-    #[error(transparent)]
-    Classes(#[from] super::classes::Error),
-    /// The policy file is unusable.
-    #[error(transparent)]
-    Policy(#[from] super::policy::Error),
-    /// Everything else that is wrong, all at once.
-    #[error("scenario {path} has {} problem(s):\n  {}", problems.len(), problems.join("\n  "))]
-    Invalid {
-        /// The scenario file.
-        path: PathBuf,
-        /// One line per problem, naming its file and record.
-        problems: Vec<String>,
-    },
-}
+/// Why a scenario could not be used: the scenario file's own problems (each naming its file
+/// and record, orders files included), or its classes or policy file's.
+pub type Error = FileError;
+
+const WHAT: &str = "scenario";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -119,6 +101,7 @@ struct ScenarioFile {
 #[serde(deny_unknown_fields)]
 struct ChargingEntry {
     file: Option<PathBuf>,
+    crs: Option<Crs>,
     #[serde(default)]
     osm: bool,
 }
@@ -127,6 +110,7 @@ struct ChargingEntry {
 #[serde(deny_unknown_fields)]
 struct BaysEntry {
     file: Option<PathBuf>,
+    crs: Option<Crs>,
     walk_m_s: Option<f64>,
     carry_kg: Option<f64>,
     max_loops: Option<u32>,
@@ -178,7 +162,11 @@ struct ClassFactorsEntry {
 struct CarrierEntry {
     id: String,
     depot: [f64; 2],
+    /// The system of `depot` and, unless `orders_crs` says otherwise, of the orders file.
+    #[serde(default)]
+    crs: Crs,
     orders: PathBuf,
+    orders_crs: Option<Crs>,
     #[serde(default = "yes")]
     shareable: bool,
     fleet: Vec<FleetItem>,
@@ -200,14 +188,8 @@ fn whole_day() -> String {
 
 /// Read a scenario, its classes and policy files and every carrier's orders.
 pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let file: ScenarioFile = toml::from_str(&text).map_err(|e| Error::Syntax {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let text = read_text(path, WHAT)?;
+    let file: ScenarioFile = parse_toml(path, WHAT, &text)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let classes = match &file.classes {
         Some(c) => super::classes::read_classes(&dir.join(c))?,
@@ -302,9 +284,10 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         }
         let orders_path = dir.join(&entry.orders);
         let before = problems.len();
-        let mut orders = match std::fs::read_to_string(&orders_path) {
+        let orders_crs = entry.orders_crs.unwrap_or(entry.crs);
+        let mut orders = match read_text(&orders_path, "orders file") {
             Ok(text) => {
-                let (orders, list) = read_orders(&text);
+                let (orders, list) = read_orders(&text, orders_crs);
                 problems.extend(
                     list.into_iter()
                         .map(|p| format!("{}: {p}", orders_path.display())),
@@ -312,10 +295,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
                 orders
             }
             Err(e) => {
-                problems.push(format!(
-                    "{here}: cannot read orders {}: {e}",
-                    orders_path.display()
-                ));
+                problems.push(format!("{here}: {e}"));
                 Vec::new()
             }
         };
@@ -332,7 +312,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         });
         carriers.push(Carrier {
             id: entry.id.clone(),
-            depot: entry.depot,
+            depot: entry.crs.to_wgs84(entry.depot),
             fleet,
             orders,
         });
@@ -353,7 +333,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         stopping.no_stop_roads = roads.clone();
     }
     let bays = match &b.file {
-        Some(f) => match super::bays::read_bays(&dir.join(f), &classes) {
+        Some(f) => match super::bays::read_bays_in(&dir.join(f), &classes, b.crs) {
             Ok(bays) => bays,
             Err(e) => {
                 problems.push(e.to_string());
@@ -363,10 +343,11 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         None => Vec::new(),
     };
     let stations = match &file.charging.file {
-        Some(f) => super::stations::read_stations(&dir.join(f)).unwrap_or_else(|e| {
-            problems.push(e.to_string());
-            Vec::new()
-        }),
+        Some(f) => super::stations::read_stations_in(&dir.join(f), file.charging.crs)
+            .unwrap_or_else(|e| {
+                problems.push(e.to_string());
+                Vec::new()
+            }),
         None => Vec::new(),
     };
     let scenario = Scenario {
@@ -393,10 +374,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         }
     }
     if !problems.is_empty() {
-        return Err(Error::Invalid {
-            path: path.to_path_buf(),
-            problems,
-        });
+        return Err(FileError::invalid(path, WHAT, problems));
     }
     Ok(scenario)
 }
@@ -494,11 +472,16 @@ pub(crate) fn day_range(text: &str) -> Result<(u32, u32), String> {
     Ok((start, end))
 }
 
-/// Orders CSV text; on failure every problem: those of the file with their line, then the
+/// WGS84 orders CSV text; on failure every problem: those of the file with their line, then the
 /// orders' own rules of [`Scenario::validate`] ([`crate::scenario::validate::order_rules`]: ids,
 /// doors, windows) with the order's id.
 pub fn parse_orders(text: &str) -> Result<Vec<DeliveryOrder>, Vec<String>> {
-    let (orders, mut problems) = read_orders(text);
+    parse_orders_in(text, Crs::Wgs84)
+}
+
+/// [`parse_orders`] for coordinates in `crs` (converted to WGS84).
+pub fn parse_orders_in(text: &str, crs: Crs) -> Result<Vec<DeliveryOrder>, Vec<String>> {
+    let (orders, mut problems) = read_orders(text, crs);
     for (rule, o) in crate::scenario::validate::order_rules(&orders) {
         problems.push(match orders[o].id.as_str() {
             "" => format!("order #{}: {rule}", o + 1),
@@ -514,18 +497,12 @@ pub fn parse_orders(text: &str) -> Result<Vec<DeliveryOrder>, Vec<String>> {
 
 /// The readable orders and the problems of the rest (so later checks still see good records);
 /// the orders' rules (unique ids, doors on the globe, windows apart) are [`Scenario::validate`]'s.
-fn read_orders(text: &str) -> (Vec<DeliveryOrder>, Vec<String>) {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
-    let Some((_, header)) = lines.next() else {
-        return (Vec::new(), vec!["empty file; expected a header".into()]);
+fn read_orders(text: &str, crs: Crs) -> (Vec<DeliveryOrder>, Vec<String>) {
+    let table = match super::table::read_csv(text) {
+        Ok(Some(table)) => table,
+        Ok(None) => return (Vec::new(), vec!["empty file; expected a header".into()]),
+        Err(problems) => return (Vec::new(), problems),
     };
-    let cols: Vec<String> = header
-        .split(',')
-        .map(|c| c.trim().to_ascii_lowercase())
-        .collect();
     let need = [
         "id",
         "lon",
@@ -536,10 +513,7 @@ fn read_orders(text: &str) -> (Vec<DeliveryOrder>, Vec<String>) {
         "service_s",
         "windows",
     ];
-    let idx: Vec<Option<usize>> = need
-        .iter()
-        .map(|n| cols.iter().position(|c| c == n))
-        .collect();
+    let idx: Vec<Option<usize>> = need.iter().map(|n| table.column(n)).collect();
     let missing: Vec<&str> = need
         .iter()
         .zip(&idx)
@@ -556,16 +530,13 @@ fn read_orders(text: &str) -> (Vec<DeliveryOrder>, Vec<String>) {
         );
     }
     let col = |k: usize| idx[k].unwrap_or(0);
+    let columns = table.columns.len();
+    let shareable_col = table.column("shareable");
     let (mut orders, mut problems) = (Vec::new(), Vec::new());
-    for (i, line) in lines {
-        let n = i + 1;
-        let f: Vec<&str> = line.split(',').map(str::trim).collect();
-        if f.len() < cols.len() {
-            problems.push(format!(
-                "line {n}: {} fields, expected {}",
-                f.len(),
-                cols.len()
-            ));
+    for record in &table.records {
+        let (n, f) = (record.line, &record.fields);
+        if f.len() < columns {
+            problems.push(format!("line {n}: {} fields, expected {columns}", f.len()));
             continue;
         }
         let num = |k: usize, problems: &mut Vec<String>| -> f64 {
@@ -582,7 +553,7 @@ fn read_orders(text: &str) -> (Vec<DeliveryOrder>, Vec<String>) {
             }
         };
         let (lon, lat) = (num(1, &mut problems), num(2, &mut problems));
-        let windows = match f[col(7)] {
+        let windows = match f[col(7)].as_str() {
             "" => vec![(0, DAY)],
             w => {
                 let mut out = Vec::new();
@@ -596,17 +567,16 @@ fn read_orders(text: &str) -> (Vec<DeliveryOrder>, Vec<String>) {
                 out
             }
         };
-        let id = f[col(0)].to_string();
-        let shareable_col = cols.iter().position(|c| c == "shareable");
+        let id = f[col(0)].clone();
         orders.push(DeliveryOrder {
             id,
-            lon_lat: [lon, lat],
+            lon_lat: crs.to_wgs84([lon, lat]),
             weight_g: (num(3, &mut problems) * 1000.0).round() as u32,
             volume_ml: (num(4, &mut problems) * 1e6).round() as u32,
             parcels: num(5, &mut problems).round() as u32,
             service_s: num(6, &mut problems).round() as u32,
             windows,
-            shareable: match shareable_col.map(|k| f.get(k).copied().unwrap_or("")) {
+            shareable: match shareable_col.map(|k| f.get(k).map_or("", String::as_str)) {
                 None | Some("" | "yes" | "true" | "1") => true,
                 Some("no" | "false" | "0") => false,
                 Some(other) => {

@@ -77,13 +77,16 @@ pub fn compare_kpis(a: &Kpis, b: &Kpis) -> Vec<(Scope, Kpi, f64, f64)> {
 /// `comparison.csv` and `comparison.json` bytes for rows of [`compare_kpis`], with columns named
 /// `a` and `b` (e.g. `separate`, `shared`) and their `change`.
 pub fn comparison_files(rows: &[(Scope, Kpi, f64, f64)], a: &str, b: &str) -> (Vec<u8>, Vec<u8>) {
-    let mut csv = format!("scope,kpi,unit,{a},{b},change\n");
+    let mut csv = super::table::CsvOut::new(["scope", "kpi", "unit", a, b, "change"]);
     for (scope, kpi, x, y) in rows {
-        csv.push_str(&format!(
-            "{scope},{kpi},{},{x},{y},{}\n",
+        csv.row([
+            scope.to_string().as_str(),
+            &kpi.to_string(),
             kpi.unit(),
-            ((y - x) * 1000.0).round() / 1000.0
-        ));
+            &x.to_string(),
+            &y.to_string(),
+            &(((y - x) * 1000.0).round() / 1000.0).to_string(),
+        ]);
     }
     let table = json!(rows
         .iter()

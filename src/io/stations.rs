@@ -2,34 +2,22 @@
 //!
 //! CSV header (columns in any order; `id,lon,lat` required):
 //! `id,lon,lat,power_kw,connectors,hours,price_per_kwh`. GeoJSON: Point features with the same
-//! properties. Defaults: 60 kW, 1 connector, always open, 1.2 yuan/kWh. Every problem is
+//! properties. Coordinates are WGS84 unless the scenario's `[charging]` table declares
+//! `crs = "gcj02"` or `"bd09"` (or a GeoJSON file's `crs` member names it); converted here.
+//! CSV is read by [`super::table::read_csv`] (quotes, CRLF, BOM, comments). Defaults: 60 kW, 1 connector, always open, 1.2 yuan/kWh. Every problem is
 //! reported at once with its line or JSON path. Stations tagged in the extract are added by
 //! [`crate::scenario::Scenario::add_osm_stations`].
 
+use super::crs::{resolve, Crs};
 use super::features::{csv_rows, geojson_rows, hours, id_and_position, is_geojson, number, Rows};
+use super::file::{read_text, FileError};
 use crate::scenario::{ChargingStation, DEFAULT_POWER_KW};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Why a stations file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The file could not be read.
-    #[error("cannot read charging stations file {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The file has problems, each with its line or JSON path.
-    #[error("charging stations file {path} has {} problem(s):\n  {}", problems.len(), problems.join("\n  "))]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// One line per problem.
-        problems: Vec<String>,
-    },
-}
+pub type Error = FileError;
+
+const WHAT: &str = "charging stations file";
 
 const KNOWN: [&str; 7] = [
     "id",
@@ -41,36 +29,39 @@ const KNOWN: [&str; 7] = [
     "price_per_kwh",
 ];
 
-/// Read a stations file (`.geojson`/`.json` as GeoJSON, anything else as CSV).
+/// Read a WGS84 stations file (`.geojson`/`.json` as GeoJSON, anything else as CSV; a GeoJSON
+/// `crs` member is honoured).
 pub fn read_stations(path: &Path) -> Result<Vec<ChargingStation>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let rows = if is_geojson(path) {
-        geojson_rows(&text, &KNOWN)
+    read_stations_in(path, None)
+}
+
+/// Read a stations file whose coordinates are in `crs` (`None`: WGS84 unless a GeoJSON file's
+/// `crs` member says otherwise), converted to WGS84.
+pub fn read_stations_in(path: &Path, crs: Option<Crs>) -> Result<Vec<ChargingStation>, Error> {
+    let text = read_text(path, WHAT)?;
+    let parsed = if is_geojson(path) {
+        geojson_rows(&text, &KNOWN).and_then(|(rows, in_file)| {
+            stations_from(rows, resolve(crs, in_file).map_err(|e| vec![e])?)
+        })
     } else {
         csv_rows(&text, &KNOWN, &["id", "lon", "lat"])
+            .and_then(|rows| stations_from(rows, crs.unwrap_or_default()))
     };
-    rows.and_then(stations_from)
-        .map_err(|problems| Error::Invalid {
-            path: path.to_path_buf(),
-            problems,
-        })
+    parsed.map_err(|problems| FileError::invalid(path, WHAT, problems))
 }
 
-/// Parse stations CSV text; on failure every problem with its line.
+/// Parse WGS84 stations CSV text; on failure every problem with its line.
 pub fn parse_stations_csv(text: &str) -> Result<Vec<ChargingStation>, Vec<String>> {
-    stations_from(csv_rows(text, &KNOWN, &["id", "lon", "lat"])?)
+    stations_from(csv_rows(text, &KNOWN, &["id", "lon", "lat"])?, Crs::Wgs84)
 }
 
-fn stations_from(rows: Rows) -> Result<Vec<ChargingStation>, Vec<String>> {
+fn stations_from(rows: Rows, crs: Crs) -> Result<Vec<ChargingStation>, Vec<String>> {
     let mut problems = Vec::new();
     let mut out: Vec<ChargingStation> = Vec::new();
     for (at, f) in rows {
         let p = &mut problems;
         let seen: Vec<&str> = out.iter().map(|s| s.id.as_str()).collect();
-        let (id, lon_lat) = id_and_position(&f, &seen, "station", p, &at);
+        let (id, lon_lat) = id_and_position(&f, &seen, "station", crs, p, &at);
         let power_kw = number(&f, "power_kw", DEFAULT_POWER_KW, 0.0, p, &at);
         let connectors = number(&f, "connectors", 1.0, 0.0, p, &at);
         let price = number(&f, "price_per_kwh", 1.2, 0.0, p, &at);

@@ -38,6 +38,8 @@
 //! `OUT/comparison.json`.
 
 use super::atomic::write_atomically;
+use super::file::{parse_toml, read_text, FileError};
+use super::table::CsvOut;
 use crate::plan::kpi::{Kpi, KpiRow, Scope};
 use crate::plan::Kpis;
 use crate::sweep::{Outcome, Variant};
@@ -47,34 +49,10 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Why a sweep file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// TOML syntax, types or unknown fields (with line and column).
-    #[error("sweep {path}: {message}")]
-    Syntax {
-        /// The file.
-        path: PathBuf,
-        /// The parser's message.
-        message: String,
-    },
-    /// Everything else wrong with the variants, all at once.
-    #[error("sweep {path} has {} problem(s):\n  {}", problems.len(), problems.join("\n  "))]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// One line per problem.
-        problems: Vec<String>,
-    },
-}
+/// Why a sweep file could not be used, or its results not stored.
+pub type Error = FileError;
+
+const WHAT: &str = "sweep";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -124,20 +102,10 @@ fn fnv(bytes: &[u8]) -> u64 {
 
 /// Read a sweep file.
 pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let text = std::fs::read_to_string(path).map_err(io)?;
-    let file: SweepFile = toml::from_str(&text).map_err(|e| Error::Syntax {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let text = read_text(path, WHAT)?;
+    let file: SweepFile = parse_toml(path, WHAT, &text)?;
     let base = path.parent().unwrap_or(Path::new(".")).join(&file.base);
-    let base_text = std::fs::read_to_string(&base).map_err(|source| Error::Io {
-        path: base.clone(),
-        source,
-    })?;
+    let base_text = read_text(&base, "base scenario")?;
     let mut problems = Vec::new();
     let mut variants = Vec::new();
     let mut fingerprints = Vec::new();
@@ -207,10 +175,7 @@ pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
         problems.push("no [[variant]] entries".to_string());
     }
     if !problems.is_empty() {
-        return Err(Error::Invalid {
-            path: path.to_path_buf(),
-            problems,
-        });
+        return Err(FileError::invalid(path, WHAT, problems));
     }
     Ok(Sweep {
         base,
@@ -270,16 +235,13 @@ pub fn store_outcome(
     outcome: &Outcome,
 ) -> Result<(), Error> {
     let folder = dir.join("variants");
-    std::fs::create_dir_all(&folder).map_err(|source| Error::Io {
-        path: folder.clone(),
-        source,
-    })?;
+    std::fs::create_dir_all(&folder).map_err(|e| FileError::write(&folder, WHAT, e))?;
     let path = folder.join(format!("{}.json", variant.name));
     write_atomically(
         &path,
         &serde_json::to_vec_pretty(&outcome_json(fingerprint, outcome)).unwrap_or_default(),
     )
-    .map_err(|source| Error::Io { path, source })
+    .map_err(|e| FileError::write(&path, WHAT, e))
 }
 
 /// Write `comparison.csv` and `comparison.json`: every KPI of every variant and its change
@@ -289,7 +251,9 @@ pub fn write_comparison(dir: &Path, sweep: &Sweep, outcomes: &[Outcome]) -> Resu
         Outcome::Planned(k) => Some(k),
         Outcome::Failed(_) => None,
     };
-    let mut csv = String::from("variant,status,scope,kpi,unit,value,change\n");
+    let mut csv = CsvOut::new([
+        "variant", "status", "scope", "kpi", "unit", "value", "change",
+    ]);
     let mut table = Vec::new();
     for (v, outcome) in sweep.variants.iter().zip(outcomes) {
         match outcome {
@@ -299,14 +263,14 @@ pub fn write_comparison(dir: &Path, sweep: &Sweep, outcomes: &[Outcome]) -> Resu
                     .iter()
                     .map(|r| {
                         let change = base.and_then(|b| b.get(&r.scope, &r.kpi)).map(|b| ((r.value - b) * 1000.0).round() / 1000.0);
-                        csv.push_str(&format!("{},ok,{},{},{},{},{}\n", v.name, r.scope, r.kpi, r.unit(), r.value, change.map_or(String::new(), |c| c.to_string())));
+                        csv.row([v.name.as_str(), "ok", &r.scope.to_string(), &r.kpi.to_string(), r.unit(), &r.value.to_string(), &change.map_or(String::new(), |c| c.to_string())]);
                         json!({"scope": r.scope.to_string(), "kpi": r.kpi.to_string(), "unit": r.unit(), "value": r.value, "change": change})
                     })
                     .collect();
                 table.push(json!({"variant": v.name, "status": "ok", "kpis": rows}));
             }
             Outcome::Failed(e) => {
-                csv.push_str(&format!("{},failed,,,,,\n", v.name));
+                csv.row([v.name.as_str(), "failed", "", "", "", "", ""]);
                 table.push(json!({"variant": v.name, "status": "failed", "error": e}));
             }
         }
@@ -320,7 +284,7 @@ pub fn write_comparison(dir: &Path, sweep: &Sweep, outcomes: &[Outcome]) -> Resu
         ),
     ] {
         let path = dir.join(name);
-        write_atomically(&path, &bytes).map_err(|source| Error::Io { path, source })?;
+        write_atomically(&path, &bytes).map_err(|e| FileError::write(&path, WHAT, e))?;
     }
     Ok(())
 }

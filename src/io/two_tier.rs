@@ -13,6 +13,7 @@
 //! Every problem is reported at once, naming the file and field: the file's own (syntax, unknown
 //! classes, unreadable values), then the setup's rules ([`TwoTier::validate`]) placed in the table.
 
+use super::file::{parse_toml, read_text, FileError};
 use super::scenario::{fleet_basics, Error};
 use crate::scenario::two_tier::TwoTier;
 use crate::scenario::{FleetEntry, Rule, Scenario, Subject};
@@ -44,14 +45,8 @@ struct FleetItem {
 
 /// The `[two_tier]` table of the scenario file at `path` (already read as `scenario`), if any.
 pub fn read_two_tier(path: &Path, scenario: &Scenario) -> Result<Option<TwoTier>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let file: File = toml::from_str(&text).map_err(|e| Error::Syntax {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let text = read_text(path, "scenario")?;
+    let file: File = parse_toml(path, "scenario", &text)?;
     let Some(entry) = file.two_tier else {
         return Ok(None);
     };
@@ -129,10 +124,7 @@ pub fn read_two_tier(path: &Path, scenario: &Scenario) -> Result<Option<TwoTier>
         }
     }
     if !problems.is_empty() {
-        return Err(Error::Invalid {
-            path: path.to_path_buf(),
-            problems,
-        });
+        return Err(FileError::invalid(path, "scenario", problems));
     }
     Ok(Some(two_tier))
 }

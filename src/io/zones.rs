@@ -1,59 +1,47 @@
 //! Zones from GeoJSON (what planners draw in QGIS): a FeatureCollection of Polygon or
 //! MultiPolygon features, each with a string `id` property (or feature `id`) and an optional
-//! `name`. Every problem is reported at once, with its JSON path.
+//! `name`. Coordinates are WGS84 unless the file's `crs` member (`{"type": "name", "properties":
+//! {"name": "gcj02"}}`) or the policy's `zones_crs` names `gcj02` or `bd09` (they must agree when
+//! both are given); every vertex is then converted to WGS84 here. Every problem is reported at
+//! once, with its JSON path.
 
+use super::crs::{geojson_crs, resolve, Crs};
+use super::file::{parse_json, read_text, FileError};
 use crate::zones::{Zone, MAX_ZONES};
 use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Why a zones file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The file could not be read.
-    #[error("cannot read zones file {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// Not JSON.
-    #[error("zones file {path} is not JSON: {message}")]
-    Json {
-        /// The file.
-        path: PathBuf,
-        /// The parser's message (with line and column).
-        message: String,
-    },
-    /// JSON, but not usable zones.
-    #[error("zones file {path} has {} problem(s):\n  {}", problems.len(), problems.join("\n  "))]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// One line per problem, with the JSON path.
-        problems: Vec<String>,
-    },
-}
+pub type Error = FileError;
 
-/// Read zones from a GeoJSON file.
+const WHAT: &str = "zones file";
+
+/// Read zones from a GeoJSON file (WGS84 unless its `crs` member names `gcj02` or `bd09`).
 pub fn read_zones(path: &Path) -> Result<Vec<Zone>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| Error::Json {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    parse_zones(&value).map_err(|problems| Error::Invalid {
-        path: path.to_path_buf(),
-        problems,
-    })
+    read_zones_in(path, None)
 }
 
-/// Zones from parsed GeoJSON; on failure every problem with its JSON path.
+/// Read zones from a GeoJSON file whose coordinates are in `crs` (declared by the policy's
+/// `zones_crs`; `None`: the file's `crs` member, else WGS84), converted to WGS84.
+pub fn read_zones_in(path: &Path, crs: Option<Crs>) -> Result<Vec<Zone>, Error> {
+    let text = read_text(path, WHAT)?;
+    let value = parse_json(path, WHAT, &text)?;
+    parse_zones_in(&value, crs).map_err(|problems| FileError::invalid(path, WHAT, problems))
+}
+
+/// Zones from parsed GeoJSON (WGS84 unless its `crs` member says otherwise); on failure every
+/// problem with its JSON path.
 pub fn parse_zones(value: &Value) -> Result<Vec<Zone>, Vec<String>> {
+    parse_zones_in(value, None)
+}
+
+/// Zones from parsed GeoJSON in `crs` (see [`read_zones_in`]); on failure every problem with
+/// its JSON path.
+pub fn parse_zones_in(value: &Value, crs: Option<Crs>) -> Result<Vec<Zone>, Vec<String>> {
+    let crs = geojson_crs(value)
+        .and_then(|in_file| resolve(crs, in_file))
+        .map_err(|e| vec![e])?;
     let mut problems = Vec::new();
     let features: Vec<&Value> = match value.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => match value.get("features").and_then(Value::as_array) {
@@ -110,7 +98,7 @@ pub fn parse_zones(value: &Value) -> Result<Vec<Zone>, Vec<String>> {
         let before = problems.len();
         let mut parts = Vec::new();
         for (at, rings) in polygons {
-            if let Some(p) = polygon(&at, rings, &mut problems) {
+            if let Some(p) = polygon(&at, rings, crs, &mut problems) {
                 parts.push(p);
             }
         }
@@ -142,7 +130,7 @@ pub fn parse_zones(value: &Value) -> Result<Vec<Zone>, Vec<String>> {
     }
 }
 
-fn polygon(at: &str, rings: &Value, problems: &mut Vec<String>) -> Option<Polygon<f64>> {
+fn polygon(at: &str, rings: &Value, crs: Crs, problems: &mut Vec<String>) -> Option<Polygon<f64>> {
     let Some(rings) = rings.as_array().filter(|r| !r.is_empty()) else {
         problems.push(format!("{at}: expected an array of linear rings"));
         return None;
@@ -165,6 +153,7 @@ fn polygon(at: &str, rings: &Value, problems: &mut Vec<String>) -> Option<Polygo
                 Some((Some(x), Some(y)))
                     if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) =>
                 {
+                    let [x, y] = crs.to_wgs84([x, y]);
                     coords.push(Coord { x, y })
                 }
                 _ => {
