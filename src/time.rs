@@ -108,12 +108,15 @@ fn parse_clock(text: &str, allow_past_midnight: bool) -> Result<u32, &'static st
     if parts.next().is_some() || minutes > 59 || seconds > 59 {
         return Err("expected HH:MM with minutes 00-59");
     }
-    let total = hours * 3600 + minutes * 60 + seconds;
+    // In u64: any u32 hour count fits, so a huge hour is out of range, never an overflow.
+    let total = u64::from(hours) * 3600 + u64::from(minutes * 60 + seconds);
     let limit = if allow_past_midnight { 2 * DAY } else { DAY };
-    if total > limit || (!allow_past_midnight && total == DAY && text.trim() != "24:00") {
+    if total > u64::from(limit)
+        || (!allow_past_midnight && total == u64::from(DAY) && text.trim() != "24:00")
+    {
         return Err("hour out of range (00:00-24:00)");
     }
-    Ok(total)
+    Ok(total as u32)
 }
 
 /// A time string that could not be read, with the reason.
@@ -314,6 +317,14 @@ mod tests {
 
     fn at(text: &str) -> WeekTime {
         WeekTime::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_huge_hour_is_out_of_range_not_an_overflow() {
+        // Found by the bays_csv and stations_csv fuzz targets (`hours` of a bay or charger).
+        let e = Schedule::parse("Mo-Su 21041050:02-23:00").unwrap_err();
+        assert!(e.to_string().contains("out of range"), "{e}");
+        assert!(WeekTime::parse("Mo 4294967295:00").is_err());
     }
 
     #[test]

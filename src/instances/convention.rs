@@ -47,12 +47,14 @@ impl Convention {
         }
     }
 
-    /// The scaled integer distance for a Euclidean distance `d` in file units.
+    /// The scaled integer distance for a Euclidean distance `d` in file units (saturating at
+    /// `i64::MAX` like a float cast; readers bound file values by
+    /// [`crate::instances::MAX_FILE_VALUE`], so real distances stay far below it).
     pub fn scaled(self, d: f64) -> i64 {
         match self {
             Convention::Exact => (d * SCALE as f64).round() as i64,
-            Convention::Dimacs => (d * 10.0).floor() as i64 * (SCALE / 10),
-            Convention::Rounded => d.round() as i64 * SCALE,
+            Convention::Dimacs => ((d * 10.0).floor() as i64).saturating_mul(SCALE / 10),
+            Convention::Rounded => (d.round() as i64).saturating_mul(SCALE),
         }
     }
 }
@@ -68,5 +70,12 @@ mod tests {
         assert_eq!(Convention::Dimacs.scaled(d), 141_000);
         assert_eq!(Convention::Rounded.scaled(d), 140_000);
         assert_eq!(Convention::parse("dimacs"), Some(Convention::Dimacs));
+    }
+
+    #[test]
+    fn huge_distances_saturate_instead_of_overflowing() {
+        for c in [Convention::Exact, Convention::Dimacs, Convention::Rounded] {
+            assert_eq!(c.scaled(3e57), i64::MAX, "{c:?}");
+        }
     }
 }

@@ -141,11 +141,12 @@ pub fn parse(
         };
         let mut v = [0f64; 6];
         for (k, s) in f[2..].iter().enumerate() {
-            v[k] = s
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .ok_or_else(|| err(lineno, format!("field {} {s:?}: expected a number", k + 3)))?;
+            v[k] = crate::instances::file_number(s).map_err(|e| {
+                err(
+                    lineno,
+                    format!("field {} {s:?}: expected a number ({e})", k + 3),
+                )
+            })?;
         }
         if v[2] < 0.0 || v[2].fract() != 0.0 {
             return Err(err(

@@ -24,6 +24,23 @@ use std::path::Path;
 /// Internal units per file unit of distance and time for every benchmark convention.
 pub const SCALE: i64 = 10_000;
 
+/// The largest magnitude of a coordinate, demand or time a benchmark file may hold: scaled by
+/// [`SCALE`], distances and times then stay far inside `i64` even summed over long routes.
+/// Published instances stay below 10⁵.
+pub const MAX_FILE_VALUE: f64 = 1e9;
+
+/// A number of a benchmark file: finite and at most [`MAX_FILE_VALUE`] in magnitude; the error
+/// says why not (callers add the file, line and field).
+pub(crate) fn file_number(text: &str) -> Result<f64, String> {
+    let v = text.parse::<f64>().map_err(|e| e.to_string())?;
+    if !v.is_finite() || v.abs() > MAX_FILE_VALUE {
+        return Err(format!(
+            "{v} is beyond ±{MAX_FILE_VALUE:e}, the largest value a benchmark file may hold"
+        ));
+    }
+    Ok(v)
+}
+
 /// The benchmark family of an instance (decides which best-known rows apply).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {

@@ -68,8 +68,7 @@ pub fn parse(
                 }
                 let mut v = [0f64; 7];
                 for (k, f) in fields.iter().enumerate() {
-                    v[k] = f
-                        .parse::<f64>()
+                    v[k] = crate::instances::file_number(f)
                         .map_err(|e| err(lineno, format!("field {} {f:?}: {e}", k + 1)))?;
                 }
                 if v[0] < 0.0 || v[0].fract() != 0.0 || v[3].fract() != 0.0 {
@@ -123,6 +122,23 @@ mod tests {
     use super::*;
 
     const TINY: &str = "TINY\n\nVEHICLE\nNUMBER CAPACITY\n 2 10\n\nCUSTOMER\nCUST NO. X Y DEMAND READY DUE SERVICE\n\n 0 0 0 0 0 100 0\n 1 3 4 5 0 50 1\n 2 6 8 5 0 50 1\n";
+
+    #[test]
+    fn a_coordinate_too_large_to_scale_is_an_error_naming_the_line() {
+        // Found by the solomon fuzz target: 3e57 overflowed `Convention::scaled` (Dimacs).
+        let huge = TINY.replace(
+            " 1 3 4 5",
+            " 1 3000000000000000000000000000000000000000000000000000000000 4 5",
+        );
+        for convention in [None, Some(Convention::Dimacs), Some(Convention::Rounded)] {
+            let e = parse(Path::new("tiny.txt"), "tiny", &huge, convention).unwrap_err();
+            assert!(e.to_string().starts_with("tiny.txt:11: field 2"), "{e}");
+            assert!(e.to_string().contains("largest value"), "{e}");
+        }
+        let nan = TINY.replace(" 1 3 4 5", " 1 NaN 4 5");
+        let e = parse(Path::new("tiny.txt"), "tiny", &nan, None).unwrap_err();
+        assert!(e.to_string().starts_with("tiny.txt:11: field 2"), "{e}");
+    }
 
     #[test]
     fn reads_a_tiny_file() {

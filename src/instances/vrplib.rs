@@ -1,8 +1,9 @@
 //! Reader for VRPLIB (TSPLIB-style) CVRP files such as CVRPLIB X.
 //!
 //! Owns: [`parse`]. Must never: accept an edge weight type other than `EUC_2D`, or a file without
-//! exactly one depot. Customer numbers follow the `.sol` convention: node id minus one, so the depot
-//! (node 1) is 0. The fleet is unlimited (one vehicle per customer) and there are no time windows.
+//! exactly one depot, or allocate for a `DIMENSION` larger than the file has lines. Customer
+//! numbers follow the `.sol` convention: node id minus one, so the depot (node 1) is 0. The fleet
+//! is unlimited (one vehicle per customer) and there are no time windows.
 
 use crate::instances::{build_euclidean, Convention, Family, Instance, InstanceError, Node};
 use std::path::Path;
@@ -25,6 +26,7 @@ pub fn parse(
     let mut demands: Vec<Option<i64>> = Vec::new();
     let mut depots = Vec::new();
     let mut section = String::new();
+    let lines = text.lines().count();
     for (i, raw) in text.lines().enumerate() {
         let lineno = i + 1;
         let line = raw.trim();
@@ -41,6 +43,16 @@ pub fn parse(
                     let d = value
                         .parse::<usize>()
                         .map_err(|e| err(lineno, format!("DIMENSION {value:?}: {e}")))?;
+                    // Every node needs its own coordinate line: a larger count is a typo, and
+                    // allocating for it could exhaust memory.
+                    if d > lines {
+                        return Err(err(
+                            lineno,
+                            format!(
+                                "DIMENSION {d} is more nodes than the file's {lines} lines hold"
+                            ),
+                        ));
+                    }
                     dimension = Some(d);
                     coords = vec![None; d];
                     demands = vec![None; d];
@@ -65,10 +77,11 @@ pub fn parse(
         }
         let f: Vec<&str> = line.split_whitespace().collect();
         let num = |k: usize| -> Result<f64, InstanceError> {
-            f.get(k)
-                .ok_or_else(|| err(lineno, format!("missing field {}", k + 1)))?
-                .parse::<f64>()
-                .map_err(|e| err(lineno, format!("field {} {:?}: {e}", k + 1, f[k])))
+            let field = f
+                .get(k)
+                .ok_or_else(|| err(lineno, format!("missing field {}", k + 1)))?;
+            crate::instances::file_number(field)
+                .map_err(|e| err(lineno, format!("field {} {field:?}: {e}", k + 1)))
         };
         let node = |v: f64| -> Result<usize, InstanceError> {
             let d = dimension.ok_or_else(|| err(lineno, "section before DIMENSION".into()))?;
@@ -161,5 +174,14 @@ mod tests {
         let bad = TINY.replace("3 5\n", "3 -5\n");
         let e = parse(Path::new("t.vrp"), "t", &bad, None).unwrap_err();
         assert!(e.to_string().starts_with("t.vrp:13:"), "{e}");
+    }
+
+    #[test]
+    fn a_dimension_larger_than_the_file_is_an_error_not_an_allocation() {
+        // Found by the vrplib fuzz target: the node tables were allocated before any check.
+        let huge = TINY.replace("DIMENSION : 3", "DIMENSION : 888888888888816");
+        let e = parse(Path::new("t.vrp"), "t", &huge, None).unwrap_err();
+        assert!(e.to_string().starts_with("t.vrp:3:"), "{e}");
+        assert!(e.to_string().contains("DIMENSION 888888888888816"), "{e}");
     }
 }

@@ -23,8 +23,10 @@ pub fn parse_clock(text: &str) -> Option<i64> {
         parts.next()??,
         parts.next().unwrap_or(Some(0))?,
     );
-    ((0..24).contains(&h) && (0..60).contains(&m) && (0..60).contains(&s))
-        .then_some(days * 86_400 + h * 3600 + m * 60 + s)
+    if !((0..24).contains(&h) && (0..60).contains(&m) && (0..60).contains(&s)) {
+        return None;
+    }
+    days.checked_mul(86_400)?.checked_add(h * 3600 + m * 60 + s)
 }
 
 /// Read a submitted plan.
@@ -176,6 +178,13 @@ mod tests {
         assert_eq!(parse_clock("01:00:00+1d"), Some(86_400 + 3600));
         assert_eq!(parse_clock("25:00:00"), None);
         assert_eq!(parse_clock(&crate::time::clock(45_296)), Some(45_296));
+    }
+
+    #[test]
+    fn huge_clocks_are_unreadable_not_an_overflow() {
+        // Found by the plan_json fuzz target: the hours were multiplied before the range check.
+        assert_eq!(parse_clock("111111111111111112:2:2"), None);
+        assert_eq!(parse_clock("01:00:00+111111111111111112d"), None);
     }
 
     #[test]

@@ -398,8 +398,11 @@ fn decode(blob: &Blob) -> Result<Chunk, String> {
     let granularity = i64::from(block.granularity.unwrap_or(100));
     let (lat_offset, lon_offset) = (block.lat_offset.unwrap_or(0), block.lon_offset.unwrap_or(0));
     let to_decimicro = |offset: i64, raw: i64| -> Result<i32, String> {
-        i32::try_from((offset + granularity * raw) / 100)
-            .map_err(|_| "coordinate out of range".to_string())
+        granularity
+            .checked_mul(raw)
+            .and_then(|v| v.checked_add(offset))
+            .and_then(|v| i32::try_from(v / 100).ok())
+            .ok_or_else(|| "coordinate out of range".to_string())
     };
     let mut chunk = Chunk::default();
     // Charging stations: only blocks whose string table has both strings can hold one.
@@ -449,7 +452,8 @@ fn decode(blob: &Blob) -> Result<Chunk, String> {
                 lat = lat.wrapping_add(dense.lat[i]);
                 lon = lon.wrapping_add(dense.lon[i]);
                 if !dense.keys_vals.is_empty() {
-                    let start = kv;
+                    // A node without its closing 0 ends the array: later nodes have no tags.
+                    let start = kv.min(dense.keys_vals.len());
                     while kv < dense.keys_vals.len() && dense.keys_vals[kv] != 0 {
                         kv += 2;
                     }
@@ -640,4 +644,63 @@ fn road_way(
         name: tag("name").or_else(|| tag("ref")).map(str::to_string),
     };
     Some((way, rules))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use osmpbfreader::osmformat::{DenseNodes, Node, PrimitiveGroup, StringTable};
+
+    /// A raw (uncompressed) blob holding one block of `group` with the given strings.
+    fn raw_blob(group: PrimitiveGroup, strings: &[&str], granularity: i32) -> Blob {
+        let mut block = PrimitiveBlock::new();
+        let mut table = StringTable::new();
+        table.s = strings.iter().map(|s| s.as_bytes().to_vec()).collect();
+        block.stringtable = protobuf::MessageField::some(table);
+        block.granularity = Some(granularity);
+        block.primitivegroup.push(group);
+        let payload = block.write_to_bytes().expect("encode a block");
+        let mut blob = Blob::new();
+        blob.raw_size = Some(payload.len() as i32);
+        blob.raw = Some(payload);
+        blob
+    }
+
+    /// A raw blob holding one plain node at the given raw coordinates.
+    fn one_node_blob(granularity: i32, lat: i64, lon: i64) -> Blob {
+        let mut node = Node::new();
+        node.id = Some(1);
+        node.lat = Some(lat);
+        node.lon = Some(lon);
+        let mut group = PrimitiveGroup::new();
+        group.nodes.push(node);
+        raw_blob(group, &[""], granularity)
+    }
+
+    #[test]
+    fn dense_tags_without_their_closing_zero_end_the_array() {
+        // Found by the pbf fuzz target: the second node's tag slice started past the end.
+        let mut dense = DenseNodes::new();
+        dense.id = vec![1, 1];
+        dense.lat = vec![0, 0];
+        dense.lon = vec![0, 0];
+        dense.keys_vals = vec![1, 2, 1, 2, 1, 2, 1, 2];
+        let mut group = PrimitiveGroup::new();
+        group.dense = protobuf::MessageField::some(dense);
+        let blob = raw_blob(group, &["", "amenity", "charging_station"], 100);
+        let chunk = decode(&blob).expect("a readable block");
+        assert_eq!(chunk.node_ids, vec![1, 2]);
+        assert_eq!(chunk.chargers.len(), 1, "only the first node carries tags");
+    }
+
+    #[test]
+    fn coordinates_beyond_i64_are_an_error_not_an_overflow() {
+        // granularity × raw coordinate overflowed i64 (a panic in debug builds).
+        let e = decode(&one_node_blob(1000, i64::MAX / 100, 0)).err();
+        assert_eq!(e.as_deref(), Some("coordinate out of range"));
+        let e = decode(&one_node_blob(100, 0, i64::MIN / 2)).err();
+        assert_eq!(e.as_deref(), Some("coordinate out of range"));
+        let ok = decode(&one_node_blob(100, 306_600_000, 1_040_600_000)).expect("in range");
+        assert_eq!(ok.node_coords, vec![[1_040_600_000, 306_600_000]]);
+    }
 }
