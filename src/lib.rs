@@ -20,8 +20,9 @@
 //!   matrix::HourBands: the week cut where any rule switches; bands with equal access share a metric
 //!
 //! scenario.toml ──io::scenario──▶ Scenario (classes, zones::Policy, carriers, fleets, orders)
-//!   ──plan::plan──▶ per carrier: solver::model::Problem (profiles per class+permit, hour bands)
-//!   ──solver::solve──▶ Solution ──solver::check──▶ verdict ──replay + road legs──▶ plan::Plan + KPIs
+//!   ──Scenario::validate──▶ plan::plan: per pool (plan/pool.rs) solver::model::Problem (profiles
+//!   per class+permit, hour bands, bay sites, zone fees) ──plan/solve.rs: solver::solve──▶ Solution
+//!   ──solver::check──▶ verdict ──plan/replay.rs: solver::schedule + road legs──▶ plan::Plan + KPIs
 //! ```
 //!
 //! ## Codemap
@@ -54,7 +55,9 @@
 //!   permit. Metrics and hour bands take a policy (`Metric::with_policy`,
 //!   `HourBands::with_policy`). Never reads files.
 //! * [`solver`] — the VRP solver (problem model, independent checker, parallel SISR search, sites
-//!   with limited room such as loading bays, batteries with charging stops placed by labelling);
+//!   with limited room such as loading bays, batteries with charging stops placed by labelling,
+//!   zone fees per vehicle type in `solver/fees.rs`, one pricing rule for every evaluator in
+//!   `route_state::route_cost`, and the timetable of a finished route in `solver/schedule.rs`);
 //!   its own codemap is in `solver/mod.rs` and `docs/solver.md`. [`instances`] reads benchmark files.
 //! * [`scenario`] — a planning scenario as plain data, with every rule of an assembled scenario in
 //!   [`scenario::Scenario::validate`] (`scenario/validate.rs`: all problems at once, each naming
@@ -63,8 +66,11 @@
 //!   file. [`plan`] turns a scenario into a checked plan:
 //!   one problem per carrier (orders served at the door or from a bay within walking distance;
 //!   bays are solver sites, booked across carriers; battery vans and trucks charge at the
-//!   scenario's stations), schedule replay (waiting for a zone to open included), road legs
-//!   with zone kilometres and entries, and [`plan::Kpis`] (typed [`plan::kpi::Kpi`] names with
+//!   scenario's stations; zone fees and penalties priced per drive into a charged zone and per
+//!   day, see `io/policy.rs`), in three phases (`plan/pool.rs` builds the problem, `plan/solve.rs`
+//!   searches and checks it, `plan/replay.rs` replays it with the solver's timetable: waiting for a
+//!   zone to open included, no idling at the first stop), road legs with zone kilometres and
+//!   entries, and [`plan::Kpis`] (typed [`plan::kpi::Kpi`] names with
 //!   their units and [`plan::kpi::Scope`]s); [`plan::check`] judges a plan made
 //!   elsewhere against the scenario alone (solver checker, zone rules, permits, legal timing);
 //!   [`plan::share`] plans every coalition of carriers (pooled problems in which unshared orders
@@ -97,9 +103,15 @@
 //!
 //! ## Invariants
 //!
-//! * Internal units are integers with one scale each: time in milliseconds (`u32` per edge),
-//!   length in centimetres, sizes in millimetres, weights in kilograms, money in cents;
-//!   conversions happen in `io` and `cli` only.
+//! * Internal units are integers with one scale each. Road layers: time in milliseconds (`u32`
+//!   per edge), length in centimetres. Vehicles and scenarios: sizes in millimetres, weights in
+//!   grams (orders) and kilograms (class payloads), volumes in millilitres, money in cents. The
+//!   solver: seconds, metres, milli-cents ([`solver::measure`]). Conversions happen in `io`, `cli`
+//!   and the `plan/` bridge only, through named constants (`MILLI_CENTS_PER_CENT`,
+//!   `MILLI_CENTS_PER_YUAN`, `CM_PER_KM`, `matrices::SNAP_RADIUS_M`).
+//! * A plan's times are the solver's: routes leave their depot at the departure the solver priced
+//!   (the latest that still reaches the first stop in time), via [`solver::schedule`], which the
+//!   replay calls rather than re-deriving timing.
 //! * Paths minimise travel time, ties broken by shorter distance (lexicographic); every faster
 //!   technique must return exactly what [`routing::Dijkstra`] returns (tested against a plain
 //!   O(n²) oracle in `tests/common`).

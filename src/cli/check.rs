@@ -20,7 +20,16 @@ pub struct Args {
 pub(crate) fn run(args: Args) -> Result<Verdict, BoxError> {
     let submitted = read_plan(&args.plan)?;
     let (scenario, network, engine) = load_scenario(&args.scenario)?;
-    let violations = crate::plan::check::check_plan(&scenario, &network, &engine, &submitted)?;
+    let outcome = crate::plan::check::check_plan_outcome(&scenario, &network, &engine, &submitted)?;
+    // Zone fees and penalties due (a verdict on money, not on rules).
+    if !outcome.fees_due.is_empty() {
+        let total: f64 = outcome.fees_due.iter().map(|f| f.yuan).sum();
+        println!("zone fees and penalties due: {total:.2} yuan");
+        for f in &outcome.fees_due {
+            println!("  {} ({}): {:.2} yuan", f.vehicle, f.carrier, f.yuan);
+        }
+    }
+    let violations = &outcome.violations;
     if violations.is_empty() {
         println!(
             "{}: compliant ({} routes checked against {})",
@@ -31,7 +40,7 @@ pub(crate) fn run(args: Args) -> Result<Verdict, BoxError> {
         return Ok(Verdict::Done);
     }
     println!("{}: {} violation(s)", args.plan.display(), violations.len());
-    for v in &violations {
+    for v in violations {
         println!("  {v}");
     }
     Ok(Verdict::NotCompliant)

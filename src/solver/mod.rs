@@ -16,7 +16,9 @@
 //! [`ruin`] + [`recreate`] (SISR operators), [`local_search`] ([`relocate`], [`two_opt_star`]) →
 //! [`sites`] (room and dwell at loading bays) → [`sisr`] (one annealing worker, route removal when
 //! vehicles have a fixed cost, and the fleet-minimisation step of the vehicles-first objective) → [`solve`] (threads and epochs).
-//! [`rng`] and [`neighbours`] support them.
+//! [`rng`] and [`neighbours`] support them. [`fees`] prices zone fees on a route's legs (search
+//! side; the checker has its own), [`schedule`] times a finished route as the search prices it
+//! (what `plan`'s replay and bay booking use, without building search state).
 
 pub mod charging;
 pub mod check;
