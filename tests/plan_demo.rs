@@ -7,26 +7,19 @@
 mod common;
 
 use cityfreight::io::plan_out::plan_json;
-use cityfreight::io::scenario::read_scenario;
 use cityfreight::matrix::MatrixEngine;
 use cityfreight::network::Network;
 use cityfreight::plan::kpi::{Kpi, Scope};
 use cityfreight::plan::{plan, Plan, PlanError};
 use cityfreight::scenario::Scenario;
 use cityfreight::time::DAY;
-use std::path::Path;
 
 fn demo() -> Scenario {
-    read_scenario(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/chengdu-core/scenario.toml"),
-    )
-    .unwrap()
+    common::demo_scenario()
 }
 
 fn run(s: &Scenario) -> Plan {
-    let net = Network::load(&s.osm, &s.classes, &|_, _, _| {}).unwrap();
-    let (engine, _) = MatrixEngine::new(&net.graph, None).unwrap();
-    plan(s, &net, &engine, &|_| {}).unwrap()
+    common::plan_scenario(s)
 }
 
 /// No leg drives a road of a zone that is closed to its vehicle when the leg departs.

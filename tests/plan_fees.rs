@@ -5,11 +5,10 @@
 mod common;
 
 use cityfreight::io::plan_out::plan_json;
-use cityfreight::io::scenario::read_scenario;
 use cityfreight::matrix::MatrixEngine;
 use cityfreight::network::Network;
 use cityfreight::plan::kpi::{Kpi, Scope};
-use cityfreight::plan::{plan, Plan};
+use cityfreight::plan::Plan;
 use cityfreight::scenario::Scenario;
 use cityfreight::solver::check::check;
 use cityfreight::solver::fees::{ZoneCharge, ZoneFees};
@@ -19,19 +18,13 @@ use cityfreight::solver::sisr::SearchParams;
 use cityfreight::solver::solve::{solve, SolveParams, StopCriterion};
 use cityfreight::time::Schedule;
 use cityfreight::zones::{Effect, VehicleSelector, ZoneRule};
-use std::path::Path;
 
 fn demo() -> Scenario {
-    read_scenario(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/chengdu-core/scenario.toml"),
-    )
-    .unwrap()
+    common::demo_scenario()
 }
 
 fn run(s: &Scenario) -> Plan {
-    let net = Network::load(&s.osm, &s.classes, &|_, _, _| {}).unwrap();
-    let (engine, _) = MatrixEngine::new(&net.graph, None).unwrap();
-    plan(s, &net, &engine, &|_| {}).unwrap()
+    common::plan_scenario(s)
 }
 
 fn kpi(p: &Plan, scope: Scope, kpi: Kpi) -> f64 {

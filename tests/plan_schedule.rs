@@ -6,10 +6,7 @@
 
 mod common;
 
-use cityfreight::io::scenario::read_scenario;
-use cityfreight::matrix::MatrixEngine;
-use cityfreight::network::Network;
-use cityfreight::plan::{plan, Plan};
+use cityfreight::plan::Plan;
 use cityfreight::scenario::Scenario;
 use cityfreight::solver::check::check;
 use cityfreight::solver::measure::{Cost, Duration};
@@ -18,19 +15,13 @@ use cityfreight::solver::schedule::schedule;
 use cityfreight::solver::sisr::SearchParams;
 use cityfreight::solver::solve::{solve, SolveParams, StopCriterion};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 fn demo() -> Scenario {
-    read_scenario(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/chengdu-core/scenario.toml"),
-    )
-    .unwrap()
+    common::demo_scenario()
 }
 
 fn run(s: &Scenario) -> Plan {
-    let net = Network::load(&s.osm, &s.classes, &|_, _, _| {}).unwrap();
-    let (engine, _) = MatrixEngine::new(&net.graph, None).unwrap();
-    plan(s, &net, &engine, &|_| {}).unwrap()
+    common::plan_scenario(s)
 }
 
 /// No route waits more than a minute at its first stop, and each leaves when its first leg does.

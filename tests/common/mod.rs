@@ -247,3 +247,18 @@ pub fn copy_demo_data(dir: &std::path::Path) {
         std::fs::copy(demo.join(f), dir.join(f)).unwrap();
     }
 }
+
+/// The bundled demo scenario (`data/scenarios/chengdu-core`).
+pub fn demo_scenario() -> cityfreight::scenario::Scenario {
+    cityfreight::io::scenario::read_scenario(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/chengdu-core/scenario.toml"),
+    )
+    .unwrap()
+}
+
+/// Plan `s` on its own extract, each carrier alone.
+pub fn plan_scenario(s: &cityfreight::scenario::Scenario) -> cityfreight::plan::Plan {
+    let net = cityfreight::network::Network::load(&s.osm, &s.classes, &|_, _, _| {}).unwrap();
+    let (engine, _) = cityfreight::matrix::MatrixEngine::new(&net.graph, None).unwrap();
+    cityfreight::plan::plan(s, &net, &engine, &|_| {}).unwrap()
+}
