@@ -654,3 +654,62 @@ fn only_the_cli_exit_point_exits() {
     );
     assert!(found.is_empty(), "process::exit in {found:?}");
 }
+
+#[test]
+fn a_congestion_charge_shows_in_the_kpis_and_in_check_as_fees_due() {
+    // The demo with a fee rule on its core zone (20 yuan per entry, 30 per day, 07:00-19:00).
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(demo_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let osm = common::extract("chengdu-center-2018.osm.pbf");
+    let scenario = std::fs::read_to_string(dir.path().join("scenario.toml")).unwrap();
+    let scenario: String = scenario
+        .lines()
+        .map(|l| {
+            if l.starts_with("osm = \"") {
+                format!("osm = \"{}\"", osm.display())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.path().join("scenario.toml"), scenario).unwrap();
+    let mut policy = std::fs::read_to_string(dir.path().join("policy.toml")).unwrap();
+    policy = policy.replacen(
+        "[[permit]]",
+        "[[rule]]\nid = \"core-charge\"\nzones = [\"core\"]\nhours = \"07:00-19:00\"\neffect = \"fee\"\nfee_per_entry = 20.0\nfee_per_day = 30.0\n\n[[permit]]",
+        1,
+    );
+    std::fs::write(dir.path().join("policy.toml"), policy).unwrap();
+    let scenario = dir.path().join("scenario.toml");
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&[
+        "plan",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let kpis = std::fs::read_to_string(out.join("kpis.csv")).unwrap();
+    let fees: f64 = kpis
+        .lines()
+        .find_map(|l| l.strip_prefix("all,zone_fees,"))
+        .and_then(|rest| rest.split(',').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(fees >= 30.0, "{kpis}");
+    let (code, stdout, err) = run(&[
+        "check",
+        scenario.to_str().unwrap(),
+        out.join("plan.json").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    assert!(
+        stdout.contains(&format!("zone fees and penalties due: {fees:.2} yuan")),
+        "{stdout}"
+    );
+}
