@@ -56,9 +56,13 @@
 //!   `HourBands::with_policy`). Never reads files.
 //! * [`solver`] — the VRP solver (problem model, independent checker, parallel SISR search, sites
 //!   with limited room such as loading bays, batteries with charging stops placed by labelling,
-//!   zone fees per vehicle type in `solver/fees.rs`, one pricing rule for every evaluator in
-//!   `route_state::route_cost`, and the timetable of a finished route in `solver/schedule.rs`);
-//!   its own codemap is in `solver/mod.rs` and `docs/solver.md`. [`instances`] reads benchmark files.
+//!   zone fees per vehicle type in `solver/evaluation/fees.rs`, one pricing rule for every evaluator in
+//!   `route_state::route_cost`, and the timetable of a finished route in
+//!   `solver/evaluation/schedule.rs`), in folders by layer: `problem/` (measures, matrices, the
+//!   validated problem, the solution), `check.rs` (the independent checker), `evaluation/` (where
+//!   each constraint is checked during the search), `operators/`, `search/`; a small public face
+//!   at `solver::` (`Problem`, `Solution`, `solve`, `check`, `schedule`); its own codemap is in
+//!   `solver/mod.rs` and `docs/solver.md`. [`instances`] reads benchmark files.
 //! * [`scenario`] — a planning scenario as plain data, with every rule of an assembled scenario in
 //!   [`scenario::Scenario::validate`] (`scenario/validate.rs`: all problems at once, each naming
 //!   its carrier, fleet entry, order, permit or bay); the reader, sweep variants, two-tier tiers

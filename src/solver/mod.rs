@@ -3,43 +3,49 @@
 //! Owns: everything between a validated [`model::Problem`] and a [`solution::Solution`]. Must never:
 //! do I/O, print, or derive `Serialize`/`Deserialize` (readers live in [`crate::instances`], output
 //! in [`crate::cli`]). Invariants: integer units only ([`measure`]); dense `u32` indices; the checker
-//! ([`check`]) shares no code with the search evaluator ([`route_state`], [`charging`]); same seed
+//! ([`check`]) shares no code with the search evaluator ([`route_state`], `charging`); same seed
 //! and thread count with an iteration limit give the same plan ([`solve`]); routes under search hold
 //! orders only: reloads and charging stops are placed by the evaluator and appear in the plain
 //! [`solution::Solution`] as [`solution::Visit::Reload`] and [`solution::Visit::Charge`]; a problem
 //! without battery vehicles never runs battery code (its O(1) insertion path is unchanged).
 //!
-//! Codemap: [`measure`] units → [`travel`] matrices and hour bands → [`model`] the problem
-//! (batteries and charging stations included) → [`solution`] the plan → [`check`] the independent
-//! checker. Search: [`route_state`] (per-route evaluator with O(1) insertion checks, duration costs
-//! and limits included; battery routes that charge call [`charging`], the charging-stop placement) → [`search_state`] (a whole plan under search) →
-//! [`ruin`] + [`recreate`] (SISR operators), [`local_search`] ([`relocate`], [`two_opt_star`]) →
-//! [`sites`] (room and dwell at loading bays) → [`sisr`] (one annealing worker, route removal when
-//! vehicles have a fixed cost, and the fleet-minimisation step of the vehicles-first objective) → [`solve`] (threads and epochs).
-//! [`rng`] and [`neighbours`] support them. [`fees`] prices zone fees on a route's legs (search
-//! side; the checker has its own), [`schedule`] times a finished route as the search prices it
-//! (what `plan`'s replay and bay booking use, without building search state).
+//! Public face: [`Problem`] (validated), [`Solution`], [`solve()`] with [`StopCriterion`],
+//! [`SolveParams`] and [`SearchParams`], [`check::check`] (the independent checker),
+//! [`schedule::schedule`] (a finished route's timetable) and [`fees`] (zone charges); the
+//! evaluation and search internals that the crate's integration tests and benches exercise
+//! ([`route_state`], [`search_state`], [`local_search`], [`relocate`], [`two_opt_star`],
+//! [`neighbours`], [`rng`]) are public for them; ruin, recreate, the charging-stop placement and
+//! bay sites are crate-private.
+//!
+//! Codemap, by layer (folders): `problem/` — [`measure`] units → [`travel`] matrices and hour
+//! bands → [`model`] the problem (batteries and charging stations included) → [`solution`] the
+//! plan. [`check`] — the independent checker. `evaluation/` — where each constraint is checked
+//! during the search: [`route_state`] (per-route evaluator with O(1) insertion checks, duration
+//! costs and limits included, and the one pricing rule `route_cost`; battery routes that charge
+//! call `charging`, the charging-stop placement), `sites` (room and dwell at loading bays),
+//! [`fees`] (zone fees), [`schedule`] (the timetable `plan` replays). `operators/` — `ruin` +
+//! `recreate` (SISR), [`local_search`] ([`relocate`], [`two_opt_star`]). `search/` —
+//! [`search_state`] (a whole plan under search), [`sisr`] (one annealing worker, route removal
+//! when vehicles have a fixed cost, and the fleet-minimisation step of the vehicles-first
+//! objective), [`solve`] (threads and epochs), [`rng`] and [`neighbours`].
 
-pub mod charging;
 pub mod check;
-pub mod error;
-pub mod fees;
-pub mod local_search;
-pub mod measure;
-pub mod model;
-pub mod neighbours;
-pub mod recreate;
-pub mod relocate;
-pub mod rng;
-pub mod route_state;
-pub mod ruin;
-pub mod schedule;
-pub mod search_state;
-pub mod sisr;
-pub mod sites;
-pub mod solution;
-pub mod solve;
-pub mod travel;
-pub mod two_opt_star;
+pub mod evaluation;
+pub mod operators;
+pub mod problem;
+pub mod search;
+
+// The layers' modules under their short paths (`solver::model`, `solver::route_state`, ...), which
+// the rest of the crate, the tests and the benches use.
+pub(crate) use evaluation::{charging, sites};
+pub use evaluation::{fees, route_state, schedule};
+pub use operators::{local_search, relocate, two_opt_star};
+pub(crate) use operators::{recreate, ruin};
+pub use problem::{error, measure, model, solution, travel};
+pub use search::{neighbours, rng, search_state, sisr, solve};
 
 pub use error::Error;
+pub use model::Problem;
+pub use search::sisr::SearchParams;
+pub use search::solve::{solve, SolveOutcome, SolveParams, StopCriterion};
+pub use solution::Solution;
