@@ -62,7 +62,7 @@ pub fn run(args: Args) -> CliResult {
         let (a, b) = row(&Scope::Zone(zone.id.clone()), &Kpi::VehicleKmInside);
         eprintln!("{:<22} {a:>12.2} {b:>12.2}", format!("km in {}", zone.id));
     }
-    let violations: Vec<&String> = report
+    let violations: Vec<&crate::plan::PlanViolation> = report
         .direct
         .violations
         .iter()

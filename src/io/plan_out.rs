@@ -72,7 +72,7 @@ pub fn plan_json_in(plan: &Plan, crs: Crs) -> Value {
     let mut out = json!({
         "scenario": plan.scenario,
         "feasible": plan.violations.is_empty(),
-        "violations": plan.violations,
+        "violations": plan.violations.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "routes": routes,
         "unserved": plan.unserved.iter().map(|u| json!({"carrier": u.carrier, "order": u.order, "reason": u.reason})).collect::<Vec<_>>(),
     });

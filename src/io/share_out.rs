@@ -44,7 +44,7 @@ pub fn allocation_json(report: &ShareReport) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "coalitions": report.coalitions.iter().map(|c| json!({"members": c.members, "cost": r2(c.cost), "pooled_plan_cost": r2(c.pooled_plan_cost)})).collect::<Vec<_>>(),
         "pooled_worse_than_split": report.pooled_worse_than_split,
-        "violations": report.violations,
+        "violations": report.violations.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "units": "yuan",
     })
 }

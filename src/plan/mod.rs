@@ -202,6 +202,50 @@ pub struct StreetHour {
     pub vehicle_km: f64,
 }
 
+/// A rule a plan breaks, as the independent checker or the replay on the road graph found it.
+/// Its `Display` is the line written to `plan.json`'s `violations`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PlanViolation {
+    /// The solver's independent checker, for the pool (`sf` or `sf+jd`).
+    #[error("carrier `{pool}`: {violation}")]
+    Checker {
+        /// The pool's carriers, `+`-joined.
+        pool: String,
+        /// What the checker found.
+        violation: crate::solver::check::Violation,
+    },
+    /// A leg starts or ends at a location not on any road the vehicle's class may use.
+    #[error("{vehicle}: leg {from} -> {to} uses a location not on any road the class may use")]
+    OffRoad {
+        /// Vehicle id.
+        vehicle: String,
+        /// Pool location the leg leaves.
+        from: u32,
+        /// Pool location it drives to.
+        to: u32,
+    },
+    /// No legal road path for a leg under the rules in force when it departs.
+    #[error("{vehicle}: no legal road path for the leg departing {}", crate::time::clock(*depart_s))]
+    NoLegalPath {
+        /// Vehicle id.
+        vehicle: String,
+        /// Departure (s after midnight).
+        depart_s: i64,
+    },
+    /// Two-tier: a night truck unloads after the last mile starts.
+    #[error("{vehicle}: load {load} unloaded at {}, after the last mile starts ({})", crate::time::clock(*unloaded_s), crate::time::clock(*last_mile_s))]
+    LateUnload {
+        /// Vehicle id.
+        vehicle: String,
+        /// The load (tier-1 order id).
+        load: String,
+        /// Its departure from the centre (s).
+        unloaded_s: i64,
+        /// When the last mile starts (s).
+        last_mile_s: i64,
+    },
+}
+
 /// An order left unserved, with the reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unserved {
@@ -223,7 +267,7 @@ pub struct Plan {
     /// Orders not served.
     pub unserved: Vec<Unserved>,
     /// What the independent checker found (empty: the plan keeps every rule it checks).
-    pub violations: Vec<String>,
+    pub violations: Vec<PlanViolation>,
     /// Delivery vehicles per street per hour.
     pub streets: Vec<StreetHour>,
     /// The numbers planners read.
@@ -351,4 +395,40 @@ fn pool_label(scenario: &Scenario, members: &[usize]) -> String {
         .map(|&c| scenario.carriers[c].id.as_str())
         .collect::<Vec<_>>()
         .join("+")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PlanViolation;
+    use crate::solver::check::Violation;
+    use crate::solver::measure::Time;
+
+    #[test]
+    fn violations_are_typed_and_read_as_plan_json_lines() {
+        let v = PlanViolation::NoLegalPath {
+            vehicle: "sf/e-tricycle/1".into(),
+            depart_s: 8 * 3600 + 30 * 60,
+        };
+        assert_eq!(
+            v.to_string(),
+            "sf/e-tricycle/1: no legal road path for the leg departing 08:30:00"
+        );
+        let checker = Violation::Shift {
+            route: 0,
+            arrival: Time(3600),
+            close: Time(1800),
+        };
+        let v = PlanViolation::Checker {
+            pool: "sf+jd".into(),
+            violation: checker.clone(),
+        };
+        assert_eq!(v.to_string(), format!("carrier `sf+jd`: {checker}"));
+        assert!(matches!(
+            v,
+            PlanViolation::Checker {
+                violation: Violation::Shift { .. },
+                ..
+            }
+        ));
+    }
 }

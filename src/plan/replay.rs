@@ -80,17 +80,20 @@ pub(crate) fn unpack(
     network: &Network,
     tags: &ZoneTags,
     solved: &SolvedPool,
-) -> (Vec<PlannedRoute>, Vec<Unserved>, Vec<String>) {
+) -> (Vec<PlannedRoute>, Vec<Unserved>, Vec<PlanViolation>) {
     let SolvedPool {
         pool,
         solution,
         report,
     } = solved;
     let label = pool_label(scenario, &pool.members);
-    let mut violations: Vec<String> = report
+    let mut violations: Vec<PlanViolation> = report
         .violations
         .iter()
-        .map(|v| format!("carrier `{label}`: {v}"))
+        .map(|v| PlanViolation::Checker {
+            pool: label.clone(),
+            violation: v.clone(),
+        })
         .collect();
     let mut unserved = Vec::new();
     for &o in &solution.unserved {
@@ -149,7 +152,7 @@ fn replay(
     pool: &Pool,
     sol_route: &crate::solver::solution::Route,
     number: u32,
-) -> (PlannedRoute, Vec<String>) {
+) -> (PlannedRoute, Vec<PlanViolation>) {
     let graph = &network.graph;
     let problem = &pool.problem;
     let spec = &pool.specs[problem.vehicle_type(sol_route.vehicle_type).profile as usize];
@@ -259,9 +262,11 @@ fn replay(
         let depart = drive.depart.0;
         let band = spec.bands[drive.band].1;
         let (Some(a), Some(b)) = (spec.snaps[from as usize], spec.snaps[to as usize]) else {
-            issues.push(format!(
-                "{vehicle}: leg {from} -> {to} uses a location not on any road the class may use"
-            ));
+            issues.push(PlanViolation::OffRoad {
+                vehicle: vehicle.clone(),
+                from,
+                to,
+            });
             cumulative_m.push(distance_m);
             continue;
         };
@@ -306,10 +311,10 @@ fn replay(
                 streets,
             });
         } else {
-            issues.push(format!(
-                "{vehicle}: no legal road path for the leg departing {}",
-                crate::time::clock(depart)
-            ));
+            issues.push(PlanViolation::NoLegalPath {
+                vehicle: vehicle.clone(),
+                depart_s: depart,
+            });
         }
         cumulative_m.push(distance_m);
     }

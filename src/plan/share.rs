@@ -148,7 +148,7 @@ pub struct ShareReport {
     /// KPIs, separate and pooled.
     pub kpis: (Kpis, Kpis),
     /// Checker findings on both plans (empty: both keep every rule).
-    pub violations: Vec<String>,
+    pub violations: Vec<super::PlanViolation>,
 }
 
 /// Plan the coalitions of the scenario's carriers and allocate the pooled cost, with the default

@@ -42,7 +42,7 @@ pub struct TwoTierReport {
     /// and own vans, `carrier:CENTRE` for the centre's last mile, zones and permits).
     pub kpis: Kpis,
     /// Checker findings on both tiers and any load unloaded after the last mile starts.
-    pub violations: Vec<String>,
+    pub violations: Vec<super::PlanViolation>,
 }
 
 /// Plan `scenario` direct and in two tiers through `two_tier`'s centre, and compare.
@@ -109,7 +109,7 @@ pub fn plan_two_tier(
     }
     progress("tier 2: the last mile from the centre");
     let tier2 = plan(&tier2_scenario, network, engine, progress)?;
-    let mut violations: Vec<String> = tier1
+    let mut violations: Vec<super::PlanViolation> = tier1
         .violations
         .iter()
         .chain(&tier2.violations)
@@ -118,13 +118,12 @@ pub fn plan_two_tier(
     for r in &tier1.routes {
         for s in r.stops.iter().filter(|s| s.order.is_some()) {
             if s.departure_s > i64::from(start) {
-                violations.push(format!(
-                    "{}: load {} unloaded at {}, after the last mile starts ({})",
-                    r.vehicle,
-                    s.order.as_deref().unwrap_or(""),
-                    crate::time::clock(s.departure_s),
-                    crate::time::clock(i64::from(start))
-                ));
+                violations.push(super::PlanViolation::LateUnload {
+                    vehicle: r.vehicle.clone(),
+                    load: s.order.clone().unwrap_or_default(),
+                    unloaded_s: s.departure_s,
+                    last_mile_s: i64::from(start),
+                });
             }
         }
     }

@@ -183,7 +183,11 @@ pub fn run(
                     Ok(p) if p.violations.is_empty() => Outcome::Planned(p.kpis),
                     Ok(p) => Outcome::Failed(format!(
                         "the plan breaks rules: {}",
-                        p.violations.join("; ")
+                        p.violations
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("; ")
                     )),
                     Err(e) => Outcome::Failed(e.to_string()),
                 },
