@@ -75,7 +75,7 @@
 //!   searches and checks it, `plan/replay.rs` replays it with the solver's timetable: waiting for a
 //!   zone to open included, no idling at the first stop), road legs with zone kilometres and
 //!   entries, and [`plan::Kpis`] (typed [`plan::kpi::Kpi`] names with
-//!   their units and [`plan::kpi::Scope`]s); [`plan::check`] judges a plan made
+//!   their units and [`plan::kpi::Scope`]s; violations typed as [`plan::PlanViolation`]); [`plan::check`] judges a plan made
 //!   elsewhere against the scenario alone (solver checker, zone rules, permits, legal timing);
 //!   [`plan::share`] plans every coalition of carriers (pooled problems in which unshared orders
 //!   are unreachable for other carriers' vehicles) and allocates the pooled cost (Shapley,
