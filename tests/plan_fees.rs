@@ -199,4 +199,19 @@ fn demo_zone_fees_reach_costs_kpis_and_the_police_check() {
     let due: f64 = outcome.fees_due.iter().map(|f| f.yuan).sum();
     let owed = fees + kpi(&p, Scope::All, Kpi::ZonePenalties);
     assert!((due - owed).abs() < 0.01, "check {due}, plan {owed}");
+    // `share` prices each carrier alone with the checker's route costs, fees included: with the
+    // charge its separate cost rises by at least the day fees of the routes that pay them.
+    let shared = cityfreight::plan::share::share(&s, &net, &engine, &|_| {}).unwrap();
+    let unshared = cityfreight::plan::share::share(&demo(), &net, &engine, &|_| {}).unwrap();
+    let day_fees = 30.0
+        * p.routes
+            .iter()
+            .filter(|r| r.zone_fees_yuan.iter().sum::<f64>() > 0.0)
+            .count() as f64;
+    assert!(
+        shared.separate_cost >= unshared.separate_cost + day_fees,
+        "share {} with the charge, {} without, day fees {day_fees}",
+        shared.separate_cost,
+        unshared.separate_cost
+    );
 }

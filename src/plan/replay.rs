@@ -4,6 +4,7 @@
 //! after each stop, fees per zone, and the per-street-per-hour table. Never re-derives timing.
 
 use super::*;
+use crate::solver::fees::FeeMeter;
 
 /// Stays at bays, from each route's stops `(bay, start of service, departure)` in driving order:
 /// a vehicle occupies a bay from the start of service to its departure, and consecutive stops at
@@ -354,9 +355,9 @@ fn replay(
 }
 
 /// What a route of problem vehicle type `v` driving `legs` (from, to, ready to leave at) owes
-/// under the zone charges the solver priced it with: fees per zone (entry fees in the zone
-/// entered; a day fee in the first of the charge's zones the route stops in) and soft penalties,
-/// in yuan. They add up to the checker's `fees` for the route (tested).
+/// under the zone charges the solver priced it with ([`FeeMeter::leg_with`]): fees per zone (entry
+/// fees in the zone entered; a day fee in the first of the charge's zones the route stops in) and
+/// soft penalties, in yuan. They add up to the checker's `fees` for the route (tested).
 fn fee_breakdown(
     scenario: &Scenario,
     pool: &Pool,
@@ -366,16 +367,12 @@ fn fee_breakdown(
     let mut per_zone = vec![0i64; scenario.policy.zones.len()];
     let mut penalties = 0i64;
     if let Some(fees) = pool.problem.zone_fees(v) {
-        for (c, charge) in fees.charges.iter().enumerate() {
-            let rule = &scenario.policy.rules[pool.fee_rules[v as usize][c]];
-            let penalty = matches!(rule.effect, Effect::Penalty { .. });
-            let mut day_zone: Option<usize> = None;
-            for &(a, b, t) in legs {
-                let into = fees.inside[b as usize] & charge.zones;
-                if into == 0 || !charge.in_force(Time(t)) {
-                    continue;
-                }
-                let entered = into & !fees.inside[a as usize];
+        let mut meter = FeeMeter::default();
+        for &(a, b, t) in legs {
+            meter.leg_with(fees, a, b, Time(t), |c, entered, into, newly_due| {
+                let charge = &fees.charges[c];
+                let rule = &scenario.policy.rules[pool.fee_rules[v as usize][c]];
+                let penalty = matches!(rule.effect, Effect::Penalty { .. });
                 for (z, owed) in per_zone.iter_mut().enumerate() {
                     if entered >> z & 1 == 1 {
                         if penalty {
@@ -385,11 +382,10 @@ fn fee_breakdown(
                         }
                     }
                 }
-                day_zone.get_or_insert(into.trailing_zeros() as usize);
-            }
-            if let Some(z) = day_zone {
-                per_zone[z] += charge.per_day.0;
-            }
+                if newly_due {
+                    per_zone[into.trailing_zeros() as usize] += charge.per_day.0;
+                }
+            });
         }
     }
     let yuan = |m: i64| m as f64 / MILLI_CENTS_PER_YUAN;

@@ -55,6 +55,20 @@ impl FeeMeter {
     /// Price the leg `a -> b` left at `t`.
     #[inline]
     pub fn leg(&mut self, fees: &ZoneFees, a: u32, b: u32, t: Time) {
+        self.leg_with(fees, a, b, t, |_, _, _, _| {});
+    }
+
+    /// [`FeeMeter::leg`], telling `owed` what each charge in force for the leg bills:
+    /// `(charge, zones entered, zones of the charge that hold b, day fee newly due)`.
+    #[inline]
+    pub fn leg_with(
+        &mut self,
+        fees: &ZoneFees,
+        a: u32,
+        b: u32,
+        t: Time,
+        mut owed: impl FnMut(usize, u64, u64, bool),
+    ) {
         let into = fees.inside[b as usize];
         if into == 0 {
             return;
@@ -64,9 +78,11 @@ impl FeeMeter {
             if into & charge.zones == 0 || !charge.in_force(t) {
                 continue;
             }
-            self.entries +=
-                Cost(charge.per_entry.0 * i64::from((entered & charge.zones).count_ones()));
+            let entered = entered & charge.zones;
+            self.entries += Cost(charge.per_entry.0 * i64::from(entered.count_ones()));
+            let newly_due = self.day_due >> c & 1 == 0;
             self.day_due |= 1 << c;
+            owed(c, entered, into & charge.zones, newly_due);
         }
     }
 
