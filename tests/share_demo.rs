@@ -114,24 +114,27 @@ fn the_same_seed_gives_the_same_shares() {
 }
 
 #[test]
-fn above_eight_carriers_shapley_is_sampled_with_a_bound_and_still_adds_up() {
-    // Nine carriers: each demo carrier's orders split three ways (same depots and fleets).
+fn above_twelve_carriers_shapley_is_sampled_with_a_bound_and_still_adds_up() {
+    // Thirteen carriers: the demo carriers' orders split five, four and four ways (same depots
+    // and fleets).
     let base = demo();
     let mut s = base.clone();
     s.solver.iterations = Some(150);
     s.carriers = base
         .carriers
         .iter()
-        .flat_map(|c| {
-            (0..3).map(move |k| {
+        .zip([5usize, 4, 4])
+        .flat_map(|(c, parts)| {
+            (0..parts).map(move |k| {
                 let mut part = c.clone();
                 part.id = format!("{}{k}", c.id);
-                part.orders = c.orders.iter().skip(k).step_by(3).cloned().collect();
+                part.orders = c.orders.iter().skip(k).step_by(parts).cloned().collect();
                 part
             })
         })
         .collect();
-    // Every part keeps its carrier's green passes: three times the quotas, lifted so the
+    assert_eq!(s.carriers.len(), 13);
+    // Every part keeps its carrier's green passes: several times the quotas, lifted so the
     // scenario validates.
     for permit in &mut s.policy.permits {
         permit.quota_total = None;
@@ -153,7 +156,7 @@ fn above_eight_carriers_shapley_is_sampled_with_a_bound_and_still_adds_up() {
     );
     // Only the carriers alone and the prefixes of the three orders were planned.
     assert!(
-        r.coalitions.len() <= 9 + 3 * 7 + 1,
+        r.coalitions.len() <= 13 + 3 * 11 + 1,
         "{}",
         r.coalitions.len()
     );

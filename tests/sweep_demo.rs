@@ -4,6 +4,7 @@
 mod common;
 
 use cityfreight::io::scenario::read_scenario;
+use cityfreight::io::runs::RunStore;
 use cityfreight::io::sweep::{load_outcome, read_sweep, store_outcome, write_comparison, Sweep};
 use cityfreight::matrix::MatrixEngine;
 use cityfreight::network::Network;
@@ -34,18 +35,19 @@ fn sweep_into(sweep: &Sweep, out: &Path) -> (String, usize) {
     let net = Network::load(&base.osm, &base.classes, &|_, _, _| {}).unwrap();
     let (engine, _) = MatrixEngine::new(&net.graph, None).unwrap();
     let fp = |name: &str| {
-        sweep.fingerprints[sweep.variants.iter().position(|v| v.name == name).unwrap()].clone()
+        sweep.hashes[sweep.variants.iter().position(|v| v.name == name).unwrap()].clone()
     };
+    let store = RunStore::new(out);
     let planned = AtomicUsize::new(0);
     let outcomes = run(
         &base,
         &sweep.variants,
         &net,
         &engine,
-        &|v| load_outcome(out, v, &fp(&v.name)),
+        &|v| load_outcome(&store, &fp(&v.name)),
         &|v, o| {
             planned.fetch_add(1, Ordering::Relaxed);
-            store_outcome(out, v, &fp(&v.name), o).unwrap();
+            store_outcome(&store, v, &fp(&v.name), o).unwrap();
         },
     );
     write_comparison(out, sweep, &outcomes).unwrap();
@@ -68,8 +70,8 @@ fn an_interrupted_sweep_resumes_to_the_same_table() {
     assert_eq!(planned, 4);
     // Interrupt: only two variants had finished.
     sweep_into(&sweep, &out_b);
-    for name in ["quota-2", "pooled"] {
-        std::fs::remove_file(out_b.join("variants").join(format!("{name}.json"))).unwrap();
+    for k in [1, 3] {
+        std::fs::remove_file(out_b.join("runs").join(format!("{}.json", sweep.hashes[k]))).unwrap();
     }
     let (resumed, planned) = sweep_into(&sweep, &out_b);
     assert_eq!(planned, 2, "only the missing variants are planned");
@@ -87,14 +89,14 @@ fn an_interrupted_sweep_resumes_to_the_same_table() {
         .find(|v| v["variant"] == "broken")
         .unwrap();
     assert!(broken["error"].as_str().unwrap().contains("no-such-rule"));
-    // A changed variant is planned again (its fingerprint changed).
+    // A changed variant is planned again (its run hash changed).
     let changed = write_sweep(
         dir.path(),
         &VARIANTS.replace("green-pass = 2", "green-pass = 3"),
     );
     let (_, planned) = sweep_into(&changed, &out_b);
     assert_eq!(planned, 1);
-    let quota = load_outcome(&out_b, &changed.variants[1], &changed.fingerprints[1]);
+    let quota = load_outcome(&RunStore::new(&out_b), &changed.hashes[1]);
     assert!(matches!(quota, Some(Outcome::Planned(_))));
 }
 

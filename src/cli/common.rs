@@ -186,3 +186,32 @@ pub fn load_scenario(
     )?;
     Ok((scenario, network, engine))
 }
+
+/// `--shard I/N` / `--shard-count N`: which runs of a sweep or share table this process plans.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ShardArg {
+    /// Plan only shard I of N (runs I, I+N, I+2N, ... of the run list; I from 0) and store their
+    /// results; `cityfreight merge` writes the tables once every shard is done. Without it: from
+    /// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (a Slurm job array), else JOB_COMPLETION_INDEX
+    /// with --shard-count (a Kubernetes Indexed Job), else every run.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// The shard count when the index comes from JOB_COMPLETION_INDEX (the Job's completions).
+    #[arg(long, value_name = "N")]
+    pub shard_count: Option<usize>,
+}
+
+impl ShardArg {
+    /// The shard: `--shard`, else the scheduler's environment, else every run.
+    pub fn resolve(&self) -> Result<crate::shard::Shard, String> {
+        match &self.shard {
+            Some(text) => {
+                if self.shard_count.is_some() {
+                    return Err("give either --shard I/N or --shard-count N, not both".into());
+                }
+                crate::shard::Shard::parse(text).map_err(|e| format!("--shard {e}"))
+            }
+            None => crate::shard::Shard::from_env(&|k| std::env::var(k).ok(), self.shard_count),
+        }
+    }
+}

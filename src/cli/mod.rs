@@ -18,6 +18,7 @@ mod classes;
 mod common;
 mod graph;
 mod matrix;
+mod merge;
 mod plan;
 mod route;
 mod share;
@@ -51,8 +52,10 @@ enum Command {
     Share(share::Args),
     /// Direct vans versus two-tier delivery (night trucks to a consolidation centre, a last-mile fleet from there).
     TwoTier(two_tier::Args),
-    /// Plan every variant of a base scenario (in parallel, resumable) and compare their KPIs.
+    /// Plan every variant of a base scenario (in parallel, resumable, shardable) and compare their KPIs.
     Sweep(sweep::Args),
+    /// Build a sharded sweep's or share's tables from its results folder, or list the runs missing or failed.
+    Merge(merge::Args),
     /// Solve one benchmark instance, check the plan and compare with the best-known solution.
     Bench(bench::BenchArgs),
     /// Solve every instance in folders; write a CSV and print mean and median gaps.
@@ -103,6 +106,7 @@ fn run(command: Command) -> Result<Verdict, BoxError> {
         Command::Check(args) => check::run(args),
         Command::Share(args) => done(share::run(args)),
         Command::Sweep(args) => done(sweep::run_sweep(args)),
+        Command::Merge(args) => done(merge::run(args)),
         Command::TwoTier(args) => done(two_tier::run(args)),
         Command::Bench(args) => done(bench::run_bench(&args)),
         Command::BenchSuite(args) => done(bench::run_suite(&args)),

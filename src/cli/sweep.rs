@@ -1,73 +1,120 @@
-//! `cityfreight sweep`: plan every variant of a base scenario and compare them.
+//! `cityfreight sweep`: plan every variant of a base scenario and compare them, in one process or
+//! as one shard of a cluster job (`--shard I/N`, or the scheduler's environment).
 
-use super::common::load_scenario;
+use super::common::{load_scenario, ShardArg};
 use super::CliResult;
-use crate::io::sweep::{load_outcome, read_sweep, store_outcome, write_comparison};
-use crate::sweep::{run, Outcome};
+use crate::io::runs::{absolute, who, Manifest, ManifestRun, RunStore};
+use crate::io::sweep::{load_outcome, read_sweep, store_outcome, write_comparison, Sweep};
+use crate::sweep::{run, Outcome, Variant};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `sweep`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Sweep TOML (see `src/io/sweep.rs`; example: data/scenarios/chengdu-core/sweep.toml).
     sweep: PathBuf,
-    /// Output folder: comparison.csv/json and one result file per variant (for resuming).
+    /// Output folder: comparison.csv/json, manifest.json and one result file per variant in
+    /// runs/ (for resuming; the shared results folder when sharded).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    #[command(flatten)]
+    shard: ShardArg,
+}
+
+/// The manifest of a sweep's results folder.
+pub(crate) fn sweep_manifest(path: &Path, out: &Path, sweep: &Sweep, shards: usize) -> Manifest {
+    Manifest {
+        kind: "sweep".into(),
+        input: absolute(path),
+        out: absolute(out),
+        options: serde_json::json!({}),
+        shards,
+        runs: sweep
+            .variants
+            .iter()
+            .zip(&sweep.hashes)
+            .map(|(v, h)| ManifestRun {
+                name: v.name.clone(),
+                hash: h.clone(),
+            })
+            .collect(),
+    }
 }
 
 /// Run `sweep`.
 pub fn run_sweep(args: Args) -> CliResult {
+    let shard = args.shard.resolve()?;
     let sweep = read_sweep(&args.sweep)?;
-    let (base, network, engine) = load_scenario(&sweep.base)?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
-    let fingerprint = |name: &str| {
+    let store = RunStore::new(&args.out);
+    sweep_manifest(&args.sweep, &args.out, &sweep, shard.count).write(&args.out)?;
+    let hash = |v: &Variant| {
         sweep
             .variants
             .iter()
-            .position(|v| v.name == name)
-            .map(|i| sweep.fingerprints[i].clone())
+            .position(|x| x.name == v.name)
+            .map(|i| sweep.hashes[i].clone())
             .unwrap_or_default()
     };
-    let resumed = sweep
-        .variants
+    let mine: Vec<Variant> = shard
+        .positions(sweep.variants.len())
+        .map(|k| sweep.variants[k].clone())
+        .collect();
+    let resumed = mine
         .iter()
-        .filter(|v| load_outcome(&args.out, v, &fingerprint(&v.name)).is_some())
+        .filter(|v| load_outcome(&store, &hash(v)).is_some())
         .count();
-    let bar = ProgressBar::new(sweep.variants.len() as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} variants [{bar:30}] {pos}/{len} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar.set_position(resumed as u64);
-    let write_errors = std::sync::Mutex::new(Vec::new());
-    let outcomes = run(
-        &base,
-        &sweep.variants,
-        &network,
-        &engine,
-        &|v| load_outcome(&args.out, v, &fingerprint(&v.name)),
-        &|v, outcome| {
-            if let Err(e) = store_outcome(&args.out, v, &fingerprint(&v.name), outcome) {
-                write_errors.lock().map(|mut w| w.push(e.to_string())).ok();
-            }
-            bar.inc(1);
-            bar.set_message(v.name.clone());
-        },
-    );
-    bar.finish_and_clear();
-    if let Some(e) = write_errors
-        .into_inner()
-        .ok()
-        .and_then(|w| w.into_iter().next())
-    {
-        return Err(e.into());
-    }
-    write_comparison(&args.out, &sweep, &outcomes)?;
-    let failed: Vec<String> = sweep
-        .variants
+    let outcomes = if resumed == mine.len() {
+        // Nothing to plan: no need to load the network.
+        mine.iter()
+            .filter_map(|v| load_outcome(&store, &hash(v)))
+            .collect()
+    } else {
+        let (base, network, engine) = load_scenario(&sweep.base)?;
+        let bar = ProgressBar::new(mine.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} variants [{bar:30}] {pos}/{len} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_position(resumed as u64);
+        let write_errors = std::sync::Mutex::new(Vec::new());
+        let me = who(&shard);
+        let outcomes = run(
+            &base,
+            &mine,
+            &network,
+            &engine,
+            &|v| {
+                let done = load_outcome(&store, &hash(v));
+                if done.is_none() {
+                    // About to plan it: leave the start marker `merge` reports if we never finish.
+                    if let Err(e) = store.mark_started(&hash(v), &me) {
+                        write_errors.lock().map(|mut w| w.push(e.to_string())).ok();
+                    }
+                }
+                done
+            },
+            &|v, outcome| {
+                if let Err(e) = store_outcome(&store, v, &hash(v), outcome) {
+                    write_errors.lock().map(|mut w| w.push(e.to_string())).ok();
+                }
+                bar.inc(1);
+                bar.set_message(v.name.clone());
+            },
+        );
+        bar.finish_and_clear();
+        if let Some(e) = write_errors
+            .into_inner()
+            .ok()
+            .and_then(|w| w.into_iter().next())
+        {
+            return Err(e.into());
+        }
+        outcomes
+    };
+    let failed: Vec<String> = mine
         .iter()
         .zip(&outcomes)
         .filter_map(|(v, o)| match o {
@@ -75,13 +122,26 @@ pub fn run_sweep(args: Args) -> CliResult {
             Outcome::Planned(_) => None,
         })
         .collect();
-    eprintln!(
-        "{} variants ({resumed} resumed from {}), {} failed; wrote {}/comparison.csv",
-        sweep.variants.len(),
-        args.out.display(),
-        failed.len(),
-        args.out.display()
-    );
+    if shard.count == 1 {
+        write_comparison(&args.out, &sweep, &outcomes)?;
+        eprintln!(
+            "{} variants ({resumed} resumed from {}), {} failed; wrote {}/comparison.csv",
+            sweep.variants.len(),
+            args.out.display(),
+            failed.len(),
+            args.out.display()
+        );
+    } else {
+        eprintln!(
+            "shard {shard}: {} of the sweep's {} variants ({resumed} resumed), {} failed; \
+             results in {}/runs. When every shard is done: cityfreight merge {}",
+            mine.len(),
+            sweep.variants.len(),
+            failed.len(),
+            args.out.display(),
+            args.out.display()
+        );
+    }
     for f in &failed {
         eprintln!("  failed: {f}");
     }

@@ -24,6 +24,7 @@ pub mod plan_in;
 pub mod plan_out;
 pub mod points;
 pub mod policy;
+pub mod runs;
 pub mod scenario;
 pub mod share_out;
 pub mod stations;

@@ -118,6 +118,17 @@ struct SelectorEntry {
     max_length_m: Option<f64>,
 }
 
+/// The files [`read_policy`] reads besides the policy file itself (its zones file, if any).
+pub fn policy_inputs(path: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
+    let text = read_text(path, WHAT)?;
+    let file: PolicyFile = parse_toml(path, WHAT, &text)?;
+    Ok(file
+        .zones
+        .iter()
+        .map(|z| path.parent().unwrap_or(Path::new(".")).join(z))
+        .collect())
+}
+
 /// Read a policy file and the zones file it names; check class ids against `classes`.
 pub fn read_policy(path: &Path, classes: &[VehicleClass]) -> Result<Policy, Error> {
     let text = read_text(path, WHAT)?;

@@ -186,6 +186,36 @@ fn whole_day() -> String {
     "00:00-24:00".to_string()
 }
 
+/// Every file [`read_scenario`] reads for the scenario at `path`, each with its role (`scenario`,
+/// `classes`, `policy`, `zones`, `orders sf`, `bays`, `charging`, `osm`), in a fixed order:
+/// what a run's content hash covers (`io::runs::content_hash`).
+pub fn scenario_inputs(path: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
+    let text = read_text(path, WHAT)?;
+    let file: ScenarioFile = parse_toml(path, WHAT, &text)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut inputs = vec![("scenario".to_string(), path.to_path_buf())];
+    if let Some(c) = &file.classes {
+        inputs.push(("classes".into(), dir.join(c)));
+    }
+    if let Some(p) = &file.policy {
+        let policy = dir.join(p);
+        let zones = super::policy::policy_inputs(&policy)?;
+        inputs.push(("policy".into(), policy));
+        inputs.extend(zones.into_iter().map(|z| ("zones".to_string(), z)));
+    }
+    for c in &file.carriers {
+        inputs.push((format!("orders {}", c.id), dir.join(&c.orders)));
+    }
+    if let Some(f) = &file.bays.file {
+        inputs.push(("bays".into(), dir.join(f)));
+    }
+    if let Some(f) = &file.charging.file {
+        inputs.push(("charging".into(), dir.join(f)));
+    }
+    inputs.push(("osm".into(), dir.join(&file.osm)));
+    Ok(inputs)
+}
+
 /// Read a scenario, its classes and policy files and every carrier's orders.
 pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
     let text = read_text(path, WHAT)?;

@@ -16,7 +16,7 @@ fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// The `allocation.json` value. Above 8 carriers the Shapley values are sampled:
+/// The `allocation.json` value. Above 12 carriers the Shapley values are sampled:
 /// `shapley_method` says so with its `permutations` and `seed`, each carrier carries
 /// `shapley_standard_error`, `shapley_half_width_95` (1.96 standard errors) and
 /// `shapley_hoeffding_95` (a distribution-free 95% bound), and `core_ok` covers the planned
@@ -124,4 +124,94 @@ fn write_share_files(dir: &Path, report: &ShareReport) -> Result<(), Error> {
         std::fs::write(&path, &bytes).map_err(err(path.clone()))?;
     }
     Ok(())
+}
+
+/// The kind of a share coalition's run.
+pub const RUN_KIND: &str = "share-coalition";
+
+/// What decides a coalition's result besides the scenario's content: its members and the seed
+/// and budget in force (the key of its run hash).
+pub fn coalition_key(members: &[String], solver: &crate::scenario::SolverSettings) -> String {
+    format!(
+        "members {}\niterations {:?}\ntime_limit_s {:?}\nseed {}\n",
+        members.join(","),
+        solver.iterations,
+        solver.time_limit_s,
+        solver.seed
+    )
+}
+
+/// A coalition's run as the `result` of its run file: its cost (milli-cents, exact), its
+/// unserved (carrier, order) index pairs and, where the report shows its plan, the solution
+/// (routes of visits by vehicle type, and unserved orders, as the solver's indices).
+pub fn coalition_run_json(run: &crate::plan::share::CoalitionRun) -> serde_json::Value {
+    use crate::solver::solution::Visit;
+    let solution = run.solution.as_ref().map(|s| {
+        json!({
+            "routes": s.routes.iter().map(|r| json!({
+                "vehicle_type": r.vehicle_type,
+                "visits": r.visits.iter().map(|v| match v {
+                    Visit::Order { order, alternative } => json!(["order", order, alternative]),
+                    Visit::Reload { depot } => json!(["reload", depot]),
+                    Visit::Charge { station, energy } => json!(["charge", station, energy.0]),
+                }).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "unserved": s.unserved,
+        })
+    });
+    json!({"cost_milli_cents": run.cost, "unserved": run.unserved, "solution": solution})
+}
+
+/// A coalition's run from the `result` of its run file; `None` if it is not one.
+pub fn parse_coalition_run(v: &serde_json::Value) -> Option<crate::plan::share::CoalitionRun> {
+    use crate::solver::measure::Energy;
+    use crate::solver::solution::{Route, Solution, Visit};
+    let u32_of = |v: &serde_json::Value| v.as_u64().and_then(|x| u32::try_from(x).ok());
+    let unserved = v["unserved"]
+        .as_array()?
+        .iter()
+        .map(|p| Some((p[0].as_u64()? as usize, p[1].as_u64()? as usize)))
+        .collect::<Option<Vec<_>>>()?;
+    let solution = match &v["solution"] {
+        serde_json::Value::Null => None,
+        s => Some(Solution {
+            routes: s["routes"]
+                .as_array()?
+                .iter()
+                .map(|r| {
+                    Some(Route {
+                        vehicle_type: u32_of(&r["vehicle_type"])?,
+                        visits: r["visits"]
+                            .as_array()?
+                            .iter()
+                            .map(|x| match x[0].as_str()? {
+                                "order" => Some(Visit::Order {
+                                    order: u32_of(&x[1])?,
+                                    alternative: u32_of(&x[2])?,
+                                }),
+                                "reload" => Some(Visit::Reload {
+                                    depot: u32_of(&x[1])?,
+                                }),
+                                "charge" => Some(Visit::Charge {
+                                    station: u32_of(&x[1])?,
+                                    energy: Energy(x[2].as_i64()?),
+                                }),
+                                _ => None,
+                            })
+                            .collect::<Option<Vec<_>>>()?,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?,
+            unserved: s["unserved"]
+                .as_array()?
+                .iter()
+                .map(u32_of)
+                .collect::<Option<Vec<_>>>()?,
+        }),
+    };
+    Some(crate::plan::share::CoalitionRun {
+        cost: v["cost_milli_cents"].as_i64()?,
+        unserved,
+        solution,
+    })
 }

@@ -32,13 +32,16 @@
 //! name = "winter"
 //! range_factor = 0.7                      # battery range 30% below nominal
 //! ```
-//! Results go to `OUT/variants/NAME.json` (written atomically, keyed by a fingerprint of the base
-//! scenario file and the variant): a rerun after an interruption plans only what is missing.
-//! The table is `OUT/comparison.csv` (`variant,status,scope,kpi,unit,value,change`) and
-//! `OUT/comparison.json`.
+//! Each variant is a run ([`super::runs`]): its hash covers the base scenario's content (the
+//! scenario file and every file it reads), the variant's table, and so the seed and budget in
+//! force. Results go to `OUT/runs/HASH.json` (written atomically): a rerun after an
+//! interruption, or another shard, plans only what is missing. The table is
+//! `OUT/comparison.csv` (`variant,status,scope,kpi,unit,value,change`) and
+//! `OUT/comparison.json`; `cityfreight merge OUT` writes the same table from the run files.
 
 use super::atomic::write_atomically;
 use super::file::{parse_toml, read_text, FileError};
+use super::runs::{run_hash, RunStore};
 use super::table::CsvOut;
 use crate::plan::kpi::{Kpi, KpiRow, Scope};
 use crate::plan::Kpis;
@@ -80,8 +83,7 @@ struct VariantEntry {
     iterations: Option<u64>,
 }
 
-/// A parsed sweep: the base scenario's path, its text (for fingerprints), the variants, and
-/// their fingerprints.
+/// A parsed sweep: the base scenario's path, the variants, and their run hashes.
 pub struct Sweep {
     /// The base scenario file.
     pub base: PathBuf,
@@ -89,26 +91,22 @@ pub struct Sweep {
     pub baseline: usize,
     /// Variants in file order.
     pub variants: Vec<Variant>,
-    /// Per variant, a fingerprint of the base scenario text and the variant's table.
-    pub fingerprints: Vec<String>,
+    /// Per variant, its run hash (base scenario content and the variant's table).
+    pub hashes: Vec<String>,
 }
 
-/// FNV-1a, stable across runs and platforms (for fingerprints in result files).
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+/// The kind of a sweep variant's run.
+pub const RUN_KIND: &str = "sweep-variant";
 
 /// Read a sweep file.
 pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
     let text = read_text(path, WHAT)?;
     let file: SweepFile = parse_toml(path, WHAT, &text)?;
     let base = path.parent().unwrap_or(Path::new(".")).join(&file.base);
-    let base_text = read_text(&base, "base scenario")?;
+    let content = super::runs::scenario_hash(&base)?;
     let mut problems = Vec::new();
     let mut variants = Vec::new();
-    let mut fingerprints = Vec::new();
+    let mut hashes = Vec::new();
     for (i, table) in file.variants.iter().enumerate() {
         let here = format!("[[variant]] #{}", i + 1);
         let entry: VariantEntry = match table.clone().try_into() {
@@ -145,10 +143,7 @@ pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
                 permit_quota.push((permit.clone(), q.min(i64::from(u32::MAX)) as u32));
             }
         }
-        fingerprints.push(format!(
-            "{:016x}",
-            fnv(format!("{base_text}\n{table}").as_bytes())
-        ));
+        hashes.push(run_hash(RUN_KIND, &content, &table.to_string()));
         variants.push(Variant {
             name: entry.name,
             rule_hours,
@@ -181,29 +176,22 @@ pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
         base,
         baseline,
         variants,
-        fingerprints,
+        hashes,
     })
 }
 
-fn outcome_json(fingerprint: &str, outcome: &Outcome) -> Value {
+fn outcome_json(outcome: &Outcome) -> Value {
     match outcome {
         Outcome::Planned(k) => {
-            json!({"fingerprint": fingerprint, "status": "ok", "kpis": k.rows.iter().map(|r| json!([r.scope.to_string(), r.kpi.to_string(), r.value, r.unit()])).collect::<Vec<_>>()})
+            json!({"status": "ok", "kpis": k.rows.iter().map(|r| json!([r.scope.to_string(), r.kpi.to_string(), r.value, r.unit()])).collect::<Vec<_>>()})
         }
-        Outcome::Failed(e) => json!({"fingerprint": fingerprint, "status": "failed", "error": e}),
+        Outcome::Failed(e) => json!({"status": "failed", "error": e}),
     }
 }
 
-/// The stored outcome of a variant, if its result file exists and matches the fingerprint.
-pub fn load_outcome(dir: &Path, variant: &Variant, fingerprint: &str) -> Option<Outcome> {
-    let v: Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("variants").join(format!("{}.json", variant.name)))
-            .ok()?,
-    )
-    .ok()?;
-    if v["fingerprint"] != fingerprint {
-        return None;
-    }
+/// A variant's outcome from its stored `result`; `None` if it does not parse with this version
+/// (a KPI, scope or unit it does not know): then the variant is planned again.
+pub fn parse_outcome(v: &Value) -> Option<Outcome> {
     match v["status"].as_str()? {
         "failed" => Some(Outcome::Failed(v["error"].as_str()?.to_string())),
         "ok" => {
@@ -211,7 +199,6 @@ pub fn load_outcome(dir: &Path, variant: &Variant, fingerprint: &str) -> Option<
                 .as_array()?
                 .iter()
                 .map(|r| {
-                    // A row whose scope, KPI or unit is not this version's: plan again.
                     let kpi = Kpi::parse(r[1].as_str()?)?;
                     (r[3].as_str()? == kpi.unit()).then_some(())?;
                     Some(KpiRow {
@@ -227,21 +214,19 @@ pub fn load_outcome(dir: &Path, variant: &Variant, fingerprint: &str) -> Option<
     }
 }
 
-/// Store one variant's outcome (atomically).
+/// The stored outcome of the run `hash`, if it finished and parses.
+pub fn load_outcome(store: &RunStore, hash: &str) -> Option<Outcome> {
+    parse_outcome(&store.done(hash)?)
+}
+
+/// Store one variant's outcome (atomically) as the result of run `hash`.
 pub fn store_outcome(
-    dir: &Path,
+    store: &RunStore,
     variant: &Variant,
-    fingerprint: &str,
+    hash: &str,
     outcome: &Outcome,
 ) -> Result<(), Error> {
-    let folder = dir.join("variants");
-    std::fs::create_dir_all(&folder).map_err(|e| FileError::write(&folder, WHAT, e))?;
-    let path = folder.join(format!("{}.json", variant.name));
-    write_atomically(
-        &path,
-        &serde_json::to_vec_pretty(&outcome_json(fingerprint, outcome)).unwrap_or_default(),
-    )
-    .map_err(|e| FileError::write(&path, WHAT, e))
+    store.store_done(hash, RUN_KIND, &variant.name, outcome_json(outcome))
 }
 
 /// Write `comparison.csv` and `comparison.json`: every KPI of every variant and its change

@@ -1,7 +1,7 @@
 //! Travel matrices computed once per (vehicle class, permit, metric of an hour band) over every
 //! location of a set of carriers, and sliced for each pool of those carriers.
 //!
-//! `share` plans up to 255 coalitions (and many more sampled ones above 8 carriers); each pool
+//! `share` plans up to 4,095 coalitions (and sampled ones above 12 carriers); each pool
 //! used to customize every profile's metric and compute its matrix again. A [`MatrixCache`] does
 //! that once for the union of the carriers' depots and orders; a pool's matrices are then slices
 //! of it.

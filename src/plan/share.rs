@@ -32,13 +32,15 @@ use crate::matrix::MatrixEngine;
 use crate::network::Network;
 use crate::scenario::Scenario;
 use crate::solver::rng::Rng;
+use crate::solver::solution::Solution;
 use crate::zones::ZoneTags;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// Exact Shapley values up to this many carriers (2^8 - 1 coalitions to plan).
-pub const MAX_EXACT: usize = 8;
+/// Exact Shapley values up to this many carriers (2^12 - 1 = 4,095 coalitions to plan: in
+/// shards on a cluster, see `cityfreight share --shard`).
+pub const MAX_EXACT: usize = 12;
 /// Carriers at most (coalitions are bit masks of a `u64`).
 pub const MAX_CARRIERS: usize = 64;
 
@@ -162,7 +164,8 @@ pub fn share(
     share_with(scenario, network, engine, &ShareParams::default(), progress)
 }
 
-/// [`share`] with explicit sampling parameters (used above [`MAX_EXACT`] carriers).
+/// [`share`] with explicit sampling parameters (used above [`MAX_EXACT`] carriers): the
+/// coalition list, every run of it planned here, and the report assembled from the runs.
 pub fn share_with(
     scenario: &Scenario,
     network: &Network,
@@ -170,7 +173,58 @@ pub fn share_with(
     params: &ShareParams,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<ShareReport, PlanError> {
-    scenario.validate()?;
+    let list = coalition_list(scenario, params)?;
+    let ctx = ShareContext::new(scenario, network, engine, progress)?;
+    let runs = plan_coalitions(&ctx, &list, &list.masks, progress, &|_, _| {});
+    let runs = list
+        .masks
+        .iter()
+        .zip(runs)
+        .map(|(&m, r)| r.map(|r| (m, r)))
+        .collect::<Result<BTreeMap<u64, CoalitionRun>, PlanError>>()?;
+    assemble(&ctx, &list, &runs)
+}
+
+/// The runs of a share table as data: the coalitions to plan (so shards can split them), and
+/// the sampled orders of the carriers when the Shapley values are estimated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CoalitionList {
+    /// How many carriers.
+    pub carriers: usize,
+    /// The coalitions to plan, as bit masks of carrier indices, in increasing order: every one
+    /// when exact, else every carrier alone and the prefixes of the sampled orders.
+    pub masks: Vec<u64>,
+    /// The sampled orders of the carriers (empty when exact).
+    pub permutations: Vec<Vec<usize>>,
+    /// Their seed.
+    pub seed: u64,
+}
+
+impl CoalitionList {
+    /// Exact Shapley values (every coalition planned)?
+    pub fn exact(&self) -> bool {
+        self.carriers <= MAX_EXACT
+    }
+
+    /// All carriers pooled.
+    pub fn full(&self) -> u64 {
+        if self.carriers == 64 {
+            u64::MAX
+        } else {
+            (1u64 << self.carriers) - 1
+        }
+    }
+
+    /// Does the report need this coalition's plan, not only its cost? (Every carrier alone: the
+    /// separate plans; all carriers: the pooled plan.)
+    pub fn keeps_plan(&self, mask: u64) -> bool {
+        mask == self.full() || mask.count_ones() == 1
+    }
+}
+
+/// The coalitions `share` plans for `scenario`: all 2^n - 1 up to [`MAX_EXACT`] carriers, else
+/// every carrier alone and the prefixes of `params.permutations` sampled orders.
+pub fn coalition_list(scenario: &Scenario, params: &ShareParams) -> Result<CoalitionList, PlanError> {
     let n = scenario.carriers.len();
     if n > MAX_CARRIERS {
         return Err(PlanError::TooManyCarriers {
@@ -178,87 +232,145 @@ pub fn share_with(
             max: MAX_CARRIERS,
         });
     }
-    let full: u64 = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
-    let exact = n <= MAX_EXACT;
-    let permutations = if exact {
-        Vec::new()
-    } else {
-        sample_permutations(n, params.permutations.max(1), params.seed)
+    let mut list = CoalitionList {
+        carriers: n,
+        masks: Vec::new(),
+        permutations: Vec::new(),
+        seed: params.seed,
     };
-    let masks: Vec<u64> = if exact {
-        (1..=full).collect()
+    list.masks = if list.exact() {
+        (1..=list.full()).collect()
     } else {
-        let mut set = coalitions_of(&permutations);
+        list.permutations = sample_permutations(n, params.permutations.max(1), params.seed);
+        let mut set = coalitions_of(&list.permutations);
         set.extend((0..n).map(|i| 1u64 << i));
         set.into_iter().collect()
     };
-    let tags = ZoneTags::new(&network.graph, &scenario.policy);
-    progress("computing travel matrices over all carriers' locations");
-    let everyone: Vec<usize> = (0..n).collect();
-    let matrices =
-        super::matrices::MatrixCache::build(scenario, network, engine, &tags, &everyone)?;
+    Ok(list)
+}
+
+/// What planning one coalition gives: all the report needs from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CoalitionRun {
+    /// The checker's cost of its plan, every penalty included (milli-cents).
+    pub cost: i64,
+    /// Its unserved orders as (carrier index, order index in the carrier).
+    pub unserved: Vec<(usize, usize)>,
+    /// The plan itself, for the coalitions whose plan the report shows
+    /// ([`CoalitionList::keeps_plan`]); `None` for the others.
+    pub solution: Option<Solution>,
+}
+
+/// What every coalition of a scenario shares: the validated scenario, its zone tags, and one
+/// travel-matrix cache over all carriers' locations.
+pub struct ShareContext<'a> {
+    scenario: &'a Scenario,
+    network: &'a Network,
+    engine: &'a MatrixEngine,
+    tags: ZoneTags,
+    matrices: super::matrices::MatrixCache,
+}
+
+impl<'a> ShareContext<'a> {
+    /// Validate `scenario` and compute the matrices over every carrier's locations.
+    pub fn new(
+        scenario: &'a Scenario,
+        network: &'a Network,
+        engine: &'a MatrixEngine,
+        progress: &(dyn Fn(&str) + Sync),
+    ) -> Result<ShareContext<'a>, PlanError> {
+        scenario.validate()?;
+        let tags = ZoneTags::new(&network.graph, &scenario.policy);
+        progress("computing travel matrices over all carriers' locations");
+        let everyone: Vec<usize> = (0..scenario.carriers.len()).collect();
+        let matrices =
+            super::matrices::MatrixCache::build(scenario, network, engine, &tags, &everyone)?;
+        Ok(ShareContext {
+            scenario,
+            network,
+            engine,
+            tags,
+            matrices,
+        })
+    }
+
+    fn members(&self, mask: u64) -> Vec<usize> {
+        (0..self.scenario.carriers.len())
+            .filter(|i| mask >> i & 1 == 1)
+            .collect()
+    }
+
+    /// Carrier ids of coalition `mask`.
+    pub fn names(&self, mask: u64) -> Vec<String> {
+        self.members(mask)
+            .into_iter()
+            .map(|i| self.scenario.carriers[i].id.clone())
+            .collect()
+    }
+}
+
+/// Plan the coalitions `masks` (a subset of `list.masks`, e.g. one shard's): as many at once as
+/// the scenario has search threads, largest first, one search thread each, so under a time limit
+/// every coalition gets a core to itself and results never depend on scheduling. `store` gets
+/// each result (from any thread) as soon as it is ready. Returns the results in `masks` order.
+pub fn plan_coalitions(
+    ctx: &ShareContext,
+    list: &CoalitionList,
+    masks: &[u64],
+    progress: &(dyn Fn(&str) + Sync),
+    store: &(dyn Fn(u64, &Result<CoalitionRun, PlanError>) + Sync),
+) -> Vec<Result<CoalitionRun, PlanError>> {
     progress(&format!(
-        "planning {} coalitions of {n} carriers{}",
+        "planning {} of {} coalitions of {} carriers{}",
         masks.len(),
-        if exact {
+        list.masks.len(),
+        list.carriers,
+        if list.exact() {
             String::new()
         } else {
-            format!(" ({} sampled orders of the carriers)", permutations.len())
+            format!(" ({} sampled orders of the carriers)", list.permutations.len())
         }
     ));
-    let name = |mask: u64| {
-        (0..n)
-            .filter(|i| mask >> i & 1 == 1)
-            .map(|i| scenario.carriers[i].id.clone())
-            .collect::<Vec<_>>()
-    };
-    let keep = |mask: u64| mask == full || mask.count_ones() == 1;
-    // Plans kept only for the carriers alone and all pooled; the rest only give a cost.
-    // As many coalitions at once as the scenario has search threads, largest first, each with one
-    // search thread: under a time limit every coalition gets a core to itself. Results are stored
-    // by coalition, so they never depend on scheduling.
-    let workers = scenario.solver.threads.max(1).min(masks.len());
+    let workers = ctx.scenario.solver.threads.max(1).min(masks.len().max(1));
     let mut queue: Vec<usize> = (0..masks.len()).collect();
     queue.sort_by_key(|&k| (std::cmp::Reverse(masks[k].count_ones()), k));
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    // Per coalition: its cost with every penalty, its unserved (carrier, order) pairs, and the
-    // plan itself where it is kept.
-    type Solved = (f64, Vec<(usize, usize)>, Option<super::SolvedPool>);
-    type Slot = Mutex<Option<Result<Solved, PlanError>>>;
+    type Slot = Mutex<Option<Result<CoalitionRun, PlanError>>>;
     let slots: Vec<Slot> = masks.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
                 while let Some(&k) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let mask = masks[k];
-                    let members: Vec<usize> = (0..n).filter(|i| mask >> i & 1 == 1).collect();
                     let result = solve_pool(
-                        scenario,
-                        network,
-                        engine,
-                        &tags,
-                        Some(&matrices),
-                        &members,
+                        ctx.scenario,
+                        ctx.network,
+                        ctx.engine,
+                        &ctx.tags,
+                        Some(&ctx.matrices),
+                        &ctx.members(mask),
                         1,
                         &|_| {},
                         &[],
                     )
-                    .map(|s| {
-                        let unserved = s
+                    .map(|s| CoalitionRun {
+                        cost: s.report.cost.0,
+                        unserved: s
                             .solution
                             .unserved
                             .iter()
                             .map(|&o| s.pool.orders[o as usize])
-                            .collect();
-                        (yuan(s.report.cost.0), unserved, keep(mask).then_some(s))
+                            .collect(),
+                        solution: list.keeps_plan(mask).then_some(s.solution),
                     });
+                    store(mask, &result);
                     if let Ok(mut slot) = slots[k].lock() {
                         *slot = Some(result);
                     }
                     progress(&format!(
                         "coalition {} planned ({}/{})",
-                        name(mask).join("+"),
+                        ctx.names(mask).join("+"),
                         done.fetch_add(1, Ordering::Relaxed) + 1,
                         masks.len()
                     ));
@@ -266,7 +378,7 @@ pub fn share_with(
             });
         }
     });
-    let solved = slots
+    slots
         .into_iter()
         .map(|slot| {
             slot.into_inner()
@@ -274,16 +386,69 @@ pub fn share_with(
                 .flatten()
                 .unwrap_or_else(|| Err(PlanError::Internal("a coalition was not planned".into())))
         })
-        .collect::<Result<Vec<_>, PlanError>>()?;
+        .collect()
+}
+
+/// The share report from the runs of every coalition of `list`: costs made subadditive, the
+/// Shapley values (exact or sampled), the proportional shares and the core check; the separate
+/// and pooled plans are rebuilt from their stored solutions and checked again, so a report
+/// merged from shards equals one planned in one process.
+pub fn assemble(
+    ctx: &ShareContext,
+    list: &CoalitionList,
+    runs: &BTreeMap<u64, CoalitionRun>,
+) -> Result<ShareReport, PlanError> {
+    let scenario = ctx.scenario;
+    let (network, tags) = (ctx.network, &ctx.tags);
+    let n = list.carriers;
+    let full = list.full();
+    let missing: Vec<String> = list
+        .masks
+        .iter()
+        .filter(|m| !runs.contains_key(m))
+        .map(|&m| ctx.names(m).join("+"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(PlanError::Internal(format!(
+            "coalitions not planned: {}",
+            missing.join(", ")
+        )));
+    }
+    // The plans the report shows, rebuilt from their solutions and checked.
+    let mut pools: BTreeMap<u64, super::SolvedPool> = BTreeMap::new();
+    for &m in list.masks.iter().filter(|&&m| list.keeps_plan(m)) {
+        let solution = runs[&m].solution.clone().ok_or_else(|| {
+            PlanError::Internal(format!(
+                "coalition {} has no stored plan",
+                ctx.names(m).join("+")
+            ))
+        })?;
+        let pool = super::build_pool(
+            scenario,
+            network,
+            ctx.engine,
+            tags,
+            Some(&ctx.matrices),
+            &ctx.members(m),
+            &[],
+        )?;
+        let report = crate::solver::check::check(&pool.problem, &solution);
+        pools.insert(
+            m,
+            super::SolvedPool {
+                pool,
+                solution,
+                report,
+            },
+        );
+    }
+    let name = |mask: u64| ctx.names(mask);
     // Orders no vehicle of any carrier can reach (a door on a road where vehicles may not stop,
     // no bay in reach) are unserved in every coalition that holds them, at the same penalty: the
     // game leaves them out (that only moves their carrier's value by a constant), and the plans
     // still report them.
-    let nobody: BTreeSet<(usize, usize)> = masks
-        .iter()
-        .zip(&solved)
-        .find(|(&m, _)| m == full)
-        .and_then(|(_, (_, _, s))| s.as_ref())
+    let nobody: BTreeSet<(usize, usize)> = pools
+        .get(&full)
         .map(|s| {
             s.solution
                 .unserved
@@ -294,18 +459,14 @@ pub fn share_with(
         })
         .unwrap_or_default();
     let penalty = yuan(super::UNSERVED_PENALTY);
-    let plan_cost: BTreeMap<u64, f64> = masks
+    let plan_cost: BTreeMap<u64, f64> = list
+        .masks
         .iter()
-        .zip(&solved)
-        .map(|(&m, (c, unserved, _))| {
-            let excused = unserved.iter().filter(|u| nobody.contains(u)).count();
-            (m, c - excused as f64 * penalty)
+        .map(|&m| {
+            let run = &runs[&m];
+            let excused = run.unserved.iter().filter(|u| nobody.contains(u)).count();
+            (m, yuan(run.cost) - excused as f64 * penalty)
         })
-        .collect();
-    let mut pools: BTreeMap<u64, super::SolvedPool> = masks
-        .iter()
-        .zip(solved)
-        .filter_map(|(&m, (_, _, s))| Some((m, s?)))
         .collect();
     let v = subadditive(&plan_cost);
     let worse = plan_cost
@@ -313,7 +474,7 @@ pub fn share_with(
         .filter(|&(m, &c)| v[m] < c - 0.005)
         .map(|(&m, _)| name(m).join("+"))
         .collect();
-    let (phi, errors, method) = if exact {
+    let (phi, errors, method) = if list.exact() {
         let dense: Vec<f64> = (0..=full)
             .map(|m| v.get(&m).copied().unwrap_or(0.0))
             .collect();
@@ -323,13 +484,15 @@ pub fn share_with(
             ShapleyMethod::Exact,
         )
     } else {
-        let est = sampled_shapley(n, &permutations, &|m| v.get(&m).copied().unwrap_or(0.0));
+        let est = sampled_shapley(n, &list.permutations, &|m| {
+            v.get(&m).copied().unwrap_or(0.0)
+        });
         (
             est.values,
             est.errors,
             ShapleyMethod::Sampled {
-                permutations: permutations.len(),
-                seed: params.seed,
+                permutations: list.permutations.len(),
+                seed: list.seed,
             },
         )
     };
