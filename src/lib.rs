@@ -80,9 +80,13 @@
 //!   [`plan::share`] plans every coalition of carriers (pooled problems in which unshared orders
 //!   are unreachable for other carriers' vehicles) and allocates the pooled cost (Shapley,
 //!   proportional, core check; orders no vehicle of any carrier can reach carry no penalty in the
-//!   game); above 8 carriers the Shapley values are sampled over seeded
+//!   game); exact up to 12 carriers (4,095 coalitions, meant to be planned in shards), above
+//!   that the Shapley values are sampled over seeded
 //!   random orders of the carriers, with standard errors and a Hoeffding bound, and only the
-//!   coalitions those orders need are planned. Travel matrices are computed once per (class,
+//!   coalitions those orders need are planned. The coalition list is data
+//!   ([`plan::share::coalition_list`]), any subset of it can be planned
+//!   ([`plan::share::plan_coalitions`]) and the report is assembled from the runs of the whole
+//!   list ([`plan::share::assemble`]), so shards on a cluster give the same report. Travel matrices are computed once per (class,
 //!   permit, hour band) over all the carriers' locations and sliced per pool (`plan/matrices.rs`).
 //!   [`plan::two_tier`] compares direct vans with two-tier delivery ([`scenario::two_tier`]:
 //!   night trucks carry each carrier's parcels as loads to a consolidation centre, unloaded
@@ -91,6 +95,12 @@
 //!   ordinary scenarios under the same policy.
 //! * [`sweep`] — variants of a scenario (rule hours, quotas, electrification, pooling) planned in
 //!   parallel; results stored per variant by the I/O layer so an interrupted sweep resumes.
+//! * [`shard`] — which runs of a sweep or share table one process (a cluster array task) plans:
+//!   `--shard I/N`, or the scheduler's variables (Slurm job arrays, Kubernetes Indexed Jobs).
+//!   Runs are data: [`io::runs`] names each by a SHA-256 content hash (scenario and every file it
+//!   reads, the variant or coalition, seed, budget), stores its result atomically under that hash
+//!   in a shared results folder with a manifest, and `cityfreight merge DIR` (`cli/merge.rs`)
+//!   writes the single-process tables from them or lists the runs missing or failed.
 //! * [`network`] — the library front door: load an extract, snap, route.
 //! * [`geometry`] — haversine lengths and the local planar projection used for snapping.
 //! * [`io`] — user files (vehicle classes, points, zones GeoJSON, policy and scenario TOML with

@@ -88,9 +88,11 @@ impl Shard {
             let total = match (number("SLURM_ARRAY_TASK_COUNT")?, count) {
                 (Some(n), _) | (None, Some(n)) => n,
                 (None, None) => {
-                    return Err("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; \
+                    return Err(
+                        "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; \
                                 give --shard I/N"
-                        .into())
+                            .into(),
+                    )
                 }
             };
             let min = number("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
@@ -190,7 +192,10 @@ mod tests {
             .unwrap_err()
             .contains("step 2"));
         let k8s = env(&[("JOB_COMPLETION_INDEX", "2")]);
-        assert_eq!(Shard::from_env(&k8s, Some(4)), Ok(Shard::new(2, 4).unwrap()));
+        assert_eq!(
+            Shard::from_env(&k8s, Some(4)),
+            Ok(Shard::new(2, 4).unwrap())
+        );
         assert!(Shard::from_env(&k8s, None)
             .unwrap_err()
             .contains("--shard-count"));

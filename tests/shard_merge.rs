@@ -97,10 +97,7 @@ fn a_sweep_in_shards_merges_to_the_single_process_table_and_a_killed_shard_is_na
             started.elapsed() < Duration::from_secs(300),
             "shard 1/2 wrote no result in 300 s"
         );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "shard 1/2 ended first"
-        );
+        assert!(child.try_wait().unwrap().is_none(), "shard 1/2 ended first");
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap(); // SIGKILL: no chance to clean up
@@ -176,12 +173,16 @@ fn share_tables_from_shards_equal_one_process_and_a_failed_run_is_named_with_its
         ])
     };
     // Without --runs a sharded share has nowhere to put its runs.
-    assert!(fails(&["share", s(&scenario), "--out", s(&merged), "--shard", "0/3"])
-        .contains("--runs"));
+    assert!(
+        fails(&["share", s(&scenario), "--out", s(&merged), "--shard", "0/3"]).contains("--runs")
+    );
     shard(0);
     shard(2);
     let err = fails(&["merge", s(&runs)]);
-    assert!(err.contains("shard 1/3") && err.contains("never started"), "{err}");
+    assert!(
+        err.contains("shard 1/3") && err.contains("never started"),
+        "{err}"
+    );
     shard(1);
     // A run that stopped with an error: merge names it with the error and its shard.
     let manifest: serde_json::Value =
@@ -197,13 +198,18 @@ fn share_tables_from_shards_equal_one_process_and_a_failed_run_is_named_with_its
     .unwrap();
     let err = fails(&["merge", s(&runs)]);
     assert!(
-        err.contains(name) && err.contains("failed: solver: out of memory") && err.contains("shard 1/3"),
+        err.contains(name)
+            && err.contains("failed: solver: out of memory")
+            && err.contains("shard 1/3"),
         "{err}"
     );
     // Re-running its shard plans it again (an error is not a finished result).
     let rerun = shard(1);
     assert!(rerun.contains("(1 resumed)"), "{rerun}");
-    assert!(read(&file) == good, "the re-planned run gives the same result");
+    assert!(
+        read(&file) == good,
+        "the re-planned run gives the same result"
+    );
     ok(&["merge", s(&runs)]);
     for name in [
         "allocation.json",
@@ -226,14 +232,21 @@ fn the_twelve_carrier_table_is_exact_and_the_same_in_shards() {
     // The bundled 12-carrier scenario: all 4,095 coalitions, in one process and in four shards
     // (a small budget keeps the test short; the README's timing uses the scenario's own).
     let dir = tempfile::tempdir().unwrap();
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data/scenarios/synthetic-12/scenario.toml");
+    let scenario =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/synthetic-12/scenario.toml");
     let (one, merged, runs) = (
         dir.path().join("one"),
         dir.path().join("merged"),
         dir.path().join("runs"),
     );
-    ok(&["share", s(&scenario), "--out", s(&one), "--iterations", "20"]);
+    ok(&[
+        "share",
+        s(&scenario),
+        "--out",
+        s(&one),
+        "--iterations",
+        "20",
+    ]);
     for i in 0..4 {
         let spec = format!("{i}/4");
         ok(&[
@@ -278,7 +291,10 @@ fn the_shard_comes_from_the_scheduler_environment() {
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("shard 1/3: 2 of the sweep's 7 variants"), "{err}");
+    assert!(
+        err.contains("shard 1/3: 2 of the sweep's 7 variants"),
+        "{err}"
+    );
     // A Kubernetes Indexed Job needs the count.
     let o = bin()
         .args(["sweep", s(&sweep), "--out", s(&out)])
@@ -294,8 +310,14 @@ fn the_shard_comes_from_the_scheduler_environment() {
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("shard 0/3: 3 of the sweep's 7 variants"), "{err}");
+    assert!(
+        err.contains("shard 0/3: 3 of the sweep's 7 variants"),
+        "{err}"
+    );
     // Shard 2/3 was never run: merge says so.
     let err = fails(&["merge", s(&out)]);
-    assert!(err.contains("2 of 7 runs") && err.contains("shard 2/3"), "{err}");
+    assert!(
+        err.contains("2 of 7 runs") && err.contains("shard 2/3"),
+        "{err}"
+    );
 }

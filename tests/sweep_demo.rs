@@ -3,8 +3,8 @@
 
 mod common;
 
-use cityfreight::io::scenario::read_scenario;
 use cityfreight::io::runs::RunStore;
+use cityfreight::io::scenario::read_scenario;
 use cityfreight::io::sweep::{load_outcome, read_sweep, store_outcome, write_comparison, Sweep};
 use cityfreight::matrix::MatrixEngine;
 use cityfreight::network::Network;

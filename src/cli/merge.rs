@@ -77,7 +77,11 @@ fn same_runs(manifest: &Manifest, now: &[(String, String)]) -> CliResult {
 }
 
 /// Every run's state; an error listing those not done.
-fn collect(dir: &Path, manifest: &Manifest, command: &str) -> Result<Vec<RunState>, super::BoxError> {
+fn collect(
+    dir: &Path,
+    manifest: &Manifest,
+    command: &str,
+) -> Result<Vec<RunState>, super::BoxError> {
     let store = RunStore::new(dir);
     let states: Vec<RunState> = manifest.runs.iter().map(|r| store.state(&r.hash)).collect();
     let problems: Vec<String> = manifest
@@ -117,7 +121,11 @@ fn collect(dir: &Path, manifest: &Manifest, command: &str) -> Result<Vec<RunStat
         manifest.runs.len(),
         dir.display(),
         problems.join("\n"),
-        if shards.len() == 1 { "that shard" } else { "those shards" },
+        if shards.len() == 1 {
+            "that shard"
+        } else {
+            "those shards"
+        },
         shards[0],
         manifest.shards
     )

@@ -74,7 +74,13 @@ pub(crate) fn share_runs(
         .collect();
     let hashes = names
         .iter()
-        .map(|members| run_hash(RUN_KIND, &content, &coalition_key(members, &scenario.solver)))
+        .map(|members| {
+            run_hash(
+                RUN_KIND,
+                &content,
+                &coalition_key(members, &scenario.solver),
+            )
+        })
         .collect();
     Ok(ShareRuns {
         list,
@@ -163,7 +169,11 @@ pub fn run(args: Args) -> CliResult {
     let mut done: BTreeMap<u64, CoalitionRun> = BTreeMap::new();
     if let Some(store) = &store {
         for &m in &mine {
-            if let Some(run) = store.done(hash_of[&m]).as_ref().and_then(parse_coalition_run) {
+            if let Some(run) = store
+                .done(hash_of[&m])
+                .as_ref()
+                .and_then(parse_coalition_run)
+            {
                 done.insert(m, run);
             }
         }

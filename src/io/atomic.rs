@@ -1,7 +1,8 @@
 //! Write-then-rename: an output file is either complete or absent, never half-written, and an
 //! output folder (a plan's set of files) is either the whole new set or the whole old one.
 //!
-//! Owns: [`write_atomically`] (one file) and [`write_dir_atomically`] (a folder as one set).
+//! Owns: [`write_atomically`] (one file), [`write_atomically_unsynced`] (one file a reader
+//! checks) and [`write_dir_atomically`] (a folder as one set).
 //! Must never: leave a temporary file or folder behind on success.
 //! Invariants: a folder is written into a temporary sibling (same parent, so the rename stays on
 //! one file system) and renamed over the target; an existing target is first renamed away and
@@ -20,6 +21,21 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// [`write_atomically`] without forcing the bytes to disk first: a crashed *process* still leaves
+/// the whole file or none, but a crash of the *machine* may leave an empty one. For files whose
+/// reader checks them and makes them again when they are bad (the run results of
+/// [`super::runs`], thousands of small files where a sync each would cost more than the runs).
+pub fn write_atomically_unsynced(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(contents)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

@@ -20,7 +20,7 @@
 //! Invariants: a hash depends only on bytes (never on paths, times or the machine), so shards on
 //! different hosts agree; a file in `runs/` is complete or absent.
 
-use super::atomic::write_atomically;
+use super::atomic::{write_atomically, write_atomically_unsynced};
 use super::file::FileError;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -149,7 +149,7 @@ impl RunStore {
         std::fs::create_dir_all(&self.dir)
             .map_err(|e| FileError::write(&self.dir, "results folder", e))?;
         let path = self.marker_path(hash);
-        write_atomically(&path, format!("{who}\n").as_bytes())
+        write_atomically_unsynced(&path, format!("{who}\n").as_bytes())
             .map_err(|e| FileError::write(&path, "run marker", e))
     }
 
@@ -157,7 +157,8 @@ impl RunStore {
         std::fs::create_dir_all(&self.dir)
             .map_err(|e| FileError::write(&self.dir, "results folder", e))?;
         let path = self.result_path(hash);
-        write_atomically(
+        // Not synced: a result cut short by a machine crash reads as invalid and is planned again.
+        write_atomically_unsynced(
             &path,
             &serde_json::to_vec_pretty(record).unwrap_or_default(),
         )
@@ -337,7 +338,10 @@ mod tests {
         std::fs::write(&a, "s").unwrap();
         let c = dir.path().join("c.txt");
         std::fs::write(&c, "ame").unwrap();
-        assert_ne!(split, content_hash(&[("x".into(), a), ("x".into(), c)]).unwrap());
+        assert_ne!(
+            split,
+            content_hash(&[("x".into(), a), ("x".into(), c)]).unwrap()
+        );
         // A known value: SHA-256 is the same on every platform.
         assert_eq!(
             run_hash("k", "c", "key"),

@@ -9,6 +9,13 @@
 //! allocation (pooled cost in proportion to stand-alone costs), and the core check (no carrier
 //! and no group of carriers pays more than it would alone).
 //!
+//! The work is split so it can run on a cluster: [`coalition_list`] gives the coalitions to plan
+//! as data, [`plan_coalitions`] plans any subset of them (one shard's) into [`CoalitionRun`]s
+//! (cost, unserved orders, and the solution where the report shows the plan), and [`assemble`]
+//! builds the report from the runs of the whole list, rebuilding the shown plans from their
+//! solutions; [`share_with`] is the three in one process, so one process and merged shards give
+//! the same report.
+//!
 //! Shapley values are exact up to [`MAX_EXACT`] carriers (all 2^n - 1 coalitions planned).
 //! Above that they are estimated by permutation sampling ([`sample_permutations`],
 //! [`sampled_shapley`]): a seeded set of random orders of the carriers, each carrier charged its
@@ -21,8 +28,9 @@
 //! carrier's stand-alone cost, which bounds it because coalition costs are subadditive).
 //! Above [`MAX_EXACT`] the core check covers the planned coalitions only.
 //!
-//! Owns: [`share`], [`shapley`], [`sampled_shapley`], [`in_core`]. Must never: read or write
-//! files. Invariants: the same scenario, seed and permutation count give the same report; the
+//! Owns: [`share`], [`coalition_list`], [`plan_coalitions`], [`assemble`], [`shapley`],
+//! [`sampled_shapley`], [`in_core`]. Must never: read or write files (the run files of a sharded
+//! table are `io::runs` and `io::share_out`). Invariants: the same scenario, seed and permutation count give the same report; the
 //! Shapley values (exact or sampled) sum to the pooled cost. A coalition's cost is its routes'
 //! cost plus the penalty of every order it leaves unserved, except orders that no vehicle of any
 //! carrier can reach (their penalty would be the same constant in every coalition holding them).
@@ -224,7 +232,10 @@ impl CoalitionList {
 
 /// The coalitions `share` plans for `scenario`: all 2^n - 1 up to [`MAX_EXACT`] carriers, else
 /// every carrier alone and the prefixes of `params.permutations` sampled orders.
-pub fn coalition_list(scenario: &Scenario, params: &ShareParams) -> Result<CoalitionList, PlanError> {
+pub fn coalition_list(
+    scenario: &Scenario,
+    params: &ShareParams,
+) -> Result<CoalitionList, PlanError> {
     let n = scenario.carriers.len();
     if n > MAX_CARRIERS {
         return Err(PlanError::TooManyCarriers {
@@ -328,7 +339,10 @@ pub fn plan_coalitions(
         if list.exact() {
             String::new()
         } else {
-            format!(" ({} sampled orders of the carriers)", list.permutations.len())
+            format!(
+                " ({} sampled orders of the carriers)",
+                list.permutations.len()
+            )
         }
     ));
     let workers = ctx.scenario.solver.threads.max(1).min(masks.len().max(1));
@@ -524,14 +538,14 @@ pub fn assemble(
     let mut violations = Vec::new();
     for i in 0..n {
         if let Some(s) = pools.get(&(1u64 << i)) {
-            let (r, u, viol) = unpack(scenario, network, &tags, s);
+            let (r, u, viol) = unpack(scenario, network, tags, s);
             separate_routes.extend(r);
             separate_unserved.extend(u);
             violations.extend(viol);
         }
     }
     let (pooled_routes, pooled_unserved, viol) = match pools.remove(&full) {
-        Some(s) => unpack(scenario, network, &tags, &s),
+        Some(s) => unpack(scenario, network, tags, &s),
         None => Default::default(),
     };
     violations.extend(viol);

@@ -4,7 +4,9 @@
 //! Owns: [`Variant`] (what a variant changes), [`apply`] (the changed scenario) and [`run`]
 //! (plan every variant, skipping those already done). Must never: read or write files itself;
 //! results are handed to a `store` callback and looked up through a `done` callback, which the
-//! I/O layer backs with one file per variant (that is how an interrupted sweep resumes).
+//! I/O layer backs with one file per variant under its run hash (that is how an interrupted sweep
+//! resumes, and how shards of a cluster job array share one sweep: each plans a subset of the
+//! variants, see [`crate::shard`]).
 //! Invariants: a variant's result depends only on the base scenario and the variant (one search
 //! thread per variant, fixed seed); every variant's scenario is validated before it is planned;
 //! a variant that fails (a bad change, or a changed scenario that breaks a rule) is reported with
