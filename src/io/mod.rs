@@ -12,6 +12,8 @@
 //! file in the target folder and renamed into place, so nothing is ever half-written, and output
 //! folders that form one set (a plan, a share report, a two-tier comparison) are written to a
 //! temporary sibling folder and renamed over the target ([`atomic::write_dir_atomically`]).
+//! The runs of a sharded sweep or share table are files too ([`runs`]): one result per run under
+//! its content hash, and a manifest, in a results folder that every shard of a cluster job sees.
 
 pub mod atomic;
 pub mod bays;

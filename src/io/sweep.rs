@@ -103,10 +103,9 @@ pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
     let text = read_text(path, WHAT)?;
     let file: SweepFile = parse_toml(path, WHAT, &text)?;
     let base = path.parent().unwrap_or(Path::new(".")).join(&file.base);
-    let content = super::runs::scenario_hash(&base)?;
     let mut problems = Vec::new();
     let mut variants = Vec::new();
-    let mut hashes = Vec::new();
+    let mut keys = Vec::new();
     for (i, table) in file.variants.iter().enumerate() {
         let here = format!("[[variant]] #{}", i + 1);
         let entry: VariantEntry = match table.clone().try_into() {
@@ -143,7 +142,7 @@ pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
                 permit_quota.push((permit.clone(), q.min(i64::from(u32::MAX)) as u32));
             }
         }
-        hashes.push(run_hash(RUN_KIND, &content, &table.to_string()));
+        keys.push(table.to_string());
         variants.push(Variant {
             name: entry.name,
             rule_hours,
@@ -172,6 +171,12 @@ pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
     if !problems.is_empty() {
         return Err(FileError::invalid(path, WHAT, problems));
     }
+    // The sweep's own problems first; then the base scenario's content, for the run hashes.
+    let content = super::runs::scenario_hash(&base)?;
+    let hashes = keys
+        .iter()
+        .map(|key| run_hash(RUN_KIND, &content, key))
+        .collect();
     Ok(Sweep {
         base,
         baseline,

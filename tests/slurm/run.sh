@@ -4,6 +4,8 @@
 # shard per array task), wait for the array, merge, and compare the merged comparison.csv and
 # comparison.json with the single process's byte for byte. Stops by itself (timeouts), cancels
 # its job if it has to, stops the daemons it started and removes its files.
+# Then it drops one shard's results, checks that merge names that shard, re-runs it alone as a
+# one-task array (SHARDS=3 keeps the count) and compares again.
 #   tests/slurm/run.sh          (as root; the packages come from .ci/install-deps.sh)
 # Uses target/release/cityfreight (built if missing) or $CITYFREIGHT.
 set -euo pipefail
@@ -55,6 +57,30 @@ done
 for f in comparison.csv comparison.json; do
   cmp "$work/one/$f" "$work/sharded/$f" || fail "$f differs between one process and the merged job array"
 done
+# A lost shard: drop shard 1's results; merge names it; re-running that one array task alone
+# (SHARDS keeps the count) completes the table again.
+for h in $(grep -o '"hash": "[0-9a-f]*"' "$work/sharded/manifest.json" | cut -d'"' -f4 | awk -v n="$shards" '(NR - 1) % n == 1'); do
+  rm "$work/sharded/runs/$h.json"
+done
+rm "$work/sharded/comparison.csv" "$work/sharded/comparison.json"
+if "$bin" merge "$work/sharded" 2>"$work/merge.log"; then fail "merge succeeded with shard 1's results gone"; fi
+grep -q "shard 1/$shards" "$work/merge.log" || fail "merge did not name shard 1/$shards: $(cat "$work/merge.log")"
+job=$(sbatch --parsable --array=1 --output="$work/rerun-%a.log" --chdir="$work" \
+  --export=ALL,CITYFREIGHT="$bin",SHARDS="$shards" "$root/deploy/slurm/sweep.sbatch" "$sweep" "$work/sharded") \
+  || fail "sbatch refused the re-run"
+job=${job%%;*}
+deadline=$(( $(date +%s) + 600 ))
+while squeue -h -j "$job" 2>/dev/null | grep -q .; do
+  [ "$(date +%s)" -lt "$deadline" ] || fail "the re-run of shard 1 did not finish within 600 s"
+  sleep 1
+done
+job=
+grep -q "^shard 1/$shards: " "$work/rerun-1.log" || fail "the re-run did not run shard 1/$shards: $(cat "$work/rerun-1.log")"
+"$bin" merge "$work/sharded" 2>"$work/merge.log" || fail "merge after the re-run failed: $(cat "$work/merge.log")"
+for f in comparison.csv comparison.json; do
+  cmp "$work/one/$f" "$work/sharded/$f" || fail "$f differs after re-running shard 1 alone"
+done
+
 awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$shards" 'BEGIN {
   printf "tests/slurm: demo sweep, one process %.1f s wall; %d-task Slurm array %.1f s wall (submit to last task done); tables identical\n", b - a, n, c - b }'
 echo "1 passed, 0 failed"
