@@ -136,6 +136,7 @@ pub mod matrix;
 pub mod network;
 pub mod osm;
 pub mod plan;
+pub mod report;
 pub mod routing;
 pub mod scenario;
 pub mod solver;

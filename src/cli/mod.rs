@@ -19,6 +19,7 @@ mod common;
 mod graph;
 mod matrix;
 mod plan;
+mod report;
 mod route;
 mod share;
 mod sweep;
@@ -53,6 +54,8 @@ enum Command {
     TwoTier(two_tier::Args),
     /// Plan every variant of a base scenario (in parallel, resumable) and compare their KPIs.
     Sweep(sweep::Args),
+    /// Rebuild an output folder's report.html from its report.json, or write a policy's public notice alone.
+    Report(report::Args),
     /// Solve one benchmark instance, check the plan and compare with the best-known solution.
     Bench(bench::BenchArgs),
     /// Solve every instance in folders; write a CSV and print mean and median gaps.
@@ -104,6 +107,7 @@ fn run(command: Command) -> Result<Verdict, BoxError> {
         Command::Share(args) => done(share::run(args)),
         Command::Sweep(args) => done(sweep::run_sweep(args)),
         Command::TwoTier(args) => done(two_tier::run(args)),
+        Command::Report(args) => done(report::run(args)),
         Command::Bench(args) => done(bench::run_bench(&args)),
         Command::BenchSuite(args) => done(bench::run_suite(&args)),
     }

@@ -2,7 +2,7 @@
 
 use super::common::load_scenario;
 use super::CliResult;
-use crate::io::share_out::write_share;
+use crate::io::share_out::write_share_with;
 use crate::plan::share::{share_with, ShapleyMethod, ShareParams};
 
 use crate::plan::Plan;
@@ -14,8 +14,8 @@ use std::time::Instant;
 pub struct Args {
     /// Scenario TOML with two or more carriers.
     scenario: PathBuf,
-    /// Output folder: allocation.json, comparison.csv/json, and the pooled plan in `pooled/`;
-    /// replaced as a whole.
+    /// Output folder: allocation.json, comparison.csv/json, the pooled plan in `pooled/` and
+    /// the HTML report (report.html, report.json); replaced as a whole.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Above 8 carriers, Shapley values are sampled over this many random orders of the
@@ -56,7 +56,8 @@ pub fn run(args: Args) -> CliResult {
         violations: report.violations.clone(),
         kpis: report.kpis.1.clone(),
     };
-    write_share(&args.out, &report, &pooled)?;
+    let page = crate::report::share_page(&scenario, &network.graph, &report, &pooled);
+    write_share_with(&args.out, &report, &pooled, &crate::report::files(&page))?;
     eprintln!(
         "separate {:.2} yuan, pooled {:.2} yuan (saving {:.2}); Shapley in the core: {}",
         report.separate_cost,

@@ -12,7 +12,8 @@ use std::path::PathBuf;
 pub struct Args {
     /// Sweep TOML (see `src/io/sweep.rs`; example: data/scenarios/chengdu-core/sweep.toml).
     sweep: PathBuf,
-    /// Output folder: comparison.csv/json and one result file per variant (for resuming).
+    /// Output folder: comparison.csv/json, the HTML report (report.html, report.json) and one
+    /// result file per variant (for resuming).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
 }
@@ -66,6 +67,12 @@ pub fn run_sweep(args: Args) -> CliResult {
         return Err(e.into());
     }
     write_comparison(&args.out, &sweep, &outcomes)?;
+    let page = crate::report::sweep_page(&base, &network.graph, &sweep, &outcomes);
+    for (name, bytes) in crate::report::files(&page) {
+        let path = args.out.join(name);
+        crate::io::atomic::write_atomically(&path, &bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     let failed: Vec<String> = sweep
         .variants
         .iter()
