@@ -485,28 +485,40 @@ impl<'a> Context<'a> {
             }));
         }
         // Place each violation at the stop of the order it names on the vehicle it names, else
-        // at the vehicle's first stop (violations about the whole fleet stay unplaced).
+        // at that order's door (an order dropped from every route), else at the vehicle's first
+        // stop; violations about the whole fleet stay unplaced (listed only).
         let violations: Vec<Value> = outcome
             .violations
             .iter()
             .map(|text| {
+                let tokens: Vec<&str> = text
+                    .split(|c: char| c.is_whitespace() || "`,:;()[]".contains(c))
+                    .map(|t| t.trim_end_matches('.'))
+                    .filter(|t| !t.is_empty())
+                    .collect();
                 let route = plan
                     .routes
                     .iter()
                     .enumerate()
-                    .filter(|(_, r)| text.contains(r.vehicle.as_str()))
+                    .filter(|(_, r)| tokens.contains(&r.vehicle.as_str()))
                     .max_by_key(|(_, r)| r.vehicle.len());
-                let quoted: Vec<&str> = text.split('`').skip(1).step_by(2).collect();
-                let place = route.and_then(|(k, r)| {
-                    let stops = routes[k]["stops"].as_array()?;
+                let at_stop = route.and_then(|(k, r)| {
                     let hit = r
                         .stops
                         .iter()
-                        .position(|st| st.order.as_deref().is_some_and(|o| quoted.contains(&o)))
-                        .unwrap_or(0);
-                    stops.get(hit).map(|st| (k, hit, st["pos"].clone()))
+                        .position(|st| st.order.as_deref().is_some_and(|o| tokens.contains(&o)));
+                    hit.map(|j| (Some(k), Some(j), routes[k]["stops"][j]["pos"].clone()))
                 });
-                match place {
+                let at_door = || {
+                    tokens.iter().find_map(|t| {
+                        self.order(None, t)
+                            .map(|o| (route.map(|(k, _)| k), None, json!(pos(o.lon_lat))))
+                    })
+                };
+                let at_first = || {
+                    route.map(|(k, _)| (Some(k), Some(0), routes[k]["stops"][0]["pos"].clone()))
+                };
+                match at_stop.or_else(at_door).or_else(at_first) {
                     Some((k, stop, p)) if !p.is_null() => {
                         json!({"text": text, "route": k, "stop": stop, "pos": p})
                     }

@@ -209,6 +209,8 @@
     if (D.kind === "check") overlays["Violations"] = viol;
     control = L.control.layers({ "Road network (OSM)": layers.basemap }, overlays, { collapsed: false }).addTo(map);
     $("hour").max = String(hourMax);
+    // A submitted plan has times but no road paths: no street or zone-entry counts to show.
+    $("hour-box").hidden = !!(plan && plan.straight);
     recolourStreets();
     drawEntries();
     drawViolations();
@@ -240,6 +242,7 @@
   var drawEntries = function () {
     var box = $("entries-chart");
     if (!plan || !D.policy.zones.length) { box.innerHTML = "<p class='hint'>No zones in this policy.</p>"; return; }
+    if (plan.straight) { box.innerHTML = "<p class='hint'>A submitted plan has no road paths: streets and zone entries per hour come with plans made by <code>cityfreight plan</code>. Routes are drawn stop to stop.</p>"; return; }
     var zones = D.policy.zones.map(function (z) { return z.id; });
     var per = {}, max = 1;
     plan.zone_entries.forEach(function (e) { var k = e[0] + "@" + e[1]; per[k] = e[2]; max = Math.max(max, e[2]); });
@@ -323,12 +326,18 @@
     return "<table" + (id ? " id='" + id + "'" : "") + "><tr>" + head.map(function (h) { return "<th>" + esc(h) + "</th>"; }).join("") + "</tr>" +
       rows.map(function (r) { return "<tr>" + r.map(function (c) { return typeof c === "object" && c !== null ? "<td class='" + (c.cls || "") + "'>" + c.html + "</td>" : "<td>" + esc(c) + "</td>"; }).join("") + "</tr>"; }).join("") + "</table>";
   };
-  var LOWER_IS_BETTER = /cost|km|co2|nox|pm25|energy|fees|penalt|unserved|vehicles|entries|overflow|walk|hours/;
+  // Which way is better, per KPI name (others are shown without colour).
+  var LOWER_IS_BETTER = /^(cost|cost_per_parcel|vehicle_km|vehicle_hours|co2_.*|nox|pm25|energy_electric|energy_fuel|zone_fees|zone_penalties|charging_cost|unserved|walk_km|vehicles|vehicles_.*|entries|vehicles_entering|vehicle_km_inside|fees|overflow)$/;
+  var HIGHER_IS_BETTER = /^(orders_served|on_time_rate|load_factor|parcels)$/;
+  var judge = function (kpiName, change) {
+    if (!change) return "";
+    if (LOWER_IS_BETTER.test(kpiName)) return change < 0 ? "better" : "worse";
+    if (HIGHER_IS_BETTER.test(kpiName)) return change > 0 ? "better" : "worse";
+    return "";
+  };
   var changeCell = function (kpiName, change) {
     if (change == null) return "";
-    var cls = change === 0 ? "" : (LOWER_IS_BETTER.test(kpiName) === (change < 0)) ? "better" : "worse";
-    if (/served|on_time|load_factor|parcels/.test(kpiName) && !/unserved/.test(kpiName)) cls = change === 0 ? "" : change > 0 ? "better" : "worse";
-    return { cls: cls, html: (change > 0 ? "+" : "") + num(change) };
+    return { cls: judge(kpiName, change), html: (change > 0 ? "+" : "") + num(change) };
   };
   var scopesOf = function (rows, prefix) {
     var out = [];
@@ -375,7 +384,7 @@
     var mid = labelW + (w - labelW) / 2, half = (w - labelW) / 2 - 30;
     var svg = items.map(function (it, i) {
       var len = half * Math.abs(it[1]) / max, x = it[1] < 0 ? mid - len : mid, y = i * rowH;
-      return "<text x='0' y='" + (y + 12) + "' font-size='11'>" + esc(it[0]) + "</text><rect x='" + x + "' y='" + (y + 2) + "' width='" + Math.max(len, 0.5) + "' height='" + (rowH - 4) + "' fill='" + (it[2] || (it[1] < 0 ? "#2ca25f" : "#d6604d")) + "'><title>" + esc(it[0]) + ": " + num(it[1]) + " " + esc(unit) + "</title></rect>" +
+      return "<text x='0' y='" + (y + 12) + "' font-size='11'>" + esc(it[0]) + "</text><rect x='" + x + "' y='" + (y + 2) + "' width='" + Math.max(len, 0.5) + "' height='" + (rowH - 4) + "' fill='" + ({ better: "#2ca25f", worse: "#d6604d" }[judge(it[2] || "", it[1])] || "#8c8c8c") + "'><title>" + esc(it[0]) + ": " + num(it[1]) + " " + esc(unit) + "</title></rect>" +
         "<text x='" + (it[1] < 0 ? x - 2 : x + len + 2) + "' y='" + (y + 12) + "' font-size='10' text-anchor='" + (it[1] < 0 ? "end" : "start") + "'>" + (it[1] > 0 ? "+" : "") + num(it[1]) + "</text>";
     }).join("");
     return "<div class='chart'><h4>" + esc(title) + " (" + esc(unit) + ")</h4><svg width='" + w + "' height='" + (items.length * rowH + 4) + "'><line x1='" + mid + "' x2='" + mid + "' y1='0' y2='" + items.length * rowH + "' stroke='#999'/>" + svg + "</svg></div>";
@@ -391,8 +400,8 @@
     html += "<h2>Allocation of the pooled cost (yuan)</h2>" + table(["carrier", "alone", "Shapley", "proportional", "Shapley saving"], s.carriers.map(function (c) {
       return [c.id, num(c.standalone, 2), num(c.shapley, 2) + (c.half_width_95 ? " ± " + num(c.half_width_95, 2) : ""), num(c.proportional, 2), changeCell("cost", c.shapley - c.standalone)];
     }), "allocation-table");
-    html += "<div class='charts'>" + bars("Shapley share minus stand-alone cost", s.carriers.map(function (c) { return [c.id, c.shapley - c.standalone]; }), "yuan") +
-      bars("Proportional share minus stand-alone cost", s.carriers.map(function (c) { return [c.id, c.proportional - c.standalone]; }), "yuan") + "</div>";
+    html += "<div class='charts'>" + bars("Shapley share minus stand-alone cost", s.carriers.map(function (c) { return [c.id, c.shapley - c.standalone, "cost"]; }), "yuan") +
+      bars("Proportional share minus stand-alone cost", s.carriers.map(function (c) { return [c.id, c.proportional - c.standalone, "cost"]; }), "yuan") + "</div>";
     html += "<h2>Coalitions</h2>" + table(["members", "cost (yuan)"], s.coalitions.map(function (c) { return [c.members.join(" + "), num(c.cost, 2)]; }));
     if (s.pooled_worse_than_split.length) html += "<p>Pooling " + esc(s.pooled_worse_than_split.join(", ")) + " cost more than running them split; the split cost is used.</p>";
     html += "<h2>KPIs separate versus pooled</h2>" + comparisonTable(s.comparison.filter(function (r) { return r.scope === "all" || r.scope.indexOf("carrier:") === 0 || r.scope.indexOf("zone:") === 0; }), "separate", "pooled", "share-comparison");
@@ -400,22 +409,22 @@
   };
   var drawTwoTier = function () {
     var t = D.two_tier, rows = t.comparison.filter(function (r) { return r.scope === "all" || r.scope.indexOf("zone:") === 0; });
-    var head = ["vehicles", "vehicle_km", "cost", "co2_well_to_wheel_kg", "nox_g"];
+    var head = ["vehicles", "vehicle_km", "cost", "co2_well_to_wheel", "nox", "energy_fuel", "energy_electric"];
     var pick = rows.filter(function (r) { return r.scope === "all" && head.indexOf(r.kpi) >= 0; });
     $("two-tier").innerHTML = "<h2>Direct vans versus two-tier delivery</h2><div class='charts'>" +
-      bars("Two-tier minus direct", pick.map(function (r) { return [r.kpi, r.b - r.a]; }), "each KPI's unit") + "</div>" +
+      pick.map(function (r) { return bars(r.kpi + ": two-tier minus direct", [["change", r.b - r.a, r.kpi]], r.unit); }).join("") + "</div>" +
       comparisonTable(rows, "direct", "two-tier", "two-tier-comparison") +
       (t.violations.length ? "<h2>Checker</h2><ol>" + t.violations.map(function (v) { return "<li>" + esc(v) + "</li>"; }).join("") + "</ol>" : "<span class='verdict ok'>both plans feasible</span>");
   };
   var drawSweep = function () {
     var s = D.sweep, ok = s.variants.filter(function (v) { return v.status === "ok"; });
-    var headline = ["cost", "vehicles", "vehicle_km", "co2_well_to_wheel_kg", "nox_g", "orders_served", "zone_fees", "walk_km"];
+    var headline = ["cost", "vehicles", "vehicle_km", "co2_well_to_wheel", "nox", "orders_served", "zone_fees", "walk_km"];
     var val = function (v, scope, k) { for (var i = 0; i < v.kpis.length; i++) if (v.kpis[i].scope === scope && v.kpis[i].kpi === k) return v.kpis[i]; return null; };
     var names = [];
     ok.forEach(function (v) { v.kpis.forEach(function (r) { if ((r.scope === "all" || r.scope.indexOf("zone:") === 0) && names.indexOf(r.scope + "|" + r.kpi) < 0) names.push(r.scope + "|" + r.kpi); }); });
     var html = "<h2>Sweep: every variant against the baseline <i>" + esc(s.baseline) + "</i></h2><div class='charts'>";
     headline.forEach(function (k) {
-      var items = ok.filter(function (v) { return v.name !== s.baseline; }).map(function (v) { var r = val(v, "all", k); return [v.name, r && r.change != null ? r.change : 0]; });
+      var items = ok.filter(function (v) { return v.name !== s.baseline; }).map(function (v) { var r = val(v, "all", k); return [v.name, r && r.change != null ? r.change : 0, k]; });
       var base = s.variants.filter(function (v) { return v.name === s.baseline; })[0], br = base ? val(base, "all", k) : null;
       if (br) html += bars(k + " change (baseline " + num(br.value) + ")", items, br.unit);
     });
