@@ -123,6 +123,7 @@
     return null;
   };
   var hourMax = 23;
+  var MANY_STOPS = 3000;
   var streetScale = function (n, max) {
     var t = max > 1 ? (n - 1) / (max - 1) : 1;
     var c = [[255, 237, 160], [254, 178, 76], [240, 59, 32], [128, 0, 38]];
@@ -155,7 +156,7 @@
         var colour = vehicleColour(plan, k);
         var line = decode(r.line);
         if (line.length > 1) {
-          routes.addLayer(L.polyline(line, { renderer: renderer, color: colour, weight: 3, opacity: 0.85, dashArray: plan.straight ? "4 4" : null })
+          routes.addLayer(L.polyline(line, { renderer: renderer, color: colour, weight: 3, opacity: 1, dashArray: plan.straight ? "4 4" : null })
             .bindPopup("<b>" + esc(r.vehicle) + "</b><br>" + esc(r.class) + (r.permit ? " · permit " + esc(r.permit) : "") +
               "<br>" + clock(r.start) + " – " + clock(r.end) + (r.km != null ? " · " + num(r.km, 1) + " km" : "") +
               (r.cost_yuan != null ? " · " + num(r.cost_yuan, 2) + " yuan" : "") + " · " + r.stops.length + " stops"));
@@ -201,7 +202,12 @@
         ].filter(function (x) { return x[1] != null; }).map(function (x) { return "<tr><td>" + esc(x[0]) + "</td><td>" + esc(x[1]) + "</td></tr>"; }).join("") + "</table>"));
     });
     layers.routes = routes; layers.stops = stops; layers.streets = streets; layers.violations = viol; layers.bays = bays;
-    [routes, streets, bays, stops, viol].forEach(function (l) { l.addTo(map); });
+    // Very large plans start with the stops layer off: it is by far the costliest to redraw
+    // (one canvas circle per stop), and at the city-wide zoom the dots hide each other.
+    var manyStops = counts.stops > MANY_STOPS;
+    [routes, streets, bays].concat(manyStops ? [] : [stops]).concat([viol]).forEach(function (l) { l.addTo(map); });
+    $("stops-note").hidden = !manyStops;
+    $("stops-note").textContent = "The Stops layer starts off for plans of more than " + MANY_STOPS.toLocaleString("en-US") + " stops (" + counts.stops.toLocaleString("en-US") + " here): switch it on in the layer list.";
     var overlays = {
       "Zones": layers.zones, "Streets by hour": streets, "Routes": routes, "Stops": stops, "Depots": layers.depots,
       "Loading bays": bays, "Chargers": layers.chargers
