@@ -22,6 +22,11 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ "${#need[@]}" -gt 0 ]; then
     apt_install "${need[@]}"
 fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+    echo "install-deps: playwright-core needs Node >= 20, found $(node --version)" >&2
+    exit 1
+fi
 if [ ! -d tests/browser/node_modules/playwright-core ]; then
     (cd tests/browser && npm ci --no-audit --no-fund)
 fi

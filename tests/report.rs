@@ -66,7 +66,10 @@ fn the_data_object_holds_every_route_stop_street_and_zone_entry_of_the_plan() {
             assert_eq!(ds["arrival"].as_i64(), Some(s.arrival_s));
             assert_eq!(ds["departure"].as_i64(), Some(s.departure_s));
             assert_eq!(ds["bay"].as_str(), s.bay.as_deref());
-            let at = [ds["pos"][0].as_f64().unwrap(), ds["pos"][1].as_f64().unwrap()];
+            let at = [
+                ds["pos"][0].as_f64().unwrap(),
+                ds["pos"][1].as_f64().unwrap(),
+            ];
             assert!((at[0] - s.lon_lat[0]).abs() < 1e-6 && (at[1] - s.lon_lat[1]).abs() < 1e-6);
         }
         // The simplified line keeps the route's ends (to the encoding's 1e-5 degrees).
@@ -93,7 +96,10 @@ fn the_data_object_holds_every_route_stop_street_and_zone_entry_of_the_plan() {
             assert_eq!(a, t, "{}: gap or overlap at {}", r.vehicle, seg);
             assert!(b > a);
             if seg[0] == "wait" {
-                assert!(!seg[3].as_str().unwrap().is_empty(), "a wait says why: {seg}");
+                assert!(
+                    !seg[3].as_str().unwrap().is_empty(),
+                    "a wait says why: {seg}"
+                );
             }
             t = b;
         }
@@ -216,7 +222,10 @@ fn check_places_each_violation_at_the_stop_or_door_it_names() {
         .as_str()
         .unwrap()
         .to_string();
-    v["routes"][0]["stops"].as_array_mut().unwrap().remove(dropped);
+    v["routes"][0]["stops"]
+        .as_array_mut()
+        .unwrap()
+        .remove(dropped);
     let doctored = out.path().join("doctored.json");
     std::fs::write(&doctored, v.to_string()).unwrap();
     let check_dir = out.path().join("check");
@@ -310,7 +319,10 @@ fn the_policy_notice_is_written_alone_in_plain_words() {
         permit["eligible"],
         "vehicles new-energy (battery, fuel cell or plug-in)"
     );
-    assert_eq!(data["policy"]["rules"][1]["vehicles"], "vehicles new-energy (battery, fuel cell or plug-in), gross weight at least 1000 kg");
+    assert_eq!(
+        data["policy"]["rules"][1]["vehicles"],
+        "vehicles new-energy (battery, fuel cell or plug-in), gross weight at least 1000 kg"
+    );
     assert_eq!(
         data["policy"]["rules"][1]["effect"],
         "may enter only with a permit covering the zone"

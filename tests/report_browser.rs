@@ -50,7 +50,13 @@ fn doctor(plan: &Path, out: &Path) {
     let routes = v["routes"].as_array_mut().unwrap();
     assert!(routes.len() >= 2);
     routes[0]["stops"].as_array_mut().unwrap().remove(0);
-    for stop in routes[1]["stops"].as_array_mut().unwrap().iter_mut().skip(2).take(3) {
+    for stop in routes[1]["stops"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .skip(2)
+        .take(3)
+    {
         for key in ["arrival", "start", "departure"] {
             let t = seconds(stop[key].as_str().unwrap()) - 1800;
             stop[key] = Value::String(clock(t));
@@ -62,14 +68,20 @@ fn doctor(plan: &Path, out: &Path) {
 #[test]
 fn the_reports_open_offline_in_chromium_and_show_their_content() {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(Path::new(&chromium).exists(), "{chromium} is missing: {INSTALL}");
+    assert!(
+        Path::new(&chromium).exists(),
+        "{chromium} is missing: {INSTALL}"
+    );
     let browser_dir = root().join("tests/browser");
     assert!(
         browser_dir.join("node_modules/playwright-core").exists(),
         "tests/browser/node_modules/playwright-core is missing: {INSTALL}"
     );
     let node = Command::new("node").arg("--version").output();
-    assert!(node.is_ok_and(|o| o.status.success()), "node is missing: {INSTALL}");
+    assert!(
+        node.is_ok_and(|o| o.status.success()),
+        "node is missing: {INSTALL}"
+    );
 
     let tmp = tempfile::tempdir().unwrap();
     let t = |name: &str| tmp.path().join(name).display().to_string();
@@ -89,15 +101,27 @@ fn the_reports_open_offline_in_chromium_and_show_their_content() {
         let (code, text) = cityfreight(&args);
         assert_eq!(code, 0, "{args:?}: {text}");
     }
-    doctor(&tmp.path().join("plan/plan.json"), &tmp.path().join("doctored.json"));
-    let (code, text) = cityfreight(&["check", &scenario, &t("doctored.json"), "--out", &t("check")]);
+    doctor(
+        &tmp.path().join("plan/plan.json"),
+        &tmp.path().join("doctored.json"),
+    );
+    let (code, text) = cityfreight(&[
+        "check",
+        &scenario,
+        &t("doctored.json"),
+        "--out",
+        &t("check"),
+    ]);
     assert_eq!(code, 4, "a doctored plan is not compliant: {text}");
     let (code, text) = cityfreight(&[
         "report",
         "--policy",
         &demo.join("policy.toml").display().to_string(),
         "--osm",
-        &root().join("data/osm/chengdu-center-2018.osm.pbf").display().to_string(),
+        &root()
+            .join("data/osm/chengdu-center-2018.osm.pbf")
+            .display()
+            .to_string(),
         "--out",
         &t("notice"),
     ]);
@@ -114,7 +138,12 @@ fn the_reports_open_offline_in_chromium_and_show_their_content() {
         ("policy", "notice"),
     ]
     .iter()
-    .map(|(kind, dir)| format!("{kind}={}", tmp.path().join(dir).join("report.html").display()))
+    .map(|(kind, dir)| {
+        format!(
+            "{kind}={}",
+            tmp.path().join(dir).join("report.html").display()
+        )
+    })
     .collect();
     let out = Command::new("node")
         .current_dir(&browser_dir)
@@ -128,7 +157,10 @@ fn the_reports_open_offline_in_chromium_and_show_their_content() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     eprintln!("{stdout}{stderr}");
-    assert!(out.status.success(), "browser checks failed:\n{stdout}\n{stderr}");
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{stdout}\n{stderr}"
+    );
     let results: Vec<Value> = stdout
         .lines()
         .filter(|l| l.starts_with('{'))
@@ -140,10 +172,9 @@ fn the_reports_open_offline_in_chromium_and_show_their_content() {
         assert_eq!(r["blocked_requests"], 0, "{r}");
         assert_eq!(r["console_errors"], 0, "{r}");
     }
-    let plan: Value = serde_json::from_str(
-        &std::fs::read_to_string(tmp.path().join("plan/plan.json")).unwrap(),
-    )
-    .unwrap();
+    let plan: Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("plan/plan.json")).unwrap())
+            .unwrap();
     let stops: usize = plan["routes"]
         .as_array()
         .unwrap()
@@ -151,9 +182,23 @@ fn the_reports_open_offline_in_chromium_and_show_their_content() {
         .map(|r| r["stops"].as_array().unwrap().len())
         .sum();
     assert_eq!(results[0]["counts"]["stops"], stops);
-    assert_eq!(results[0]["counts"]["routes"], plan["routes"].as_array().unwrap().len());
-    assert!(results[4]["violations_placed"].as_u64().unwrap() >= 2, "{}", results[4]);
-    for shot in ["plan-map.png", "plan-hour-09.png", "share-share.png", "sweep-sweep.png", "check-check.png", "policy-notice.png"] {
+    assert_eq!(
+        results[0]["counts"]["routes"],
+        plan["routes"].as_array().unwrap().len()
+    );
+    assert!(
+        results[4]["violations_placed"].as_u64().unwrap() >= 2,
+        "{}",
+        results[4]
+    );
+    for shot in [
+        "plan-map.png",
+        "plan-hour-09.png",
+        "share-share.png",
+        "sweep-sweep.png",
+        "check-check.png",
+        "policy-notice.png",
+    ] {
         assert!(shots.join(shot).exists(), "no screenshot {shot}");
     }
 }

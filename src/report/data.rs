@@ -34,7 +34,8 @@ const SCALE: f64 = 1e5;
 /// Geometry simplification tolerance (degrees; about 2 m).
 const SIMPLIFY_DEG: f64 = 2e-5;
 /// OpenStreetMap's attribution, required by the ODbL for the basemap and every road geometry.
-pub const ATTRIBUTION: &str = "Road network © OpenStreetMap contributors, ODbL 1.0 (openstreetmap.org/copyright)";
+pub const ATTRIBUTION: &str =
+    "Road network © OpenStreetMap contributors, ODbL 1.0 (openstreetmap.org/copyright)";
 
 fn r(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
@@ -167,7 +168,11 @@ impl<'a> Context<'a> {
     /// Zones with their rules in words, rules, and permits with eligibility and quotas.
     fn policy(&self) -> Value {
         let p = self.policy;
-        let zone_ids = |zs: &[usize]| zs.iter().map(|&z| p.zones[z].id.clone()).collect::<Vec<_>>();
+        let zone_ids = |zs: &[usize]| {
+            zs.iter()
+                .map(|&z| p.zones[z].id.clone())
+                .collect::<Vec<_>>()
+        };
         let zones: Vec<Value> = p
             .zones
             .iter()
@@ -180,7 +185,9 @@ impl<'a> Context<'a> {
                     .map(|poly| {
                         std::iter::once(poly.exterior())
                             .chain(poly.interiors())
-                            .map(|ring| encode(&ring.0.iter().map(|c| [c.x, c.y]).collect::<Vec<_>>()))
+                            .map(|ring| {
+                                encode(&ring.0.iter().map(|c| [c.x, c.y]).collect::<Vec<_>>())
+                            })
                             .collect()
                     })
                     .collect();
@@ -282,12 +289,20 @@ impl<'a> Context<'a> {
     }
 
     /// Why a vehicle ready to leave at `ready` left at `depart` on a leg through `zones`.
-    fn why_leave_late(&self, route_class: &str, permit: Option<&str>, ready: i64, zones: u64) -> String {
+    fn why_leave_late(
+        &self,
+        route_class: &str,
+        permit: Option<&str>,
+        ready: i64,
+        zones: u64,
+    ) -> String {
         if let (Some(s), Some(class)) = (self.scenario, self.class(route_class)) {
             let at = WeekTime::from_seconds(
                 ((i64::from(s.day) * i64::from(DAY) + ready).rem_euclid(i64::from(WEEK))) as u32,
             );
-            let closed = self.policy.closed_zones(class, at, permit.and_then(|p| self.policy.permit(p)));
+            let closed =
+                self.policy
+                    .closed_zones(class, at, permit.and_then(|p| self.policy.permit(p)));
             let names: Vec<&str> = (0..self.policy.zones.len())
                 .filter(|z| (closed & zones) >> z & 1 == 1)
                 .map(|z| self.policy.zones[z].id.as_str())
@@ -300,14 +315,23 @@ impl<'a> Context<'a> {
     }
 
     /// Why a stop's service starts after the arrival.
-    fn why_wait(&self, carrier: Option<&str>, order: Option<&str>, bay: Option<&str>, start: i64) -> String {
+    fn why_wait(
+        &self,
+        carrier: Option<&str>,
+        order: Option<&str>,
+        bay: Option<&str>,
+        start: i64,
+    ) -> String {
         if let Some(o) = order.and_then(|id| self.order(carrier, id)) {
             if o.windows.iter().any(|&(a, _)| i64::from(a) == start) {
                 return format!("time window opens {}", clock(start));
             }
         }
         if let Some(b) = bay {
-            if let Some(bay) = self.scenario.and_then(|s| s.bays.iter().find(|x| x.id == b)) {
+            if let Some(bay) = self
+                .scenario
+                .and_then(|s| s.bays.iter().find(|x| x.id == b))
+            {
                 let t = WeekTime::on_day(self.scenario.map_or(0, |s| s.day), start.max(0) as u32);
                 if bay.hours.intervals().iter().any(|&(a, _)| a == t.seconds()) {
                     return format!("bay {b} opens {}", clock(start));
@@ -347,7 +371,11 @@ impl<'a> Context<'a> {
         let mut ready = route.start_s;
         for k in 0..=route.stops.len() {
             let arrive = route.stops.get(k).map_or(route.end_s, |s| s.arrival_s);
-            let depart = if legs_match { route.legs[k].depart_s.clamp(ready, arrive) } else { ready };
+            let depart = if legs_match {
+                route.legs[k].depart_s.clamp(ready, arrive)
+            } else {
+                ready
+            };
             if depart > ready {
                 let zones = if legs_match { route.legs[k].zones } else { 0 };
                 let why = self.why_leave_late(&route.class, route.permit.as_deref(), ready, zones);
@@ -356,7 +384,12 @@ impl<'a> Context<'a> {
             seg("drive", depart, arrive, String::new());
             let Some(s) = route.stops.get(k) else { break };
             if s.start_s > s.arrival_s {
-                let why = self.why_wait(s.order_carrier.as_deref(), s.order.as_deref(), s.bay.as_deref(), s.start_s);
+                let why = self.why_wait(
+                    s.order_carrier.as_deref(),
+                    s.order.as_deref(),
+                    s.bay.as_deref(),
+                    s.start_s,
+                );
                 seg("wait", s.arrival_s, s.start_s, why);
             }
             let kind = stop_kind(s.order.is_some(), s.station.is_some());
@@ -384,9 +417,10 @@ impl<'a> Context<'a> {
     pub(crate) fn plan(&self, label: &str, plan: &Plan) -> Value {
         let mut streets: BTreeMap<i64, (Option<&str>, &str, Vec<Value>)> = BTreeMap::new();
         for s in &plan.streets {
-            let e = streets
-                .entry(s.osm_way)
-                .or_insert((s.name.as_deref(), s.road_class, Vec::new()));
+            let e =
+                streets
+                    .entry(s.osm_way)
+                    .or_insert((s.name.as_deref(), s.road_class, Vec::new()));
             e.2.push(json!([s.hour, s.vehicles, r(s.vehicle_km, 3)]));
         }
         let streets: Vec<Value> = streets
@@ -418,7 +452,11 @@ impl<'a> Context<'a> {
             .iter()
             .map(|p| {
                 let mut per: BTreeMap<&str, u32> = BTreeMap::new();
-                for route in plan.routes.iter().filter(|r| r.permit.as_deref() == Some(&p.id)) {
+                for route in plan
+                    .routes
+                    .iter()
+                    .filter(|r| r.permit.as_deref() == Some(&p.id))
+                {
                     *per.entry(route.carrier.as_str()).or_default() += 1;
                 }
                 json!({"id": p.id, "used": per.values().sum::<u32>(), "per_carrier": per})
@@ -451,9 +489,13 @@ impl<'a> Context<'a> {
             let mut ready = route.start_s;
             for st in &route.stops {
                 let at = match (&st.order, &st.bay, &st.station) {
-                    (_, Some(b), _) => s.and_then(|s| s.bays.iter().find(|x| &x.id == b)).map(|b| b.lon_lat),
+                    (_, Some(b), _) => s
+                        .and_then(|s| s.bays.iter().find(|x| &x.id == b))
+                        .map(|b| b.lon_lat),
                     (Some(o), None, _) => self.order(Some(&route.carrier), o).map(|o| o.lon_lat),
-                    (None, None, Some(c)) => s.and_then(|s| s.stations.iter().find(|x| &x.id == c)).map(|c| c.lon_lat),
+                    (None, None, Some(c)) => s
+                        .and_then(|s| s.stations.iter().find(|x| &x.id == c))
+                        .map(|c| c.lon_lat),
                     (None, None, None) => home,
                 };
                 if let Some(p) = at {
@@ -466,14 +508,27 @@ impl<'a> Context<'a> {
                     "charged_kwh": (st.charged_wh > 0).then(|| r(st.charged_wh as f64 / 1000.0, 2)),
                 }));
                 if st.arrival_s > ready {
-                    timeline.push(json!(["drive", ready, st.arrival_s, "as submitted (no road path)"]));
+                    timeline.push(json!([
+                        "drive",
+                        ready,
+                        st.arrival_s,
+                        "as submitted (no road path)"
+                    ]));
                 }
                 if st.start_s > st.arrival_s {
-                    let why = self.why_wait(Some(&route.carrier), st.order.as_deref(), st.bay.as_deref(), st.start_s);
+                    let why = self.why_wait(
+                        Some(&route.carrier),
+                        st.order.as_deref(),
+                        st.bay.as_deref(),
+                        st.start_s,
+                    );
                     timeline.push(json!(["wait", st.arrival_s, st.start_s, why]));
                 }
                 if st.departure_s > st.start_s {
-                    let what = st.order.clone().unwrap_or_else(|| st.station.clone().unwrap_or("reload".into()));
+                    let what = st
+                        .order
+                        .clone()
+                        .unwrap_or_else(|| st.station.clone().unwrap_or("reload".into()));
                     timeline.push(json!([kind, st.start_s, st.departure_s, what]));
                 }
                 ready = st.departure_s;
@@ -515,9 +570,8 @@ impl<'a> Context<'a> {
                             .map(|o| (route.map(|(k, _)| k), None, json!(pos(o.lon_lat))))
                     })
                 };
-                let at_first = || {
-                    route.map(|(k, _)| (Some(k), Some(0), routes[k]["stops"][0]["pos"].clone()))
-                };
+                let at_first =
+                    || route.map(|(k, _)| (Some(k), Some(0), routes[k]["stops"][0]["pos"].clone()));
                 match at_stop.or_else(at_door).or_else(at_first) {
                     Some((k, stop, p)) if !p.is_null() => {
                         json!({"text": text, "route": k, "stop": stop, "pos": p})
@@ -571,13 +625,23 @@ pub fn plan_page(scenario: &Scenario, graph: &RoadGraph, plan: &Plan) -> Value {
 }
 
 /// The page of `cityfreight share`: the pooled plan, separate versus pooled, the allocation.
-pub fn share_page(scenario: &Scenario, graph: &RoadGraph, report: &ShareReport, pooled: &Plan) -> Value {
+pub fn share_page(
+    scenario: &Scenario,
+    graph: &RoadGraph,
+    report: &ShareReport,
+    pooled: &Plan,
+) -> Value {
     let ctx = Context::new(graph, &scenario.policy, Some(scenario));
-    let mut page = ctx.page("share", &format!("{}: separate versus shared distribution", scenario.name));
+    let mut page = ctx.page(
+        "share",
+        &format!("{}: separate versus shared distribution", scenario.name),
+    );
     page["plans"] = json!([ctx.plan("pooled", pooled)]);
     let method = match report.method {
         ShapleyMethod::Exact => "exact".to_string(),
-        ShapleyMethod::Sampled { permutations, seed } => format!("sampled over {permutations} orders of the carriers (seed {seed})"),
+        ShapleyMethod::Sampled { permutations, seed } => {
+            format!("sampled over {permutations} orders of the carriers (seed {seed})")
+        }
     };
     page["share"] = json!({
         "separate_cost": r(report.separate_cost, 2), "pooled_cost": r(report.pooled_cost, 2),
@@ -594,12 +658,20 @@ pub fn share_page(scenario: &Scenario, graph: &RoadGraph, report: &ShareReport, 
 }
 
 /// The page of `cityfreight two-tier`: the direct plan and both tiers, direct versus two-tier.
-pub fn two_tier_page(scenario: &Scenario, two_tier: &TwoTier, graph: &RoadGraph, report: &TwoTierReport) -> Value {
+pub fn two_tier_page(
+    scenario: &Scenario,
+    two_tier: &TwoTier,
+    graph: &RoadGraph,
+    report: &TwoTierReport,
+) -> Value {
     let ctx = Context::new(graph, &scenario.policy, Some(scenario));
-    let mut page = ctx.page("two-tier", &format!("{}: direct versus two-tier delivery", scenario.name));
-    page["places"]["depots"]
-        .as_array_mut()
-        .map(|d| d.push(json!({"id": two_tier.centre_id, "carrier": two_tier.centre_id, "pos": pos(two_tier.centre), "centre": true})));
+    let mut page = ctx.page(
+        "two-tier",
+        &format!("{}: direct versus two-tier delivery", scenario.name),
+    );
+    if let Some(depots) = page["places"]["depots"].as_array_mut() {
+        depots.push(json!({"id": two_tier.centre_id, "carrier": two_tier.centre_id, "pos": pos(two_tier.centre), "centre": true}));
+    }
     page["plans"] = json!([
         ctx.plan("direct", &report.direct),
         ctx.plan("tier 1: night trucks", &report.tier1),
@@ -613,9 +685,17 @@ pub fn two_tier_page(scenario: &Scenario, two_tier: &TwoTier, graph: &RoadGraph,
 }
 
 /// The page of `cityfreight sweep`: every variant's KPIs and their change against the baseline.
-pub fn sweep_page(base: &Scenario, graph: &RoadGraph, sweep: &Sweep, outcomes: &[Outcome]) -> Value {
+pub fn sweep_page(
+    base: &Scenario,
+    graph: &RoadGraph,
+    sweep: &Sweep,
+    outcomes: &[Outcome],
+) -> Value {
     let ctx = Context::new(graph, &base.policy, Some(base));
-    let mut page = ctx.page("sweep", &format!("{}: sweep of {} variants", base.name, sweep.variants.len()));
+    let mut page = ctx.page(
+        "sweep",
+        &format!("{}: sweep of {} variants", base.name, sweep.variants.len()),
+    );
     let baseline = match outcomes.get(sweep.baseline) {
         Some(Outcome::Planned(k)) => Some(k),
         _ => None,
@@ -640,12 +720,25 @@ pub fn sweep_page(base: &Scenario, graph: &RoadGraph, sweep: &Sweep, outcomes: &
 }
 
 /// The page of `cityfreight check`: the submitted plan, its violations on the map, fees due.
-pub fn check_page(scenario: &Scenario, graph: &RoadGraph, plan: &SubmittedPlan, outcome: &CheckOutcome) -> Value {
+pub fn check_page(
+    scenario: &Scenario,
+    graph: &RoadGraph,
+    plan: &SubmittedPlan,
+    outcome: &CheckOutcome,
+) -> Value {
     let ctx = Context::new(graph, &scenario.policy, Some(scenario));
-    let verdict = if outcome.violations.is_empty() { "compliant" } else { "not compliant" };
-    let mut page = ctx.page("check", &format!("{}: check of a submitted plan ({verdict})", scenario.name));
+    let verdict = if outcome.violations.is_empty() {
+        "compliant"
+    } else {
+        "not compliant"
+    };
+    let mut page = ctx.page(
+        "check",
+        &format!("{}: check of a submitted plan ({verdict})", scenario.name),
+    );
     page["plans"] = json!([ctx.submitted(plan, outcome)]);
-    page["check"] = json!({"compliant": outcome.violations.is_empty(), "violations": outcome.violations.len()});
+    page["check"] =
+        json!({"compliant": outcome.violations.is_empty(), "violations": outcome.violations.len()});
     page
 }
 

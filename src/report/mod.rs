@@ -82,11 +82,7 @@ pub fn render(data: &Value) -> String {
     PAGE.replacen("<!--TITLE-->", &escape(title), 1)
         .replacen("/*LEAFLET_CSS*/", &leaflet_css(), 1)
         .replacen("/*REPORT_CSS*/", STYLE, 1)
-        .replacen(
-            "<!--LEAFLET_LICENSE-->",
-            &escape(LEAFLET_LICENSE.trim()),
-            1,
-        )
+        .replacen("<!--LEAFLET_LICENSE-->", &escape(LEAFLET_LICENSE.trim()), 1)
         .replacen("<!--DATA-->", &json, 1)
         .replacen("/*LEAFLET_JS*/", LEAFLET_JS, 1)
         .replacen("/*REPORT_JS*/", SCRIPT, 1)
@@ -97,10 +93,7 @@ pub fn render(data: &Value) -> String {
 pub fn files(data: &Value) -> Vec<(&'static str, Vec<u8>)> {
     vec![
         (PAGE_FILE, render(data).into_bytes()),
-        (
-            DATA_FILE,
-            serde_json::to_vec(data).unwrap_or_default(),
-        ),
+        (DATA_FILE, serde_json::to_vec(data).unwrap_or_default()),
     ]
 }
 
@@ -113,12 +106,22 @@ pub fn rebuild(dir: &Path) -> Result<PathBuf, Error> {
     })?;
     let data = read_data(&path, &text)?;
     let page = dir.join(PAGE_FILE);
-    crate::io::atomic::write_atomically(&page, render(&data).as_bytes()).map_err(|source| {
-        Error::Io {
-            path: page.clone(),
-            source,
-        }
-    })?;
+    let io = |source| Error::Io {
+        path: page.clone(),
+        source,
+    };
+    // The page keeps the permissions it had (a temporary file is created private), or is
+    // readable by all when new.
+    let before = std::fs::metadata(&page).ok().map(|m| m.permissions());
+    crate::io::atomic::write_atomically(&page, render(&data).as_bytes()).map_err(io)?;
+    #[cfg(unix)]
+    let before = before.or_else(|| {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o644))
+    });
+    if let Some(p) = before {
+        std::fs::set_permissions(&page, p).map_err(io)?;
+    }
     Ok(page)
 }
 

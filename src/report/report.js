@@ -72,12 +72,13 @@
     var light = n > 1 ? 30 + Math.round(35 * i / (n - 1)) : 42;
     return "hsl(" + HUES[Math.max(0, carriers.indexOf(r.carrier)) % HUES.length] + ",75%," + light + "%)";
   };
+  // The basemap in greys (wider for bigger roads), so that routes and street counts stand out.
   var ROAD = {
-    motorway: ["#e8923a", 3], trunk: ["#f0a050", 3], primary: ["#f5c26b", 2.5], secondary: ["#f7dc8f", 2],
-    tertiary: ["#ffffff", 1.8], motorway_link: ["#e8923a", 1.5], trunk_link: ["#f0a050", 1.5],
-    primary_link: ["#f5c26b", 1.3], secondary_link: ["#f7dc8f", 1.2], tertiary_link: ["#ffffff", 1.2]
+    motorway: ["#9e9e9e", 3.5], trunk: ["#a8a8a8", 3.5], primary: ["#b8b8b8", 2.8], secondary: ["#c8c8c8", 2.3],
+    tertiary: ["#ffffff", 2], motorway_link: ["#9e9e9e", 1.6], trunk_link: ["#a8a8a8", 1.6],
+    primary_link: ["#b8b8b8", 1.4], secondary_link: ["#c8c8c8", 1.3], tertiary_link: ["#ffffff", 1.3]
   };
-  var roadStyle = function (cls) { var s = ROAD[cls] || ["#d6d2c8", cls === "service" ? 0.6 : 1]; return { color: s[0], weight: s[1], opacity: 1, interactive: false }; };
+  var roadStyle = function (cls) { var s = ROAD[cls] || ["#ffffff", cls === "service" ? 0.7 : 1.3]; return { color: s[0], weight: s[1], opacity: 1, interactive: false }; };
   var TL = { drive: "#4a7bd0", wait: "#f0a030", service: "#2ca25f", charge: "#8e44ad", reload: "#7f7f7f" };
   var KIND_COLOUR = { forbid: "#d73027", permit: "#fc8d59", fee: "#4575b4", penalty: "#91bfdb" };
 
@@ -126,7 +127,7 @@
   var MANY_STOPS = 3000;
   var streetScale = function (n, max) {
     var t = max > 1 ? (n - 1) / (max - 1) : 1;
-    var c = [[255, 237, 160], [254, 178, 76], [240, 59, 32], [128, 0, 38]];
+    var c = [[253, 174, 97], [244, 109, 67], [215, 48, 39], [103, 0, 31]];
     var x = t * (c.length - 1), i = Math.min(c.length - 2, Math.floor(x)), f = x - i;
     var mix = function (j) { return Math.round(c[i][j] + (c[i + 1][j] - c[i][j]) * f); };
     return "rgb(" + mix(0) + "," + mix(1) + "," + mix(2) + ")";
@@ -229,7 +230,7 @@
     streetLines.forEach(function (line) {
       var c = line.cf.byHour[h];
       if (c) {
-        line.setStyle({ color: streetScale(c[1], maxVehicles), weight: 3 + Math.min(5, c[1]), opacity: 0.9 });
+        line.setStyle({ color: streetScale(c[1], maxVehicles), weight: 4 + Math.min(5, c[1]), opacity: 0.95 });
         busy.push([c[1], c[2], line.cf.street]);
       } else {
         line.setStyle({ weight: 0, opacity: 0 });
@@ -330,7 +331,13 @@
   // ---------------------------------------------------------------- tables
   var table = function (head, rows, id) {
     return "<table" + (id ? " id='" + id + "'" : "") + "><tr>" + head.map(function (h) { return "<th>" + esc(h) + "</th>"; }).join("") + "</tr>" +
-      rows.map(function (r) { return "<tr>" + r.map(function (c) { return typeof c === "object" && c !== null ? "<td class='" + (c.cls || "") + "'>" + c.html + "</td>" : "<td>" + esc(c) + "</td>"; }).join("") + "</tr>"; }).join("") + "</table>";
+      rows.map(function (r) {
+        return "<tr>" + r.map(function (c) {
+          if (typeof c === "object" && c !== null) return "<td class='num " + (c.cls || "") + "'>" + c.html + "</td>";
+          var numeric = typeof c === "number" || /^[-+]?[\d,.]+( ± [\d,.]+)?$/.test(String(c));
+          return "<td" + (numeric ? " class='num'" : "") + ">" + esc(c) + "</td>";
+        }).join("") + "</tr>";
+      }).join("") + "</table>";
   };
   // Which way is better, per KPI name (others are shown without colour).
   var LOWER_IS_BETTER = /^(cost|cost_per_parcel|vehicle_km|vehicle_hours|co2_.*|nox|pm25|energy_electric|energy_fuel|zone_fees|zone_penalties|charging_cost|unserved|walk_km|vehicles|vehicles_.*|entries|vehicles_entering|vehicle_km_inside|fees|overflow)$/;

@@ -65,6 +65,7 @@ async function checkPage(browser, kind, file, shots) {
   expect(data.kind === kind, `data kind ${data.kind} != ${kind}`);
 
   if (kind !== "policy" && kind !== "sweep") {
+    await page.locator("#tabbtn-map").click();
     const counts = await page.evaluate(() => cfReport.counts());
     result.counts = counts;
     const expected = data.plans[0];
@@ -79,17 +80,26 @@ async function checkPage(browser, kind, file, shots) {
     }
     await shot("map");
     // Panning and zooming: mean time per step until the canvas has redrawn (the next frame).
-    result.pan_ms = await page.evaluate(async () => {
+    const motion = await page.evaluate(async () => {
       const map = cfReport.map(), frame = () => new Promise((r) => requestAnimationFrame(() => r()));
-      const t0 = performance.now();
+      const centre = map.getCenter(), zoom = map.getZoom();
+      let t0 = performance.now();
       for (let i = 0; i < 8; i++) {
-        map.panBy([i % 2 ? -300 : 300, 150], { animate: false });
+        map.panBy(i % 2 ? [-300, -150] : [300, 150], { animate: false });
         await frame();
       }
-      map.zoomIn(1, { animate: false }); await frame();
-      map.zoomOut(1, { animate: false }); await frame();
-      return Math.round((performance.now() - t0) / 10);
+      const pan = (performance.now() - t0) / 8;
+      t0 = performance.now();
+      for (let i = 0; i < 2; i++) {
+        map.zoomIn(1, { animate: false }); await frame();
+        map.zoomOut(1, { animate: false }); await frame();
+      }
+      const zoomStep = (performance.now() - t0) / 4;
+      map.setView(centre, zoom, { animate: false });
+      await frame();
+      return { pan_ms: Math.round(pan), zoom_ms: Math.round(zoomStep) };
     });
+    Object.assign(result, motion);
     if (kind === "plan" || kind === "share") {
       // The hour slider recolours the street layer.
       const states = await page.evaluate(() => { const out = {}; for (const h of [3, 8, 10, 14]) { cfReport.setHour(h); out[h] = cfReport.streetState(); } return out; });
