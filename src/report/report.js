@@ -84,15 +84,33 @@
 
   // ---------------------------------------------------------------- basemap and policy layers
   var renderer = L.canvas({ padding: 0.3 });
-  var basemapLayer = function () {
-    var group = L.layerGroup();
-    var order = D.basemap.lines.slice().sort(function (a, b) { return (roadStyle(D.basemap.classes[a[0]]).weight) - (roadStyle(D.basemap.classes[b[0]]).weight); });
-    order.forEach(function (l) {
-      var style = roadStyle(D.basemap.classes[l[0]]); style.renderer = renderer;
-      group.addLayer(L.polyline(decode(l[1]), style));
+  // One multi-polyline per road class (not one layer per road): the canvas then projects and
+  // draws the whole network with a handful of layers. On big extracts (more than
+  // MINOR_ROADS_POINTS points) minor roads show from zoom MINOR_ROADS_ZOOM only, as on tiled
+  // maps, so that panning and zooming the whole city stays quick.
+  var MINOR_ROADS_POINTS = 100000, MINOR_ROADS_ZOOM = 14;
+  var MAJOR = /^(motorway|trunk|primary|secondary|tertiary)(_link)?$/;
+  var basemapLines = function (rd, m) {
+    var byClass = {}, points = 0;
+    D.basemap.lines.forEach(function (l) { (byClass[l[0]] = byClass[l[0]] || []).push(decode(l[1])); points += l[1].length / 2; });
+    var classes = Object.keys(byClass).sort(function (a, b) { return roadStyle(D.basemap.classes[a]).weight - roadStyle(D.basemap.classes[b]).weight; });
+    var group = L.layerGroup(), minor = [];
+    classes.forEach(function (k) {
+      var style = roadStyle(D.basemap.classes[k]); style.renderer = rd;
+      var layer = L.polyline(byClass[k], style);
+      if (points > MINOR_ROADS_POINTS && !MAJOR.test(D.basemap.classes[k])) minor.push(layer); else group.addLayer(layer);
     });
+    if (minor.length) {
+      var sync = function () {
+        var on = m.getZoom() >= MINOR_ROADS_ZOOM;
+        minor.forEach(function (l) { if (on && !group.hasLayer(l)) { group.addLayer(l); l.bringToBack(); } else if (!on && group.hasLayer(l)) group.removeLayer(l); });
+      };
+      m.on("zoomend", sync);
+      group.on("add", sync);
+    }
     return group;
   };
+  var basemapLayer = function () { return basemapLines(renderer, map); };
   var zonePopup = function (z) {
     var rules = z.rules.map(function (k) { return D.policy.rules[k]; });
     var permits = D.policy.permits.filter(function (p) { return p.zones.indexOf(z.id) >= 0; });
@@ -498,9 +516,7 @@
     noticeMap.attributionControl.addAttribution(esc(D.attribution));
     var b = D.basemap.bounds;
     noticeMap.fitBounds([ll(b[0]), ll(b[1])]);
-    var base = L.layerGroup();
-    D.basemap.lines.forEach(function (l) { var s = roadStyle(D.basemap.classes[l[0]]); s.renderer = rd; base.addLayer(L.polyline(decode(l[1]), s)); });
-    base.addTo(noticeMap);
+    basemapLines(rd, noticeMap).addTo(noticeMap);
     var zones = zoneLayer(rd).addTo(noticeMap);
     // On the notice map each zone carries its name and rules in words.
     var k = 0;
