@@ -107,10 +107,20 @@
 //!   its `[two_tier]` table, orders CSV, bays and charging stations CSV/GeoJSON), outputs
 //!   (matrices; plan.json, routes.geojson, KPIs) and atomic writes (a file, or an output folder as
 //!   one set: written beside it and renamed over it); with [`cli`] the only
-//!   layers that derive `Serialize`/`Deserialize`. One error shape for every file
+//!   layers that derive `Serialize`/`Deserialize` ([`report`] builds `serde_json` values and
+//!   derives nothing). One error shape for every file
 //!   ([`io::file::FileError`]), every CSV through the `csv` crate ([`io::table`]), and GCJ-02 /
 //!   BD-09 coordinates converted to WGS84 on reading ([`io::crs`]): no other layer ever sees a
 //!   non-WGS84 coordinate.
+//! * [`report`] — the HTML report: one self-contained page (`report.html`, with its data object
+//!   in `report.json`) beside the results of `plan`, `share`, `two-tier`, `sweep` and
+//!   `check --out`, and the policy's public notice alone (`cityfreight report --policy`):
+//!   [`report::data`] builds the data object from results in memory (routes and stops,
+//!   timelines, streets and zone entries per hour, KPIs, allocation, sweep deltas, violations
+//!   placed on the map, the policy in words from [`report::text`]); [`report::render`] inlines
+//!   it with the vendored Leaflet 1.9.4 and the page's script. The page never fetches anything;
+//!   the basemap is the extract's road network. With [`io`] and [`cli`] the only layers that
+//!   know the page format. Never plans or computes a KPI.
 //! * [`cli`] — the `cityfreight` binary: argument parsing, progress bars, printing, exit codes
 //!   (0, 1 on errors, 2 on usage, 4 when `check` finds a plan not compliant), all decided at its
 //!   one exit point, [`cli::main`]; nothing else calls `std::process::exit`.
@@ -146,6 +156,7 @@ pub mod matrix;
 pub mod network;
 pub mod osm;
 pub mod plan;
+pub mod report;
 pub mod routing;
 pub mod scenario;
 pub mod shard;

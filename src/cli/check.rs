@@ -13,6 +13,10 @@ pub struct Args {
     scenario: PathBuf,
     /// The plan (`plan.json` as `cityfreight plan` writes it).
     plan: PathBuf,
+    /// Also write the verdict as an HTML report into this folder (report.html with the
+    /// violations on the map, its data in report.json); replaced as a whole.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 /// Run `check`: prints the verdict and returns it ([`super::main`] exits 0 when the plan is
@@ -28,6 +32,14 @@ pub(crate) fn run(args: Args) -> Result<Verdict, BoxError> {
         for f in &outcome.fees_due {
             println!("  {} ({}): {:.2} yuan", f.vehicle, f.carrier, f.yuan);
         }
+    }
+    if let Some(dir) = &args.out {
+        let page = crate::report::check_page(&scenario, &network.graph, &submitted, &outcome);
+        crate::io::atomic::write_dir_atomically(dir, |tmp| {
+            crate::io::plan_out::write_extra(tmp, &crate::report::files(&page))
+        })
+        .map_err(crate::io::plan_out::Error::from)?;
+        eprintln!("report: {}", dir.join(crate::report::PAGE_FILE).display());
     }
     let violations = &outcome.violations;
     if violations.is_empty() {

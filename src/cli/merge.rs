@@ -11,7 +11,7 @@ use super::common::{load_scenario, BudgetArg};
 use super::CliResult;
 use crate::io::runs::{Manifest, RunState, RunStore};
 use crate::io::share_out::parse_coalition_run;
-use crate::io::sweep::{parse_outcome, read_sweep, write_comparison};
+use crate::io::sweep::{parse_outcome, read_sweep};
 use crate::plan::share::{assemble, ShareContext};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -165,7 +165,7 @@ pub fn run(args: Args) -> CliResult {
             }
             std::fs::create_dir_all(&out)
                 .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-            write_comparison(&out, &sweep, &outcomes)?;
+            super::sweep::write_tables(&out, &sweep, &outcomes)?;
             let failed = outcomes
                 .iter()
                 .filter(|o| matches!(o, crate::sweep::Outcome::Failed(_)))

@@ -20,6 +20,7 @@ mod graph;
 mod matrix;
 mod merge;
 mod plan;
+mod report;
 mod route;
 mod share;
 mod sweep;
@@ -56,6 +57,8 @@ enum Command {
     Sweep(sweep::Args),
     /// Build a sharded sweep's or share's tables from its results folder, or list the runs missing or failed.
     Merge(merge::Args),
+    /// Rebuild an output folder's report.html from its report.json, or write a policy's public notice alone.
+    Report(report::Args),
     /// Solve one benchmark instance, check the plan and compare with the best-known solution.
     Bench(bench::BenchArgs),
     /// Solve every instance in folders; write a CSV and print mean and median gaps.
@@ -108,6 +111,7 @@ fn run(command: Command) -> Result<Verdict, BoxError> {
         Command::Sweep(args) => done(sweep::run_sweep(args)),
         Command::Merge(args) => done(merge::run(args)),
         Command::TwoTier(args) => done(two_tier::run(args)),
+        Command::Report(args) => done(report::run(args)),
         Command::Bench(args) => done(bench::run_bench(&args)),
         Command::BenchSuite(args) => done(bench::run_suite(&args)),
     }

@@ -2,7 +2,7 @@
 
 use super::common::load_scenario;
 use super::CliResult;
-use crate::io::plan_out::write_plan_in;
+use crate::io::plan_out::write_plan_with;
 use crate::plan::kpi::{Kpi, Scope};
 
 use std::path::PathBuf;
@@ -13,8 +13,8 @@ use std::time::Instant;
 pub struct Args {
     /// Scenario TOML (see `src/io/scenario.rs`; example: data/scenarios/chengdu-core/scenario.toml).
     scenario: PathBuf,
-    /// Output folder for plan.json, routes.geojson, kpis.json/csv, streets.csv; replaced as a
-    /// whole (written to a temporary sibling folder, then renamed over it).
+    /// Output folder for plan.json, routes.geojson, kpis.json/csv, streets.csv and the HTML
+    /// report (report.html, its data in report.json); replaced as a whole (written to a temporary sibling folder, then renamed over it).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Coordinate system of the positions in plan.json and routes.geojson: wgs84 (default),
@@ -39,7 +39,8 @@ pub fn run(args: Args) -> CliResult {
     } else {
         crate::plan::plan(&scenario, &network, &engine, &progress)?
     };
-    write_plan_in(&args.out, &plan, args.output_crs)?;
+    let report = crate::report::files(&crate::report::plan_page(&scenario, &network.graph, &plan));
+    write_plan_with(&args.out, &plan, args.output_crs, &report)?;
     let k = &plan.kpis;
     let get = |kpi: Kpi| k.get(&Scope::All, &kpi).unwrap_or(0.0);
     eprintln!(
@@ -61,8 +62,9 @@ pub fn run(args: Args) -> CliResult {
         );
     }
     eprintln!(
-        "wrote {} in {:.1} s",
+        "wrote {} (report: {}) in {:.1} s",
         args.out.display(),
+        args.out.join(crate::report::PAGE_FILE).display(),
         started.elapsed().as_secs_f64()
     );
     Ok(())

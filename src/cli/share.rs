@@ -6,7 +6,7 @@ use super::common::{load_scenario, ShardArg};
 use super::CliResult;
 use crate::io::runs::{absolute, run_hash, scenario_hash, who, Manifest, ManifestRun, RunStore};
 use crate::io::share_out::{
-    coalition_key, coalition_run_json, parse_coalition_run, write_share, RUN_KIND,
+    coalition_key, coalition_run_json, parse_coalition_run, write_share_with, RUN_KIND,
 };
 use crate::network::Network;
 use crate::plan::share::{
@@ -24,8 +24,9 @@ use std::time::Instant;
 pub struct Args {
     /// Scenario TOML with two or more carriers.
     scenario: PathBuf,
-    /// Output folder: allocation.json, comparison.csv/json, and the pooled plan in `pooled/`;
-    /// replaced as a whole (by `cityfreight merge` when sharded).
+    /// Output folder: allocation.json, comparison.csv/json, the pooled plan in `pooled/` and
+    /// the HTML report (report.html, report.json); replaced as a whole (by `cityfreight merge`
+    /// when sharded).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Above 12 carriers, Shapley values are sampled over this many random orders of the
@@ -261,7 +262,8 @@ pub(crate) fn write_report(
         violations: report.violations.clone(),
         kpis: report.kpis.1.clone(),
     };
-    write_share(out, report, &pooled)?;
+    let page = crate::report::share_page(scenario, &network.graph, report, &pooled);
+    write_share_with(out, report, &pooled, &crate::report::files(&page))?;
     eprintln!(
         "separate {:.2} yuan, pooled {:.2} yuan (saving {:.2}); Shapley in the core: {}",
         report.separate_cost,

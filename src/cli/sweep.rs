@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// Sweep TOML (see `src/io/sweep.rs`; example: data/scenarios/chengdu-core/sweep.toml).
     sweep: PathBuf,
-    /// Output folder: comparison.csv/json, manifest.json and one result file per variant in
-    /// runs/ (for resuming; the shared results folder when sharded).
+    /// Output folder: comparison.csv/json, the HTML report (report.html, report.json),
+    /// manifest.json and one result file per variant in runs/ (for resuming; the shared results
+    /// folder when sharded).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     #[command(flatten)]
@@ -40,6 +41,21 @@ pub(crate) fn sweep_manifest(path: &Path, out: &Path, sweep: &Sweep, shards: usi
             })
             .collect(),
     }
+}
+
+/// Write a whole sweep's tables into `out`: `comparison.csv`/`.json` and the HTML report (which
+/// needs the base scenario's road graph, loaded here): the same for one process and for
+/// `cityfreight merge`.
+pub(crate) fn write_tables(out: &Path, sweep: &Sweep, outcomes: &[Outcome]) -> CliResult {
+    write_comparison(out, sweep, outcomes)?;
+    let (base, network, _) = load_scenario(&sweep.base)?;
+    let page = crate::report::sweep_page(&base, &network.graph, sweep, outcomes);
+    for (name, bytes) in crate::report::files(&page) {
+        let path = out.join(name);
+        crate::io::atomic::write_atomically(&path, &bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// Run `sweep`.
@@ -123,7 +139,7 @@ pub fn run_sweep(args: Args) -> CliResult {
         })
         .collect();
     if shard.count == 1 {
-        write_comparison(&args.out, &sweep, &outcomes)?;
+        write_tables(&args.out, &sweep, &outcomes)?;
         eprintln!(
             "{} variants ({resumed} resumed from {}), {} failed; wrote {}/comparison.csv",
             sweep.variants.len(),

@@ -3,7 +3,7 @@
 
 use super::common::{load_scenario, BudgetArg};
 use super::CliResult;
-use crate::io::two_tier::{read_two_tier, write_two_tier};
+use crate::io::two_tier::{read_two_tier, write_two_tier_with};
 use crate::plan::kpi::{Kpi, Scope};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -14,7 +14,8 @@ pub struct Args {
     /// Scenario TOML with a `[two_tier]` table (see `src/io/two_tier.rs`; example:
     /// data/scenarios/chengdu-core/scenario.toml).
     scenario: PathBuf,
-    /// Output folder: direct/, tier1/, tier2/ plans and comparison.csv/json; replaced as a whole.
+    /// Output folder: direct/, tier1/, tier2/ plans, comparison.csv/json and the HTML report
+    /// (report.html, report.json); replaced as a whole.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     #[command(flatten)]
@@ -35,7 +36,8 @@ pub fn run(args: Args) -> CliResult {
     let progress = |m: &str| eprintln!("[{:6.1} s] {m}", started.elapsed().as_secs_f64());
     let report =
         crate::plan::two_tier::plan_two_tier(&scenario, &two_tier, &network, &engine, &progress)?;
-    write_two_tier(&args.out, &report)?;
+    let page = crate::report::two_tier_page(&scenario, &two_tier, &network.graph, &report);
+    write_two_tier_with(&args.out, &report, &crate::report::files(&page))?;
     let row = |scope: &Scope, kpi: &Kpi| {
         (
             report.direct.kpis.get(scope, kpi).unwrap_or(0.0),

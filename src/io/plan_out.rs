@@ -165,9 +165,29 @@ pub fn write_plan(dir: &Path, plan: &Plan) -> Result<(), Error> {
 
 /// [`write_plan`] with the positions of `plan.json` and `routes.geojson` in `crs`.
 pub fn write_plan_in(dir: &Path, plan: &Plan, crs: Crs) -> Result<(), Error> {
+    write_plan_with(dir, plan, crs, &[])
+}
+
+/// [`write_plan_in`] with `extra` files (name, bytes; e.g. the HTML report) in the same set.
+pub fn write_plan_with(
+    dir: &Path,
+    plan: &Plan,
+    crs: Crs,
+    extra: &[(&str, Vec<u8>)],
+) -> Result<(), Error> {
     Ok(write_dir_atomically(dir, |tmp| {
-        write_plan_files_in(tmp, plan, crs)
+        write_plan_files_in(tmp, plan, crs)?;
+        write_extra(tmp, extra)
     })?)
+}
+
+/// Write each `(name, bytes)` into `dir`.
+pub fn write_extra(dir: &Path, extra: &[(&str, Vec<u8>)]) -> Result<(), Error> {
+    for (name, bytes) in extra {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).map_err(|source| Error { path, source })?;
+    }
+    Ok(())
 }
 
 /// Write the plan's files into `dir` (created if needed), each file directly: for folders that

@@ -101,9 +101,20 @@ pub fn comparison_files(rows: &[(Scope, Kpi, f64, f64)], a: &str, b: &str) -> (V
 /// Make `dir` hold exactly `allocation.json`, `comparison.csv`, `comparison.json` and the pooled
 /// plan in `pooled/`, replacing any earlier contents as one set.
 pub fn write_share(dir: &Path, report: &ShareReport, pooled: &Plan) -> Result<(), Error> {
+    write_share_with(dir, report, pooled, &[])
+}
+
+/// [`write_share`] with `extra` files (name, bytes; e.g. the HTML report) in the same set.
+pub fn write_share_with(
+    dir: &Path,
+    report: &ShareReport,
+    pooled: &Plan,
+    extra: &[(&str, Vec<u8>)],
+) -> Result<(), Error> {
     Ok(write_dir_atomically(dir, |tmp| {
         write_share_files(tmp, report)?;
-        write_plan_files(&tmp.join("pooled"), pooled)
+        write_plan_files(&tmp.join("pooled"), pooled)?;
+        super::plan_out::write_extra(tmp, extra)
     })?)
 }
 

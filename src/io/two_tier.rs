@@ -136,6 +136,15 @@ pub fn write_two_tier(
     dir: &Path,
     report: &crate::plan::two_tier::TwoTierReport,
 ) -> Result<(), super::plan_out::Error> {
+    write_two_tier_with(dir, report, &[])
+}
+
+/// [`write_two_tier`] with `extra` files (name, bytes; e.g. the HTML report) in the same set.
+pub fn write_two_tier_with(
+    dir: &Path,
+    report: &crate::plan::two_tier::TwoTierReport,
+    extra: &[(&str, Vec<u8>)],
+) -> Result<(), super::plan_out::Error> {
     use super::plan_out::{write_plan_files, Error};
     let rows = super::share_out::compare_kpis(&report.direct.kpis, &report.kpis);
     let (csv, json) = super::share_out::comparison_files(&rows, "direct", "two_tier");
@@ -147,6 +156,6 @@ pub fn write_two_tier(
             let path = tmp.join(name);
             std::fs::write(&path, bytes).map_err(|source| Error { path, source })?;
         }
-        Ok(())
+        super::plan_out::write_extra(tmp, extra)
     })?)
 }

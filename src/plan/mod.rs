@@ -159,6 +159,9 @@ pub struct PlannedRoute {
     pub km_in_zone: Vec<f64>,
     /// Per zone: entries from outside.
     pub zone_entries: Vec<u32>,
+    /// Every entry counted in `zone_entries`: (zone index, when the vehicle turns into the
+    /// zone's first road, s after midnight), in driving order.
+    pub zone_entry_times: Vec<(usize, i64)>,
     /// Trips (reloads + 1).
     pub trips: usize,
     /// The road legs between stops (depot to first stop, ..., last stop to depot).

@@ -252,6 +252,7 @@ fn replay(
     let mut geometry = Vec::new();
     let (mut distance_m, mut km_in_zone, mut zone_entries) =
         (0.0, vec![0.0; zones], vec![0u32; zones]);
+    let mut zone_entry_times = Vec::new();
     let mut cumulative_m = Vec::new();
     let mut planned_legs = Vec::new();
     let mut issues = Vec::new();
@@ -300,6 +301,7 @@ fn replay(
                         *km += f64::from(graph.length_cm(e as usize)) / CM_PER_KM;
                         if inside >> z & 1 == 0 {
                             zone_entries[z] += 1;
+                            zone_entry_times.push((z, enter_s));
                         }
                     }
                 }
@@ -345,6 +347,7 @@ fn replay(
         geometry,
         km_in_zone,
         zone_entries,
+        zone_entry_times,
         trips: trip + 1,
         legs: planned_legs,
         cost_yuan: 0.0,
