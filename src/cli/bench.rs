@@ -138,11 +138,16 @@ fn load_bks(
         Some(p) => Ok(Some(BksTable::read(p)?)),
         None => {
             let p = default_bks();
-            Ok(if p.exists() {
-                Some(BksTable::read(&p)?)
-            } else {
-                None
-            })
+            if !p.exists() {
+                return Ok(None);
+            }
+            let mut table = BksTable::read(&p)?;
+            // The VRPSPD sets keep their best-known values in their own folder.
+            let spd = p.with_file_name("vrpspd").join("bks.csv");
+            if spd.exists() {
+                table = table.merged(BksTable::read(&spd)?);
+            }
+            Ok(Some(table))
         }
     }
 }

@@ -138,6 +138,7 @@ pub fn parse(
             x,
             y,
             demand,
+            pickup: 0,
             ready: 0.0,
             due: 0.0,
             service: 0.0,

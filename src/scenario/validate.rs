@@ -618,6 +618,7 @@ mod tests {
             service_s: 60,
             windows: vec![(8 * 3600, 12 * 3600)],
             shareable: true,
+            pickup: Default::default(),
         }
     }
 

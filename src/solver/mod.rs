@@ -38,7 +38,7 @@ pub mod search;
 // The layers' modules under their short paths (`solver::model`, `solver::route_state`, ...), which
 // the rest of the crate, the tests and the benches use.
 pub(crate) use evaluation::{charging, sites};
-pub use evaluation::{fees, route_state, schedule};
+pub use evaluation::{fees, load, route_state, schedule};
 pub use operators::{local_search, relocate, two_opt_star};
 pub(crate) use operators::{recreate, ruin};
 pub use problem::{error, measure, model, solution, travel};

@@ -55,6 +55,7 @@ pub fn order(location: u32, demand: i64, service: i64, open: i64, close: i64) ->
             service: Duration(service),
         }],
         demand: Load::weight(demand),
+        pickup: Load::ZERO,
         windows: vec![TimeWindow {
             open: Time(open),
             close: Time(close),

@@ -255,6 +255,7 @@ mod tests {
                 service: Duration(600),
             }],
             demand: Load([1, 0, 0]),
+            pickup: Load::ZERO,
             windows: vec![TimeWindow::ALWAYS],
             penalty: None,
         };

@@ -28,8 +28,8 @@ pub fn evaluate(
     }
     let vt = problem.vehicle_type(a.vehicle_type);
     let profile = problem.profile_of(a.vehicle_type);
-    let load_a = a.load_of_first(p + 1) + (b.load - b.load_of_first(q));
-    let load_b = b.load_of_first(q) + (a.load - a.load_of_first(p + 1));
+    let load_a = a.load_of_first(p + 1).then(b.load_from(q));
+    let load_b = b.load_of_first(q).then(a.load_from(p + 1));
     if !load_a.fits(vt.capacity) || !load_b.fits(vt.capacity) {
         return None;
     }
