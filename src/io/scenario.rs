@@ -63,7 +63,8 @@
 use super::crs::Crs;
 use super::file::{parse_toml, read_text, FileError};
 use crate::scenario::{
-    Carrier, DeliveryOrder, Factors, FleetEntry, Pickup, PickupKind, Rule, Scenario, SolverSettings, Stopping, Subject,
+    Carrier, DeliveryOrder, Factors, FleetEntry, Pickup, PickupKind, Rule, Scenario,
+    SolverSettings, Stopping, Subject,
 };
 use crate::time::{WeekTime, DAY};
 use crate::vehicle::default_classes;

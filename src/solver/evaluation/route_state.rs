@@ -577,7 +577,8 @@ impl RouteState {
         let o = problem.order(order);
         let cap = problem.vehicle_type(self.vehicle_type).capacity;
         self.reloads
-            || ((self.load.delivery + o.demand).fits(cap) && (self.load.pickup + o.pickup).fits(cap))
+            || ((self.load.delivery + o.demand).fits(cap)
+                && (self.load.pickup + o.pickup).fits(cap))
     }
 
     /// Cost change of inserting `stop` before position `pos` of `stops` (`pos == len` appends), or
