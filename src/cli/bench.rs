@@ -52,6 +52,10 @@ pub struct SolveOptions {
     /// the default).
     #[arg(long)]
     polish: Option<usize>,
+    /// Neighbours per order for local search on every plan that improves a worker's best
+    /// (intensification; 0: off).
+    #[arg(long)]
+    intensify: Option<usize>,
     /// Minimise vehicles first, then distance (default: on for families whose best-known
     /// solutions are hierarchical, such as E-VRPTW).
     #[arg(long)]
@@ -187,6 +191,9 @@ fn run_one(
     }
     if let Some(k) = options.polish {
         search.polish_neighbours = k;
+    }
+    if let Some(k) = options.intensify {
+        search.intensify_neighbours = k;
     }
     if let Some(e) = options.epoch {
         search.epoch_iterations = e;

@@ -128,6 +128,30 @@ pub fn simulate(
     simulate_plain(problem, vt_index, stops, reloads)
 }
 
+/// The cost of serving `stops` in this order with one vehicle of type `vt`, exactly as the search
+/// prices routes (reloads, durations, zone fees, batteries and charging stops included; zero for no
+/// stops), or `None` when a rule breaks: the exact path every move takes where no O(1) check
+/// decides it. Loading bays are not judged here (they are shared by routes; see `sites`).
+pub fn sequence_cost(
+    problem: &Problem,
+    vt: u32,
+    stops: impl Iterator<Item = Stop> + Clone,
+) -> Option<Cost> {
+    let v = problem.vehicle_type(vt);
+    if v.reload_depots.is_empty() {
+        // Single trip: the load profile decides before any schedule is simulated.
+        let cap = v.capacity;
+        let load = stops.clone().fold(LoadSegment::EMPTY, |acc, s| {
+            let o = problem.order(s.order);
+            acc.then(LoadSegment::order(o.demand, o.pickup))
+        });
+        if !load.fits(cap) {
+            return None;
+        }
+    }
+    simulate(problem, vt, stops, None).map(|e| e.cost)
+}
+
 /// [`simulate`] without the battery: no charge is tracked and no charging stop placed (exact for
 /// a battery vehicle whose whole route fits its charge, see [`fits_without_charging`]).
 pub fn simulate_plain(

@@ -27,9 +27,12 @@ pub struct SearchParams {
     pub temperature_end: f64,
     /// Iterations per thread between two synchronisations.
     pub epoch_iterations: u64,
-    /// When non-zero, the best plan is polished after every epoch by local search (relocate and
-    /// 2-opt*) towards this many nearest neighbours of each order.
+    /// When non-zero, the best plan is polished after every epoch by local search
+    /// ([`crate::solver::local_search`]) towards this many nearest neighbours of each order.
     pub polish_neighbours: usize,
+    /// When non-zero, every plan that improves a worker's best is first improved by local search
+    /// towards this many nearest neighbours of each order (intensification, as in PyVRP's ILS).
+    pub intensify_neighbours: usize,
     /// Minimise vehicles first, then cost (the hierarchical objective of the VRPTW and E-VRPTW
     /// literature).
     pub vehicles_first: bool,
@@ -65,6 +68,7 @@ impl SearchParams {
             temperature_end: 0.01,
             epoch_iterations: (20 * orders as u64).max(2_000),
             polish_neighbours: 0,
+            intensify_neighbours: 0,
             vehicles_first: false,
             fleet_share: 0.5,
             fleet_patience: 0.2,
@@ -150,6 +154,16 @@ impl Worker {
         if accept {
             std::mem::swap(&mut self.current, &mut self.candidate);
             self.current_obj = obj;
+            if self.current_obj < self.best_obj && params.intensify_neighbours > 0 {
+                crate::solver::local_search::improve(
+                    problem,
+                    &mut self.current,
+                    neighbours,
+                    params.intensify_neighbours,
+                    10,
+                );
+                self.current_obj = self.current.objective_for(problem, params.vehicles_first);
+            }
             if self.current_obj < self.best_obj {
                 self.best.clone_from(&self.current);
                 self.best_obj = self.current_obj;

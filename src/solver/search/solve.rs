@@ -225,6 +225,7 @@ pub fn solve(
             best.clone_from(&workers[bi].best);
             last_improvement = done;
             if search.polish_neighbours > 0 {
+                // Local search keeps the plan inside its loading bays (no repair needed).
                 improve(
                     problem,
                     &mut best,
@@ -232,7 +233,6 @@ pub fn solve(
                     search.polish_neighbours,
                     10,
                 );
-                repair(problem, &mut best);
                 best_obj = best.objective_for(problem, vehicles_first);
             }
         }
