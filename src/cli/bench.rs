@@ -146,10 +146,12 @@ fn load_bks(
                 return Ok(None);
             }
             let mut table = BksTable::read(&p)?;
-            // The VRPSPD sets keep their best-known values in their own folder.
-            let spd = p.with_file_name("vrpspd").join("bks.csv");
-            if spd.exists() {
-                table = table.merged(BksTable::read(&spd)?);
+            // The VRPSPD and Belgium sets keep their best-known values in their own folders.
+            for set in ["vrpspd", "belgium"] {
+                let own = p.with_file_name(set).join("bks.csv");
+                if own.exists() {
+                    table = table.merged(BksTable::read(&own)?);
+                }
             }
             Ok(Some(table))
         }

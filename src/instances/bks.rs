@@ -149,7 +149,7 @@ impl BksTable {
         let in_family = |b: &str| match family {
             Family::Solomon => b == "solomon",
             Family::Homberger => b.starts_with("gehring_homberger"),
-            Family::CvrplibX => b == "cvrplib_X",
+            Family::CvrplibX => b == "cvrplib_X" || b == "belgium",
             Family::Evrptw => b == "evrptw_schneider_100" || b == "evrptw_schneider_small",
             Family::Vrpspd => b == "dethloff" || b.starts_with("salhi_nagy"),
         };

@@ -49,7 +49,8 @@ pub enum Family {
     Solomon,
     /// Gehring & Homberger, 200 to 1000 customers.
     Homberger,
-    /// CVRPLIB X (Uchoa et al. 2017).
+    /// CVRPLIB X (Uchoa et al. 2017), and the VRPLIB-format Belgium instances (Arnold, Gendreau
+    /// & Sörensen 2019; 3,000 to 30,000 customers).
     CvrplibX,
     /// E-VRPTW (Schneider, Stenger & Goeke 2014): 5 to 100 customers, charging stations, full
     /// recharges; best-known solutions are vehicles first, then distance.

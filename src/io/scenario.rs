@@ -11,6 +11,7 @@
 //! iterations = 3000
 //! threads = 2
 //! seed = 1
+//! local_search = 10                                # neighbours per order (0: off; default 10)
 //!
 //! [factors]                                        # override any of scenario::Factors
 //! grid_kg_co2_per_kwh = 0.6
@@ -137,6 +138,7 @@ struct SolverEntry {
     time_limit_s: Option<f64>,
     threads: Option<usize>,
     seed: Option<u64>,
+    local_search: Option<usize>,
 }
 
 #[derive(Deserialize, Default)]
@@ -254,6 +256,10 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         time_limit_s: file.solver.time_limit_s,
         threads: file.solver.threads.unwrap_or(2).max(1),
         seed: file.solver.seed.unwrap_or(1),
+        local_search: file
+            .solver
+            .local_search
+            .unwrap_or(SolverSettings::DEFAULT_LOCAL_SEARCH),
     };
     let mut carriers = Vec::new();
     let mut places = Vec::new();

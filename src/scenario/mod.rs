@@ -229,6 +229,15 @@ pub struct SolverSettings {
     pub threads: usize,
     /// Seed.
     pub seed: u64,
+    /// Local search towards this many nearest neighbours of each order (0: ruin and recreate
+    /// only): the start plan is descended, each worker's new best is improved before it is kept,
+    /// and the best plan is polished after each epoch (see `docs/solver.md`).
+    pub local_search: usize,
+}
+
+impl SolverSettings {
+    /// Neighbours per order for local search when a scenario does not say.
+    pub const DEFAULT_LOCAL_SEARCH: usize = 10;
 }
 
 /// A loading point (curbside bay, 装卸点): where vehicles may park to serve the doors around it.

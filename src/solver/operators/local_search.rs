@@ -5,7 +5,7 @@
 //! reversed). Every route kind takes part: the moves price fast routes in O(1) and the others
 //! exactly by simulation.
 //!
-//! Owns: [`improve`]. Must never: accept a move that does not strictly lower the cost (so it
+//! Owns: [`improve`], [`improve_around`]. Must never: accept a move that does not strictly lower the cost (so it
 //! terminates), leave a plan whose loading bays overflow (with sites, a move is kept only when the
 //! whole plan still fits them, [`plan_fits`], and undone otherwise), or depend on anything but the
 //! state and the neighbour lists (it is deterministic). Invariant on return: the state is
@@ -106,22 +106,51 @@ pub fn improve(
     k: usize,
     max_passes: usize,
 ) -> usize {
+    improve_around(problem, state, neighbours, k, max_passes, None)
+}
+
+/// [`improve`], starting from the orders marked in `focus` (all when `None`): the first pass
+/// tries only them; each later pass tries an order again only when its route or a neighbour's
+/// route changed since the order was last tried (PyVRP's last-modified rule). Skipping such a
+/// pair loses nothing, since a move's delta depends only on its two routes (with loading bays,
+/// also on whether other routes left room); the focus takes the other orders as already tried.
+pub fn improve_around(
+    problem: &Problem,
+    state: &mut SearchState,
+    neighbours: &Neighbours,
+    k: usize,
+    max_passes: usize,
+    focus: Option<&[bool]>,
+) -> usize {
     let sites = !problem.sites().is_empty();
     let mut stays: Vec<Stay> = Vec::new();
     let mut saved: (Option<RouteState>, Option<RouteState>) = (None, None);
-    let mut moves = 0;
+    let n = problem.orders().len();
+    // Move counter at each route's last change, and at each order's last fruitless trial.
+    let mut changed = vec![0u64; state.routes.len()];
+    let mut tried: Vec<Option<u64>> = match focus {
+        Some(f) => f.iter().map(|&x| if x { None } else { Some(0) }).collect(),
+        None => vec![None; n],
+    };
+    let mut moves = 0u64;
     for _ in 0..max_passes {
         let before = moves;
-        for u in 0..problem.orders().len() as u32 {
+        for u in 0..n as u32 {
+            let Some((ra, pa)) = state.where_of[u as usize] else {
+                continue;
+            };
+            let since = tried[u as usize];
+            let mut applied = false;
             for &v in neighbours.of(u).iter().take(k) {
-                let (Some((ra, pa)), Some((rb, pb))) =
-                    (state.where_of[u as usize], state.where_of[v as usize])
-                else {
+                let Some((rb, pb)) = state.where_of[v as usize] else {
                     continue;
                 };
-                let at_u = (ra as usize, pa as usize);
-                let at_v = (rb as usize, pb as usize);
-                let Some(m) = first_move(problem, state, at_u, at_v) else {
+                let (ra, rb) = (ra as usize, rb as usize);
+                if since.is_some_and(|t| t >= changed[ra] && t >= changed[rb]) {
+                    continue;
+                }
+                let Some(m) = first_move(problem, state, (ra, pa as usize), (rb, pb as usize))
+                else {
                     continue;
                 };
                 let (a, b) = m.routes();
@@ -137,7 +166,13 @@ pub fn improve(
                     continue;
                 }
                 moves += 1;
+                changed[a] = moves;
+                changed[b] = moves;
+                applied = true;
                 break;
+            }
+            if !applied {
+                tried[u as usize] = Some(moves);
             }
         }
         if moves == before {
@@ -145,7 +180,7 @@ pub fn improve(
         }
     }
     state.compact();
-    moves
+    moves as usize
 }
 
 fn save(slot: &mut Option<RouteState>, route: &RouteState) {

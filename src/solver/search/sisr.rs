@@ -93,6 +93,8 @@ pub struct Worker {
     candidate: SearchState,
     scratch: RecreateScratch,
     ruined: Vec<bool>,
+    /// Orders that local search starts from (intensification).
+    focus: Vec<bool>,
     stays: Vec<Stay>,
     /// Fleet minimisation: iterations each order spent unassigned in `current`.
     absence: Vec<u64>,
@@ -116,6 +118,7 @@ impl Worker {
             candidate: start.clone(),
             scratch: RecreateScratch::new(problem),
             ruined: Vec::new(),
+            focus: Vec::new(),
             stays: Vec::new(),
             absence: vec![0; problem.orders().len()],
             fixed_costs: problem
@@ -155,12 +158,17 @@ impl Worker {
             std::mem::swap(&mut self.current, &mut self.candidate);
             self.current_obj = obj;
             if self.current_obj < self.best_obj && params.intensify_neighbours > 0 {
-                crate::solver::local_search::improve(
+                // Around the orders this iteration moved (`candidate` now holds the old plan).
+                let (now, old) = (&self.current.where_of, &self.candidate.where_of);
+                self.focus.clear();
+                self.focus.extend(now.iter().zip(old).map(|(a, b)| a != b));
+                crate::solver::local_search::improve_around(
                     problem,
                     &mut self.current,
                     neighbours,
                     params.intensify_neighbours,
                     10,
+                    Some(&self.focus),
                 );
                 self.current_obj = self.current.objective_for(problem, params.vehicles_first);
             }

@@ -109,6 +109,10 @@ pub fn solve(
         &mut scratch,
     );
     repair(problem, &mut start);
+    if search.polish_neighbours > 0 {
+        // The insertion start leaves much for a descent to take, most on large instances.
+        improve(problem, &mut start, &neighbours, search.polish_neighbours, 50);
+    }
     let vehicles_first = search.vehicles_first;
     let start_obj = start.objective_for(problem, vehicles_first);
     let served = (problem.orders().len() - start.unassigned.len()).max(1);
