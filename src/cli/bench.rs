@@ -53,9 +53,13 @@ pub struct SolveOptions {
     #[arg(long)]
     polish: Option<usize>,
     /// Neighbours per order for local search on every plan that improves a worker's best
-    /// (intensification; 0: off).
+    /// (intensification; 0: off, the default).
     #[arg(long)]
     intensify: Option<usize>,
+    /// Neighbours per order for the local-search descent of the start plan (0: off; default 20
+    /// above 2,000 customers, else off).
+    #[arg(long)]
+    descend_start: Option<usize>,
     /// Minimise vehicles first, then distance (default: on for families whose best-known
     /// solutions are hierarchical, such as E-VRPTW).
     #[arg(long)]
@@ -196,6 +200,9 @@ fn run_one(
     }
     if let Some(k) = options.intensify {
         search.intensify_neighbours = k;
+    }
+    if let Some(k) = options.descend_start {
+        search.start_neighbours = k;
     }
     if let Some(e) = options.epoch {
         search.epoch_iterations = e;

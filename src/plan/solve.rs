@@ -65,6 +65,7 @@ pub(crate) fn solve_pool(
         search: SearchParams {
             polish_neighbours: scenario.solver.local_search,
             intensify_neighbours: scenario.solver.local_search,
+            start_neighbours: scenario.solver.local_search,
             ..SearchParams::for_size(pool.problem.orders().len())
         },
     };

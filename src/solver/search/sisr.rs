@@ -30,6 +30,11 @@ pub struct SearchParams {
     /// When non-zero, the best plan is polished after every epoch by local search
     /// ([`crate::solver::local_search`]) towards this many nearest neighbours of each order.
     pub polish_neighbours: usize,
+    /// When non-zero, the start plan (built by insertion) is descended by local search towards
+    /// this many nearest neighbours of each order before the annealing starts; on by default for
+    /// more than 2,000 orders, where the insertion start is far from good (Belgium L1: 91.5% above
+    /// the best known, 24.8% after the descent).
+    pub start_neighbours: usize,
     /// When non-zero, every plan that improves a worker's best is first improved by local search
     /// towards this many nearest neighbours of each order (intensification, as in PyVRP's ILS).
     pub intensify_neighbours: usize,
@@ -69,6 +74,7 @@ impl SearchParams {
             epoch_iterations: (20 * orders as u64).max(2_000),
             polish_neighbours: 0,
             intensify_neighbours: 0,
+            start_neighbours: if orders > 2_000 { 20 } else { 0 },
             vehicles_first: false,
             fleet_share: 0.5,
             fleet_patience: 0.2,

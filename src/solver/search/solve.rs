@@ -109,9 +109,9 @@ pub fn solve(
         &mut scratch,
     );
     repair(problem, &mut start);
-    if search.polish_neighbours > 0 {
+    if search.start_neighbours > 0 {
         // The insertion start leaves much for a descent to take, most on large instances.
-        improve(problem, &mut start, &neighbours, search.polish_neighbours, 50);
+        improve(problem, &mut start, &neighbours, search.start_neighbours, 50);
     }
     let vehicles_first = search.vehicles_first;
     let start_obj = start.objective_for(problem, vehicles_first);
