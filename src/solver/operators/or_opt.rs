@@ -12,7 +12,12 @@ use crate::solver::search_state::SearchState;
 
 /// The stops of `stops` with `stops[from..from + len]` moved to before position `to` of the
 /// original sequence (`to` outside the string; `to == stops.len()` appends).
-fn moved(stops: &[Stop], from: usize, len: usize, to: usize) -> impl Iterator<Item = Stop> + Clone + '_ {
+fn moved(
+    stops: &[Stop],
+    from: usize,
+    len: usize,
+    to: usize,
+) -> impl Iterator<Item = Stop> + Clone + '_ {
     let string = &stops[from..from + len];
     // Four slices in driving order: before, the two stretches that change places, after.
     let (first, second, third, fourth) = if to < from {
@@ -43,12 +48,23 @@ pub fn evaluate(
     if len == 0 || from + len > n || to > n || (from..=from + len).contains(&to) {
         return None;
     }
-    let cost = sequence_cost(problem, route.vehicle_type, moved(&route.stops, from, len, to))?;
+    let cost = sequence_cost(
+        problem,
+        route.vehicle_type,
+        moved(&route.stops, from, len, to),
+    )?;
     Some(cost - route.eval.cost)
 }
 
 /// Perform the move.
-pub fn apply(problem: &Problem, state: &mut SearchState, r: usize, from: usize, len: usize, to: usize) {
+pub fn apply(
+    problem: &Problem,
+    state: &mut SearchState,
+    r: usize,
+    from: usize,
+    len: usize,
+    to: usize,
+) {
     let stops: Vec<Stop> = moved(&state.routes[r].stops, from, len, to).collect();
     state.routes[r].stops = stops;
     state.routes[r].update(problem);

@@ -19,7 +19,13 @@ fn reversed(stops: &[Stop], i: usize, j: usize) -> impl Iterator<Item = Stop> + 
 
 /// Cost change of reversing positions `i..=j` (`i < j`) of route `r`, or `None` when a rule
 /// breaks.
-pub fn evaluate(problem: &Problem, state: &SearchState, r: usize, i: usize, j: usize) -> Option<Cost> {
+pub fn evaluate(
+    problem: &Problem,
+    state: &SearchState,
+    r: usize,
+    i: usize,
+    j: usize,
+) -> Option<Cost> {
     let route = &state.routes[r];
     if i >= j || j >= route.len() {
         return None;

@@ -111,7 +111,13 @@ pub fn solve(
     repair(problem, &mut start);
     if search.start_neighbours > 0 {
         // The insertion start leaves much for a descent to take, most on large instances.
-        improve(problem, &mut start, &neighbours, search.start_neighbours, 50);
+        improve(
+            problem,
+            &mut start,
+            &neighbours,
+            search.start_neighbours,
+            50,
+        );
     }
     let vehicles_first = search.vehicles_first;
     let start_obj = start.objective_for(problem, vehicles_first);
