@@ -94,6 +94,10 @@ pub const TARGETS: &[Target] = &[
         file: "instance-evrptw.txt",
     },
     Target {
+        name: "vrpspd",
+        file: "instance.vrpspd",
+    },
+    Target {
         name: "bks",
         file: "bks.csv",
     },
@@ -326,7 +330,7 @@ pub fn run(target: Target, dir: &Path, data: &[u8]) -> Vec<Failure> {
                 let _ = io::plan_in::parse_clock(text);
             }
         }
-        "solomon" | "vrplib" | "evrptw" => {
+        "solomon" | "vrplib" | "evrptw" | "vrpspd" => {
             push(
                 instances::read_instance(&path, None)
                     .map(drop)
@@ -342,6 +346,7 @@ pub fn run(target: Target, dir: &Path, data: &[u8]) -> Vec<Failure> {
                     let parsed = match target.name {
                         "solomon" => instances::solomon::parse(&path, "fuzz", text, convention),
                         "vrplib" => instances::vrplib::parse(&path, "fuzz", text, convention),
+                        "vrpspd" => instances::vrpspd::parse(&path, "fuzz", text, convention),
                         _ => instances::evrptw::parse(&path, "fuzz", text, convention),
                     };
                     push(parsed.map(drop).map_err(|e| path_err("parse_instance", e)));

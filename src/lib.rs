@@ -58,7 +58,9 @@
 //!   with limited room such as loading bays, batteries with charging stops placed by labelling,
 //!   zone fees per vehicle type in `solver/evaluation/fees.rs`, one pricing rule for every evaluator in
 //!   `route_state::route_cost`, and the timetable of a finished route in
-//!   `solver/evaluation/schedule.rs`), in folders by layer: `problem/` (measures, matrices, the
+//!   `solver/evaluation/schedule.rs`; load segments for simultaneous pickup and delivery in
+//!   `solver/evaluation/load.rs`; local search with five moves on every route kind in
+//!   `solver/operators/`), in folders by layer: `problem/` (measures, matrices, the
 //!   validated problem, the solution), `check.rs` (the independent checker), `evaluation/` (where
 //!   each constraint is checked during the search), `operators/`, `search/`; a small public face
 //!   at `solver::` (`Problem`, `Solution`, `solve`, `check`, `schedule`); its own codemap is in
@@ -69,6 +71,8 @@
 //!   and the planning entry points all go through it, the reader keeping only what is about the
 //!   file. [`plan`] turns a scenario into a checked plan:
 //!   one problem per carrier (orders served at the door or from a bay within walking distance;
+//!   an order may also pick up parcels, returns or packaging, carried to the next reload or the
+//!   depot, with the load aboard within capacity at every point;
 //!   bays are solver sites, booked across carriers; battery vans and trucks charge at the
 //!   scenario's stations; zone fees and penalties priced per drive into a charged zone and per
 //!   day, see `io/policy.rs`), in three phases (`plan/pool.rs` builds the problem, `plan/solve.rs`

@@ -176,15 +176,27 @@ fn above_twelve_carriers_shapley_is_sampled_with_a_bound_and_still_adds_up() {
 #[test]
 fn matrices_sliced_from_the_shared_cache_plan_like_a_carrier_alone() {
     // `share` slices each carrier's matrices from one cache over all carriers; `plan` computes
-    // them per carrier. With one search thread both must give the same separate plans.
+    // them per carrier. With one search thread both must give the same plan of a carrier alone
+    // (alone: `plan` of all carriers books each carrier's bay stays for the next, `share`'s
+    // coalitions are each planned by themselves).
     let mut s = demo();
     s.solver.threads = 1;
     s.solver.iterations = Some(300);
     let net = Network::load(&s.osm, &s.classes, &|_, _, _| {}).unwrap();
     let (engine, _) = MatrixEngine::new(&net.graph, None).unwrap();
-    let alone = cityfreight::plan::plan(&s, &net, &engine, &|_| {}).unwrap();
     let shared = share(&s, &net, &engine, &|_| {}).unwrap();
-    assert_eq!(alone.routes, shared.separate_routes);
+    for carrier in &s.carriers {
+        let mut alone = s.clone();
+        alone.carriers = vec![carrier.clone()];
+        let planned = cityfreight::plan::plan(&alone, &net, &engine, &|_| {}).unwrap();
+        let from_share: Vec<_> = shared
+            .separate_routes
+            .iter()
+            .filter(|r| r.carrier == carrier.id)
+            .cloned()
+            .collect();
+        assert_eq!(planned.routes, from_share, "carrier {}", carrier.id);
+    }
     // `plan --pooled` is the grand coalition of `share`.
     let pooled = cityfreight::plan::plan_pooled(&s, &net, &engine, &|_| {}).unwrap();
     assert_eq!(pooled.routes, shared.pooled_routes);

@@ -1,5 +1,6 @@
-//! The search against exhaustive enumeration on tiny VRPTW instances: with a fixed seed and an
-//! iteration limit it must find the optimum, and the checker must accept its plan.
+//! The search against exhaustive enumeration on tiny VRPTW instances, with and without
+//! simultaneous pickups: with a fixed seed and an iteration limit it must find the optimum, and the
+//! checker must accept its plan.
 
 mod common;
 
@@ -86,10 +87,23 @@ fn brute_force(problem: &Problem) -> Option<Cost> {
 
 #[test]
 fn finds_the_optimum_of_tiny_instances() {
+    finds_the_optimum(|seed, vehicles| common::random_vrptw(seed, 6, vehicles, 10));
+}
+
+#[test]
+fn finds_the_optimum_of_tiny_pickup_and_delivery_instances() {
+    // Pickups up to 5 per order against a capacity of 10: the order of stops decides whether a
+    // route fits, not only its total.
+    finds_the_optimum(|seed, vehicles| {
+        common::with_pickups(&common::random_vrptw(seed, 6, vehicles, 10), seed, 5)
+    });
+}
+
+fn finds_the_optimum(make: impl Fn(u64, u32) -> Problem) {
     let mut compared = 0;
     for seed in 1..=8u64 {
         let vehicles = if seed % 2 == 0 { 2 } else { 3 };
-        let problem = common::random_vrptw(seed, 6, vehicles, 10);
+        let problem = make(seed, vehicles);
         let optimum = brute_force(&problem);
         let outcome = solve(
             &problem,

@@ -183,3 +183,41 @@ fn the_unserved_list_must_match() {
         vec![Violation::UnservedListWrong { order: 1 }]
     );
 }
+
+/// A pickup collected early rides with the deliveries still aboard: order 0 picks up 7 and
+/// delivers nothing, order 1 delivers 4 (capacity 10). Picking up first holds 4 + 7 = 11 after the
+/// first stop; delivering first never holds more than 7. A reload in between unloads the pickup.
+#[test]
+fn the_load_profile_counts_pickups_until_the_depot() {
+    use cityfreight::solver::measure::Load;
+    let base = line();
+    let mut orders = base.orders().to_vec();
+    orders[0].demand = Load::ZERO;
+    orders[0].pickup = Load::weight(7);
+    let p = Problem::new(
+        base.locations().to_vec(),
+        base.profiles().to_vec(),
+        orders,
+        base.vehicle_types().to_vec(),
+    )
+    .unwrap();
+    let r = check(&p, &plan(vec![vec![visit(0), visit(1)], vec![visit(2)]]));
+    assert!(
+        r.violations.contains(&Violation::Capacity {
+            route: 0,
+            trip: 0,
+            load: Load::weight(11),
+            capacity: p.vehicle_types()[0].capacity,
+        }),
+        "{:?}",
+        r.violations
+    );
+    let r = check(&p, &plan(vec![vec![visit(1), visit(0)], vec![visit(2)]]));
+    assert!(r.feasible(), "{:?}", r.violations);
+    let reload = Visit::Reload { depot: 0 };
+    let r = check(
+        &p,
+        &plan(vec![vec![visit(0), reload, visit(1)], vec![visit(2)]]),
+    );
+    assert!(r.feasible(), "{:?}", r.violations);
+}

@@ -373,3 +373,64 @@ fn a_delay_that_moves_a_stop_to_its_next_window_is_priced_exactly() {
         Some(full.cost - base.cost)
     );
 }
+
+/// With simultaneous pickups the O(1) insertion check (load segments) still equals the simulation,
+/// on plain and duration-priced routes, and the simulation's verdict on load agrees with the
+/// independent checker walking the load profile point by point.
+#[test]
+fn pickups_are_checked_exactly_and_as_the_checker_walks_them() {
+    use cityfreight::solver::check::{check, Violation};
+    use cityfreight::solver::solution::{Route, Solution, Visit};
+    let (mut feasible, mut all, mut over) = (0, 0, 0);
+    for seed in 0..300 {
+        let base = if seed % 2 == 0 {
+            banded_multi_window(seed)
+        } else {
+            duration_variant(seed, true, true, false)
+        };
+        let p = common::with_pickups(&base, seed, 4);
+        let (f, a) = compare_on(&p, seed, 2 + seed as usize % 5);
+        feasible += f;
+        all += a;
+        // One route of every order in a seeded order: the load verdicts agree.
+        let mut ids: Vec<u32> = (0..8).collect();
+        Rng::new(seed, 3).shuffle(&mut ids);
+        let take = &ids[..3 + seed as usize % 5];
+        let stops = take.iter().map(|&o| Stop {
+            order: o,
+            alternative: 0,
+            location: o + 1,
+        });
+        let simulated = simulate(&p, 0, stops, None);
+        let report = check(
+            &p,
+            &Solution {
+                routes: vec![Route {
+                    vehicle_type: 0,
+                    visits: take
+                        .iter()
+                        .map(|&order| Visit::Order {
+                            order,
+                            alternative: 0,
+                        })
+                        .collect(),
+                }],
+                unserved: Vec::new(),
+            },
+        );
+        let capacity = report
+            .violations
+            .iter()
+            .any(|v| matches!(v, Violation::Capacity { .. }));
+        over += usize::from(capacity);
+        if capacity {
+            assert!(
+                simulated.is_none(),
+                "seed {seed}: simulation missed a load peak"
+            );
+        }
+    }
+    assert!(feasible > 100, "only {feasible} feasible insertions");
+    assert!(all - feasible > 100, "only {} infeasible", all - feasible);
+    assert!(over > 20, "only {over} routes over capacity");
+}

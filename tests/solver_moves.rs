@@ -1,19 +1,101 @@
-//! Relocate and 2-opt* deltas against the independent checker: for every move between an order and
-//! its neighbours in a real plan, `evaluate` is `Some(delta)` exactly when the moved plan is feasible,
-//! and then the checker's cost changes by `delta`. Local search never makes a plan worse.
+//! Every local-search move against the independent checker, on every route kind the city uses:
+//! for each relocate, swap, 2-opt*, or-opt and 2-opt between the routes (or within a route) of a
+//! real plan, `evaluate` is `Some(delta)` exactly when the moved plan is feasible, and then the
+//! checker's cost changes by `delta`. Route kinds: distance-priced with windows (the O(1) paths),
+//! duration-priced with a shift limit, two hour bands, reloading tricycles, a battery with no
+//! station, pickups, and vehicle types mixed. Local search never makes a plan worse and keeps it
+//! feasible on each kind.
 
 mod common;
 
 use cityfreight::solver::check::check;
 use cityfreight::solver::local_search::improve;
+use cityfreight::solver::measure::{Cost, Duration, Energy};
+use cityfreight::solver::model::{Battery, Consumption, Problem};
 use cityfreight::solver::neighbours::Neighbours;
 use cityfreight::solver::search_state::SearchState;
 use cityfreight::solver::sisr::SearchParams;
 use cityfreight::solver::solve::{solve, SolveParams, StopCriterion};
-use cityfreight::solver::{relocate, two_opt_star};
+use cityfreight::solver::{or_opt, relocate, swap, two_opt, two_opt_star};
 
-fn plan(iterations: u64) -> (cityfreight::solver::model::Problem, SearchState) {
-    let problem = common::random_vrptw(5, 40, 10, 12);
+/// The route kinds, as changes to a random VRPTW with 40 orders.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Plain,
+    DurationPriced,
+    Banded,
+    Reloads,
+    Battery,
+    Pickups,
+    MixedTypes,
+}
+
+const KINDS: [Kind; 7] = [
+    Kind::Plain,
+    Kind::DurationPriced,
+    Kind::Banded,
+    Kind::Reloads,
+    Kind::Battery,
+    Kind::Pickups,
+    Kind::MixedTypes,
+];
+
+fn problem(kind: Kind) -> Problem {
+    let base = common::random_vrptw(5, 40, 10, 12);
+    let mut vts = base.vehicle_types().to_vec();
+    let mut profiles = base.profiles().to_vec();
+    let mut orders = base.orders().to_vec();
+    match kind {
+        Kind::Plain => {}
+        Kind::DurationPriced => {
+            vts[0].cost_per_duration = 2;
+            vts[0].fixed_cost = Cost(40);
+            vts[0].max_duration = Duration(350);
+        }
+        Kind::Banded => {
+            profiles[0] = common::banded_profile(&profiles[0].distances, 150, 2);
+            vts[0].cost_per_duration = 1;
+        }
+        Kind::Reloads => {
+            vts[0].reload_depots = vec![0];
+            vts[0].reload_time = Duration(10);
+            vts[0].capacity = cityfreight::solver::measure::Load::weight(7);
+            vts[0].count = 6;
+            for o in &mut orders {
+                o.windows[0].close = o.windows[0].close + Duration(300);
+            }
+            vts[0].shift.close = vts[0].shift.close + Duration(400);
+        }
+        Kind::Battery => {
+            vts[0].battery = Some(
+                Battery::new(
+                    Energy(260),
+                    Consumption {
+                        energy: Energy(1),
+                        per: cityfreight::solver::measure::Distance(1),
+                    },
+                )
+                .with_reserve(Energy(20)),
+            );
+        }
+        Kind::Pickups => {
+            return common::with_pickups(&base, 5, 4);
+        }
+        Kind::MixedTypes => {
+            let mut second = vts[0].clone();
+            second.name = "priced van".into();
+            second.cost_per_duration = 1;
+            second.capacity = cityfreight::solver::measure::Load::weight(9);
+            second.count = 5;
+            vts[0].count = 6;
+            vts.push(second);
+        }
+    }
+    Problem::new(base.locations().to_vec(), profiles, orders, vts).expect("valid variant")
+}
+
+fn plan(kind: Kind, iterations: u64) -> (Problem, SearchState) {
+    let problem = problem(kind);
     let outcome = solve(
         &problem,
         &StopCriterion {
@@ -32,57 +114,116 @@ fn plan(iterations: u64) -> (cityfreight::solver::model::Problem, SearchState) {
     (problem, state)
 }
 
-#[test]
-fn move_deltas_match_the_checker() {
-    let (problem, state) = plan(5);
-    let base = check(&problem, &state.to_solution(&problem));
-    assert!(base.feasible());
-    let (mut some, mut none) = (0, 0);
-    let mut verify = |delta: Option<cityfreight::solver::measure::Cost>, moved: &SearchState| {
-        let r = check(&problem, &moved.to_solution(&problem));
-        match delta {
-            Some(d) => {
-                assert!(r.feasible(), "{:?}", r.violations);
-                assert_eq!(r.cost - base.cost, d);
-                some += 1;
-            }
-            None => {
-                assert!(!r.feasible());
-                none += 1;
-            }
+/// Counts of (feasible, infeasible) moves checked.
+#[derive(Default)]
+struct Tally {
+    some: usize,
+    none: usize,
+}
+
+fn verify(
+    problem: &Problem,
+    base: Cost,
+    delta: Option<Cost>,
+    moved: &SearchState,
+    what: &str,
+    tally: &mut Tally,
+) {
+    let r = check(problem, &moved.to_solution(problem));
+    match delta {
+        Some(d) => {
+            assert!(r.feasible(), "{what}: {:?}", r.violations);
+            assert_eq!(r.cost - base, d, "{what}");
+            tally.some += 1;
         }
-    };
-    for ra in 0..state.routes.len() {
-        for rb in 0..state.routes.len() {
+        None => {
+            assert!(!r.feasible(), "{what}: evaluate said infeasible");
+            tally.none += 1;
+        }
+    }
+}
+
+fn check_every_move(kind: Kind) -> Tally {
+    let (problem, state) = plan(kind, 5);
+    let base = check(&problem, &state.to_solution(&problem));
+    assert!(base.feasible(), "{kind:?}: {:?}", base.violations);
+    let base = base.cost;
+    let mut t = Tally::default();
+    let n = state.routes.len();
+    for ra in 0..n {
+        let la = state.routes[ra].len();
+        for rb in 0..n {
+            let lb = state.routes[rb].len();
             if ra == rb {
+                for from in 0..la {
+                    for len in 1..=3 {
+                        for to in 0..=la {
+                            if from + len > la || (from..=from + len).contains(&to) {
+                                continue;
+                            }
+                            let d = or_opt::evaluate(&problem, &state, ra, from, len, to);
+                            let mut moved = state.clone();
+                            or_opt::apply(&problem, &mut moved, ra, from, len, to);
+                            verify(&problem, base, d, &moved, "or-opt", &mut t);
+                        }
+                    }
+                    for j in from + 1..la {
+                        let d = two_opt::evaluate(&problem, &state, ra, from, j);
+                        let mut moved = state.clone();
+                        two_opt::apply(&problem, &mut moved, ra, from, j);
+                        verify(&problem, base, d, &moved, "2-opt", &mut t);
+                    }
+                }
                 continue;
             }
-            for p in 0..state.routes[ra].len() {
-                for q in 0..=state.routes[rb].len() {
+            for p in 0..la {
+                for q in 0..=lb {
                     let d = relocate::evaluate(&problem, &state, ra, p, rb, q);
                     let mut moved = state.clone();
                     relocate::apply(&problem, &mut moved, ra, p, rb, q);
-                    verify(d, &moved);
+                    verify(&problem, base, d, &moved, "relocate", &mut t);
                     let d = two_opt_star::evaluate(&problem, &state, ra, p, rb, q);
                     let mut moved = state.clone();
                     two_opt_star::apply(&problem, &mut moved, ra, p, rb, q);
-                    verify(d, &moved);
+                    verify(&problem, base, d, &moved, "2-opt*", &mut t);
+                    if q < lb {
+                        let d = swap::evaluate(&problem, &state, ra, p, rb, q);
+                        let mut moved = state.clone();
+                        swap::apply(&problem, &mut moved, ra, p, rb, q);
+                        verify(&problem, base, d, &moved, "swap", &mut t);
+                    }
                 }
             }
         }
     }
-    assert!(some > 50 && none > 50, "some {some}, none {none}");
+    t
 }
 
 #[test]
-fn local_search_only_improves() {
-    let (problem, mut state) = plan(1);
-    let before = check(&problem, &state.to_solution(&problem));
-    let neighbours = Neighbours::new(&problem, 20);
-    let moves = improve(&problem, &mut state, &neighbours, 20, 50);
-    let after = check(&problem, &state.to_solution(&problem));
-    assert!(after.feasible(), "{:?}", after.violations);
-    assert!(moves > 0);
-    assert!(after.cost < before.cost);
-    assert_eq!(state.objective(&problem).cost, after.cost);
+fn move_deltas_match_the_checker_on_every_route_kind() {
+    for kind in KINDS {
+        let t = check_every_move(kind);
+        assert!(
+            t.some > 50 && t.none > 50,
+            "{kind:?}: feasible {}, infeasible {}",
+            t.some,
+            t.none
+        );
+    }
+}
+
+#[test]
+fn local_search_only_improves_on_every_route_kind() {
+    for kind in KINDS {
+        let (problem, mut state) = plan(kind, 1);
+        let before = check(&problem, &state.to_solution(&problem));
+        assert!(before.feasible(), "{kind:?}: {:?}", before.violations);
+        let neighbours = Neighbours::new(&problem, 20);
+        let moves = improve(&problem, &mut state, &neighbours, 20, 50);
+        let after = check(&problem, &state.to_solution(&problem));
+        assert!(after.feasible(), "{kind:?}: {:?}", after.violations);
+        assert!(moves > 0, "{kind:?}: no move");
+        assert!(after.cost < before.cost, "{kind:?}");
+        assert_eq!(state.objective(&problem).cost, after.cost, "{kind:?}");
+    }
 }

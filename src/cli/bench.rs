@@ -52,6 +52,14 @@ pub struct SolveOptions {
     /// the default).
     #[arg(long)]
     polish: Option<usize>,
+    /// Neighbours per order for local search on every plan that improves a worker's best
+    /// (intensification; 0: off, the default).
+    #[arg(long)]
+    intensify: Option<usize>,
+    /// Neighbours per order for the local-search descent of the start plan (0: off; default 20
+    /// above 2,000 customers, else off).
+    #[arg(long)]
+    descend_start: Option<usize>,
     /// Minimise vehicles first, then distance (default: on for families whose best-known
     /// solutions are hierarchical, such as E-VRPTW).
     #[arg(long)]
@@ -138,11 +146,18 @@ fn load_bks(
         Some(p) => Ok(Some(BksTable::read(p)?)),
         None => {
             let p = default_bks();
-            Ok(if p.exists() {
-                Some(BksTable::read(&p)?)
-            } else {
-                None
-            })
+            if !p.exists() {
+                return Ok(None);
+            }
+            let mut table = BksTable::read(&p)?;
+            // The VRPSPD and Belgium sets keep their best-known values in their own folders.
+            for set in ["vrpspd", "belgium"] {
+                let own = p.with_file_name(set).join("bks.csv");
+                if own.exists() {
+                    table = table.merged(BksTable::read(&own)?);
+                }
+            }
+            Ok(Some(table))
         }
     }
 }
@@ -182,6 +197,12 @@ fn run_one(
     }
     if let Some(k) = options.polish {
         search.polish_neighbours = k;
+    }
+    if let Some(k) = options.intensify {
+        search.intensify_neighbours = k;
+    }
+    if let Some(k) = options.descend_start {
+        search.start_neighbours = k;
     }
     if let Some(e) = options.epoch {
         search.epoch_iterations = e;

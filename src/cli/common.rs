@@ -61,7 +61,7 @@ impl PolicyArg {
     }
 }
 
-/// `--iterations N` / `--time-limit S`: override the scenario's solver budget.
+/// `--iterations N` / `--time-limit S` / `--local-search K`: override the scenario's solver settings.
 #[derive(clap::Args, Debug, Clone)]
 pub struct BudgetArg {
     /// Iterations per search thread (deterministic), instead of the scenario's budget.
@@ -71,11 +71,19 @@ pub struct BudgetArg {
     /// deterministic; with `--iterations` too, whichever comes first).
     #[arg(long, value_name = "S")]
     pub time_limit: Option<f64>,
+    /// Local search towards K nearest neighbours of each order, instead of the scenario's
+    /// `[solver] local_search` (0: ruin and recreate only).
+    #[arg(long, value_name = "K")]
+    pub local_search: Option<usize>,
 }
 
 impl BudgetArg {
-    /// Replace the scenario's budget when either option is given.
+    /// Replace the scenario's budget when either option is given, and its local search when
+    /// `--local-search` is.
     pub fn apply(&self, solver: &mut crate::scenario::SolverSettings) {
+        if let Some(k) = self.local_search {
+            solver.local_search = k;
+        }
         if self.iterations.is_some() || self.time_limit.is_some() {
             solver.iterations = self.iterations;
             solver.time_limit_s = self.time_limit.filter(|t| t.is_finite() && *t > 0.0);

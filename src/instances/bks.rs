@@ -63,8 +63,16 @@ impl BksTable {
         Self::parse(path, &text)
     }
 
-    /// Parse the table's text.
+    /// Parse the table's text: the main table's columns, or the VRPSPD table's `set, instance,
+    /// bks, source` (distance objective).
     pub fn parse(path: &Path, text: &str) -> Result<Self, InstanceError> {
+        if text
+            .lines()
+            .next()
+            .is_some_and(|h| h.trim() == "set,instance,bks,source")
+        {
+            return Self::parse_short(path, text);
+        }
         let mut rows = Vec::new();
         for (i, line) in text.lines().enumerate().skip(1) {
             if line.trim().is_empty() {
@@ -98,13 +106,52 @@ impl BksTable {
         Ok(Self { rows })
     }
 
+    /// The VRPSPD table (`set, instance, bks, source`).
+    fn parse_short(path: &Path, text: &str) -> Result<Self, InstanceError> {
+        let mut rows = Vec::new();
+        for (i, line) in text.lines().enumerate().skip(1) {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let f = split_csv(line);
+            let bad = |message: String| InstanceError::Parse {
+                path: path.to_path_buf(),
+                line: i + 1,
+                message,
+            };
+            if f.len() < 4 {
+                return Err(bad(format!("expected 4 columns, found {}", f.len())));
+            }
+            let distance = f[2]
+                .trim()
+                .parse::<f64>()
+                .map_err(|e| bad(format!("bks {:?}: {e}", f[2])))?;
+            rows.push(BksEntry {
+                benchmark: f[0].trim().to_string(),
+                instance: f[1].trim().to_string(),
+                objective: "distance".into(),
+                vehicles: None,
+                distance,
+                source: f[3].trim().to_string(),
+            });
+        }
+        Ok(Self { rows })
+    }
+
+    /// The rows of both tables.
+    pub fn merged(mut self, other: BksTable) -> Self {
+        self.rows.extend(other.rows);
+        self
+    }
+
     /// The row `instance` of `family` is compared against (see the module rule).
     pub fn lookup(&self, family: Family, instance: &str) -> Option<&BksEntry> {
         let in_family = |b: &str| match family {
             Family::Solomon => b == "solomon",
             Family::Homberger => b.starts_with("gehring_homberger"),
-            Family::CvrplibX => b == "cvrplib_X",
+            Family::CvrplibX => b == "cvrplib_X" || b == "belgium",
             Family::Evrptw => b == "evrptw_schneider_100" || b == "evrptw_schneider_small",
+            Family::Vrpspd => b == "dethloff" || b.starts_with("salhi_nagy"),
         };
         self.rows
             .iter()
@@ -128,6 +175,21 @@ solomon,R101,distance,20,1642.88,vroom,x\n\
 gehring_homberger_1000,c1_10_1,hierarchical,100,42478.95,vroom,old\n\
 gehring_homberger_1000,c1_10_1,hierarchical,100,42478.9516,\"rogalski (SINTEF TOP mirror)\",new\n\
 evrptw_schneider_100,r101_21,hierarchical,1,1.0,x,y\n";
+
+    #[test]
+    fn reads_the_vrpspd_table() {
+        let t = BksTable::parse(
+            Path::new("vrpspd/bks.csv"),
+            "set,instance,bks,source\ndethloff,CON3-0,616.52,pdf\nsalhi_nagy_xy,CMT1X,466.77,\"a, b\"\n",
+        )
+        .unwrap();
+        assert_eq!(t.lookup(Family::Vrpspd, "cmt1x").unwrap().distance, 466.77);
+        assert_eq!(
+            t.lookup(Family::Vrpspd, "CON3-0").unwrap().objective,
+            "distance"
+        );
+        assert!(t.lookup(Family::Solomon, "CON3-0").is_none());
+    }
 
     #[test]
     fn prefers_distance_then_sintef() {

@@ -40,7 +40,7 @@ impl Convention {
     /// The convention the best-known solutions of a family use (`customers` decides for Homberger).
     pub fn standard_for(family: Family, customers: usize) -> Self {
         match family {
-            Family::Solomon | Family::Evrptw => Convention::Exact,
+            Family::Solomon | Family::Evrptw | Family::Vrpspd => Convention::Exact,
             Family::Homberger if customers >= 1000 => Convention::Dimacs,
             Family::Homberger => Convention::Exact,
             Family::CvrplibX => Convention::Rounded,

@@ -241,6 +241,7 @@ pub fn parse(
                 service: Duration((r.service * SCALE as f64).round() as i64),
             }],
             demand: Load::weight(r.demand as i64),
+            pickup: Load::ZERO,
             windows: vec![TimeWindow {
                 open: t(r.ready),
                 close: t(r.due),

@@ -1,5 +1,5 @@
 //! Benchmark instance readers: Solomon and Gehring-Homberger text files, VRPLIB (CVRPLIB X) files,
-//! Schneider E-VRPTW files, the distance conventions they are scored under, and the best-known-solution
+//! Schneider E-VRPTW files, LKH-3 VRPSPD files (Dethloff, Salhi & Nagy), the distance conventions they are scored under, and the best-known-solution
 //! table.
 //!
 //! Owns: turning files into a [`crate::solver::model::Problem`] plus the user-facing ids needed to
@@ -14,6 +14,7 @@ pub mod error;
 pub mod evrptw;
 pub mod solomon;
 pub mod vrplib;
+pub mod vrpspd;
 
 pub use convention::Convention;
 pub use error::InstanceError;
@@ -48,11 +49,14 @@ pub enum Family {
     Solomon,
     /// Gehring & Homberger, 200 to 1000 customers.
     Homberger,
-    /// CVRPLIB X (Uchoa et al. 2017).
+    /// CVRPLIB X (Uchoa et al. 2017), and the VRPLIB-format Belgium instances (Arnold, Gendreau
+    /// & Sörensen 2019; 3,000 to 30,000 customers).
     CvrplibX,
     /// E-VRPTW (Schneider, Stenger & Goeke 2014): 5 to 100 customers, charging stations, full
     /// recharges; best-known solutions are vehicles first, then distance.
     Evrptw,
+    /// VRPSPD: Dethloff (2001) and Salhi & Nagy (1999), simultaneous pickup and delivery.
+    Vrpspd,
 }
 
 impl Family {
@@ -91,7 +95,9 @@ pub fn read_instance(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if text.contains("NODE_COORD_SECTION") {
+    if vrpspd::looks_like_vrpspd(&text) {
+        vrpspd::parse(path, &name, &text, convention)
+    } else if text.contains("NODE_COORD_SECTION") {
         vrplib::parse(path, &name, &text, convention)
     } else if evrptw::looks_like_evrptw(&text) {
         evrptw::parse(path, &name, &text, convention)
@@ -107,6 +113,8 @@ pub(crate) struct Node {
     pub x: f64,
     pub y: f64,
     pub demand: i64,
+    /// Picked up (VRPSPD files; 0 elsewhere).
+    pub pickup: i64,
     pub ready: f64,
     pub due: f64,
     pub service: f64,
@@ -142,6 +150,7 @@ pub(crate) fn build_euclidean(
                 service: Duration((nd.service * SCALE as f64).round() as i64),
             }],
             demand: Load::weight(nd.demand),
+            pickup: Load::weight(nd.pickup),
             windows: vec![if windows {
                 TimeWindow {
                     open: t(nd.ready),

@@ -88,6 +88,7 @@ pub fn parse(
                     x: v[1],
                     y: v[2],
                     demand: v[3] as i64,
+                    pickup: 0,
                     ready: v[4],
                     due: v[5],
                     service: v[6],

@@ -1,7 +1,9 @@
 //! Reader for VRPLIB (TSPLIB-style) CVRP files such as CVRPLIB X.
 //!
-//! Owns: [`parse`]. Must never: accept an edge weight type other than `EUC_2D`, or a file without
-//! exactly one depot, or allocate for a `DIMENSION` larger than the file has lines. Customer
+//! Owns: [`parse`]. Must never: accept an edge weight type other than `EUC_2D`, or a file with a
+//! depot other than node 1 (a file without `DEPOT_SECTION`, such as the Belgium instances of
+//! Arnold, Gendreau & Sörensen, has node 1 as its depot, as LKH-3 reads it), or allocate for a
+//! `DIMENSION` larger than the file has lines. Customer
 //! numbers follow the `.sol` convention: node id minus one, so the depot (node 1) is 0. The fleet
 //! is unlimited (one vehicle per customer) and there are no time windows.
 
@@ -122,6 +124,10 @@ pub fn parse(
     }
     let dimension = dimension.ok_or_else(|| err(0, "no DIMENSION".into()))?;
     let capacity = capacity.ok_or_else(|| err(0, "no CAPACITY".into()))?;
+    if depots.is_empty() {
+        // No DEPOT_SECTION (the Belgium instances): node 1 is the depot, as LKH-3 assumes.
+        depots.push(0);
+    }
     if depots != [0] {
         return Err(err(
             0,
@@ -138,6 +144,7 @@ pub fn parse(
             x,
             y,
             demand,
+            pickup: 0,
             ready: 0.0,
             due: 0.0,
             service: 0.0,

@@ -11,6 +11,7 @@
 //! iterations = 3000
 //! threads = 2
 //! seed = 1
+//! local_search = 10                                # neighbours per order (0: off; default 10)
 //!
 //! [factors]                                        # override any of scenario::Factors
 //! grid_kg_co2_per_kwh = 0.6
@@ -46,8 +47,11 @@
 //! comments, blank lines and extra columns are fine) has the header (any order, any case)
 //! `id,lon,lat,weight_kg,volume_m3,parcels,service_s,windows` and optionally
 //! `shareable` (`yes`/`no`: may other carriers deliver it when pooling; a carrier's
-//! `shareable = false` marks all its orders); `windows` is `HH:MM-HH:MM` ranges joined by `;`
-//! (empty: all day). An optional `[two_tier]` table (consolidation centre and tier fleets) is
+//! `shareable = false` marks all its orders), and the pickup columns `pickup_weight_kg`,
+//! `pickup_volume_m3`, `pickup_parcels` (what the vehicle collects there and carries to the next
+//! reload or back to the depot; empty or absent: nothing; zero delivered and something collected:
+//! a pure pickup) and `pickup_kind` (`collection` 揽收, `return` 退货, `packaging` 包装物回收;
+//! default `collection`); `windows` is `HH:MM-HH:MM` ranges joined by `;` (empty: all day). An optional `[two_tier]` table (consolidation centre and tier fleets) is
 //! read by `io::two_tier`. Every problem of the scenario and of every
 //! orders file is reported at once, each naming its file and record.
 //!
@@ -60,7 +64,8 @@
 use super::crs::Crs;
 use super::file::{parse_toml, read_text, FileError};
 use crate::scenario::{
-    Carrier, DeliveryOrder, Factors, FleetEntry, Rule, Scenario, SolverSettings, Stopping, Subject,
+    Carrier, DeliveryOrder, Factors, FleetEntry, Pickup, PickupKind, Rule, Scenario,
+    SolverSettings, Stopping, Subject,
 };
 use crate::time::{WeekTime, DAY};
 use crate::vehicle::default_classes;
@@ -133,6 +138,7 @@ struct SolverEntry {
     time_limit_s: Option<f64>,
     threads: Option<usize>,
     seed: Option<u64>,
+    local_search: Option<usize>,
 }
 
 #[derive(Deserialize, Default)]
@@ -280,6 +286,10 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         time_limit_s: file.solver.time_limit_s,
         threads: file.solver.threads.unwrap_or(2).max(1),
         seed: file.solver.seed.unwrap_or(1),
+        local_search: file
+            .solver
+            .local_search
+            .unwrap_or(SolverSettings::DEFAULT_LOCAL_SEARCH),
     };
     let mut carriers = Vec::new();
     let mut places = Vec::new();
@@ -562,6 +572,13 @@ fn read_orders(text: &str, crs: Crs) -> (Vec<DeliveryOrder>, Vec<String>) {
     let col = |k: usize| idx[k].unwrap_or(0);
     let columns = table.columns.len();
     let shareable_col = table.column("shareable");
+    // Optional pickup columns (揽收, returns, packaging); absent or empty: nothing collected.
+    let pickup_cols = [
+        table.column("pickup_weight_kg"),
+        table.column("pickup_volume_m3"),
+        table.column("pickup_parcels"),
+    ];
+    let kind_col = table.column("pickup_kind");
     let (mut orders, mut problems) = (Vec::new(), Vec::new());
     for record in &table.records {
         let (n, f) = (record.line, &record.fields);
@@ -597,6 +614,36 @@ fn read_orders(text: &str, crs: Crs) -> (Vec<DeliveryOrder>, Vec<String>) {
                 out
             }
         };
+        let optional = |k: usize, name: &str, scale: f64, problems: &mut Vec<String>| -> u32 {
+            match pickup_cols[k].map(|c| f.get(c).map_or("", String::as_str)) {
+                None | Some("") => 0,
+                Some(text) => match text.parse::<f64>() {
+                    Ok(v) if v.is_finite() && v >= 0.0 && v * scale <= f64::from(u32::MAX) => {
+                        (v * scale).round() as u32
+                    }
+                    _ => {
+                        problems.push(format!(
+                            "line {n}: `{name}` must be a number of zero or more, got `{text}`"
+                        ));
+                        0
+                    }
+                },
+            }
+        };
+        let pickup = Pickup {
+            weight_g: optional(0, "pickup_weight_kg", 1000.0, &mut problems),
+            volume_ml: optional(1, "pickup_volume_m3", 1e6, &mut problems),
+            parcels: optional(2, "pickup_parcels", 1.0, &mut problems),
+            kind: match kind_col.map(|k| f.get(k).map_or("", String::as_str)) {
+                None | Some("") => PickupKind::Collection,
+                Some(text) => PickupKind::parse(text).unwrap_or_else(|| {
+                    problems.push(format!(
+                        "line {n}: `pickup_kind` must be collection, return or packaging, got `{text}`"
+                    ));
+                    PickupKind::Collection
+                }),
+            },
+        };
         let id = f[col(0)].clone();
         orders.push(DeliveryOrder {
             id,
@@ -616,6 +663,7 @@ fn read_orders(text: &str, crs: Crs) -> (Vec<DeliveryOrder>, Vec<String>) {
                     true
                 }
             },
+            pickup,
         });
     }
     (orders, problems)

@@ -9,8 +9,8 @@
 //! (per-class factors, else the diesel defaults scaled ×2 per emission standard below China VI).
 
 use super::{PlannedRoute, Unserved};
-use crate::scenario::DeliveryOrder;
 use crate::scenario::Scenario;
+use crate::scenario::{DeliveryOrder, PickupKind};
 use crate::vehicle::Energy;
 use std::borrow::Cow;
 use std::fmt;
@@ -81,6 +81,15 @@ pub enum Kpi {
     OnTimeRate,
     /// Parcels delivered (`parcels`, parcels).
     Parcels,
+    /// Parcels collected: 揽收, returns and packaging (`parcels_picked_up`, parcels; only in
+    /// scenarios with pickups).
+    ParcelsPickedUp,
+    /// Of those, e-commerce returns (`returns`, parcels).
+    Returns,
+    /// Packaging collected for recovery (`packaging_kg`, kg).
+    PackagingKg,
+    /// Picked-up weight over capacity driven (`backhaul_load_factor`, share).
+    BackhaulLoadFactor,
     /// Cost (`cost`, yuan), zone fees and penalties included.
     Cost,
     /// Zone fees owed (`zone_fees`, yuan; see `io::policy`).
@@ -139,7 +148,7 @@ pub enum Kpi {
 
 impl Kpi {
     /// Every KPI with a fixed name (all but [`Kpi::VehiclesOfClass`]).
-    pub const FIXED: [Kpi; 35] = [
+    pub const FIXED: [Kpi; 39] = [
         Kpi::Vehicles,
         Kpi::VehicleKm,
         Kpi::VehicleHours,
@@ -148,6 +157,10 @@ impl Kpi {
         Kpi::Unserved,
         Kpi::OnTimeRate,
         Kpi::Parcels,
+        Kpi::ParcelsPickedUp,
+        Kpi::Returns,
+        Kpi::PackagingKg,
+        Kpi::BackhaulLoadFactor,
         Kpi::Cost,
         Kpi::ZoneFees,
         Kpi::ZonePenalties,
@@ -189,6 +202,10 @@ impl Kpi {
             Kpi::Unserved => ("unserved", "orders"),
             Kpi::OnTimeRate => ("on_time_rate", "share"),
             Kpi::Parcels => ("parcels", "parcels"),
+            Kpi::ParcelsPickedUp => ("parcels_picked_up", "parcels"),
+            Kpi::Returns => ("returns", "parcels"),
+            Kpi::PackagingKg => ("packaging_kg", "kg"),
+            Kpi::BackhaulLoadFactor => ("backhaul_load_factor", "share"),
             Kpi::Cost => ("cost", "yuan"),
             Kpi::ZoneFees => ("zone_fees", "yuan"),
             Kpi::ZonePenalties => ("zone_penalties", "yuan"),
@@ -319,7 +336,7 @@ impl Kpis {
                 .sum();
             let (mut km, mut kwh, mut litres, mut co2_ttw, mut co2_wtw, mut nox, mut pm, mut cost) =
                 (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-            let (mut delivered_kg, mut capacity_kg) = (0.0, 0.0);
+            let (mut delivered_kg, mut capacity_kg, mut picked_kg) = (0.0, 0.0, 0.0);
             for r in &rs {
                 let class = scenario.classes.iter().find(|c| c.id == r.class);
                 let route_km = r.distance_m / 1000.0;
@@ -362,6 +379,9 @@ impl Kpis {
                 delivered_kg += delivered(scenario, r)
                     .map(|o| f64::from(o.weight_g) / 1000.0)
                     .sum::<f64>();
+                picked_kg += delivered(scenario, r)
+                    .map(|o| f64::from(o.pickup.weight_g) / 1000.0)
+                    .sum::<f64>();
             }
             let mut push = |kpi: Kpi, value: f64| k.push(scope, kpi, value);
             push(Kpi::Vehicles, rs.len() as f64);
@@ -382,6 +402,37 @@ impl Kpis {
             push(Kpi::Unserved, missed as f64);
             push(Kpi::OnTimeRate, if orders > missed { 1.0 } else { 0.0 });
             push(Kpi::Parcels, parcels as f64);
+            let with_pickups = scenario
+                .carriers
+                .iter()
+                .any(|c| c.orders.iter().any(|o| !o.pickup.is_none()));
+            if with_pickups {
+                let served: Vec<&DeliveryOrder> =
+                    rs.iter().flat_map(|r| delivered(scenario, r)).collect();
+                let parcels_of = |kind: Option<PickupKind>| -> f64 {
+                    served
+                        .iter()
+                        .filter(|o| kind.is_none_or(|k| o.pickup.kind == k))
+                        .map(|o| f64::from(o.pickup.parcels))
+                        .sum()
+                };
+                push(Kpi::ParcelsPickedUp, parcels_of(None));
+                push(Kpi::Returns, parcels_of(Some(PickupKind::Return)));
+                let packaging: f64 = served
+                    .iter()
+                    .filter(|o| o.pickup.kind == PickupKind::Packaging)
+                    .map(|o| f64::from(o.pickup.weight_g) / 1000.0)
+                    .sum();
+                push(Kpi::PackagingKg, packaging);
+                push(
+                    Kpi::BackhaulLoadFactor,
+                    if capacity_kg > 0.0 {
+                        picked_kg / capacity_kg
+                    } else {
+                        0.0
+                    },
+                );
+            }
             push(Kpi::Cost, cost);
             let fees: f64 = rs.iter().flat_map(|r| &r.zone_fees_yuan).sum();
             push(Kpi::ZoneFees, fees);

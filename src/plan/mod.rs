@@ -120,7 +120,7 @@ pub struct PlannedStop {
     pub start_s: i64,
     /// Departure (s).
     pub departure_s: i64,
-    /// Load on board after the stop (g).
+    /// Load on board after the stop (g): deliveries still aboard plus pickups collected.
     pub load_after_g: i64,
     /// Battery after the stop (Wh), for battery vehicles.
     pub battery_after_wh: Option<i64>,

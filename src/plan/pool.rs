@@ -357,6 +357,11 @@ pub(crate) fn build_pool(
                 i64::from(d.volume_ml),
                 i64::from(d.parcels),
             ]),
+            pickup: Load([
+                i64::from(d.pickup.weight_g),
+                i64::from(d.pickup.volume_ml),
+                i64::from(d.pickup.parcels),
+            ]),
             windows: d
                 .windows
                 .iter()

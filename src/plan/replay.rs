@@ -208,7 +208,11 @@ fn replay(
             _ => (None, 0),
         };
         match v {
-            Visit::Order { order, .. } => load -= i64::from(pool.order(scenario, *order).weight_g),
+            Visit::Order { order, .. } => {
+                let o = pool.order(scenario, *order);
+                // Deliveries leave the vehicle, pickups ride to the next reload or the depot.
+                load += i64::from(o.pickup.weight_g) - i64::from(o.weight_g);
+            }
             Visit::Reload { .. } => {
                 trip += 1;
                 load = trip_loads[trip];

@@ -62,7 +62,12 @@ pub(crate) fn solve_pool(
     let params = SolveParams {
         threads,
         seed: scenario.solver.seed,
-        search: SearchParams::for_size(pool.problem.orders().len()),
+        search: SearchParams {
+            polish_neighbours: scenario.solver.local_search,
+            intensify_neighbours: scenario.solver.local_search,
+            start_neighbours: scenario.solver.local_search,
+            ..SearchParams::for_size(pool.problem.orders().len())
+        },
     };
     // Unserved orders are optional at a penalty in the solver; the routes' cost is the rest.
     let routes_yuan = |cost: Cost, unserved: usize| {

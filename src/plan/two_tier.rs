@@ -184,6 +184,7 @@ fn tier1(scenario: &Scenario, two_tier: &TwoTier) -> Scenario {
                 service_s: two_tier.unload_s,
                 windows: vec![(0, close)],
                 shareable: false,
+                pickup: Default::default(),
             })
             .collect();
     }

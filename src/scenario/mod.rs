@@ -52,6 +52,63 @@ pub struct DeliveryOrder {
     pub windows: Vec<(u32, u32)>,
     /// May other carriers' vehicles deliver it when carriers pool (共同配送)?
     pub shareable: bool,
+    /// What the vehicle collects there (zero: a pure delivery; zero weight, volume and parcels
+    /// delivered with a pickup: a pure pickup).
+    pub pickup: Pickup,
+}
+
+/// What an order collects: parcels sent (揽收), e-commerce returns (退货) or packaging for
+/// recovery and reuse (包装物回收), carried to the next reload or back to the depot.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pickup {
+    /// Weight (g).
+    pub weight_g: u32,
+    /// Volume (ml).
+    pub volume_ml: u32,
+    /// Parcels.
+    pub parcels: u32,
+    /// Why it is collected (for the KPIs).
+    pub kind: PickupKind,
+}
+
+impl Pickup {
+    /// True when nothing is collected.
+    pub fn is_none(&self) -> bool {
+        self.weight_g == 0 && self.volume_ml == 0 && self.parcels == 0
+    }
+}
+
+/// Why an order's pickup is collected.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum PickupKind {
+    /// Parcels a sender or shop hands over (揽收).
+    #[default]
+    Collection,
+    /// E-commerce returns (退货).
+    Return,
+    /// Packaging collected for recovery and reuse (包装物回收).
+    Packaging,
+}
+
+impl PickupKind {
+    /// The name used in orders CSV files and KPI names.
+    pub fn name(self) -> &'static str {
+        match self {
+            PickupKind::Collection => "collection",
+            PickupKind::Return => "return",
+            PickupKind::Packaging => "packaging",
+        }
+    }
+
+    /// Parse a CSV name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "collection" | "pickup" => Some(PickupKind::Collection),
+            "return" => Some(PickupKind::Return),
+            "packaging" => Some(PickupKind::Packaging),
+            _ => None,
+        }
+    }
 }
 
 /// Vehicles of one class in a carrier's fleet.
@@ -172,6 +229,15 @@ pub struct SolverSettings {
     pub threads: usize,
     /// Seed.
     pub seed: u64,
+    /// Local search towards this many nearest neighbours of each order (0: ruin and recreate
+    /// only): the start plan is descended, each worker's new best is improved before it is kept,
+    /// and the best plan is polished after each epoch (see `docs/solver.md`).
+    pub local_search: usize,
+}
+
+impl SolverSettings {
+    /// Neighbours per order for local search when a scenario does not say.
+    pub const DEFAULT_LOCAL_SEARCH: usize = 10;
 }
 
 /// A loading point (curbside bay, 装卸点): where vehicles may park to serve the doors around it.

@@ -618,6 +618,7 @@ mod tests {
             service_s: 60,
             windows: vec![(8 * 3600, 12 * 3600)],
             shareable: true,
+            pickup: Default::default(),
         }
     }
 
@@ -647,6 +648,7 @@ mod tests {
                 time_limit_s: None,
                 threads: 1,
                 seed: 1,
+                local_search: 0,
             },
             factors: Factors::default(),
             bays: Vec::new(),

@@ -13,7 +13,9 @@
 //! (including the end depot) must be at least the reserve; a charging stop must be at one of the
 //! type's stations, must not fill above the capacity (under the full policy it must fill exactly to
 //! it), and the whole charge, `ceil(energy * time / per)` long, must fit inside one opening window
-//! (waiting for the opening is allowed).
+//! (waiting for the opening is allowed). Loads: each trip (from a depot to the next reload or the
+//! end depot) leaves carrying its orders' deliveries; at each order the load drops by the delivery
+//! and rises by the pickup, and it must fit the capacity at every point of the trip.
 
 use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
 use crate::solver::model::{ChargePolicy, Problem, TimeWindow};
@@ -87,14 +89,15 @@ pub enum Violation {
         /// Location.
         depot: u32,
     },
-    /// A trip carries more than the capacity.
+    /// A trip carries more than the capacity at some point (deliveries still aboard plus pickups
+    /// already collected).
     #[error("route {route}, trip {trip}: load {load:?} exceeds capacity {capacity:?}")]
     Capacity {
         /// Route number.
         route: usize,
         /// Trip number (0 = before the first reload).
         trip: usize,
-        /// Load of the trip.
+        /// The most aboard at any point of the trip, per dimension.
         load: Load,
         /// Capacity.
         capacity: Load,
@@ -443,7 +446,8 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         let mut ready = vt.shift.open;
         let mut distance = Distance::ZERO;
         let mut trip = 0;
-        let mut load = Load::ZERO;
+        // (delivery, pickup) of each order of the current trip.
+        let mut load: Vec<(Load, Load)> = Vec::new();
         let mut first_start: Option<(u32, Time)> = None;
         // Every leg driven: (from, to, ready to leave at), for the zone fees.
         let mut legs: Vec<(u32, u32, Time)> = Vec::new();
@@ -472,7 +476,18 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
                 });
             }
         };
-        let close_trip = |violations: &mut Vec<Violation>, trip: usize, load: Load| {
+        let close_trip = |violations: &mut Vec<Violation>, trip: usize, orders: &[(Load, Load)]| {
+            let mut aboard = Load::ZERO;
+            for &(delivery, _) in orders {
+                aboard += delivery;
+            }
+            let mut load = aboard;
+            for &(delivery, pickup) in orders {
+                aboard = aboard - delivery + pickup;
+                for (most, now) in load.0.iter_mut().zip(aboard.0) {
+                    *most = (*most).max(now);
+                }
+            }
             if !load.fits(vt.capacity) {
                 violations.push(Violation::Capacity {
                     route: r,
@@ -498,7 +513,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
                         continue;
                     };
                     served[order as usize] += 1;
-                    load += o.demand;
+                    load.push((o.demand, o.pickup));
                     drive(
                         &mut violations,
                         &mut charge,
@@ -559,9 +574,9 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
                     if !vt.reload_depots.contains(&depot) {
                         violations.push(Violation::NotReloadDepot { route: r, depot });
                     }
-                    close_trip(&mut violations, trip, load);
+                    close_trip(&mut violations, trip, &load);
                     trip += 1;
-                    load = Load::ZERO;
+                    load.clear();
                     drive(
                         &mut violations,
                         &mut charge,
@@ -623,7 +638,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             ready = start + service;
             at = loc;
         }
-        close_trip(&mut violations, trip, load);
+        close_trip(&mut violations, trip, &load);
         drive(
             &mut violations,
             &mut charge,

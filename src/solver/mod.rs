@@ -13,18 +13,22 @@
 //! [`SolveParams`] and [`SearchParams`], [`check::check`] (the independent checker),
 //! [`schedule::schedule`] (a finished route's timetable) and [`fees`] (zone charges); the
 //! evaluation and search internals that the crate's integration tests and benches exercise
-//! ([`route_state`], [`search_state`], [`local_search`], [`relocate`], [`two_opt_star`],
-//! [`neighbours`], [`rng`]) are public for them; ruin, recreate, the charging-stop placement and
+//! ([`route_state`], [`load`], [`search_state`], [`local_search`] and its moves [`relocate`],
+//! [`swap`], [`two_opt_star`], [`or_opt`], [`two_opt`], [`neighbours`], [`rng`]) are public for
+//! them; ruin, recreate, the charging-stop placement and
 //! bay sites are crate-private.
 //!
 //! Codemap, by layer (folders): `problem/` — [`measure`] units → [`travel`] matrices and hour
 //! bands → [`model`] the problem (batteries and charging stations included) → [`solution`] the
 //! plan. [`check`] — the independent checker. `evaluation/` — where each constraint is checked
 //! during the search: [`route_state`] (per-route evaluator with O(1) insertion checks, duration
-//! costs and limits included, and the one pricing rule `route_cost`; battery routes that charge
-//! call `charging`, the charging-stop placement), `sites` (room and dwell at loading bays),
+//! costs and limits included, the one pricing rule `route_cost`, and `sequence_cost`, the exact
+//! price of any order of stops that every move falls back on; battery routes that charge call
+//! `charging`, the charging-stop placement), [`load`] (load segments: deliveries, pickups and
+//! the peak aboard, concatenated in O(1)), `sites` (room and dwell at loading bays),
 //! [`fees`] (zone fees), [`schedule`] (the timetable `plan` replays). `operators/` — `ruin` +
-//! `recreate` (SISR), [`local_search`] ([`relocate`], [`two_opt_star`]). `search/` —
+//! `recreate` (SISR), [`local_search`] ([`relocate`], [`swap`], [`two_opt_star`] between routes,
+//! [`or_opt`], [`two_opt`] within one; every route kind, loading bays kept inside the move). `search/` —
 //! [`search_state`] (a whole plan under search), [`sisr`] (one annealing worker, route removal
 //! when vehicles have a fixed cost, and the fleet-minimisation step of the vehicles-first
 //! objective), [`solve`] (threads and epochs), [`rng`] and [`neighbours`].
@@ -38,8 +42,8 @@ pub mod search;
 // The layers' modules under their short paths (`solver::model`, `solver::route_state`, ...), which
 // the rest of the crate, the tests and the benches use.
 pub(crate) use evaluation::{charging, sites};
-pub use evaluation::{fees, route_state, schedule};
-pub use operators::{local_search, relocate, two_opt_star};
+pub use evaluation::{fees, load, route_state, schedule};
+pub use operators::{local_search, or_opt, relocate, swap, two_opt, two_opt_star};
 pub(crate) use operators::{recreate, ruin};
 pub use problem::{error, measure, model, solution, travel};
 pub use search::{neighbours, rng, search_state, sisr, solve};

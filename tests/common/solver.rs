@@ -55,6 +55,7 @@ pub fn order(location: u32, demand: i64, service: i64, open: i64, close: i64) ->
             service: Duration(service),
         }],
         demand: Load::weight(demand),
+        pickup: Load::ZERO,
         windows: vec![TimeWindow {
             open: Time(open),
             close: Time(close),
@@ -108,4 +109,24 @@ pub fn banded_profile(d: &Matrix<Distance>, switch: i64, slow_factor: i64) -> Pr
             },
         ],
     }
+}
+
+/// `problem` with simultaneous pickups: each order also collects 0..=`max_pickup` units (seeded),
+/// and every fourth order becomes a pure pickup (nothing delivered), as returns and 揽收 are.
+pub fn with_pickups(problem: &Problem, seed: u64, max_pickup: i64) -> Problem {
+    let mut rng = Rng::new(seed, 7);
+    let mut orders = problem.orders().to_vec();
+    for (i, o) in orders.iter_mut().enumerate() {
+        o.pickup = Load::weight(rng.below(max_pickup as usize + 1) as i64);
+        if i % 4 == 3 {
+            o.demand = Load::ZERO;
+        }
+    }
+    Problem::new(
+        problem.locations().to_vec(),
+        problem.profiles().to_vec(),
+        orders,
+        problem.vehicle_types().to_vec(),
+    )
+    .expect("valid pickup problem")
 }

@@ -16,6 +16,7 @@
 //! labels per position and the two-stations-per-arc limit.
 
 use crate::solver::fees::FeeMeter;
+use crate::solver::load::LoadSegment;
 use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
 use crate::solver::model::{
     latest_arrival, service_start, Battery, ChargePolicy, Problem, TimeWindow, VehicleType,
@@ -106,12 +107,13 @@ fn fixed_sequence(
     stops: impl Iterator<Item = Stop>,
     out: &mut Vec<Fixed>,
 ) -> Option<()> {
-    let mut load = Load::ZERO;
+    let mut trip = LoadSegment::EMPTY;
     let mut at = vt.start;
     for s in stops {
         let order = problem.order(s.order);
-        if !(load + order.demand).fits(vt.capacity) {
-            if vt.reload_depots.is_empty() || load == Load::ZERO {
+        let here = LoadSegment::order(order.demand, order.pickup);
+        if !trip.then(here).fits(vt.capacity) {
+            if vt.reload_depots.is_empty() || trip.peak == Load::ZERO {
                 return None;
             }
             let depot = best_reload(vt, profile, at, s.location)?;
@@ -121,12 +123,12 @@ fn fixed_sequence(
                 alternative: 0,
                 service: vt.reload_time,
             });
-            load = Load::ZERO;
-            if !order.demand.fits(vt.capacity) {
+            trip = LoadSegment::EMPTY;
+            if !here.fits(vt.capacity) {
                 return None;
             }
         }
-        load += order.demand;
+        trip = trip.then(here);
         out.push(Fixed {
             location: s.location,
             order: s.order,

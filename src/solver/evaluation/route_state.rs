@@ -13,6 +13,7 @@
 
 use crate::solver::charging::{simulate_battery, Cache, LabelCache};
 use crate::solver::fees::FeeMeter;
+use crate::solver::load::LoadSegment;
 use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
 use crate::solver::model::{latest_arrival, service_start, ChargePolicy, Problem, VehicleType};
 use crate::solver::solution::{Route, Visit};
@@ -127,6 +128,30 @@ pub fn simulate(
     simulate_plain(problem, vt_index, stops, reloads)
 }
 
+/// The cost of serving `stops` in this order with one vehicle of type `vt`, exactly as the search
+/// prices routes (reloads, durations, zone fees, batteries and charging stops included; zero for no
+/// stops), or `None` when a rule breaks: the exact path every move takes where no O(1) check
+/// decides it. Loading bays are not judged here (they are shared by routes; see `sites`).
+pub fn sequence_cost(
+    problem: &Problem,
+    vt: u32,
+    stops: impl Iterator<Item = Stop> + Clone,
+) -> Option<Cost> {
+    let v = problem.vehicle_type(vt);
+    if v.reload_depots.is_empty() {
+        // Single trip: the load profile decides before any schedule is simulated.
+        let cap = v.capacity;
+        let load = stops.clone().fold(LoadSegment::EMPTY, |acc, s| {
+            let o = problem.order(s.order);
+            acc.then(LoadSegment::order(o.demand, o.pickup))
+        });
+        if !load.fits(cap) {
+            return None;
+        }
+    }
+    simulate(problem, vt, stops, None).map(|e| e.cost)
+}
+
 /// [`simulate`] without the battery: no charge is tracked and no charging stop placed (exact for
 /// a battery vehicle whose whole route fits its charge, see [`fits_without_charging`]).
 pub fn simulate_plain(
@@ -142,13 +167,14 @@ pub fn simulate_plain(
     let mut at = vt.start;
     let mut ready = vt.shift.open;
     let mut distance = Distance::ZERO;
-    let mut load = Load::ZERO;
+    let mut trip = LoadSegment::EMPTY;
     let mut first: Option<(u32, Time)> = None;
     let mut count = 0usize;
     for (i, s) in stops.enumerate() {
         let order = problem.order(s.order);
-        if !(load + order.demand).fits(vt.capacity) {
-            if vt.reload_depots.is_empty() || load == Load::ZERO {
+        let here = LoadSegment::order(order.demand, order.pickup);
+        if !trip.then(here).fits(vt.capacity) {
+            if vt.reload_depots.is_empty() || trip.peak == Load::ZERO {
                 return None;
             }
             let depot = best_reload(vt, profile, at, s.location)?;
@@ -158,15 +184,15 @@ pub fn simulate_plain(
             }
             ready = profile.arrival(at, depot, ready) + vt.reload_time;
             at = depot;
-            load = Load::ZERO;
-            if !order.demand.fits(vt.capacity) {
+            trip = LoadSegment::EMPTY;
+            if !here.fits(vt.capacity) {
                 return None;
             }
             if let Some(r) = reloads.as_deref_mut() {
                 r.push((i, depot));
             }
         }
-        load += order.demand;
+        trip = trip.then(here);
         // The first leg is priced when the departure is known (after the loop).
         if let (Some(f), true) = (fees, count > 0) {
             meter.leg(f, at, s.location, ready);
@@ -241,10 +267,14 @@ pub struct RouteState {
     jump: Vec<i64>,
     /// Departure from the start depot (the latest that still reaches the first stop in time).
     departure: Time,
-    cum_load: Vec<Load>,
+    /// `prefix_load[k]`: the load segment of the first `k` orders.
+    prefix_load: Vec<LoadSegment>,
+    /// `suffix_load[k]`: the load segment of the orders from `k` on.
+    suffix_load: Vec<LoadSegment>,
     cum_dist: Vec<Distance>,
-    /// Total load over all trips.
-    pub load: Load,
+    /// The load segment of all orders as one trip (its peak is the most aboard at any point of a
+    /// single-trip route).
+    pub load: LoadSegment,
     /// Totals of the route (zero when empty).
     pub eval: RouteEval,
     /// False when the current stops break a rule (only possible right after loading a solution).
@@ -272,7 +302,8 @@ impl Clone for RouteState {
             wait_after: self.wait_after.clone(),
             jump: self.jump.clone(),
             departure: self.departure,
-            cum_load: self.cum_load.clone(),
+            prefix_load: self.prefix_load.clone(),
+            suffix_load: self.suffix_load.clone(),
             cum_dist: self.cum_dist.clone(),
             load: self.load,
             eval: self.eval,
@@ -297,7 +328,8 @@ impl Clone for RouteState {
         self.wait_after.clone_from(&o.wait_after);
         self.jump.clone_from(&o.jump);
         self.departure = o.departure;
-        self.cum_load.clone_from(&o.cum_load);
+        self.prefix_load.clone_from(&o.prefix_load);
+        self.suffix_load.clone_from(&o.suffix_load);
         self.cum_dist.clone_from(&o.cum_dist);
         self.load = o.load;
         self.eval = o.eval;
@@ -325,9 +357,10 @@ impl RouteState {
             wait_after: Vec::new(),
             jump: Vec::new(),
             departure: t.shift.open,
-            cum_load: Vec::new(),
+            prefix_load: Vec::new(),
+            suffix_load: Vec::new(),
             cum_dist: Vec::new(),
-            load: Load::ZERO,
+            load: LoadSegment::EMPTY,
             eval: RouteEval::EMPTY,
             feasible: true,
             fast: t.reload_depots.is_empty()
@@ -367,13 +400,22 @@ impl RouteState {
         self.ready.resize(n + 2, Time::MIN);
         self.latest.clear();
         self.latest.resize(n + 2, Time::MIN);
-        self.cum_load.clear();
-        self.cum_load.push(Load::ZERO);
+        let segment = |s: &Stop| {
+            let o = problem.order(s.order);
+            LoadSegment::order(o.demand, o.pickup)
+        };
+        self.prefix_load.clear();
+        self.prefix_load.push(LoadSegment::EMPTY);
         for s in &self.stops {
-            let l = self.cum_load[self.cum_load.len() - 1] + problem.order(s.order).demand;
-            self.cum_load.push(l);
+            let l = self.prefix_load[self.prefix_load.len() - 1].then(segment(s));
+            self.prefix_load.push(l);
         }
-        self.load = self.cum_load[n];
+        self.suffix_load.clear();
+        self.suffix_load.resize(n + 1, LoadSegment::EMPTY);
+        for k in (0..n).rev() {
+            self.suffix_load[k] = segment(&self.stops[k]).then(self.suffix_load[k + 1]);
+        }
+        self.load = self.prefix_load[n];
         self.cum_dist.clear();
         self.cum_dist.push(Distance::ZERO);
         for w in 1..self.nodes.len() {
@@ -533,10 +575,16 @@ impl RouteState {
         self.latest[i]
     }
 
-    /// Load of the first `k` stops.
+    /// Load segment of the first `k` stops.
     #[inline]
-    pub fn load_of_first(&self, k: usize) -> Load {
-        self.cum_load[k]
+    pub fn load_of_first(&self, k: usize) -> LoadSegment {
+        self.prefix_load[k]
+    }
+
+    /// Load segment of the stops from position `k` (0-based) on.
+    #[inline]
+    pub fn load_from(&self, k: usize) -> LoadSegment {
+        self.suffix_load[k]
     }
 
     /// Distance driven from the start depot to node position `i`.
@@ -549,9 +597,12 @@ impl RouteState {
     /// vehicles only; a vehicle that reloads may always fit it in a new trip).
     #[inline]
     pub fn may_take(&self, problem: &Problem, order: u32) -> bool {
+        // Any insertion leaves the depot with all deliveries and returns with all pickups.
+        let o = problem.order(order);
+        let cap = problem.vehicle_type(self.vehicle_type).capacity;
         self.reloads
-            || (self.load + problem.order(order).demand)
-                .fits(problem.vehicle_type(self.vehicle_type).capacity)
+            || ((self.load.delivery + o.demand).fits(cap)
+                && (self.load.pickup + o.pickup).fits(cap))
     }
 
     /// Cost change of inserting `stop` before position `pos` of `stops` (`pos == len` appends), or
@@ -645,7 +696,10 @@ impl RouteState {
         }
         let vt = problem.vehicle_type(self.vehicle_type);
         let order = problem.order(stop.order);
-        if !(self.load + order.demand).fits(vt.capacity) {
+        let loaded = self.prefix_load[pos]
+            .then(LoadSegment::order(order.demand, order.pickup))
+            .then(self.suffix_load[pos]);
+        if !loaded.fits(vt.capacity) {
             return Quick::Infeasible;
         }
         let profile = problem.profile_of(self.vehicle_type);

@@ -255,6 +255,7 @@ mod tests {
                 service: Duration(600),
             }],
             demand: Load([1, 0, 0]),
+            pickup: Load::ZERO,
             windows: vec![TimeWindow::ALWAYS],
             penalty: None,
         };
@@ -459,5 +460,50 @@ mod tests {
         assert!(!book.has_room(&p, 0, 1, Time(100), Time(700)));
         assert!(book.has_room(&p, 0, 0, Time(100), Time(700)));
         assert!(book.has_room(&p, 0, 1, Time(660), Time(1260)));
+    }
+
+    #[test]
+    fn local_search_keeps_a_move_only_when_the_bay_still_fits() {
+        use crate::solver::neighbours::Neighbours;
+        use crate::solver::search_state::SearchState;
+        use crate::solver::solution::{Route, Solution, Visit};
+        // Two vans, one order each at the bay: one van serving both saves a round trip (200 m)
+        // but would stay 20 minutes where 15 are allowed, so local search must undo that move.
+        let p = bay_problem(2);
+        let one = |order| Route {
+            vehicle_type: 0,
+            visits: vec![Visit::Order {
+                order,
+                alternative: 0,
+            }],
+        };
+        let solution = Solution {
+            routes: vec![one(0), one(1)],
+            unserved: vec![],
+        };
+        let mut state = SearchState::from_solution(&p, &solution);
+        assert!(plan_fits(&p, &state.routes, &mut Vec::new()));
+        let before = state.objective(&p).cost;
+        let moves =
+            crate::solver::local_search::improve(&p, &mut state, &Neighbours::new(&p, 5), 5, 5);
+        assert_eq!(moves, 0);
+        assert_eq!(state.routes.len(), 2);
+        assert_eq!(state.objective(&p).cost, before);
+        // With a longer dwell limit the same move is kept.
+        let mut sites = p.sites().to_vec();
+        sites[0].max_dwell = vec![Duration(1_500)];
+        let q = Problem::new(
+            p.locations().to_vec(),
+            p.profiles().to_vec(),
+            p.orders().to_vec(),
+            p.vehicle_types().to_vec(),
+        )
+        .and_then(|q| q.with_sites(sites))
+        .unwrap();
+        let mut state = SearchState::from_solution(&q, &solution);
+        let moves =
+            crate::solver::local_search::improve(&q, &mut state, &Neighbours::new(&q, 5), 5, 5);
+        assert_eq!((moves, state.routes.len()), (1, 1));
+        assert!(plan_fits(&q, &state.routes, &mut Vec::new()));
     }
 }

@@ -1,16 +1,101 @@
-//! Local search that polishes a plan with [`relocate`] and
-//! [`2-opt*`](crate::solver::two_opt_star) moves between an order and its nearest neighbours
-//! (granular neighbourhoods), first improvement, until no move improves.
+//! Local search: granular first-improvement descent over the moves between an order and its
+//! nearest neighbours. Between routes: [`relocate`] (before or after the neighbour), [`swap`] and
+//! [`2-opt*`](crate::solver::two_opt_star) both ways; within a route: [`or_opt`] (strings of one
+//! to three orders moved next to the neighbour) and [`two_opt`] (the stretch between them
+//! reversed). Every route kind takes part: the moves price fast routes in O(1) and the others
+//! exactly by simulation.
 //!
-//! Owns: [`improve`]. Must never: accept a move that does not strictly lower the cost (so it
-//! terminates), or depend on anything but the state and the neighbour lists (it is deterministic).
-//! Invariant on return: the state is compacted.
+//! Owns: [`improve`], [`improve_around`]. Must never: accept a move that does not strictly lower the cost (so it
+//! terminates), leave a plan whose loading bays overflow (with sites, a move is kept only when the
+//! whole plan still fits them, [`plan_fits`], and undone otherwise), or depend on anything but the
+//! state and the neighbour lists (it is deterministic). Invariant on return: the state is
+//! compacted.
 
 use crate::solver::measure::Cost;
 use crate::solver::model::Problem;
 use crate::solver::neighbours::Neighbours;
+use crate::solver::route_state::RouteState;
 use crate::solver::search_state::SearchState;
-use crate::solver::{relocate, two_opt_star};
+use crate::solver::sites::{plan_fits, Stay};
+use crate::solver::{or_opt, relocate, swap, two_opt, two_opt_star};
+
+/// One improving move, as found by [`best_move_for`].
+#[derive(Clone, Copy, Debug)]
+enum Move {
+    Relocate(usize, usize, usize, usize),
+    Swap(usize, usize, usize, usize),
+    TwoOptStar(usize, usize, usize, usize),
+    OrOpt(usize, usize, usize, usize),
+    TwoOpt(usize, usize, usize),
+}
+
+impl Move {
+    /// The routes the move changes.
+    fn routes(self) -> (usize, usize) {
+        match self {
+            Move::Relocate(a, _, b, _) | Move::Swap(a, _, b, _) | Move::TwoOptStar(a, _, b, _) => {
+                (a, b)
+            }
+            Move::OrOpt(r, ..) | Move::TwoOpt(r, ..) => (r, r),
+        }
+    }
+
+    fn apply(self, problem: &Problem, state: &mut SearchState) {
+        match self {
+            Move::Relocate(a, p, b, q) => relocate::apply(problem, state, a, p, b, q),
+            Move::Swap(a, p, b, q) => swap::apply(problem, state, a, p, b, q),
+            Move::TwoOptStar(a, p, b, q) => two_opt_star::apply(problem, state, a, p, b, q),
+            Move::OrOpt(r, from, len, to) => or_opt::apply(problem, state, r, from, len, to),
+            Move::TwoOpt(r, i, j) => two_opt::apply(problem, state, r, i, j),
+        }
+    }
+}
+
+/// The first strictly improving move between order `u` (route `ra`, position `pa`) and its
+/// neighbour `v` (route `rb`, position `pb`), in a fixed order of trial.
+fn first_move(
+    problem: &Problem,
+    state: &SearchState,
+    (ra, pa): (usize, usize),
+    (rb, pb): (usize, usize),
+) -> Option<Move> {
+    let better = |d: Option<Cost>| d.is_some_and(|d| d < Cost::ZERO);
+    if ra != rb {
+        for at in [pb, pb + 1] {
+            if better(relocate::evaluate(problem, state, ra, pa, rb, at)) {
+                return Some(Move::Relocate(ra, pa, rb, at));
+            }
+        }
+        if better(swap::evaluate(problem, state, ra, pa, rb, pb)) {
+            return Some(Move::Swap(ra, pa, rb, pb));
+        }
+        if better(two_opt_star::evaluate(problem, state, ra, pa, rb, pb)) {
+            return Some(Move::TwoOptStar(ra, pa, rb, pb));
+        }
+        if better(two_opt_star::evaluate(problem, state, rb, pb, ra, pa)) {
+            return Some(Move::TwoOptStar(rb, pb, ra, pa));
+        }
+        return None;
+    }
+    // Within one route: bring u next to v.
+    let n = state.routes[ra].len();
+    for len in 1..=3usize.min(n) {
+        if pa + len > n {
+            break;
+        }
+        for to in [pb, pb + 1] {
+            if better(or_opt::evaluate(problem, state, ra, pa, len, to)) {
+                return Some(Move::OrOpt(ra, pa, len, to));
+            }
+        }
+    }
+    // Reverse so that u follows v (u after v) or v follows u.
+    let (i, j) = if pa < pb { (pa + 1, pb) } else { (pb + 1, pa) };
+    if i < j && better(two_opt::evaluate(problem, state, ra, i, j)) {
+        return Some(Move::TwoOpt(ra, i, j));
+    }
+    None
+}
 
 /// Improve `state` with moves towards the first `k` neighbours of each order; at most `max_passes`
 /// passes over the orders. Returns the number of moves applied.
@@ -21,48 +106,73 @@ pub fn improve(
     k: usize,
     max_passes: usize,
 ) -> usize {
-    let mut moves = 0;
+    improve_around(problem, state, neighbours, k, max_passes, None)
+}
+
+/// [`improve`], starting from the orders marked in `focus` (all when `None`): the first pass
+/// tries only them; each later pass tries an order again only when its route or a neighbour's
+/// route changed since the order was last tried (PyVRP's last-modified rule). Skipping such a
+/// pair loses nothing, since a move's delta depends only on its two routes (with loading bays,
+/// also on whether other routes left room); the focus takes the other orders as already tried.
+pub fn improve_around(
+    problem: &Problem,
+    state: &mut SearchState,
+    neighbours: &Neighbours,
+    k: usize,
+    max_passes: usize,
+    focus: Option<&[bool]>,
+) -> usize {
+    let sites = !problem.sites().is_empty();
+    let mut stays: Vec<Stay> = Vec::new();
+    let mut saved: (Option<RouteState>, Option<RouteState>) = (None, None);
+    let n = problem.orders().len();
+    // Move counter at each route's last change, and at each order's last fruitless trial.
+    let mut changed = vec![0u64; state.routes.len()];
+    let mut tried: Vec<Option<u64>> = match focus {
+        Some(f) => f.iter().map(|&x| if x { None } else { Some(0) }).collect(),
+        None => vec![None; n],
+    };
+    let mut moves = 0u64;
     for _ in 0..max_passes {
         let before = moves;
-        for u in 0..problem.orders().len() as u32 {
+        for u in 0..n as u32 {
+            let Some((ra, pa)) = state.where_of[u as usize] else {
+                continue;
+            };
+            let since = tried[u as usize];
+            let mut applied = false;
             for &v in neighbours.of(u).iter().take(k) {
-                let (Some((ra, pa)), Some((rb, pb))) =
-                    (state.where_of[u as usize], state.where_of[v as usize])
+                let Some((rb, pb)) = state.where_of[v as usize] else {
+                    continue;
+                };
+                let (ra, rb) = (ra as usize, rb as usize);
+                if since.is_some_and(|t| t >= changed[ra] && t >= changed[rb]) {
+                    continue;
+                }
+                let Some(m) = first_move(problem, state, (ra, pa as usize), (rb, pb as usize))
                 else {
                     continue;
                 };
-                let (ra, pa, rb, pb) = (ra as usize, pa as usize, rb as usize, pb as usize);
-                if ra == rb {
+                let (a, b) = m.routes();
+                if sites {
+                    save(&mut saved.0, &state.routes[a]);
+                    save(&mut saved.1, &state.routes[b]);
+                }
+                m.apply(problem, state);
+                if sites && !plan_fits(problem, &state.routes, &mut stays) {
+                    // Undo: the move would overflow a loading bay another route also uses.
+                    restore(state, a, &saved.0);
+                    restore(state, b, &saved.1);
                     continue;
                 }
-                let mut applied = false;
-                for at in [pb, pb + 1] {
-                    if relocate::evaluate(problem, state, ra, pa, rb, at)
-                        .is_some_and(|d| d < Cost::ZERO)
-                    {
-                        relocate::apply(problem, state, ra, pa, rb, at);
-                        applied = true;
-                        break;
-                    }
-                }
-                if !applied
-                    && two_opt_star::evaluate(problem, state, ra, pa, rb, pb)
-                        .is_some_and(|d| d < Cost::ZERO)
-                {
-                    two_opt_star::apply(problem, state, ra, pa, rb, pb);
-                    applied = true;
-                }
-                if !applied
-                    && two_opt_star::evaluate(problem, state, rb, pb, ra, pa)
-                        .is_some_and(|d| d < Cost::ZERO)
-                {
-                    two_opt_star::apply(problem, state, rb, pb, ra, pa);
-                    applied = true;
-                }
-                if applied {
-                    moves += 1;
-                    break;
-                }
+                moves += 1;
+                changed[a] = moves;
+                changed[b] = moves;
+                applied = true;
+                break;
+            }
+            if !applied {
+                tried[u as usize] = Some(moves);
             }
         }
         if moves == before {
@@ -70,5 +180,19 @@ pub fn improve(
         }
     }
     state.compact();
-    moves
+    moves as usize
+}
+
+fn save(slot: &mut Option<RouteState>, route: &RouteState) {
+    match slot {
+        Some(s) => s.clone_from(route),
+        None => *slot = Some(route.clone()),
+    }
+}
+
+fn restore(state: &mut SearchState, r: usize, slot: &Option<RouteState>) {
+    if let Some(s) = slot {
+        state.routes[r].clone_from(s);
+        state.index_route(r);
+    }
 }

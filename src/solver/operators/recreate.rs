@@ -277,7 +277,10 @@ pub fn recreate(
     if pick < 4 {
         // random order: keep the shuffle
     } else if pick < 8 {
-        todo.sort_by_key(|&o| std::cmp::Reverse(problem.order(o).demand.0));
+        todo.sort_by_key(|&o| {
+            let order = problem.order(o);
+            std::cmp::Reverse(order.demand.0.max(order.pickup.0))
+        });
     } else if pick < 10 {
         todo.sort_by_key(|&o| std::cmp::Reverse(scratch.depot_distance[o as usize]));
     } else {

@@ -1,18 +1,28 @@
 //! Relocate: move one order from its route into another route.
 //!
-//! Owns: [`evaluate`] and [`apply`]. Must never: move within one route (ruin-and-recreate covers it)
-//! or handle routes off the O(1) path (reloads, duration rules): [`evaluate`] returns `None` there.
-//! Invariant: the delta is exact for the routes it accepts (`tests/solver_moves.rs`).
+//! Owns: [`evaluate`] and [`apply`]. Must never: move within one route (that is
+//! [`crate::solver::or_opt`]). Invariant: the delta is exact on every route kind
+//! (`tests/solver_moves.rs`): O(1) where both routes are on the fast path (distance-priced, single
+//! trip, no battery, no fees), otherwise the insertion check of the receiving route (O(1) where it
+//! decides, else simulated) plus the simulated cost of the route that loses the order.
 
 use crate::solver::measure::Cost;
 use crate::solver::model::Problem;
-use crate::solver::route_state::RouteState;
+use crate::solver::route_state::{sequence_cost, RouteState};
 use crate::solver::search_state::SearchState;
 
 /// Cost change of removing stop `pos` from `route`, or `None` when the rest breaks a rule.
 fn removal_delta(problem: &Problem, route: &RouteState, pos: usize) -> Option<Cost> {
     if route.len() == 1 {
         return Some(Cost::ZERO - route.eval.cost);
+    }
+    if !route.is_fast() {
+        // Reloads may move, a later first stop changes the departure, fees follow the legs.
+        let rest = route.stops[..pos]
+            .iter()
+            .chain(&route.stops[pos + 1..])
+            .copied();
+        return Some(sequence_cost(problem, route.vehicle_type, rest)? - route.eval.cost);
     }
     let vt = problem.vehicle_type(route.vehicle_type);
     let profile = problem.profile_of(route.vehicle_type);
@@ -39,7 +49,7 @@ pub fn evaluate(
     at: usize,
 ) -> Option<Cost> {
     let (a, b) = (&state.routes[from], &state.routes[to]);
-    if from == to || !a.is_fast() || !b.is_fast() || at > b.len() {
+    if from == to || pos >= a.len() || at > b.len() {
         return None;
     }
     let insert = b.insertion_delta(problem, at, a.stops[pos])?;

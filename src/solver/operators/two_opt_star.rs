@@ -2,12 +2,15 @@
 //! the stops of `b` from `q`; route `b` keeps its stops before `q` and continues with the tail of `a`
 //! after `p`. With `q = 0` and `p` last it merges two routes.
 //!
-//! Owns: [`evaluate`] and [`apply`]. Must never: mix vehicle types (the tails change vehicles) or
-//! handle routes off the O(1) path. Invariant: the delta is exact (`tests/solver_moves.rs`), computed
-//! from prefix loads and distances and the forward/backward schedule values of both routes.
+//! Owns: [`evaluate`] and [`apply`]. Invariant: the delta is exact on every route kind
+//! (`tests/solver_moves.rs`): O(1) when both routes are on the fast path with one vehicle type
+//! (prefix load segments and distances, forward/backward schedule values of both routes);
+//! otherwise both new routes are priced by [`sequence_cost`] (each keeps its own vehicle type, so
+//! tails may change vehicles), after an O(1) load test for single-trip vehicles.
 
 use crate::solver::measure::{Cost, Distance};
 use crate::solver::model::Problem;
+use crate::solver::route_state::sequence_cost;
 use crate::solver::search_state::SearchState;
 
 /// Cost change of the tail exchange, or `None` when a rule breaks.
@@ -20,19 +23,29 @@ pub fn evaluate(
     q: usize,
 ) -> Option<Cost> {
     let (a, b) = (&state.routes[ra], &state.routes[rb]);
-    if ra == rb || a.vehicle_type != b.vehicle_type || !a.is_fast() || !b.is_fast() {
+    if ra == rb || p >= a.len() || q > b.len() {
         return None;
     }
-    if p >= a.len() || q > b.len() {
+    let (vt_a, vt_b) = (
+        problem.vehicle_type(a.vehicle_type),
+        problem.vehicle_type(b.vehicle_type),
+    );
+    let load_a = a.load_of_first(p + 1).then(b.load_from(q));
+    let load_b = b.load_of_first(q).then(a.load_from(p + 1));
+    if (vt_a.reload_depots.is_empty() && !load_a.fits(vt_a.capacity))
+        || (vt_b.reload_depots.is_empty() && !load_b.fits(vt_b.capacity))
+    {
         return None;
     }
-    let vt = problem.vehicle_type(a.vehicle_type);
+    if a.vehicle_type != b.vehicle_type || !a.is_fast() || !b.is_fast() {
+        let new_a = a.stops[..=p].iter().chain(&b.stops[q..]).copied();
+        let new_b = b.stops[..q].iter().chain(&a.stops[p + 1..]).copied();
+        let cost_a = sequence_cost(problem, a.vehicle_type, new_a)?;
+        let cost_b = sequence_cost(problem, b.vehicle_type, new_b)?;
+        return Some(cost_a + cost_b - a.eval.cost - b.eval.cost);
+    }
+    let vt = vt_a;
     let profile = problem.profile_of(a.vehicle_type);
-    let load_a = a.load_of_first(p + 1) + (b.load - b.load_of_first(q));
-    let load_b = b.load_of_first(q) + (a.load - a.load_of_first(p + 1));
-    if !load_a.fits(vt.capacity) || !load_b.fits(vt.capacity) {
-        return None;
-    }
     let (u, a_next) = (a.node(p + 1), a.node(p + 2));
     let (b_prev, v) = (b.node(q), b.node(q + 1));
     let dist_a =

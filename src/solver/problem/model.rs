@@ -88,6 +88,10 @@ pub struct Order {
     pub alternatives: Vec<Alternative>,
     /// Demand delivered.
     pub demand: Load,
+    /// Amount picked up (parcels sent, e-commerce returns, packaging for recovery): aboard from
+    /// this order to the next reload or the end depot, where it is unloaded. Zero for a pure
+    /// delivery; an order with zero `demand` is a pure pickup. See [`crate::solver::load`].
+    pub pickup: Load,
     /// Windows for the start of service, sorted and disjoint (at least one).
     pub windows: Vec<TimeWindow>,
     /// `None`: the order is required. `Some(p)`: optional, leaving it unserved costs `p`.
@@ -505,6 +509,9 @@ impl Problem {
             }
             if order.demand.has_negative() {
                 invalid(&mut issues, "order", o, "negative demand".into());
+            }
+            if order.pickup.has_negative() {
+                invalid(&mut issues, "order", o, "negative pickup".into());
             }
             if matches!(order.penalty, Some(p) if p.0 < 0) {
                 invalid(&mut issues, "order", o, "negative penalty".into());
@@ -986,6 +993,7 @@ mod tests {
                 service: Duration(0),
             }],
             demand: Load([-1, 0, 0]),
+            pickup: Load::ZERO,
             windows: vec![],
             penalty: None,
         };

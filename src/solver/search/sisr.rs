@@ -27,9 +27,17 @@ pub struct SearchParams {
     pub temperature_end: f64,
     /// Iterations per thread between two synchronisations.
     pub epoch_iterations: u64,
-    /// When non-zero, the best plan is polished after every epoch by local search (relocate and
-    /// 2-opt*) towards this many nearest neighbours of each order.
+    /// When non-zero, the best plan is polished after every epoch by local search
+    /// ([`crate::solver::local_search`]) towards this many nearest neighbours of each order.
     pub polish_neighbours: usize,
+    /// When non-zero, the start plan (built by insertion) is descended by local search towards
+    /// this many nearest neighbours of each order before the annealing starts; on by default for
+    /// more than 2,000 orders, where the insertion start is far from good (Belgium L1: 91.5% above
+    /// the best known, 24.8% after the descent).
+    pub start_neighbours: usize,
+    /// When non-zero, every plan that improves a worker's best is first improved by local search
+    /// towards this many nearest neighbours of each order (intensification, as in PyVRP's ILS).
+    pub intensify_neighbours: usize,
     /// Minimise vehicles first, then cost (the hierarchical objective of the VRPTW and E-VRPTW
     /// literature).
     pub vehicles_first: bool,
@@ -65,6 +73,8 @@ impl SearchParams {
             temperature_end: 0.01,
             epoch_iterations: (20 * orders as u64).max(2_000),
             polish_neighbours: 0,
+            intensify_neighbours: 0,
+            start_neighbours: if orders > 2_000 { 20 } else { 0 },
             vehicles_first: false,
             fleet_share: 0.5,
             fleet_patience: 0.2,
@@ -89,6 +99,8 @@ pub struct Worker {
     candidate: SearchState,
     scratch: RecreateScratch,
     ruined: Vec<bool>,
+    /// Orders that local search starts from (intensification).
+    focus: Vec<bool>,
     stays: Vec<Stay>,
     /// Fleet minimisation: iterations each order spent unassigned in `current`.
     absence: Vec<u64>,
@@ -112,6 +124,7 @@ impl Worker {
             candidate: start.clone(),
             scratch: RecreateScratch::new(problem),
             ruined: Vec::new(),
+            focus: Vec::new(),
             stays: Vec::new(),
             absence: vec![0; problem.orders().len()],
             fixed_costs: problem
@@ -150,6 +163,21 @@ impl Worker {
         if accept {
             std::mem::swap(&mut self.current, &mut self.candidate);
             self.current_obj = obj;
+            if self.current_obj < self.best_obj && params.intensify_neighbours > 0 {
+                // Around the orders this iteration moved (`candidate` now holds the old plan).
+                let (now, old) = (&self.current.where_of, &self.candidate.where_of);
+                self.focus.clear();
+                self.focus.extend(now.iter().zip(old).map(|(a, b)| a != b));
+                crate::solver::local_search::improve_around(
+                    problem,
+                    &mut self.current,
+                    neighbours,
+                    params.intensify_neighbours,
+                    10,
+                    Some(&self.focus),
+                );
+                self.current_obj = self.current.objective_for(problem, params.vehicles_first);
+            }
             if self.current_obj < self.best_obj {
                 self.best.clone_from(&self.current);
                 self.best_obj = self.current_obj;

@@ -109,6 +109,16 @@ pub fn solve(
         &mut scratch,
     );
     repair(problem, &mut start);
+    if search.start_neighbours > 0 {
+        // The insertion start leaves much for a descent to take, most on large instances.
+        improve(
+            problem,
+            &mut start,
+            &neighbours,
+            search.start_neighbours,
+            50,
+        );
+    }
     let vehicles_first = search.vehicles_first;
     let start_obj = start.objective_for(problem, vehicles_first);
     let served = (problem.orders().len() - start.unassigned.len()).max(1);
@@ -225,6 +235,7 @@ pub fn solve(
             best.clone_from(&workers[bi].best);
             last_improvement = done;
             if search.polish_neighbours > 0 {
+                // Local search keeps the plan inside its loading bays (no repair needed).
                 improve(
                     problem,
                     &mut best,
@@ -232,7 +243,6 @@ pub fn solve(
                     search.polish_neighbours,
                     10,
                 );
-                repair(problem, &mut best);
                 best_obj = best.objective_for(problem, vehicles_first);
             }
         }

@@ -1,0 +1,72 @@
+//! Or-opt: move a string of one to three consecutive orders to another place in the same route
+//! (the intra-route relocate; PyVRP's Exchange10/20/30 within a route).
+//!
+//! Owns: [`evaluate`] and [`apply`]. Invariant: the delta is exact on every route kind: the new
+//! order of stops is priced by [`sequence_cost`] (O(n): times, loads with pickups, reloads,
+//! durations, fees and batteries all depend on the order).
+
+use crate::solver::measure::Cost;
+use crate::solver::model::Problem;
+use crate::solver::route_state::{sequence_cost, Stop};
+use crate::solver::search_state::SearchState;
+
+/// The stops of `stops` with `stops[from..from + len]` moved to before position `to` of the
+/// original sequence (`to` outside the string; `to == stops.len()` appends).
+fn moved(
+    stops: &[Stop],
+    from: usize,
+    len: usize,
+    to: usize,
+) -> impl Iterator<Item = Stop> + Clone + '_ {
+    let string = &stops[from..from + len];
+    // Four slices in driving order: before, the two stretches that change places, after.
+    let (first, second, third, fourth) = if to < from {
+        (&stops[..to], string, &stops[to..from], &stops[from + len..])
+    } else {
+        (&stops[..from], &stops[from + len..to], string, &stops[to..])
+    };
+    first
+        .iter()
+        .chain(second)
+        .chain(third)
+        .chain(fourth)
+        .copied()
+}
+
+/// Cost change of moving the `len` orders from position `from` of route `r` to before its
+/// position `to`, or `None` when the result breaks a rule or the move changes nothing.
+pub fn evaluate(
+    problem: &Problem,
+    state: &SearchState,
+    r: usize,
+    from: usize,
+    len: usize,
+    to: usize,
+) -> Option<Cost> {
+    let route = &state.routes[r];
+    let n = route.len();
+    if len == 0 || from + len > n || to > n || (from..=from + len).contains(&to) {
+        return None;
+    }
+    let cost = sequence_cost(
+        problem,
+        route.vehicle_type,
+        moved(&route.stops, from, len, to),
+    )?;
+    Some(cost - route.eval.cost)
+}
+
+/// Perform the move.
+pub fn apply(
+    problem: &Problem,
+    state: &mut SearchState,
+    r: usize,
+    from: usize,
+    len: usize,
+    to: usize,
+) {
+    let stops: Vec<Stop> = moved(&state.routes[r].stops, from, len, to).collect();
+    state.routes[r].stops = stops;
+    state.routes[r].update(problem);
+    state.index_route(r);
+}
