@@ -138,6 +138,7 @@ pub mod osm;
 pub mod plan;
 pub mod routing;
 pub mod scenario;
+pub mod service;
 pub mod solver;
 pub mod sweep;
 pub mod time;

@@ -20,7 +20,9 @@ mod graph;
 mod matrix;
 mod plan;
 mod route;
+mod serve;
 mod share;
+mod solve;
 mod sweep;
 mod two_tier;
 
@@ -53,6 +55,10 @@ enum Command {
     TwoTier(two_tier::Args),
     /// Plan every variant of a base scenario (in parallel, resumable) and compare their KPIs.
     Sweep(sweep::Args),
+    /// Solve a VROOM JSON problem offline, answered in VROOM's output shape.
+    Solve(solve::Args),
+    /// Serve the HTTP API: VROOM-compatible /v1/solve, /v1/table, /v1/route.
+    Serve(serve::Args),
     /// Solve one benchmark instance, check the plan and compare with the best-known solution.
     Bench(bench::BenchArgs),
     /// Solve every instance in folders; write a CSV and print mean and median gaps.
@@ -104,6 +110,8 @@ fn run(command: Command) -> Result<Verdict, BoxError> {
         Command::Share(args) => done(share::run(args)),
         Command::Sweep(args) => done(sweep::run_sweep(args)),
         Command::TwoTier(args) => done(two_tier::run(args)),
+        Command::Solve(args) => done(solve::run(args)),
+        Command::Serve(args) => done(serve::run(args)),
         Command::Bench(args) => done(bench::run_bench(&args)),
         Command::BenchSuite(args) => done(bench::run_suite(&args)),
     }
