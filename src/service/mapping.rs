@@ -1229,8 +1229,16 @@ fn windows(given: &[[i64; 2]]) -> Vec<TimeWindow> {
     out
 }
 
-/// Solve (or, with `steps`, judge) a VROOM request. `cancelled` is polled by nobody inside the
-/// search: the time limit bounds it.
+/// The solver problem a request maps to (validated; solve mode even when vehicles have
+/// `steps`), for re-checking an answer independently: order `j` is `jobs[j]`, vehicle type `v`
+/// is `vehicles[v]`.
+pub fn problem(input: &Input, roads: Option<&Roads>, limits: &Limits) -> Result<Problem, ApiError> {
+    let sources = validate(input, roads, limits)?;
+    Ok(build(input, roads, &sources, false)?.problem)
+}
+
+/// Solve (or, with `steps`, judge) a VROOM request; the search is bounded by its iterations and
+/// by the time limit of `limits`.
 pub fn run(input: &Input, roads: Option<&Roads>, limits: &Limits) -> Result<Output, ApiError> {
     let started = Instant::now();
     let sources = validate(input, roads, limits)?;

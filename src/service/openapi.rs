@@ -151,7 +151,7 @@ pub fn description() -> Value {
                 "summary": "Travel times and distances for a vehicle class at a departure moment (null: unreachable)",
                 "requestBody": {"required": true, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/TableRequest"},
-                    "example": {"class": "e-micro-van", "sources": [[104.0450, 30.7150], [104.0700, 30.6700]], "departure": "Tu 10:00"}}}},
+                    "example": {"class": "e-micro-van", "sources": [[104.0450, 30.7150], [104.1080, 30.7050]], "departure": "Tu 10:00"}}}},
                 "responses": with(json!({"description": "The table", "content": {"application/json": {"schema": {"type": "object", "properties": {
                     "durations": {"type": "array", "items": {"type": "array", "items": {"type": "number", "nullable": true}}},
                     "distances": {"type": "array", "items": {"type": "array", "items": {"type": "number", "nullable": true}}}}}}}}))
@@ -160,7 +160,7 @@ pub fn description() -> Value {
                 "summary": "The fastest legal route for a vehicle class at a departure moment, with GeoJSON geometry",
                 "requestBody": {"required": true, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/RouteRequest"},
-                    "example": {"class": "e-micro-van", "from": [104.0450, 30.7150], "to": [104.0700, 30.6700], "departure": "Tu 10:00"}}}},
+                    "example": {"class": "e-micro-van", "from": [104.0450, 30.7150], "to": [104.1080, 30.7050], "departure": "Tu 10:00"}}}},
                 "responses": with(json!({"description": "The route", "content": {"application/json": {"schema": {"type": "object", "properties": {
                     "duration": {"type": "number"}, "distance": {"type": "number"}, "geometry": {"type": "object"}}}}}}))
             }}
