@@ -29,8 +29,7 @@ fn chengdu() -> Arc<Roads> {
             )
             .unwrap();
             let network: &'static _ = Box::leak(Box::new(network));
-            let (engine, _) =
-                cityfreight::matrix::MatrixEngine::new(&network.graph, None).unwrap();
+            let (engine, _) = cityfreight::matrix::MatrixEngine::new(&network.graph, None).unwrap();
             let engine: &'static _ = Box::leak(Box::new(engine));
             let policy = cityfreight::io::policy::read_policy(
                 &data("data/scenarios/chengdu-core/policy.toml"),
@@ -51,7 +50,11 @@ struct Server {
 
 impl Server {
     fn start(config: Config, roads: Option<Arc<Roads>>, tokens: Option<Tokens>) -> Server {
-        let state = Arc::new(AppState::new(config, roads, tokens));
+        Self::start_state(AppState::new(config, roads, tokens))
+    }
+
+    fn start_state(state: AppState) -> Server {
+        let state = Arc::new(state);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let st = state.clone();
@@ -109,7 +112,20 @@ impl Server {
     }
 
     fn get(&self, path: &str) -> (u16, Value) {
-        let mut resp = agent().get(&self.url(path)).call().unwrap();
+        self.call("GET", path, None)
+    }
+
+    fn call(&self, method: &str, path: &str, token: Option<&str>) -> (u16, Value) {
+        let url = self.url(path);
+        let a = agent();
+        let mut req = match method {
+            "GET" => a.get(&url),
+            _ => a.delete(&url),
+        };
+        if let Some(t) = token {
+            req = req.header("Authorization", &format!("Bearer {t}"));
+        }
+        let mut resp = req.call().unwrap();
         let status = resp.status().as_u16();
         (status, resp.body_mut().read_json().unwrap())
     }
@@ -183,7 +199,14 @@ fn vroom_documented_example_is_answered_in_vroom_shape_at_its_documented_cost() 
         ["start", "job", "job", "job", "job", "job", "job", "end"]
     );
     for s in steps {
-        for key in ["arrival", "duration", "load", "setup", "service", "waiting_time"] {
+        for key in [
+            "arrival",
+            "duration",
+            "load",
+            "setup",
+            "service",
+            "waiting_time",
+        ] {
             assert!(s.get(key).is_some(), "step.{key} missing in {s}");
         }
     }
@@ -326,7 +349,9 @@ fn no_token_or_a_wrong_one_is_a_401_and_health_stays_open() {
 /// A problem whose search runs long enough to hold a worker (iteration-limited).
 fn slow_problem() -> Value {
     let n = 60usize;
-    let coords: Vec<(i64, i64)> = (0..n).map(|i| ((i * 37 % 101) as i64, (i * 53 % 97) as i64)).collect();
+    let coords: Vec<(i64, i64)> = (0..n)
+        .map(|i| ((i * 37 % 101) as i64, (i * 53 % 97) as i64))
+        .collect();
     let durations: Vec<Vec<i64>> = coords
         .iter()
         .map(|a| {
@@ -379,8 +404,7 @@ fn a_full_queue_is_a_503_with_retry_after_while_health_answers() {
 
 /// Twenty SF orders of the demo scenario, as VROOM jobs with coordinates.
 fn chengdu_jobs(count: usize) -> Vec<Value> {
-    let text =
-        std::fs::read_to_string(data("data/scenarios/chengdu-core/orders-sf.csv")).unwrap();
+    let text = std::fs::read_to_string(data("data/scenarios/chengdu-core/orders-sf.csv")).unwrap();
     text.lines()
         .skip(1)
         .take(count)
@@ -446,12 +470,19 @@ fn a_chengdu_solve_on_the_extract_passes_the_independent_checker() {
         assert!(r["distance"].as_i64().unwrap() > 0);
     }
     let unserved: Vec<u32> = (0..20).filter(|j| !served.contains(j)).collect();
-    assert_eq!(out["summary"]["unassigned"].as_u64().unwrap() as usize, unserved.len());
+    assert_eq!(
+        out["summary"]["unassigned"].as_u64().unwrap() as usize,
+        unserved.len()
+    );
     let report = cityfreight::solver::check::check(&problem, &Solution { routes, unserved });
     assert!(report.feasible(), "{:?}", report.violations);
     let routes_cost: i64 = report.routes.iter().map(|r| r.cost.0).sum();
     assert_eq!(out["summary"]["cost"].as_i64().unwrap(), routes_cost);
-    assert!(served.len() >= 18, "only {} of 20 jobs served", served.len());
+    assert!(
+        served.len() >= 18,
+        "only {} of 20 jobs served",
+        served.len()
+    );
 }
 
 #[test]
@@ -493,7 +524,12 @@ fn check_mode_finds_a_closed_zone_violation_and_passes_a_legal_plan() {
     let mut late = plan("e-micro-van", Some("green-pass"));
     late["vehicles"][0]["time_window"] = json!([36000, 36060]);
     let (_, out) = server.post("/v1/solve", &late, None);
-    let end = out["routes"][0]["steps"].as_array().unwrap().last().unwrap().clone();
+    let end = out["routes"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(end["violations"][0]["cause"], "delay", "{out}");
     assert!(end["violations"][0]["duration"].as_i64().unwrap() > 0);
 }
@@ -547,18 +583,33 @@ fn table_and_route_follow_class_hour_and_permit() {
         None,
     );
     assert_eq!(status, 400);
-    let paths: Vec<&str> = e["issues"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
-    assert!(paths.contains(&"class") && paths.contains(&"departure"), "{e}");
+    let paths: Vec<&str> = e["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"class") && paths.contains(&"departure"),
+        "{e}"
+    );
 }
 
 #[test]
 fn openapi_lists_exactly_the_served_routes_and_its_examples_are_answered() {
-    let server = Server::start(config(), Some(chengdu()), None);
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_state(with_jobs(
+        AppState::new(config(), Some(chengdu()), None),
+        dir.path(),
+    ));
     let (status, doc) = server.get("/openapi.json");
     assert_eq!(status, 200);
     let mut described = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
+            if !["get", "post", "put", "delete", "patch"].contains(&method.as_str()) {
+                continue;
+            }
             described.push((method.clone(), path.clone()));
         }
     }
@@ -569,18 +620,217 @@ fn openapi_lists_exactly_the_served_routes_and_its_examples_are_answered() {
         .collect();
     served.sort();
     assert_eq!(described, served);
-    // Every served route answers (not the 404 fallback), and every example request gets a 200.
+    // Every served route answers (not the 404 fallback), and every example request is
+    // accepted (200, or 202 for a job).
+    let mut job = None;
     for (method, path) in &served {
-        if method == "get" {
-            assert_eq!(server.get(path).0, 200, "{path}");
-        } else {
-            let example = &doc["paths"][path][method]["requestBody"]["content"]["application/json"]["example"];
-            assert!(!example.is_null(), "{path} has no example");
+        if method == "post" {
+            let body = &doc["paths"][path][method]["requestBody"]["content"]["application/json"];
+            let Some(example) = body.get("example") else {
+                // Routes without an example must still be served: an empty body is a 400, not a 404.
+                let (status, out) = server.post(path, &json!({}), None);
+                assert_eq!(status, 400, "{path}: {out}");
+                continue;
+            };
             let (status, out) = server.post(path, example, None);
-            assert_eq!(status, 200, "{path}: {out}");
+            assert!(status == 200 || status == 202, "{path}: {status} {out}");
+            if status == 202 {
+                job = Some(out["url"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    let job = job.expect("the plans example made a job");
+    for (method, path) in &served {
+        let path = if path.contains('{') {
+            job.clone()
+        } else {
+            path.clone()
+        };
+        match method.as_str() {
+            "get" => assert_eq!(server.get(&path).0, 200, "{path}"),
+            "delete" => assert_eq!(server.call("DELETE", &path, None).0, 200, "{path}"),
+            _ => {}
         }
     }
     let (status, out) = server.get("/v2/nothing");
     assert_eq!(status, 404);
     assert_eq!(out["error_code"], "not_found");
+}
+
+fn with_jobs(state: AppState, data_dir: &std::path::Path) -> AppState {
+    let store = cityfreight::service::jobs::JobStore::open(data_dir).unwrap();
+    state.with_jobs(
+        store,
+        data("data/osm/chengdu-center-2018.osm.pbf"),
+        Some(data("data/scenarios/chengdu-core/policy.toml")),
+    )
+}
+
+fn job_tokens() -> Tokens {
+    Tokens::parse(
+        r#"
+[[token]]
+role = "planner"
+secret = "planner-secret-0001"
+[[token]]
+role = "police"
+secret = "police-secret-00001"
+[[token]]
+role = "carrier:sf"
+secret = "carrier-sf-secret-1"
+[[token]]
+role = "carrier:jd"
+secret = "carrier-jd-secret-1"
+"#,
+    )
+    .unwrap()
+}
+
+const PLANNER: Option<&str> = Some("planner-secret-0001");
+const POLICE: Option<&str> = Some("police-secret-00001");
+const SF: Option<&str> = Some("carrier-sf-secret-1");
+const JD: Option<&str> = Some("carrier-jd-secret-1");
+
+/// Poll a job until it leaves queued/running (a wait, not a timing assertion).
+fn wait(server: &Server, url: &str, token: Option<&str>) -> Value {
+    for _ in 0..6000 {
+        let (status, v) = server.call("GET", url, token);
+        assert_eq!(status, 200, "{v}");
+        if v["status"] != "queued" && v["status"] != "running" {
+            return v;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("{url} never finished");
+}
+
+fn carrier(id: &str, depot: [f64; 2], first: usize) -> Value {
+    let orders: Vec<Value> = chengdu_jobs(first + 3)[first..]
+        .iter()
+        .enumerate()
+        .map(|(k, j)| {
+            json!({"id": format!("{id}-{k}"), "lon": j["location"][0], "lat": j["location"][1],
+            "weight_kg": 2.0, "volume_m3": 0.01, "parcels": 1, "service_s": 60, "windows": ""})
+        })
+        .collect();
+    json!({"id": id, "depot": depot, "orders": orders,
+        "fleet": [{"class": "e-micro-van", "count": 1, "permit": "green-pass", "shift": "06:00-20:00"}]})
+}
+
+fn scenario(carriers: Vec<Value>) -> Value {
+    json!({"scenario": {"name": "http-jobs", "day": "Tu", "solver": {"iterations": 300, "threads": 1, "seed": 1}, "carrier": carriers}})
+}
+
+#[test]
+fn scenario_jobs_keep_carriers_apart_and_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let url_of = |v: &Value| v["url"].as_str().unwrap().to_string();
+    let sf = carrier("sf", [104.0450, 30.7150], 0);
+    let jd = carrier("jd", [104.1080, 30.7050], 3);
+    let (plan_url, share_url);
+    {
+        let server = Server::start_state(with_jobs(
+            AppState::new(config(), Some(chengdu()), Some(job_tokens())),
+            dir.path(),
+        ));
+        // A carrier plans its own orders.
+        let (status, accepted) = server.post("/v1/plans", &scenario(vec![sf.clone()]), SF);
+        assert_eq!(status, 202, "{accepted}");
+        plan_url = url_of(&accepted);
+        // ... but never another carrier's, and police do not plan.
+        let (status, e) = server.post("/v1/plans", &scenario(vec![sf.clone()]), JD);
+        assert_eq!(status, 403, "{e}");
+        assert_eq!(
+            server
+                .post("/v1/plans", &scenario(vec![sf.clone()]), POLICE)
+                .0,
+            403
+        );
+        // A bad scenario is a 400 naming its record, not a failed job.
+        let mut bad = scenario(vec![sf.clone()]);
+        bad["scenario"]["carrier"][0]["fleet"][0]["class"] = json!("rocket");
+        let (status, e) = server.post("/v1/plans", &bad, SF);
+        assert_eq!(status, 400, "{e}");
+        assert!(e["error"].as_str().unwrap().contains("rocket"), "{e}");
+        // Carrier jd cannot see, nor cancel, sf's job: 404 as for an unknown id.
+        assert_eq!(server.call("GET", &plan_url, JD).0, 404);
+        assert_eq!(server.call("DELETE", &plan_url, JD).0, 404);
+        assert_eq!(server.call("GET", "/v1/plans/job-999", SF).0, 404);
+        let done = wait(&server, &plan_url, SF);
+        assert_eq!(done["status"], "done", "{done}");
+        let plan = done["result"]["plan"].clone();
+        assert!(!plan["routes"].as_array().unwrap().is_empty(), "{plan}");
+        // Police check that plan against the same scenario: compliant.
+        let mut check = scenario(vec![sf.clone()]);
+        check["plan"] = plan;
+        let (status, accepted) = server.post("/v1/checks", &check, POLICE);
+        assert_eq!(status, 202, "{accepted}");
+        let checked = wait(&server, &url_of(&accepted), POLICE);
+        assert_eq!(checked["result"]["compliant"], true, "{checked}");
+        // A share started by the planner: each carrier reads only its own allocation.
+        assert_eq!(
+            server
+                .post("/v1/shares", &scenario(vec![sf.clone(), jd.clone()]), SF)
+                .0,
+            403
+        );
+        let (status, accepted) = server.post(
+            "/v1/shares",
+            &scenario(vec![sf.clone(), jd.clone()]),
+            PLANNER,
+        );
+        assert_eq!(status, 202, "{accepted}");
+        share_url = url_of(&accepted);
+        let full = wait(&server, &share_url, PLANNER);
+        assert_eq!(full["status"], "done", "{full}");
+        assert_eq!(
+            full["result"]["allocation"]["carriers"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(full["result"]["pooled_plan"].is_object());
+        let (status, own) = server.call("GET", &share_url, SF);
+        assert_eq!(status, 200);
+        let carriers = own["result"]["allocation"]["carriers"].as_array().unwrap();
+        assert_eq!(carriers.len(), 1, "{own}");
+        assert_eq!(carriers[0]["id"], "sf");
+        assert!(own["result"]["allocation"]["pooled_cost"].is_number());
+        let text = own.to_string();
+        assert!(
+            !text.contains("\"jd") && !text.contains("jd-"),
+            "sf sees jd: {text}"
+        );
+        assert!(own["result"].get("pooled_plan").is_none());
+    }
+    // A job the previous process left running is reported as interrupted after a restart.
+    let stale = dir.path().join("jobs/job-77");
+    std::fs::create_dir_all(&stale).unwrap();
+    std::fs::write(
+        stale.join("meta.json"),
+        json!({"id": "job-77", "kind": "plans", "owner": "carrier:sf", "carriers": ["sf"], "status": "running", "progress": "planning"}).to_string(),
+    )
+    .unwrap();
+    let server = Server::start_state(with_jobs(
+        AppState::new(config(), Some(chengdu()), Some(job_tokens())),
+        dir.path(),
+    ));
+    let (status, v) = server.call("GET", "/v1/plans/job-77", SF);
+    assert_eq!(
+        (status, v["status"].as_str()),
+        (200, Some("interrupted")),
+        "{v}"
+    );
+    // Finished results are still there, still only for their owner.
+    let (status, v) = server.call("GET", &plan_url, SF);
+    assert_eq!((status, v["status"].as_str()), (200, Some("done")));
+    assert!(v["result"]["plan"]["routes"].is_array());
+    assert_eq!(server.call("GET", &plan_url, JD).0, 404);
+    assert_eq!(server.call("GET", &share_url, JD).0, 200);
+    // A new job gets a fresh id.
+    let (_, accepted) = server.post("/v1/plans", &scenario(vec![sf]), SF);
+    let id = accepted["id"].as_str().unwrap();
+    assert_ne!(id, "job-77");
+    assert!(id.trim_start_matches("job-").parse::<u64>().unwrap() > 77);
 }

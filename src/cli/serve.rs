@@ -27,6 +27,10 @@ pub struct Args {
     /// `secret`); without it every caller is a planner.
     #[arg(long, value_name = "FILE")]
     tokens: Option<PathBuf>,
+    /// Folder for scenario jobs (/v1/plans, /v1/shares, /v1/checks): their inputs and results
+    /// are kept there across restarts; without it those routes answer 400.
+    #[arg(long, value_name = "DIR", requires = "osm")]
+    data: Option<PathBuf>,
     /// Largest request body (bytes).
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_BODY_LIMIT)]
     body_limit: usize,
@@ -108,7 +112,14 @@ pub fn run(args: Args) -> CliResult {
                 None => ", no authentication".to_string(),
             }
         );
-        let state = Arc::new(AppState::new(config, roads, tokens));
+        let mut state = AppState::new(config, roads, tokens);
+        if let (Some(data), Some(osm)) = (&args.data, &args.osm) {
+            let store = crate::service::jobs::JobStore::open(data)?;
+            let absolute =
+                |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            state = state.with_jobs(store, absolute(osm), args.policy.as_deref().map(absolute));
+        }
+        let state = Arc::new(state);
         crate::service::serve(listener, state, shutdown_signal()).await?;
         eprintln!("cityfreight: shut down");
         Ok::<(), super::BoxError>(())

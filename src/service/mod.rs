@@ -18,6 +18,8 @@
 
 pub mod auth;
 pub mod error;
+pub mod job_api;
+pub mod jobs;
 pub mod mapping;
 pub mod openapi;
 pub mod roads;
@@ -82,6 +84,10 @@ pub struct AppState {
     pub roads: Option<Arc<Roads>>,
     /// Bearer tokens (`None`: no authentication, every caller is a planner).
     pub tokens: Option<Tokens>,
+    /// Scenario jobs (`None` without `--data`).
+    pub jobs: Option<Arc<jobs::JobStore>>,
+    /// The extract's and the policy's files, which job scenarios are planned on.
+    pub extract: Option<(std::path::PathBuf, Option<std::path::PathBuf>)>,
     workers: Semaphore,
     admitted: AtomicUsize,
 }
@@ -94,9 +100,24 @@ impl AppState {
             config,
             roads,
             tokens,
+            jobs: None,
+            extract: None,
             workers,
             admitted: AtomicUsize::new(0),
         }
+    }
+
+    /// Keep scenario jobs in `store`, planned on the extract `osm` under `policy` (the files the
+    /// state's roads were loaded from).
+    pub fn with_jobs(
+        mut self,
+        store: jobs::JobStore,
+        osm: std::path::PathBuf,
+        policy: Option<std::path::PathBuf>,
+    ) -> Self {
+        self.jobs = Some(Arc::new(store));
+        self.extract = Some((osm, policy));
+        self
     }
 
     /// CPU requests admitted now (running or queued).
@@ -306,6 +327,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/solve"),
     ("post", "/v1/table"),
     ("post", "/v1/route"),
+    ("post", "/v1/plans"),
+    ("post", "/v1/shares"),
+    ("post", "/v1/checks"),
+    ("get", "/v1/{kind}/{id}"),
+    ("delete", "/v1/{kind}/{id}"),
 ];
 
 /// The router with every route and bound.
@@ -320,6 +346,24 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/solve", post(solve).fallback(method_not_allowed))
         .route("/v1/table", post(table).fallback(method_not_allowed))
         .route("/v1/route", post(route).fallback(method_not_allowed))
+        .route(
+            "/v1/plans",
+            post(job_api::submit_plan).fallback(method_not_allowed),
+        )
+        .route(
+            "/v1/shares",
+            post(job_api::submit_share).fallback(method_not_allowed),
+        )
+        .route(
+            "/v1/checks",
+            post(job_api::submit_check).fallback(method_not_allowed),
+        )
+        .route(
+            "/v1/{kind}/{id}",
+            get(job_api::get_job)
+                .delete(job_api::cancel_job)
+                .fallback(method_not_allowed),
+        )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(DefaultBodyLimit::max(body_limit))

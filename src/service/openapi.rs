@@ -26,6 +26,26 @@ pub fn solve_example() -> Value {
     })
 }
 
+/// The example scenario job of the description: one carrier, three orders, on the Chengdu
+/// demo extract (`data/osm/chengdu-center-2018.osm.pbf`).
+pub fn plan_example() -> Value {
+    json!({"scenario": {
+        "name": "api-example",
+        "day": "Tu",
+        "solver": {"iterations": 200, "threads": 1, "seed": 1},
+        "carrier": [{
+            "id": "sf",
+            "depot": [104.0450, 30.7150],
+            "fleet": [{"class": "e-tricycle", "count": 1, "shift": "07:00-19:00"}],
+            "orders": [
+                {"id": "o1", "lon": 104.0794, "lat": 30.6818, "weight_kg": 1.6, "volume_m3": 0.005, "parcels": 1, "service_s": 60, "windows": ""},
+                {"id": "o2", "lon": 104.0734, "lat": 30.6802, "weight_kg": 8.0, "volume_m3": 0.036, "parcels": 3, "service_s": 60, "windows": "09:00-12:00"},
+                {"id": "o3", "lon": 104.0662, "lat": 30.6589, "weight_kg": 5.8, "volume_m3": 0.022, "parcels": 1, "service_s": 90, "windows": ""}
+            ]
+        }]
+    }})
+}
+
 /// The description.
 pub fn description() -> Value {
     let point = json!({"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2, "description": "[lon, lat] (WGS84)"});
@@ -45,6 +65,9 @@ pub fn description() -> Value {
         r["200"] = ok;
         r
     };
+    let mut job_accepted = errors.clone();
+    job_accepted["202"] = json!({"description": "Accepted: the job id and its URL", "content": {"application/json": {"schema": {"type": "object", "properties": {
+        "id": {"type": "string"}, "status": {"type": "string"}, "url": {"type": "string"}}}}}});
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -121,6 +144,18 @@ pub fn description() -> Value {
                         "vehicle": {"type": "integer"}, "cost": {"type": "integer"},
                         "steps": {"type": "array", "items": {"type": "object"}}}}}
                 }},
+                "JobRequest": {"type": "object", "required": ["scenario"], "properties": {
+                    "scenario": {"type": "object", "description": "the scenario TOML as JSON (name, day, solver, factors, carrier[] with id, depot, fleet, shareable, orders[] inline); the server's extract and policy are used"},
+                    "plan": {"type": "object", "description": "/v1/checks only: the plan.json to judge"}
+                }},
+                "Job": {"type": "object", "required": ["id", "kind", "status"], "properties": {
+                    "id": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["plans", "shares", "checks"]},
+                    "status": {"type": "string", "enum": ["queued", "running", "done", "failed", "cancelled", "interrupted"]},
+                    "progress": {"type": "string"},
+                    "error": {"type": "string"},
+                    "result": {"type": "object"}
+                }},
                 "TableRequest": {"type": "object", "required": ["class", "sources"], "properties": {
                     "class": {"type": "string"},
                     "sources": {"type": "array", "items": point},
@@ -156,6 +191,35 @@ pub fn description() -> Value {
                     "durations": {"type": "array", "items": {"type": "array", "items": {"type": "number", "nullable": true}}},
                     "distances": {"type": "array", "items": {"type": "array", "items": {"type": "number", "nullable": true}}}}}}}}))
             }},
+            "/v1/plans": {"post": {
+                "summary": "Plan a scenario (the scenario TOML as JSON, orders inline) as a job: 202 and its id",
+                "requestBody": {"required": true, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/JobRequest"},
+                    "example": plan_example()}}},
+                "responses": job_accepted.clone()
+            }},
+            "/v1/shares": {"post": {
+                "summary": "Separate versus shared distribution of the scenario's carriers, with Shapley and proportional shares (planners submit; each carrier reads its own part)",
+                "requestBody": {"required": true, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/JobRequest"}}}},
+                "responses": job_accepted.clone()
+            }},
+            "/v1/checks": {"post": {
+                "summary": "Judge a submitted plan (plan.json) against a scenario",
+                "requestBody": {"required": true, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/JobRequest"}}}},
+                "responses": job_accepted.clone()
+            }},
+            "/v1/{kind}/{id}": {
+                "parameters": [
+                    {"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": ["plans", "shares", "checks"]}},
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
+                ],
+                "get": {"summary": "A job's status, progress and (when done) result; another carrier's job is a 404",
+                    "responses": with(json!({"description": "The job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}))},
+                "delete": {"summary": "Cancel a queued or running job (a running search finishes its budget; its result is dropped)",
+                    "responses": with(json!({"description": "The job, cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}))}
+            },
             "/v1/route": {"post": {
                 "summary": "The fastest legal route for a vehicle class at a departure moment, with GeoJSON geometry",
                 "requestBody": {"required": true, "content": {"application/json": {

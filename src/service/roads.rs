@@ -58,6 +58,11 @@ impl Roads {
         }
     }
 
+    /// The CCH engine (for planning whole scenarios).
+    pub fn engine(&self) -> &'static MatrixEngine {
+        self.engine
+    }
+
     /// The class id of a class name.
     pub fn class(&self, name: &str) -> Option<ClassId> {
         self.network.graph.class_id(name)
