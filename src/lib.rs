@@ -96,11 +96,19 @@
 //! * [`io`] — user files (vehicle classes, points, zones GeoJSON, policy and scenario TOML with
 //!   its `[two_tier]` table, orders CSV, bays and charging stations CSV/GeoJSON), outputs
 //!   (matrices; plan.json, routes.geojson, KPIs) and atomic writes (a file, or an output folder as
-//!   one set: written beside it and renamed over it); with [`cli`] the only
+//!   one set: written beside it and renamed over it); with [`cli`] and [`service`] the only
 //!   layers that derive `Serialize`/`Deserialize`. One error shape for every file
 //!   ([`io::file::FileError`]), every CSV through the `csv` crate ([`io::table`]), and GCJ-02 /
 //!   BD-09 coordinates converted to WGS84 on reading ([`io::crs`]): no other layer ever sees a
 //!   non-WGS84 coordinate.
+//! * [`service`] — the HTTP layer (axum/tokio): VROOM-compatible `POST /v1/solve` and its
+//!   offline twin `cityfreight solve` ([`service::vroom`] types, [`service::mapping`] to and
+//!   from [`solver::Problem`], check mode judged by [`solver::check`] plus the city's rules),
+//!   OSRM-like `/v1/table` and `/v1/route` per class, hour and permit ([`service::travel`] on
+//!   [`service::roads`]), scenario jobs kept on disk ([`service::jobs`], [`service::job_api`]),
+//!   tokens and roles ([`service::auth`]), one JSON error shape ([`service::error`]) and
+//!   `/openapi.json`. Never runs CPU work on the async threads (a bounded queue in front of
+//!   blocking workers); with `io` and `cli` the only layers that derive `Serialize`/`Deserialize`.
 //! * [`cli`] — the `cityfreight` binary: argument parsing, progress bars, printing, exit codes
 //!   (0, 1 on errors, 2 on usage, 4 when `check` finds a plan not compliant), all decided at its
 //!   one exit point, [`cli::main`]; nothing else calls `std::process::exit`.
