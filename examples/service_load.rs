@@ -38,11 +38,13 @@ fn main() {
     let pid = args.get(5).cloned();
     let before = pid.as_deref().and_then(rss_kib);
     let next = Arc::new(AtomicUsize::new(0));
-    let results: Arc<Mutex<Vec<(u16, Duration)>>> = Arc::new(Mutex::new(Vec::with_capacity(requests)));
+    let results: Arc<Mutex<Vec<(u16, Duration)>>> =
+        Arc::new(Mutex::new(Vec::with_capacity(requests)));
     let started = Instant::now();
     let threads: Vec<_> = (0..concurrency)
         .map(|_| {
-            let (url, body, next, results) = (url.clone(), body.clone(), next.clone(), results.clone());
+            let (url, body, next, results) =
+                (url.clone(), body.clone(), next.clone(), results.clone());
             std::thread::spawn(move || {
                 let agent: ureq::Agent = ureq::Agent::config_builder()
                     .http_status_as_error(false)
@@ -77,7 +79,11 @@ fn main() {
     for (s, _) in results.iter() {
         *by_status.entry(*s).or_insert(0usize) += 1;
     }
-    let mut ok: Vec<Duration> = results.iter().filter(|(s, _)| *s == 200).map(|(_, d)| *d).collect();
+    let mut ok: Vec<Duration> = results
+        .iter()
+        .filter(|(s, _)| *s == 200)
+        .map(|(_, d)| *d)
+        .collect();
     ok.sort();
     let pct = |p: f64| -> f64 {
         if ok.is_empty() {
@@ -86,7 +92,11 @@ fn main() {
         let i = ((ok.len() as f64 * p).ceil() as usize).clamp(1, ok.len()) - 1;
         ok[i].as_secs_f64() * 1000.0
     };
-    println!("requests {} at concurrency {concurrency} in {:.2} s", results.len(), wall.as_secs_f64());
+    println!(
+        "requests {} at concurrency {concurrency} in {:.2} s",
+        results.len(),
+        wall.as_secs_f64()
+    );
     println!("statuses {by_status:?} (0 = connection error)");
     println!(
         "latency of 200s: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; throughput {:.1} req/s",
@@ -96,6 +106,10 @@ fn main() {
         results.len() as f64 / wall.as_secs_f64()
     );
     if let (Some(b), Some(a)) = (before, after) {
-        println!("server RSS: {:.1} MiB before, {:.1} MiB after", b as f64 / 1024.0, a as f64 / 1024.0);
+        println!(
+            "server RSS: {:.1} MiB before, {:.1} MiB after",
+            b as f64 / 1024.0,
+            a as f64 / 1024.0
+        );
     }
 }

@@ -402,6 +402,35 @@ fn a_full_queue_is_a_503_with_retry_after_while_health_answers() {
     assert_eq!(status, 200);
 }
 
+#[test]
+fn shutdown_finishes_the_requests_in_flight() {
+    let mut server = Server::start(config(), None, None);
+    let url = server.url("/v1/solve");
+    let slow = std::thread::spawn(move || {
+        let mut r = agent().post(&url).send_json(slow_problem()).unwrap();
+        let status = r.status().as_u16();
+        let v: Value = r.body_mut().read_json().unwrap();
+        (status, v)
+    });
+    for _ in 0..400 {
+        if server.state.admitted() == 1 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(server.state.admitted(), 1);
+    // Stop accepting; the solve in flight still gets its answer.
+    let _ = server.stop.take().unwrap().send(());
+    let (status, out) = slow.join().unwrap();
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["code"], 0);
+    server.thread.take().unwrap().join().unwrap();
+    assert!(
+        std::net::TcpStream::connect(server.addr).is_err(),
+        "still listening"
+    );
+}
+
 /// Twenty SF orders of the demo scenario, as VROOM jobs with coordinates.
 fn chengdu_jobs(count: usize) -> Vec<Value> {
     let text = std::fs::read_to_string(data("data/scenarios/chengdu-core/orders-sf.csv")).unwrap();

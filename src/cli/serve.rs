@@ -80,12 +80,14 @@ pub fn run(args: Args) -> CliResult {
     }
     let roads = load_roads(args.osm.as_deref(), args.policy.as_deref(), &args.classes)?;
     let tokens = args.tokens.as_deref().map(Tokens::read).transpose()?;
-    let mut config = Config::default();
-    config.body_limit = args.body_limit;
-    config.queue = args.queue;
-    if let Some(w) = args.workers {
-        config.workers = w.max(1);
-    }
+    let defaults = Config::default();
+    let workers = args.workers.map_or(defaults.workers, |w| w.max(1));
+    let mut config = Config {
+        body_limit: args.body_limit,
+        queue: args.queue,
+        workers,
+        ..defaults
+    };
     config.limits = Limits {
         max_locations: args.max_locations,
         max_vehicles: args.max_vehicles,

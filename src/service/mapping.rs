@@ -733,6 +733,10 @@ enum Point {
     Open,
 }
 
+/// What a group's matrices depend on: travel source, skills held (empty in check mode),
+/// `per_hour`, `per_km`, speed factor bits, permit.
+type GroupKey = (Source, Vec<u32>, i64, i64, u64, Option<usize>);
+
 /// A routing profile of the built problem, with what output needs.
 struct Group {
     source: Source,
@@ -855,7 +859,7 @@ fn build(
     };
 
     // Group vehicles by what their matrices depend on.
-    let mut keys: Vec<(Source, Vec<u32>, i64, i64, u64, Option<usize>)> = Vec::new();
+    let mut keys: Vec<GroupKey> = Vec::new();
     let mut vehicle_group = Vec::new();
     for (v, veh) in input.vehicles.iter().enumerate() {
         let mut skills = veh.skills.clone();

@@ -88,14 +88,14 @@ pub struct AppState {
     pub jobs: Option<Arc<jobs::JobStore>>,
     /// The extract's and the policy's files, which job scenarios are planned on.
     pub extract: Option<(std::path::PathBuf, Option<std::path::PathBuf>)>,
-    workers: Semaphore,
+    workers: Arc<Semaphore>,
     admitted: AtomicUsize,
 }
 
 impl AppState {
     /// A state with these parts.
     pub fn new(config: Config, roads: Option<Arc<Roads>>, tokens: Option<Tokens>) -> Self {
-        let workers = Semaphore::new(config.workers.max(1));
+        let workers = Arc::new(Semaphore::new(config.workers.max(1)));
         Self {
             config,
             roads,
@@ -147,12 +147,20 @@ impl AppState {
             e.retry_after = Some(self.config.retry_after_s);
             return Err(e);
         }
-        let _permit = self
+        // The permit moves into the blocking task: a client that goes away does not free the
+        // worker before its computation ends.
+        let permit = self
             .workers
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|_| ApiError::internal("worker pool closed".into()))?;
-        match tokio::task::spawn_blocking(f).await {
+        match tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            f()
+        })
+        .await
+        {
             Ok(r) => r,
             Err(e) => Err(ApiError::internal(format!("request worker failed: {e}"))),
         }
