@@ -863,3 +863,54 @@ fn scenario_jobs_keep_carriers_apart_and_survive_a_restart() {
     assert_ne!(id, "job-77");
     assert!(id.trim_start_matches("job-").parse::<u64>().unwrap() > 77);
 }
+
+#[test]
+fn setup_skills_open_routes_and_priorities_follow_the_documented_semantics() {
+    let server = Server::start(config(), None, None);
+    let m = json!([[0, 100, 200], [100, 0, 100], [200, 100, 0]]);
+    // Setup is added at every job; a vehicle without `end` stops at its last job.
+    let input = json!({
+        "vehicles": [{"id": 1, "start_index": 0}],
+        "jobs": [{"id": 1, "location_index": 1, "setup": 30, "service": 20},
+                 {"id": 2, "location_index": 2, "setup": 30, "service": 20}],
+        "matrices": {"car": {"durations": m}},
+        "cityfreight": {"iterations": 100}
+    });
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 200, "{out}");
+    let steps = out["routes"][0]["steps"].as_array().unwrap();
+    let kinds: Vec<&str> = steps.iter().map(|s| s["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["start", "job", "job"]);
+    assert_eq!(
+        (steps[1]["setup"].as_i64(), steps[1]["service"].as_i64()),
+        (Some(30), Some(20))
+    );
+    assert_eq!(steps[2]["arrival"].as_i64().unwrap(), 100 + 50 + 100);
+    assert_eq!(out["summary"]["cost"], 200);
+    // A job whose skills no vehicle has is unassigned.
+    let mut skilled = input.clone();
+    skilled["jobs"][1]["skills"] = json!([7]);
+    skilled["vehicles"][0]["skills"] = json!([1]);
+    let (_, out) = server.post("/v1/solve", &skilled, None);
+    assert_eq!(out["unassigned"][0]["id"], 2, "{out}");
+    // When not every job fits, the higher priority is kept.
+    let tight = |p1: u32, p2: u32| {
+        json!({
+            "vehicles": [{"id": 1, "start_index": 0, "end_index": 0, "capacity": [1]}],
+            "jobs": [{"id": 1, "location_index": 1, "delivery": [1], "priority": p1},
+                     {"id": 2, "location_index": 2, "delivery": [1], "priority": p2}],
+            "matrices": {"car": {"durations": m}},
+            "cityfreight": {"iterations": 200}
+        })
+    };
+    let (_, out) = server.post("/v1/solve", &tight(0, 0), None);
+    assert_eq!(
+        out["unassigned"][0]["id"], 2,
+        "the nearer job is cheaper: {out}"
+    );
+    let (_, out) = server.post("/v1/solve", &tight(0, 5), None);
+    assert_eq!(
+        out["unassigned"][0]["id"], 1,
+        "priority wins over cost: {out}"
+    );
+}

@@ -92,8 +92,7 @@ async fn submit(
         tokio::task::spawn_blocking(move || -> Result<crate::scenario::Scenario, ApiError> {
             let carriers = jobs::write_scenario(&scenario, &input, &paths.0, paths.1.as_deref())?;
             if let Role::Carrier(me) = &role {
-                if let Some((c, other)) = carriers.iter().enumerate().find(|(_, c)| *c != me) {
-                    let _ = c;
+                if let Some(other) = carriers.iter().find(|c| *c != me) {
                     return Err(forbidden(&format!(
                         "submit carrier `{other}`'s orders (a carrier submits only its own)"
                     )));
@@ -107,13 +106,19 @@ async fn submit(
         .await
         .map_err(|e| ApiError::internal(format!("job setup failed: {e}")))?
     };
-    let scenario = match setup {
+    let mut scenario = match setup {
         Ok(s) => s,
         Err(e) => {
             store.discard(&id);
             return Err(e);
         }
     };
+    // The server's bounds apply to jobs too: threads per search and the time limit per solved
+    // problem (the scenario may ask for less, never for more).
+    let limits = state.config.limits;
+    scenario.solver.threads = scenario.solver.threads.clamp(1, limits.max_threads.max(1));
+    let cap = limits.time_limit.as_secs_f64();
+    scenario.solver.time_limit_s = Some(scenario.solver.time_limit_s.map_or(cap, |t| t.min(cap)));
     let plan = match sub.plan {
         Some(p) => match crate::io::plan_in::parse_plan(&p) {
             Ok(p) => Some(p),

@@ -963,7 +963,7 @@ fn build(
                 let Some(roads) = roads else {
                     return Err(ApiError::internal("road source without an extract".into()));
                 };
-                for (l, &p) in points.iter().enumerate() {
+                for &p in &points {
                     let coord = location_of(p).1;
                     match coord {
                         None => snaps.push(None),
@@ -976,7 +976,6 @@ fn build(
                                     Point::End(v) => format!("vehicles[{v}].end"),
                                     Point::Open => String::new(),
                                 };
-                                let _ = l;
                                 routing_issues.push(Issue {
                                     code: codes::ROUTING,
                                     path,
@@ -1183,7 +1182,6 @@ fn build(
         .collect();
     let problem = Problem::new(names, profiles, orders, vehicle_types)
         .map_err(|e| ApiError::one(codes::INVALID, "", e.to_string()))?;
-    // Reorder the groups per vehicle (group index == profile index already).
     Ok(Built {
         problem,
         points,
