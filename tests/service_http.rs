@@ -549,6 +549,44 @@ fn check_mode_finds_a_closed_zone_violation_and_passes_a_legal_plan() {
     let (status, out) = server.post("/v1/solve", &plan("e-micro-van", Some("green-pass")), None);
     assert_eq!(status, 200, "{out}");
     assert_eq!(out["summary"]["violations"], json!([]), "{out}");
+    // A diesel truck holding the green pass (for new-energy vehicles only) breaks the permit rule.
+    let (_, out) = server.post(
+        "/v1/solve",
+        &plan("diesel-light-truck", Some("green-pass")),
+        None,
+    );
+    let causes: Vec<&str> = out["routes"][0]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["cause"].as_str().unwrap())
+        .collect();
+    assert!(causes.contains(&"permit"), "{out}");
+    // Nine vans on the green pass (quota 8) break the quota.
+    let many: Vec<Value> = (0..9)
+        .map(|k| {
+            json!({"id": 100 + k, "profile": "e-micro-van", "start": depot, "end": depot,
+                "time_window": [36000, 72000], "cityfreight": {"permit": "green-pass"},
+                "steps": [{"type": "job", "id": k + 1}]})
+        })
+        .collect();
+    let (status, out) = server.post(
+        "/v1/solve",
+        &json!({"vehicles": many, "jobs": chengdu_jobs(9), "cityfreight": {"time_zero": "Tu 00:00"}}),
+        None,
+    );
+    assert_eq!(status, 200, "{out}");
+    let quota: Vec<&Value> = out["summary"]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["cause"] == "permit_quota")
+        .collect();
+    assert_eq!(quota.len(), 1, "{out}");
+    assert!(
+        quota[0]["detail"].as_str().unwrap().contains("9 vehicles"),
+        "{out}"
+    );
     // Late: a shift that closes before the van can be back is a `delay` at the end step.
     let mut late = plan("e-micro-van", Some("green-pass"));
     late["vehicles"][0]["time_window"] = json!([36000, 36060]);
@@ -796,6 +834,18 @@ fn scenario_jobs_keep_carriers_apart_and_survive_a_restart() {
         assert_eq!(status, 202, "{accepted}");
         let checked = wait(&server, &url_of(&accepted), POLICE);
         assert_eq!(checked["result"]["compliant"], true, "{checked}");
+        // The owner cancels a job; it stays cancelled and keeps no result.
+        let mut long = scenario(vec![sf.clone()]);
+        long["scenario"]["solver"]["iterations"] = json!(20_000);
+        let (status, accepted) = server.post("/v1/plans", &long, SF);
+        assert_eq!(status, 202, "{accepted}");
+        let long_url = url_of(&accepted);
+        let (status, v) = server.call("DELETE", &long_url, SF);
+        assert_eq!(
+            (status, v["status"].as_str()),
+            (200, Some("cancelled")),
+            "{v}"
+        );
         // A share started by the planner: each carrier reads only its own allocation.
         assert_eq!(
             server
@@ -832,6 +882,9 @@ fn scenario_jobs_keep_carriers_apart_and_survive_a_restart() {
             "sf sees jd: {text}"
         );
         assert!(own["result"].get("pooled_plan").is_none());
+        let (_, v) = server.call("GET", &long_url, SF);
+        assert_eq!(v["status"], "cancelled");
+        assert!(v.get("result").is_none(), "{v}");
     }
     // A job the previous process left running is reported as interrupted after a restart.
     let stale = dir.path().join("jobs/job-77");
