@@ -2,8 +2,8 @@
 //! `POST /v1/route` on the loaded extract, `GET /health` and `GET /openapi.json`.
 //!
 //! Owns: [`Config`], [`AppState`], [`router`], [`serve`] and the bounds every request passes:
-//! body size (a JSON 413), locations and vehicles per request ([`mapping::Limits`]), a time limit
-//! per request, a bounded queue in front of a fixed number of CPU workers (a 503 with
+//! body size (a JSON 413), locations and vehicles per request ([`mapping::Limits`]), a search time limit
+//! per solve and per job problem, a bounded queue in front of a fixed number of CPU workers (a 503 with
 //! `Retry-After` when full), bearer tokens with roles ([`auth`]). Must never: run the solver or a
 //! matrix on the async runtime's threads (CPU work goes to `spawn_blocking` behind the worker
 //! semaphore, so `/health` answers while solves run), log or echo a token, or answer an error
