@@ -14,7 +14,8 @@
 //! Files: [`vroom`] (VROOM's input and output types), [`mapping`] (VROOM input to
 //! `solver::Problem`, `Solution` to VROOM output, check mode), [`travel`] (table and route),
 //! [`roads`] (the extract, policy and customized metrics), [`auth`] (tokens and roles),
-//! [`error`] (the error shape), [`openapi`] (the description served at `/openapi.json`).
+//! [`error`] (the error shape), [`openapi`] (the description served at `/openapi.json`),
+//! [`jobs`] (scenario jobs on disk, tenancy) and [`job_api`] (their routes).
 
 pub mod auth;
 pub mod error;
