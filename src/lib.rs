@@ -110,7 +110,7 @@
 //! * [`io`] — user files (vehicle classes, points, zones GeoJSON, policy and scenario TOML with
 //!   its `[two_tier]` table, orders CSV, bays and charging stations CSV/GeoJSON), outputs
 //!   (matrices; plan.json, routes.geojson, KPIs) and atomic writes (a file, or an output folder as
-//!   one set: written beside it and renamed over it); with [`cli`] the only
+//!   one set: written beside it and renamed over it); with [`cli`] and [`service`] the only
 //!   layers that derive `Serialize`/`Deserialize` ([`report`] builds `serde_json` values and
 //!   derives nothing). One error shape for every file
 //!   ([`io::file::FileError`]), every CSV through the `csv` crate ([`io::table`]), and GCJ-02 /
@@ -125,6 +125,14 @@
 //!   it with the vendored Leaflet 1.9.4 and the page's script. The page never fetches anything;
 //!   the basemap is the extract's road network. With [`io`] and [`cli`] the only layers that
 //!   know the page format. Never plans or computes a KPI.
+//! * [`service`] — the HTTP layer (axum/tokio): VROOM-compatible `POST /v1/solve` and its
+//!   offline twin `cityfreight solve` ([`service::vroom`] types, [`service::mapping`] to and
+//!   from [`solver::Problem`], check mode judged by [`solver::check`] plus the city's rules),
+//!   OSRM-like `/v1/table` and `/v1/route` per class, hour and permit ([`service::travel`] on
+//!   [`service::roads`]), scenario jobs kept on disk ([`service::jobs`], [`service::job_api`]),
+//!   tokens and roles ([`service::auth`]), one JSON error shape ([`service::error`]) and
+//!   `/openapi.json`. Never runs CPU work on the async threads (a bounded queue in front of
+//!   blocking workers); with `io` and `cli` the only layers that derive `Serialize`/`Deserialize`.
 //! * [`cli`] — the `cityfreight` binary: argument parsing, progress bars, printing, exit codes
 //!   (0, 1 on errors, 2 on usage, 4 when `check` finds a plan not compliant), all decided at its
 //!   one exit point, [`cli::main`]; nothing else calls `std::process::exit`.
@@ -164,6 +172,7 @@ pub mod report;
 pub mod routing;
 pub mod scenario;
 pub mod shard;
+pub mod service;
 pub mod solver;
 pub mod sweep;
 pub mod time;

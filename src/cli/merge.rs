@@ -182,6 +182,9 @@ pub fn run(args: Args) -> CliResult {
             let budget = BudgetArg {
                 iterations: manifest.options["iterations"].as_u64(),
                 time_limit: manifest.options["time_limit_s"].as_f64(),
+                local_search: manifest.options["local_search"]
+                    .as_u64()
+                    .map(|k| k as usize),
             };
             let permutations = manifest.options["permutations"].as_u64().unwrap_or(100) as usize;
             let (mut scenario, network, engine) = load_scenario(&manifest.input)?;

@@ -22,7 +22,9 @@ mod merge;
 mod plan;
 mod report;
 mod route;
+mod serve;
 mod share;
+mod solve;
 mod sweep;
 mod two_tier;
 
@@ -59,6 +61,10 @@ enum Command {
     Merge(merge::Args),
     /// Rebuild an output folder's report.html from its report.json, or write a policy's public notice alone.
     Report(report::Args),
+    /// Solve a VROOM JSON problem offline, answered in VROOM's output shape.
+    Solve(solve::Args),
+    /// Serve the HTTP API: VROOM-compatible /v1/solve, /v1/table, /v1/route.
+    Serve(serve::Args),
     /// Solve one benchmark instance, check the plan and compare with the best-known solution.
     Bench(bench::BenchArgs),
     /// Solve every instance in folders; write a CSV and print mean and median gaps.
@@ -112,6 +118,8 @@ fn run(command: Command) -> Result<Verdict, BoxError> {
         Command::Merge(args) => done(merge::run(args)),
         Command::TwoTier(args) => done(two_tier::run(args)),
         Command::Report(args) => done(report::run(args)),
+        Command::Solve(args) => done(solve::run(args)),
+        Command::Serve(args) => done(serve::run(args)),
         Command::Bench(args) => done(bench::run_bench(&args)),
         Command::BenchSuite(args) => done(bench::run_suite(&args)),
     }

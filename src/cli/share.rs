@@ -106,6 +106,7 @@ pub(crate) fn share_manifest(
         options: serde_json::json!({
             "iterations": args_budget.iterations,
             "time_limit_s": args_budget.time_limit,
+            "local_search": args_budget.local_search,
             "permutations": permutations,
         }),
         shards,

@@ -1,0 +1,1692 @@
+//! VROOM input to [`solver::Problem`], and [`solver::Solution`] back to VROOM output; check mode
+//! (vehicles with `steps`) judges a given plan with [`solver::check`] plus the city's rules.
+//!
+//! Owns: [`validate`] (every issue of a request at once, each with its JSON path), [`run`] (build,
+//! solve or judge, render), [`Limits`]. Must never: do network I/O, read files, or answer a
+//! request whose plan the independent checker rejects (a solved plan that fails [`solver::check`]
+//! is a 500, never an answer). Invariants, VROOM's semantics where nothing else is said:
+//! * cost = travel cost: per leg `duration * per_hour / 3600 + distance * per_km / 1000` (default
+//!   `per_hour = 3600`: cost = travel seconds), or the profile's `costs` matrix; plus `fixed` per
+//!   used vehicle. The solver sees it as the profile's "distance" with one cost unit per unit, so
+//!   it minimises exactly that; real distances are only reported.
+//! * every job is optional for the solver with a penalty far above any route cost
+//!   (`UNASSIGNED_COST + priority * PRIORITY_COST`), so infeasible jobs come back `unassigned`, as
+//!   in VROOM, and higher priorities are kept first.
+//! * each job has its own solver location (so `skills` can close it to a profile: a job whose
+//!   skills a vehicle lacks is unreachable in that vehicle's profile); a vehicle without `end`
+//!   (or `start`) ends (starts) at a free location that every point reaches in zero time.
+//! * `setup` is added to the service time at every job (VROOM skips it when the previous step is
+//!   at the same location; cityfreight never does, so its timing is never optimistic).
+//! * on the extract, time 0 is `cityfreight.time_zero` of the week (default Monday 00:00); travel
+//!   times follow the city policy's hour bands for the vehicle's class and permit.
+
+use super::error::{codes, ApiError, Issue};
+use super::roads::Roads;
+use super::vroom::{
+    ComputingTimes, Extra, Input, Job, OutRoute, OutStep, OutViolation, Output, Summary,
+    Unassigned, Vehicle,
+};
+use crate::graph::{ClassId, Snap};
+use crate::solver::check::Violation;
+use crate::solver::measure::{Cost, Distance, Duration, Load, Time, LOAD_DIMS};
+use crate::solver::model::{Alternative, Order, TimeWindow, VehicleType};
+use crate::solver::solution::{Route, Visit};
+use crate::solver::travel::{Band, Matrix, Profile};
+use crate::solver::{self, Problem, SearchParams, Solution, SolveParams, StopCriterion};
+use crate::time::{WeekTime, DAY, WEEK};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+/// Penalty of an unassigned job of priority 0 (cost units): above any route cost.
+pub const UNASSIGNED_COST: i64 = 1_000_000_000_000;
+/// Extra penalty per priority point.
+pub const PRIORITY_COST: i64 = 10_000_000_000;
+/// Cost of a leg no road or matrix entry allows (the duration is unreachable too).
+const NO_PATH_COST: i64 = 1_000_000_000_000;
+/// Default search iterations per thread: this many per job, at least [`MIN_ITERATIONS`].
+pub const ITERATIONS_PER_JOB: u64 = 100;
+/// See [`ITERATIONS_PER_JOB`].
+pub const MIN_ITERATIONS: u64 = 2_000;
+
+/// Per-request bounds the server (or the CLI) enforces.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Most solver locations (jobs + 2 per vehicle) and matrix rows.
+    pub max_locations: usize,
+    /// Most vehicles.
+    pub max_vehicles: usize,
+    /// Longest search.
+    pub time_limit: std::time::Duration,
+    /// Most search threads.
+    pub max_threads: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_locations: 2_000,
+            max_vehicles: 200,
+            time_limit: std::time::Duration::from_secs(30),
+            max_threads: 1,
+        }
+    }
+}
+
+/// Where a vehicle's travel comes from.
+#[derive(Clone, Debug, PartialEq)]
+enum Source {
+    /// `matrices[name]`.
+    Matrix(String),
+    /// The extract, for this class.
+    Road(ClassId),
+}
+
+fn unknown(issues: &mut Vec<Issue>, path: &str, extra: &Extra) {
+    for key in extra.keys() {
+        let message = if path.is_empty() && key == "matrix" {
+            "the pre-1.8 VROOM `matrix` key is not read: give `matrices: {PROFILE: {durations: ...}}`"
+                .to_string()
+        } else {
+            format!("unknown field `{key}`")
+        };
+        let code = if path.is_empty() && key == "matrix" {
+            codes::UNSUPPORTED
+        } else {
+            codes::UNKNOWN_FIELD
+        };
+        issues.push(Issue {
+            code,
+            path: join(path, key),
+            message,
+        });
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn push(issues: &mut Vec<Issue>, code: &'static str, path: String, message: impl Into<String>) {
+    issues.push(Issue {
+        code,
+        path,
+        message: message.into(),
+    });
+}
+
+/// The amount vectors of a job (delivery, or the deprecated `amount`).
+fn delivery_of(job: &Job) -> Option<&Vec<i64>> {
+    job.delivery.as_ref().or(job.amount.as_ref())
+}
+
+/// The profile name of a vehicle.
+fn profile_name(v: &Vehicle) -> &str {
+    v.profile.as_deref().unwrap_or("car")
+}
+
+fn costs_of(v: &Vehicle) -> (i64, i64, i64) {
+    v.costs
+        .as_ref()
+        .map_or((0, 3600, 0), |c| (c.fixed, c.per_hour, c.per_km))
+}
+
+/// Check mode: some vehicle has `steps`.
+pub fn is_check(input: &Input) -> bool {
+    input.vehicles.iter().any(|v| !v.steps.is_empty())
+}
+
+/// Every issue of a request (empty: it can be built). Also returns each vehicle's travel source.
+fn validate(
+    input: &Input,
+    roads: Option<&Roads>,
+    limits: &Limits,
+) -> Result<Vec<Source>, ApiError> {
+    let mut issues = Vec::new();
+    unknown(&mut issues, "", &input.extra);
+    if !input.shipments.is_empty() {
+        push(
+            &mut issues,
+            codes::UNSUPPORTED,
+            "shipments".into(),
+            "shipments (pickup-and-delivery pairs) are not supported yet",
+        );
+    }
+    if let Some(o) = &input.cityfreight {
+        unknown(&mut issues, "cityfreight", &o.extra);
+        if let Some(t) = o.time_limit {
+            if !(t.is_finite() && t > 0.0) {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    "cityfreight.time_limit".into(),
+                    "must be a positive number of seconds",
+                );
+            }
+        }
+        if o.iterations == Some(0) {
+            push(
+                &mut issues,
+                codes::INVALID,
+                "cityfreight.iterations".into(),
+                "must be at least 1",
+            );
+        }
+        if o.threads == Some(0) {
+            push(
+                &mut issues,
+                codes::INVALID,
+                "cityfreight.threads".into(),
+                "must be at least 1",
+            );
+        }
+        if let Some(t) = &o.time_zero {
+            if let Err(e) = WeekTime::parse(t) {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    "cityfreight.time_zero".into(),
+                    e.to_string(),
+                );
+            }
+        }
+    }
+    if input.vehicles.is_empty() {
+        push(
+            &mut issues,
+            codes::INVALID,
+            "vehicles".into(),
+            "at least one vehicle is needed",
+        );
+    }
+    if input.vehicles.len() > limits.max_vehicles {
+        return Err(too_large(format!(
+            "{} vehicles; this server takes at most {} per request",
+            input.vehicles.len(),
+            limits.max_vehicles
+        )));
+    }
+    let locations = input.jobs.len() + 2 * input.vehicles.len() + 1;
+    if locations > limits.max_locations {
+        return Err(too_large(format!(
+            "{} jobs and {} vehicles make {locations} locations; this server takes at most {} per request",
+            input.jobs.len(),
+            input.vehicles.len(),
+            limits.max_locations
+        )));
+    }
+    // Matrices.
+    for (name, m) in &input.matrices {
+        let path = format!("matrices.{name}");
+        unknown(&mut issues, &path, &m.extra);
+        let n = match (&m.durations, &m.costs) {
+            (Some(d), _) => d.len(),
+            (None, Some(c)) => c.len(),
+            (None, None) => {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    join(&path, "durations"),
+                    "a profile's matrices need `durations`",
+                );
+                continue;
+            }
+        };
+        if n > limits.max_locations {
+            return Err(too_large(format!(
+                "{path} has {n} rows; this server takes at most {} per request",
+                limits.max_locations
+            )));
+        }
+        for (key, mat) in [
+            ("durations", &m.durations),
+            ("distances", &m.distances),
+            ("costs", &m.costs),
+        ] {
+            let Some(mat) = mat else { continue };
+            if mat.len() != n {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    join(&path, key),
+                    format!("{} rows, expected {n}", mat.len()),
+                );
+            }
+            for (r, row) in mat.iter().enumerate() {
+                if row.len() != n {
+                    push(
+                        &mut issues,
+                        codes::INVALID,
+                        format!("{path}.{key}[{r}]"),
+                        format!("{} columns, expected {n} (matrices are square)", row.len()),
+                    );
+                }
+                if let Some(c) = row.iter().position(|&x| x < 0) {
+                    push(
+                        &mut issues,
+                        codes::INVALID,
+                        format!("{path}.{key}[{r}][{c}]"),
+                        "must not be negative",
+                    );
+                }
+            }
+        }
+        if m.durations.is_none() {
+            push(
+                &mut issues,
+                codes::UNSUPPORTED,
+                join(&path, "durations"),
+                "a `costs` matrix without `durations` is not supported (travel times are needed for the schedule)",
+            );
+        }
+    }
+    // Amount dimensions.
+    let mut dims: Option<(usize, String)> = None;
+    let mut dim_check = |issues: &mut Vec<Issue>, len: usize, path: String| match &dims {
+        None => dims = Some((len, path)),
+        Some((d, first)) if *d != len => push(
+            issues,
+            codes::INVALID,
+            path,
+            format!("{len} amount dimension(s), but {first} has {d}"),
+        ),
+        Some(_) => {}
+    };
+    // Jobs.
+    let mut job_ids = BTreeMap::new();
+    for (j, job) in input.jobs.iter().enumerate() {
+        let path = format!("jobs[{j}]");
+        unknown(&mut issues, &path, &job.extra);
+        if let Some(prev) = job_ids.insert(job.id, j) {
+            push(
+                &mut issues,
+                codes::INVALID,
+                join(&path, "id"),
+                format!("id {} is also jobs[{prev}]'s", job.id),
+            );
+        }
+        if job.setup < 0 {
+            push(
+                &mut issues,
+                codes::INVALID,
+                join(&path, "setup"),
+                "must not be negative",
+            );
+        }
+        if job.service < 0 {
+            push(
+                &mut issues,
+                codes::INVALID,
+                join(&path, "service"),
+                "must not be negative",
+            );
+        }
+        if job.priority > 100 {
+            push(
+                &mut issues,
+                codes::INVALID,
+                join(&path, "priority"),
+                "must be within 0..=100",
+            );
+        }
+        if job.delivery.is_some() && job.amount.is_some() {
+            push(
+                &mut issues,
+                codes::INVALID,
+                join(&path, "amount"),
+                "give `delivery` or the deprecated `amount`, not both",
+            );
+        }
+        if let Some(p) = &job.pickup {
+            if p.iter().any(|&x| x != 0) {
+                push(
+                    &mut issues,
+                    codes::UNSUPPORTED,
+                    join(&path, "pickup"),
+                    "pickups are not supported yet (only deliveries)",
+                );
+            }
+        }
+        for (key, v) in [
+            ("delivery", &job.delivery),
+            ("amount", &job.amount),
+            ("pickup", &job.pickup),
+        ] {
+            if let Some(v) = v {
+                if v.iter().any(|&x| x < 0) {
+                    push(
+                        &mut issues,
+                        codes::INVALID,
+                        join(&path, key),
+                        "amounts must not be negative",
+                    );
+                }
+                dim_check(&mut issues, v.len(), join(&path, key));
+            }
+        }
+        for (w, tw) in job.time_windows.iter().enumerate() {
+            if tw[0] > tw[1] {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    format!("{path}.time_windows[{w}]"),
+                    "starts after it ends",
+                );
+            }
+        }
+    }
+    // Vehicles.
+    let mut sources = Vec::new();
+    let mut vehicle_ids = BTreeMap::new();
+    let mut uses_matrix: Option<(String, usize)> = None;
+    let mut uses_road = false;
+    for (v, veh) in input.vehicles.iter().enumerate() {
+        let path = format!("vehicles[{v}]");
+        unknown(&mut issues, &path, &veh.extra);
+        if let Some(prev) = vehicle_ids.insert(veh.id, v) {
+            push(
+                &mut issues,
+                codes::INVALID,
+                join(&path, "id"),
+                format!("id {} is also vehicles[{prev}]'s", veh.id),
+            );
+        }
+        if !veh.breaks.is_empty() {
+            push(
+                &mut issues,
+                codes::UNSUPPORTED,
+                join(&path, "breaks"),
+                "breaks are not supported yet",
+            );
+        }
+        if veh.max_tasks.is_some() {
+            push(
+                &mut issues,
+                codes::UNSUPPORTED,
+                join(&path, "max_tasks"),
+                "max_tasks is not supported yet",
+            );
+        }
+        if veh.max_distance.is_some() {
+            push(
+                &mut issues,
+                codes::UNSUPPORTED,
+                join(&path, "max_distance"),
+                "max_distance is not supported yet (max_travel_time is)",
+            );
+        }
+        if let Some(s) = veh.speed_factor {
+            if !(s.is_finite() && s > 0.0 && s <= 5.0) {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    join(&path, "speed_factor"),
+                    "must be within (0, 5]",
+                );
+            }
+        }
+        if let Some(c) = &veh.costs {
+            unknown(&mut issues, &join(&path, "costs"), &c.extra);
+            for (key, x) in [
+                ("fixed", c.fixed),
+                ("per_hour", c.per_hour),
+                ("per_km", c.per_km),
+            ] {
+                if x < 0 {
+                    push(
+                        &mut issues,
+                        codes::INVALID,
+                        format!("{path}.costs.{key}"),
+                        "must not be negative",
+                    );
+                }
+            }
+        }
+        if let Some(tw) = veh.time_window {
+            if tw[0] > tw[1] {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    join(&path, "time_window"),
+                    "starts after it ends",
+                );
+            }
+        }
+        if let Some(c) = &veh.capacity {
+            if c.iter().any(|&x| x < 0) {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    join(&path, "capacity"),
+                    "must not be negative",
+                );
+            }
+            dim_check(&mut issues, c.len(), join(&path, "capacity"));
+        }
+        if let Some(t) = veh.max_travel_time {
+            if t < 0 {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    join(&path, "max_travel_time"),
+                    "must not be negative",
+                );
+            }
+            let (_, per_hour, per_km) = costs_of(veh);
+            let costs_matrix = input
+                .matrices
+                .get(profile_name(veh))
+                .is_some_and(|m| m.costs.is_some());
+            if per_hour != 3600 || per_km != 0 || costs_matrix {
+                push(
+                    &mut issues,
+                    codes::UNSUPPORTED,
+                    join(&path, "max_travel_time"),
+                    "max_travel_time is supported only when the vehicle's cost is its travel time (default costs, no `costs` matrix)",
+                );
+            }
+        }
+        if veh.start.is_none()
+            && veh.start_index.is_none()
+            && veh.end.is_none()
+            && veh.end_index.is_none()
+        {
+            push(
+                &mut issues,
+                codes::INVALID,
+                path.clone(),
+                "a vehicle needs a start or an end",
+            );
+        }
+        let permit = veh.cityfreight.as_ref().and_then(|o| o.permit.clone());
+        if let Some(o) = &veh.cityfreight {
+            unknown(&mut issues, &join(&path, "cityfreight"), &o.extra);
+        }
+        let name = profile_name(veh);
+        let source = if let Some(m) = input.matrices.get(name) {
+            let n = m
+                .durations
+                .as_ref()
+                .or(m.costs.as_ref())
+                .map_or(0, Vec::len);
+            for (key, idx, coord) in [
+                ("start_index", veh.start_index, veh.start.is_some()),
+                ("end_index", veh.end_index, veh.end.is_some()),
+            ] {
+                match idx {
+                    Some(i) if i >= n => push(
+                        &mut issues,
+                        codes::INVALID,
+                        join(&path, key),
+                        format!("{i} is outside matrices.{name} ({n} rows)"),
+                    ),
+                    None if coord => push(
+                        &mut issues,
+                        codes::INVALID,
+                        join(&path, key),
+                        format!("profile `{name}` has matrices: give `{key}`"),
+                    ),
+                    _ => {}
+                }
+            }
+            if costs_of(veh).2 > 0 && m.distances.is_none() && m.costs.is_none() {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    format!("{path}.costs.per_km"),
+                    format!("per_km needs matrices.{name}.distances"),
+                );
+            }
+            if permit.is_some() {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    format!("{path}.cityfreight.permit"),
+                    "a permit only applies when routing on the extract (no matrices for this profile)",
+                );
+            }
+            uses_matrix = Some((name.to_string(), n));
+            Source::Matrix(name.to_string())
+        } else if let Some(class) = roads.and_then(|r| r.class(name)) {
+            uses_road = true;
+            for (key, idx, coord) in [
+                ("start", veh.start_index.is_some(), veh.start.is_some()),
+                ("end", veh.end_index.is_some(), veh.end.is_some()),
+            ] {
+                if idx && !coord {
+                    push(
+                        &mut issues,
+                        codes::INVALID,
+                        join(&path, key),
+                        format!(
+                            "profile `{name}` routes on the extract: give `{key}` as [lon, lat]"
+                        ),
+                    );
+                }
+            }
+            if let (Some(p), Some(r)) = (&permit, roads) {
+                if r.permit(p).is_none() {
+                    let known: Vec<&str> = r.policy.permits.iter().map(|p| p.id.as_str()).collect();
+                    push(
+                        &mut issues,
+                        codes::INVALID,
+                        format!("{path}.cityfreight.permit"),
+                        format!(
+                            "`{p}` is not a permit of the server's policy (permits: {})",
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+            Source::Road(class)
+        } else {
+            let message = match roads {
+                Some(r) => format!(
+                    "no matrices for profile `{name}` and no vehicle class `{name}` on the loaded extract (classes: {})",
+                    r.class_names().join(", ")
+                ),
+                None => format!("no matrices for profile `{name}` (and no extract loaded to route on)"),
+            };
+            push(&mut issues, codes::INVALID, join(&path, "profile"), message);
+            Source::Matrix(name.to_string())
+        };
+        sources.push(source);
+        for (s, step) in veh.steps.iter().enumerate() {
+            let sp = format!("{path}.steps[{s}]");
+            unknown(&mut issues, &sp, &step.extra);
+            for (key, x) in [
+                ("service_at", &step.service_at),
+                ("service_after", &step.service_after),
+                ("service_before", &step.service_before),
+            ] {
+                if x.is_some() {
+                    push(
+                        &mut issues,
+                        codes::UNSUPPORTED,
+                        join(&sp, key),
+                        format!("{key} is not supported yet"),
+                    );
+                }
+            }
+            match step.kind.as_str() {
+                "start" | "end" => {}
+                "job" => match step.id {
+                    Some(id) if job_ids.contains_key(&id) => {}
+                    Some(id) => push(
+                        &mut issues,
+                        codes::INVALID,
+                        join(&sp, "id"),
+                        format!("no job has id {id}"),
+                    ),
+                    None => push(
+                        &mut issues,
+                        codes::INVALID,
+                        join(&sp, "id"),
+                        "a job step needs the job's id",
+                    ),
+                },
+                "pickup" | "delivery" | "break" => push(
+                    &mut issues,
+                    codes::UNSUPPORTED,
+                    join(&sp, "type"),
+                    format!("`{}` steps are not supported yet", step.kind),
+                ),
+                other => push(
+                    &mut issues,
+                    codes::INVALID,
+                    join(&sp, "type"),
+                    format!("`{other}` is not a step type (start, job, end)"),
+                ),
+            }
+        }
+    }
+    // Each job twice in the given steps.
+    let mut seen = BTreeMap::new();
+    for (v, veh) in input.vehicles.iter().enumerate() {
+        for (s, step) in veh.steps.iter().enumerate() {
+            if let ("job", Some(id)) = (step.kind.as_str(), step.id) {
+                if let Some(prev) = seen.insert(id, format!("vehicles[{v}].steps[{s}]")) {
+                    push(
+                        &mut issues,
+                        codes::INVALID,
+                        format!("vehicles[{v}].steps[{s}].id"),
+                        format!("job {id} is also planned at {prev}"),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(d) = &dims {
+        if d.0 > LOAD_DIMS {
+            push(
+                &mut issues,
+                codes::UNSUPPORTED,
+                d.1.clone(),
+                format!("at most {LOAD_DIMS} amount dimensions are supported"),
+            );
+        }
+    }
+    // Job locations for the sources in use.
+    for (j, job) in input.jobs.iter().enumerate() {
+        if let Some((name, n)) = &uses_matrix {
+            match job.location_index {
+                None => push(
+                    &mut issues,
+                    codes::INVALID,
+                    format!("jobs[{j}].location_index"),
+                    format!("vehicles use matrices.{name}: every job needs `location_index`"),
+                ),
+                Some(i) if i >= *n => push(
+                    &mut issues,
+                    codes::INVALID,
+                    format!("jobs[{j}].location_index"),
+                    format!("{i} is outside matrices.{name} ({n} rows)"),
+                ),
+                _ => {}
+            }
+        }
+        if uses_road && job.location.is_none() {
+            push(
+                &mut issues,
+                codes::INVALID,
+                format!("jobs[{j}].location"),
+                "vehicles route on the extract: every job needs `location` as [lon, lat]",
+            );
+        }
+    }
+    if let Some(o) = &input.cityfreight {
+        if o.geometry && !uses_road {
+            push(
+                &mut issues,
+                codes::INVALID,
+                "cityfreight.geometry".into(),
+                "geometry needs vehicles that route on the extract",
+            );
+        }
+    }
+    if issues.is_empty() {
+        Ok(sources)
+    } else {
+        Err(ApiError::input(issues))
+    }
+}
+
+fn too_large(message: String) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        2,
+        codes::TOO_LARGE,
+        message,
+    )
+}
+
+/// One solver location.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Point {
+    Job(usize),
+    Start(usize),
+    End(usize),
+    /// The free depot of open routes.
+    Open,
+}
+
+/// What a group's matrices depend on: travel source, skills held (empty in check mode),
+/// `per_hour`, `per_km`, speed factor bits, permit.
+type GroupKey = (Source, Vec<u32>, i64, i64, u64, Option<usize>);
+
+/// A routing profile of the built problem, with what output needs.
+struct Group {
+    source: Source,
+    permit: Option<usize>,
+    /// Real distances (m) per location pair, when known.
+    distances: Option<Matrix<Distance>>,
+    /// Snapped locations (extract only).
+    snaps: Vec<Option<Snap>>,
+    /// Per band of the solver profile: whether each pair is reachable under the policy (check
+    /// mode on the extract only; `None` elsewhere).
+    legal: Option<Vec<Matrix<bool>>>,
+}
+
+/// A built problem.
+struct Built {
+    problem: Problem,
+    points: Vec<Point>,
+    /// Per vehicle: its group (profile index).
+    groups: Vec<Group>,
+    /// Week second of time 0.
+    time_zero: u32,
+    dims: usize,
+}
+
+fn week_time(time_zero: u32, t: Time) -> WeekTime {
+    let s = (i64::from(time_zero) + t.0).rem_euclid(i64::from(WEEK));
+    WeekTime::from_seconds(s as u32)
+}
+
+fn amounts(v: Option<&Vec<i64>>) -> Load {
+    let mut l = [0i64; LOAD_DIMS];
+    if let Some(v) = v {
+        for (d, x) in v.iter().take(LOAD_DIMS).enumerate() {
+            l[d] = *x;
+        }
+    }
+    Load(l)
+}
+
+/// Build the problem (module invariants).
+fn build(
+    input: &Input,
+    roads: Option<&Roads>,
+    sources: &[Source],
+    check: bool,
+) -> Result<Built, ApiError> {
+    let nj = input.jobs.len();
+    let mut points: Vec<Point> = (0..nj).map(Point::Job).collect();
+    let mut starts = Vec::new();
+    let mut ends = Vec::new();
+    let open = |v: &Vehicle, start: bool| {
+        if start {
+            v.start.is_none() && v.start_index.is_none()
+        } else {
+            v.end.is_none() && v.end_index.is_none()
+        }
+    };
+    let mut open_needed = false;
+    for (v, veh) in input.vehicles.iter().enumerate() {
+        if open(veh, true) {
+            starts.push(None);
+            open_needed = true;
+        } else {
+            starts.push(Some(points.len() as u32));
+            points.push(Point::Start(v));
+        }
+        if open(veh, false) {
+            ends.push(None);
+            open_needed = true;
+        } else {
+            ends.push(Some(points.len() as u32));
+            points.push(Point::End(v));
+        }
+    }
+    let open_loc = points.len() as u32;
+    if open_needed {
+        points.push(Point::Open);
+    }
+    let n = points.len();
+    let time_zero = input
+        .cityfreight
+        .as_ref()
+        .and_then(|o| o.time_zero.as_deref())
+        .and_then(|t| WeekTime::parse(t).ok())
+        .map_or(0, WeekTime::seconds);
+    let dims = input
+        .jobs
+        .iter()
+        .filter_map(|j| delivery_of(j).map(Vec::len))
+        .chain(
+            input
+                .vehicles
+                .iter()
+                .filter_map(|v| v.capacity.as_ref().map(Vec::len)),
+        )
+        .max()
+        .unwrap_or(0);
+    // Horizon (s) over which hour bands are laid out: the last finite time given, plus a day.
+    let last = input
+        .jobs
+        .iter()
+        .flat_map(|j| j.time_windows.iter().map(|w| w[1]))
+        .chain(
+            input
+                .vehicles
+                .iter()
+                .filter_map(|v| v.time_window.map(|w| w[1])),
+        )
+        .max()
+        .unwrap_or(0);
+    let horizon = (last.saturating_add(i64::from(DAY))).clamp(i64::from(DAY), i64::from(WEEK));
+
+    let location_of = |p: Point| -> (Option<usize>, Option<[f64; 2]>) {
+        match p {
+            Point::Job(j) => (input.jobs[j].location_index, input.jobs[j].location),
+            Point::Start(v) => (input.vehicles[v].start_index, input.vehicles[v].start),
+            Point::End(v) => (input.vehicles[v].end_index, input.vehicles[v].end),
+            Point::Open => (None, None),
+        }
+    };
+
+    // Group vehicles by what their matrices depend on.
+    let mut keys: Vec<GroupKey> = Vec::new();
+    let mut vehicle_group = Vec::new();
+    for (v, veh) in input.vehicles.iter().enumerate() {
+        let mut skills = veh.skills.clone();
+        skills.sort_unstable();
+        skills.dedup();
+        if check {
+            skills.clear();
+        }
+        let (_, per_hour, per_km) = costs_of(veh);
+        let speed = veh.speed_factor.unwrap_or(1.0).to_bits();
+        let permit = veh
+            .cityfreight
+            .as_ref()
+            .and_then(|o| o.permit.as_deref())
+            .and_then(|p| roads.and_then(|r| r.permit(p)));
+        let key = (sources[v].clone(), skills, per_hour, per_km, speed, permit);
+        let g = match keys.iter().position(|k| *k == key) {
+            Some(g) => g,
+            None => {
+                keys.push(key);
+                keys.len() - 1
+            }
+        };
+        vehicle_group.push(g);
+    }
+
+    let mut profiles = Vec::new();
+    let mut groups = Vec::new();
+    let mut routing_issues = Vec::new();
+    for (g, (source, skills, per_hour, per_km, speed_bits, permit)) in keys.iter().enumerate() {
+        let speed = f64::from_bits(*speed_bits);
+        let scale = |d: i64| -> i64 {
+            if speed == 1.0 {
+                d
+            } else {
+                (d as f64 / speed).round() as i64
+            }
+        };
+        // Per band: (start, durations option per pair), distances option, costs option.
+        let mut bands: Vec<(Time, Matrix<Duration>)> = Vec::new();
+        let mut distances: Option<Matrix<Distance>> = None;
+        let mut legal: Option<Vec<Matrix<bool>>> = None;
+        let mut snaps = Vec::new();
+        let cost_matrix: Matrix<Distance>;
+        let closed_to = |b: usize| -> bool {
+            // A job whose skills the group lacks (never in check mode: skills are judged there).
+            match points[b] {
+                Point::Job(j) => !input.jobs[j]
+                    .skills
+                    .iter()
+                    .all(|s| skills.binary_search(s).is_ok()),
+                _ => false,
+            }
+        };
+        let blocked: Vec<bool> = (0..n).map(closed_to).collect();
+        match source {
+            Source::Matrix(name) => {
+                let m = &input.matrices[name];
+                let idx: Vec<Option<usize>> = points.iter().map(|&p| location_of(p).0).collect();
+                let get = |mat: &Vec<Vec<i64>>, a: usize, b: usize| -> Option<i64> {
+                    if points[a] == Point::Open || points[b] == Point::Open {
+                        return Some(0);
+                    }
+                    match (idx[a], idx[b]) {
+                        (Some(i), Some(j)) => mat.get(i).and_then(|r| r.get(j)).copied(),
+                        _ => None,
+                    }
+                };
+                let durs = m.durations.as_ref();
+                let durations = Matrix::from_fn(n, |a, b| {
+                    if blocked[a] || blocked[b] {
+                        return Duration::MAX;
+                    }
+                    durs.and_then(|d| get(d, a, b))
+                        .map_or(Duration::MAX, |d| Duration(scale(d)))
+                });
+                if let Some(d) = &m.distances {
+                    distances = Some(Matrix::from_fn(n, |a, b| {
+                        get(d, a, b).map_or(Distance(NO_PATH_COST), Distance)
+                    }));
+                }
+                cost_matrix = Matrix::from_fn(n, |a, b| {
+                    if blocked[a] || blocked[b] {
+                        return Distance(NO_PATH_COST);
+                    }
+                    if let Some(c) = &m.costs {
+                        return get(c, a, b).map_or(Distance(NO_PATH_COST), Distance);
+                    }
+                    let dur = durations.get(a as u32, b as u32);
+                    if dur >= Duration::MAX {
+                        return Distance(NO_PATH_COST);
+                    }
+                    let dist = distances
+                        .as_ref()
+                        .map_or(0, |d| d.get(a as u32, b as u32).0);
+                    Distance(leg_cost(dur.0, dist, *per_hour, *per_km))
+                });
+                bands.push((Time::MIN, durations));
+            }
+            Source::Road(class) => {
+                let Some(roads) = roads else {
+                    return Err(ApiError::internal("road source without an extract".into()));
+                };
+                for &p in &points {
+                    let coord = location_of(p).1;
+                    match coord {
+                        None => snaps.push(None),
+                        Some(c) => match roads.snap(c, *class) {
+                            Ok(s) => snaps.push(Some(s)),
+                            Err(e) => {
+                                let path = match p {
+                                    Point::Job(j) => format!("jobs[{j}].location"),
+                                    Point::Start(v) => format!("vehicles[{v}].start"),
+                                    Point::End(v) => format!("vehicles[{v}].end"),
+                                    Point::Open => String::new(),
+                                };
+                                routing_issues.push(Issue {
+                                    code: codes::ROUTING,
+                                    path,
+                                    message: format!(
+                                        "{e} (for class `{}`)",
+                                        profile_label(source, roads)
+                                    ),
+                                });
+                                snaps.push(None);
+                            }
+                        },
+                    }
+                }
+                if !routing_issues.is_empty() {
+                    continue;
+                }
+                let hb = roads.bands(*class, *permit);
+                // Bands over [0, horizon) in solver time.
+                let mut laid: Vec<(i64, usize)> = Vec::new();
+                for week in 0..=((horizon + i64::from(time_zero)) / i64::from(WEEK) + 1) {
+                    for b in &hb.bands {
+                        let s = i64::from(b.start) + week * i64::from(WEEK) - i64::from(time_zero);
+                        let e = i64::from(b.end) + week * i64::from(WEEK) - i64::from(time_zero);
+                        if e > 0 && s < horizon && laid.last().is_none_or(|l| l.1 != b.metric) {
+                            laid.push((s.max(0), b.metric));
+                        }
+                    }
+                }
+                let mut matrices = BTreeMap::new();
+                let mut free = BTreeMap::new();
+                for &(_, m) in &laid {
+                    if matrices.contains_key(&m) {
+                        continue;
+                    }
+                    let c = roads
+                        .customized(*class, *permit, hb.metrics[m])
+                        .map_err(ApiError::internal)?;
+                    matrices.insert(m, roads.matrix(&c, &snaps));
+                    if check {
+                        let f = roads
+                            .free(*class, hb.metrics[m])
+                            .map_err(ApiError::internal)?;
+                        free.insert(m, roads.matrix(&f, &snaps));
+                    }
+                }
+                let entry = |m: usize, a: usize, b: usize| -> Option<(i64, i64)> {
+                    if points[a] == Point::Open || points[b] == Point::Open {
+                        return Some((0, 0));
+                    }
+                    let lookup = |tm: &crate::matrix::TravelMatrix| {
+                        tm.get(a, b).map(|c| {
+                            (
+                                (c.time_ms.div_ceil(1000)) as i64,
+                                (c.dist_cm as i64 + 50) / 100,
+                            )
+                        })
+                    };
+                    lookup(&matrices[&m]).or_else(|| free.get(&m).and_then(lookup))
+                };
+                let mut legal_bands = Vec::new();
+                for (i, &(s, m)) in laid.iter().enumerate() {
+                    let start = if i == 0 { Time::MIN } else { Time(s) };
+                    let durations = Matrix::from_fn(n, |a, b| {
+                        if blocked[a] || blocked[b] {
+                            return Duration::MAX;
+                        }
+                        entry(m, a, b).map_or(Duration::MAX, |(d, _)| Duration(scale(d)))
+                    });
+                    if check {
+                        legal_bands.push(Matrix::from_fn(n, |a, b| {
+                            points[a] == Point::Open
+                                || points[b] == Point::Open
+                                || matrices[&m].get(a, b).is_some()
+                        }));
+                    }
+                    bands.push((start, durations));
+                }
+                if check {
+                    legal = Some(legal_bands);
+                }
+                // Distances and costs: per pair, the first band in which it is reachable.
+                let first = |a: usize, b: usize| -> Option<(i64, i64)> {
+                    laid.iter().find_map(|&(_, m)| entry(m, a, b))
+                };
+                distances = Some(Matrix::from_fn(n, |a, b| {
+                    first(a, b).map_or(Distance(NO_PATH_COST), |(_, d)| Distance(d))
+                }));
+                cost_matrix = Matrix::from_fn(n, |a, b| {
+                    if blocked[a] || blocked[b] {
+                        return Distance(NO_PATH_COST);
+                    }
+                    first(a, b).map_or(Distance(NO_PATH_COST), |(d, m)| {
+                        Distance(leg_cost(scale(d), m, *per_hour, *per_km))
+                    })
+                });
+            }
+        }
+        let name = match source {
+            Source::Matrix(m) => format!("{m}#{g}"),
+            Source::Road(c) => format!(
+                "{}#{g}",
+                roads.map_or(String::new(), |r| r.network.graph.class(*c).id.clone())
+            ),
+        };
+        profiles.push(Profile {
+            name,
+            distances: cost_matrix,
+            bands: bands
+                .into_iter()
+                .map(|(start, durations)| Band { start, durations })
+                .collect(),
+        });
+        groups.push(Group {
+            source: source.clone(),
+            permit: *permit,
+            distances,
+            snaps,
+            legal,
+        });
+    }
+    if !routing_issues.is_empty() {
+        let mut e = ApiError::input(routing_issues);
+        e.class = 3;
+        e.code = codes::ROUTING;
+        return Err(e);
+    }
+    // max_travel_time becomes the solver's distance limit, valid only with one band (cost =
+    // travel time of that band).
+    let mut issues = Vec::new();
+    let mut vehicle_types = Vec::new();
+    for (v, veh) in input.vehicles.iter().enumerate() {
+        let g = vehicle_group[v];
+        let max_distance = match veh.max_travel_time {
+            None => Distance::MAX,
+            Some(t) => {
+                if profiles[g].bands.len() > 1 {
+                    push(
+                        &mut issues,
+                        codes::UNSUPPORTED,
+                        format!("vehicles[{v}].max_travel_time"),
+                        "max_travel_time is not supported when the policy gives the class several hour bands",
+                    );
+                }
+                Distance(t)
+            }
+        };
+        let (fixed, _, _) = costs_of(veh);
+        let shift = veh.time_window.map_or(
+            TimeWindow {
+                open: Time(0),
+                close: Time::MAX,
+            },
+            |w| TimeWindow {
+                open: Time(w[0]),
+                close: Time(w[1]),
+            },
+        );
+        vehicle_types.push(VehicleType {
+            name: veh.id.to_string(),
+            capacity: amounts(veh.capacity.as_ref()),
+            start: starts[v].unwrap_or(open_loc),
+            end: ends[v].unwrap_or(open_loc),
+            shift,
+            max_duration: Duration::MAX,
+            max_distance,
+            fixed_cost: Cost(fixed),
+            cost_per_distance: 1,
+            cost_per_duration: 0,
+            count: 1,
+            profile: g as u32,
+            reload_depots: Vec::new(),
+            reload_time: Duration::ZERO,
+            battery: None,
+        });
+    }
+    if !issues.is_empty() {
+        return Err(ApiError::input(issues));
+    }
+    let orders: Vec<Order> = input
+        .jobs
+        .iter()
+        .enumerate()
+        .map(|(j, job)| Order {
+            id: job.id.to_string(),
+            alternatives: vec![Alternative {
+                location: j as u32,
+                service: Duration(job.setup + job.service),
+            }],
+            demand: amounts(delivery_of(job)),
+            // Non-zero pickups are refused in validation (see `validate`).
+            pickup: Load::ZERO,
+            windows: windows(&job.time_windows),
+            penalty: Some(Cost(
+                UNASSIGNED_COST + i64::from(job.priority) * PRIORITY_COST,
+            )),
+        })
+        .collect();
+    let names: Vec<String> = points
+        .iter()
+        .map(|p| match p {
+            Point::Job(j) => format!("job {}", input.jobs[*j].id),
+            Point::Start(v) => format!("start of vehicle {}", input.vehicles[*v].id),
+            Point::End(v) => format!("end of vehicle {}", input.vehicles[*v].id),
+            Point::Open => "open route end".to_string(),
+        })
+        .collect();
+    let problem = Problem::new(names, profiles, orders, vehicle_types)
+        .map_err(|e| ApiError::one(codes::INVALID, "", e.to_string()))?;
+    Ok(Built {
+        problem,
+        points,
+        groups,
+        time_zero,
+        dims,
+    })
+}
+
+fn profile_label(source: &Source, roads: &Roads) -> String {
+    match source {
+        Source::Matrix(m) => m.clone(),
+        Source::Road(c) => roads.network.graph.class(*c).id.clone(),
+    }
+}
+
+/// VROOM's leg cost.
+fn leg_cost(duration_s: i64, distance_m: i64, per_hour: i64, per_km: i64) -> i64 {
+    if per_hour == 3600 && per_km == 0 {
+        return duration_s;
+    }
+    let c =
+        duration_s as i128 * per_hour as i128 * 1000 + distance_m as i128 * per_km as i128 * 3600;
+    (c as f64 / 3_600_000.0).round() as i64
+}
+
+/// Sorted, merged windows (default: from 0 on).
+fn windows(given: &[[i64; 2]]) -> Vec<TimeWindow> {
+    if given.is_empty() {
+        return vec![TimeWindow {
+            open: Time(0),
+            close: Time::MAX,
+        }];
+    }
+    let mut w: Vec<[i64; 2]> = given.to_vec();
+    w.sort_unstable();
+    let mut out: Vec<TimeWindow> = Vec::new();
+    for [a, b] in w {
+        match out.last_mut() {
+            Some(last) if a <= last.close.0 => last.close = Time(last.close.0.max(b)),
+            _ => out.push(TimeWindow {
+                open: Time(a),
+                close: Time(b),
+            }),
+        }
+    }
+    out
+}
+
+/// The solver problem a request maps to (validated; solve mode even when vehicles have
+/// `steps`), for re-checking an answer independently: order `j` is `jobs[j]`, vehicle type `v`
+/// is `vehicles[v]`.
+pub fn problem(input: &Input, roads: Option<&Roads>, limits: &Limits) -> Result<Problem, ApiError> {
+    let sources = validate(input, roads, limits)?;
+    Ok(build(input, roads, &sources, false)?.problem)
+}
+
+/// Solve (or, with `steps`, judge) a VROOM request; the search is bounded by its iterations and
+/// by the time limit of `limits`.
+pub fn run(input: &Input, roads: Option<&Roads>, limits: &Limits) -> Result<Output, ApiError> {
+    let started = Instant::now();
+    let sources = validate(input, roads, limits)?;
+    let check = is_check(input);
+    let built = build(input, roads, &sources, check)?;
+    let loading = started.elapsed();
+    let t = Instant::now();
+    let (solution, judged) = if check {
+        let solution = given_plan(input, &built);
+        (solution, true)
+    } else {
+        (search(input, &built, limits)?, false)
+    };
+    let report = solver::check::check(&built.problem, &solution);
+    if !judged && !report.feasible() {
+        let text: Vec<String> = report.violations.iter().map(|v| v.to_string()).collect();
+        return Err(ApiError::internal(format!(
+            "the solver's plan fails the independent checker: {}",
+            text.join("; ")
+        )));
+    }
+    let solving = t.elapsed();
+    let t = Instant::now();
+    let mut output = render(input, roads, &built, &solution, &report, judged)?;
+    output.summary.computing_times = ComputingTimes {
+        loading: loading.as_millis() as u64,
+        solving: solving.as_millis() as u64,
+        routing: t.elapsed().as_millis() as u64,
+    };
+    Ok(output)
+}
+
+fn search(input: &Input, built: &Built, limits: &Limits) -> Result<Solution, ApiError> {
+    let o = input.cityfreight.clone().unwrap_or_default();
+    let jobs = input.jobs.len() as u64;
+    let iterations = match (o.iterations, o.time_limit) {
+        (Some(i), _) => Some(i),
+        (None, Some(_)) => None,
+        (None, None) => Some((ITERATIONS_PER_JOB * jobs).max(MIN_ITERATIONS)),
+    };
+    let time_limit = o
+        .time_limit
+        .map(std::time::Duration::from_secs_f64)
+        .map_or(limits.time_limit, |t| t.min(limits.time_limit));
+    let stop = StopCriterion {
+        max_iterations: iterations,
+        time_limit: Some(time_limit),
+        max_no_improvement: None,
+    };
+    let mut search = SearchParams::for_size(input.jobs.len());
+    search.vehicles_first = false;
+    let params = SolveParams {
+        threads: o.threads.unwrap_or(1).clamp(1, limits.max_threads.max(1)),
+        seed: o.seed.unwrap_or(1),
+        search,
+    };
+    if input.jobs.is_empty() {
+        return Ok(Solution::default());
+    }
+    let outcome = solver::solve(&built.problem, &stop, &params, &|_| {})
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(outcome.solution)
+}
+
+/// The plan given by the vehicles' `steps`.
+fn given_plan(input: &Input, built: &Built) -> Solution {
+    let by_id: BTreeMap<u64, usize> = input
+        .jobs
+        .iter()
+        .enumerate()
+        .map(|(j, job)| (job.id, j))
+        .collect();
+    let mut routes = Vec::new();
+    let mut served = BTreeSet::new();
+    for (v, veh) in input.vehicles.iter().enumerate() {
+        let visits: Vec<Visit> = veh
+            .steps
+            .iter()
+            .filter(|s| s.kind == "job")
+            .filter_map(|s| s.id.and_then(|id| by_id.get(&id)))
+            .map(|&j| {
+                served.insert(j);
+                Visit::Order {
+                    order: j as u32,
+                    alternative: 0,
+                }
+            })
+            .collect();
+        if !visits.is_empty() {
+            routes.push(Route {
+                vehicle_type: v as u32,
+                visits,
+            });
+        }
+    }
+    let unserved = (0..built.problem.orders().len() as u32)
+        .filter(|o| !served.contains(&(*o as usize)))
+        .collect();
+    Solution { routes, unserved }
+}
+
+fn violation(cause: &str, duration: Option<i64>, detail: Option<String>) -> OutViolation {
+    OutViolation {
+        cause: cause.to_string(),
+        duration,
+        detail,
+    }
+}
+
+fn render(
+    input: &Input,
+    roads: Option<&Roads>,
+    built: &Built,
+    solution: &Solution,
+    report: &solver::check::CheckReport,
+    judged: bool,
+) -> Result<Output, ApiError> {
+    let problem = &built.problem;
+    let dims = built.dims;
+    let cut = |l: Load| -> Vec<i64> { l.0[..dims.min(LOAD_DIMS)].to_vec() };
+    let geometry = input.cityfreight.as_ref().is_some_and(|o| o.geometry);
+    let mut routes = Vec::new();
+    let mut summary = Summary {
+        delivery: vec![0; dims],
+        pickup: vec![0; dims],
+        ..Summary::default()
+    };
+    let any_distance = built.groups.iter().any(|g| g.distances.is_some());
+    if any_distance {
+        summary.distance = Some(0);
+    }
+    // Check-mode violations by route index, from the independent checker.
+    let mut route_violations: BTreeMap<usize, Vec<OutViolation>> = BTreeMap::new();
+    let mut step_violations: BTreeMap<(usize, usize), Vec<OutViolation>> = BTreeMap::new();
+    let mut end_violations: BTreeMap<usize, Vec<OutViolation>> = BTreeMap::new();
+    let mut plan_violations = Vec::new();
+    if judged {
+        for v in &report.violations {
+            match v {
+                Violation::TimeWindow {
+                    route,
+                    order,
+                    arrival,
+                } => {
+                    let r = &solution.routes[*route];
+                    let pos = r.orders().position(|o| o == *order).unwrap_or(0);
+                    let close = problem
+                        .order(*order)
+                        .windows
+                        .iter()
+                        .map(|w| w.close)
+                        .filter(|c| *c <= *arrival)
+                        .max()
+                        .unwrap_or(*arrival);
+                    step_violations
+                        .entry((*route, pos))
+                        .or_default()
+                        .push(violation("delay", Some(arrival.0 - close.0), None));
+                }
+                Violation::Shift {
+                    route,
+                    arrival,
+                    close,
+                } => end_violations.entry(*route).or_default().push(violation(
+                    "delay",
+                    Some(arrival.0 - close.0),
+                    None,
+                )),
+                Violation::Capacity { route, .. } => route_violations
+                    .entry(*route)
+                    .or_default()
+                    .push(violation("load", None, None)),
+                Violation::Distance {
+                    route,
+                    distance,
+                    max,
+                } => route_violations.entry(*route).or_default().push(violation(
+                    "max_travel_time",
+                    Some(distance.0 - max.0),
+                    None,
+                )),
+                other => plan_violations.push(violation("plan", None, Some(other.to_string()))),
+            }
+        }
+    }
+    let mut permit_use: BTreeMap<usize, u32> = BTreeMap::new();
+    for (ri, route) in solution.routes.iter().enumerate() {
+        let v = route.vehicle_type as usize;
+        let veh = &input.vehicles[v];
+        let vt = problem.vehicle_type(route.vehicle_type);
+        let profile = problem.profile_of(route.vehicle_type);
+        let group = &built.groups[vt.profile as usize];
+        let sched = solver::schedule::schedule(problem, route);
+        let rep = report.routes.get(ri);
+        let mut load: Load = route
+            .orders()
+            .fold(Load::ZERO, |acc, o| acc + problem.order(o).demand);
+        let delivered = cut(load);
+        let mut out = OutRoute {
+            vehicle: veh.id,
+            cost: rep.map_or(0, |r| r.cost.0),
+            delivery: delivered.clone(),
+            pickup: vec![0; dims],
+            description: veh.description.clone(),
+            ..OutRoute::default()
+        };
+        if let Some(p) = group.permit {
+            *permit_use.entry(p).or_default() += 1;
+            if let (Some(r), Source::Road(c)) = (roads, &group.source) {
+                let permit = &r.policy.permits[p];
+                if judged && !permit.eligible.matches(r.network.graph.class(*c)) {
+                    route_violations.entry(ri).or_default().push(violation(
+                        "permit",
+                        None,
+                        Some(format!(
+                            "class `{}` may not hold permit `{}`",
+                            r.network.graph.class(*c).id,
+                            permit.id
+                        )),
+                    ));
+                }
+            }
+        }
+        let dist = |a: u32, b: u32| group.distances.as_ref().map(|d| d.get(a, b).0);
+        let mut cum_travel = 0i64;
+        let mut cum_dist = 0i64;
+        let mut at = vt.start;
+        let mut ready = sched.departure;
+        let mut line: Vec<[f64; 2]> = Vec::new();
+        let has_start = built.points[vt.start as usize] != Point::Open;
+        if has_start {
+            out.steps.push(OutStep {
+                kind: "start".into(),
+                arrival: sched.departure.0,
+                load: delivered.clone(),
+                distance: dist(0, 0).map(|_| 0),
+                location: veh.start,
+                location_index: veh.start_index,
+                ..OutStep::default()
+            });
+        }
+        let leg = |from: u32,
+                   to: u32,
+                   ready: Time,
+                   line: &mut Vec<[f64; 2]>,
+                   vio: &mut Vec<OutViolation>|
+         -> Result<(i64, i64, i64), ApiError> {
+            let d = profile.drive(from, to, ready);
+            let travel = d.arrival.0 - d.depart.0;
+            let wait = d.depart.0 - ready.0;
+            let (Some(r), Source::Road(class)) = (roads, &group.source) else {
+                return Ok((
+                    travel.min(Duration::MAX.0),
+                    wait,
+                    dist(from, to).unwrap_or(0),
+                ));
+            };
+            let both = (
+                group.snaps.get(from as usize).copied().flatten(),
+                group.snaps.get(to as usize).copied().flatten(),
+            );
+            if let Some(legal) = &group.legal {
+                if !legal[d.band].get(from, to) {
+                    let wt = week_time(built.time_zero, d.depart);
+                    let zones = r.closed_zones(*class, group.permit, wt);
+                    vio.push(if zones.is_empty() {
+                        violation(
+                            "unreachable",
+                            None,
+                            Some(format!(
+                                "no road for `{}` at {wt}",
+                                r.network.graph.class(*class).id
+                            )),
+                        )
+                    } else {
+                        violation(
+                            "closed_zone",
+                            None,
+                            Some(format!(
+                                "zone(s) {} closed to `{}` at {wt}",
+                                zones.join(", "),
+                                r.network.graph.class(*class).id
+                            )),
+                        )
+                    });
+                }
+            }
+            if geometry {
+                if let (Some(a), Some(b)) = both {
+                    let wt = week_time(built.time_zero, d.depart);
+                    let c = r
+                        .customized(*class, group.permit, wt)
+                        .map_err(ApiError::internal)?;
+                    if let Some(route) = r.route(&c, &a, &b) {
+                        let skip = usize::from(!line.is_empty());
+                        line.extend(route.geometry.iter().skip(skip));
+                    }
+                }
+            }
+            Ok((travel, wait, dist(from, to).unwrap_or(0)))
+        };
+        let order_list: Vec<u32> = route.orders().collect();
+        for (k, visit) in route.visits.iter().enumerate() {
+            let Visit::Order { order, .. } = *visit else {
+                continue;
+            };
+            let job = &input.jobs[order as usize];
+            let loc = order;
+            let mut vio = step_violations
+                .remove(&(ri, order_list.iter().position(|&o| o == order).unwrap_or(k)))
+                .unwrap_or_default();
+            let (travel, wait, d) = leg(at, loc, ready, &mut line, &mut vio)?;
+            cum_travel += travel;
+            cum_dist += d;
+            let times = sched.visits[k];
+            let waiting = times.start.0 - times.arrival.0;
+            load = load - problem.order(order).demand;
+            if judged && !job.skills.iter().all(|s| veh.skills.contains(s)) {
+                vio.push(violation("skills", None, None));
+            }
+            out.waiting_time += waiting + wait;
+            out.setup += job.setup;
+            out.service += job.service;
+            out.priority += u64::from(job.priority);
+            out.steps.push(OutStep {
+                kind: "job".into(),
+                arrival: times.arrival.0,
+                duration: cum_travel,
+                setup: job.setup,
+                service: job.service,
+                waiting_time: waiting,
+                load: cut(load),
+                distance: group.distances.as_ref().map(|_| cum_dist),
+                id: Some(job.id),
+                location: job.location,
+                location_index: job.location_index,
+                description: job.description.clone(),
+                violations: vio,
+            });
+            at = loc;
+            ready = times.departure;
+        }
+        if built.points[vt.end as usize] != Point::Open {
+            let mut vio = end_violations.remove(&ri).unwrap_or_default();
+            let (travel, wait, d) = leg(at, vt.end, ready, &mut line, &mut vio)?;
+            cum_travel += travel;
+            cum_dist += d;
+            out.waiting_time += wait;
+            out.steps.push(OutStep {
+                kind: "end".into(),
+                arrival: sched.end.0,
+                duration: cum_travel,
+                load: cut(load),
+                distance: group.distances.as_ref().map(|_| cum_dist),
+                location: veh.end,
+                location_index: veh.end_index,
+                violations: vio,
+                ..OutStep::default()
+            });
+        } else if let Some(v) = end_violations.remove(&ri) {
+            if let Some(last) = out.steps.last_mut() {
+                last.violations.extend(v);
+            }
+        }
+        out.duration = cum_travel;
+        if group.distances.is_some() {
+            out.distance = Some(cum_dist);
+        }
+        if geometry && !line.is_empty() {
+            out.geometry = Some(serde_json::json!({"type": "LineString", "coordinates": line}));
+        }
+        out.violations = route_violations.remove(&ri).unwrap_or_default();
+        for s in &out.steps {
+            out.violations.extend(s.violations.iter().cloned());
+        }
+        dedup(&mut out.violations);
+        summary.cost += out.cost;
+        summary.setup += out.setup;
+        summary.service += out.service;
+        summary.duration += out.duration;
+        summary.waiting_time += out.waiting_time;
+        summary.priority += out.priority;
+        if let (Some(s), Some(d)) = (summary.distance.as_mut(), out.distance) {
+            *s += d;
+        }
+        for (d, x) in out.delivery.iter().enumerate() {
+            summary.delivery[d] += x;
+        }
+        summary.violations.extend(out.violations.iter().cloned());
+        routes.push(out);
+    }
+    if judged {
+        if let Some(r) = roads {
+            for (&p, &used) in &permit_use {
+                let permit = &r.policy.permits[p];
+                if let Some(q) = permit.quota_total {
+                    if used > q {
+                        summary.violations.push(violation(
+                            "permit_quota",
+                            None,
+                            Some(format!(
+                                "{used} vehicles hold permit `{}`, quota {q}",
+                                permit.id
+                            )),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    summary.violations.extend(plan_violations);
+    dedup(&mut summary.violations);
+    summary.routes = routes.len();
+    let unassigned: Vec<Unassigned> = solution
+        .unserved
+        .iter()
+        .map(|&o| {
+            let job = &input.jobs[o as usize];
+            Unassigned {
+                id: job.id,
+                kind: "job".into(),
+                location: job.location,
+                location_index: job.location_index,
+                description: job.description.clone(),
+            }
+        })
+        .collect();
+    summary.unassigned = unassigned.len();
+    Ok(Output {
+        code: 0,
+        summary,
+        unassigned,
+        routes,
+    })
+}
+
+fn dedup(v: &mut Vec<OutViolation>) {
+    let mut seen = Vec::new();
+    v.retain(|x| {
+        if seen.contains(x) {
+            false
+        } else {
+            seen.push(x.clone());
+            true
+        }
+    });
+}

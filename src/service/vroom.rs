@@ -1,0 +1,420 @@
+//! VROOM's JSON input and output as serde types, plus cityfreight's named extensions.
+//!
+//! Owns: [`Input`] (jobs, shipments, vehicles, matrices, the `cityfreight` extension object) and
+//! [`Output`] (code, summary, unassigned, routes with steps). Must never: decide what a field
+//! means for the solver (that is [`super::mapping`]) or silently drop a field: every object keeps
+//! the keys it does not know in `extra`, and [`super::mapping`] reports each as a 400 naming its
+//! JSON path. Invariants: field names and shapes follow VROOM's `docs/API.md` (v1.14 era:
+//! `matrices` per profile, `costs` per vehicle, `steps` for check mode); extensions live only
+//! under keys named `cityfreight`, which VROOM does not use, so they cannot clash.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Keys an object had that no field of ours reads.
+pub type Extra = BTreeMap<String, Value>;
+
+/// A `[start, end]` pair of seconds.
+pub type Window = [i64; 2];
+
+/// The whole request of `POST /v1/solve` (and of `cityfreight solve`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct Input {
+    /// Single-location tasks.
+    #[serde(default)]
+    pub jobs: Vec<Job>,
+    /// Pickup-and-delivery pairs (not supported: any entry is a 400).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shipments: Vec<Value>,
+    /// The vehicles.
+    #[serde(default)]
+    pub vehicles: Vec<Vehicle>,
+    /// Matrices per routing profile.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub matrices: BTreeMap<String, Matrices>,
+    /// cityfreight's options (solver budget, departure moment of time 0, geometry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cityfreight: Option<Options>,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The top-level `cityfreight` extension.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct Options {
+    /// Search iterations per thread (deterministic when the time limit is not reached first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<u64>,
+    /// Wall-clock budget of the search (s); capped by the server's per-request limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit: Option<f64>,
+    /// Random seed (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Search threads (default 1; at most the server's worker threads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<usize>,
+    /// The week moment that time 0 stands for, `Tu 00:00` style (default `Mo 00:00`): selects
+    /// the hour bands of the city policy when routing on the extract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zero: Option<String>,
+    /// Add each route's road geometry (GeoJSON `LineString` coordinates) when routing on the
+    /// extract.
+    #[serde(default)]
+    pub geometry: bool,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A job (VROOM `jobs[]`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct Job {
+    /// User id.
+    pub id: u64,
+    /// Text passed through to the output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `[lon, lat]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<[f64; 2]>,
+    /// Row and column in the matrices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_index: Option<usize>,
+    /// Setup time (s), before service.
+    #[serde(default)]
+    pub setup: i64,
+    /// Service time (s).
+    #[serde(default)]
+    pub service: i64,
+    /// Delivered amounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Vec<i64>>,
+    /// Picked-up amounts (only all-zero is supported).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup: Option<Vec<i64>>,
+    /// Deprecated VROOM alias of `delivery`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Vec<i64>>,
+    /// Skills a vehicle must have.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<u32>,
+    /// 0..=100: higher is kept assigned first.
+    #[serde(default)]
+    pub priority: u32,
+    /// Windows for the start of service.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_windows: Vec<Window>,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Per-vehicle costs (VROOM `vehicles[].costs`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Costs {
+    /// Cost of using the vehicle.
+    #[serde(default)]
+    pub fixed: i64,
+    /// Cost per hour of travel (default 3600: cost = travel seconds).
+    #[serde(default = "default_per_hour")]
+    pub per_hour: i64,
+    /// Cost per km travelled.
+    #[serde(default)]
+    pub per_km: i64,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+fn default_per_hour() -> i64 {
+    3600
+}
+
+impl Default for Costs {
+    fn default() -> Self {
+        Self {
+            fixed: 0,
+            per_hour: 3600,
+            per_km: 0,
+            extra: Extra::new(),
+        }
+    }
+}
+
+/// A vehicle (VROOM `vehicles[]`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct Vehicle {
+    /// User id.
+    pub id: u64,
+    /// Routing profile: a key of `matrices`, or a vehicle class of the loaded extract (default
+    /// `car`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Text passed through to the output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `[lon, lat]` of the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<[f64; 2]>,
+    /// Matrix index of the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_index: Option<usize>,
+    /// `[lon, lat]` of the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<[f64; 2]>,
+    /// Matrix index of the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_index: Option<usize>,
+    /// Capacity per amount dimension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<Vec<i64>>,
+    /// Costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<Costs>,
+    /// Skills held.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<u32>,
+    /// Working hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_window: Option<Window>,
+    /// Breaks (not supported: any entry is a 400).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<Value>,
+    /// Travel times are divided by this (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_factor: Option<f64>,
+    /// Most jobs per route (not supported).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_tasks: Option<Value>,
+    /// Longest total travel time (s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_travel_time: Option<i64>,
+    /// Longest total distance (m) (not supported).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_distance: Option<Value>,
+    /// A given route: check mode.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<VehicleStep>,
+    /// cityfreight's per-vehicle extension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cityfreight: Option<VehicleOptions>,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The per-vehicle `cityfreight` extension.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct VehicleOptions {
+    /// A permit of the server's policy the vehicle holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permit: Option<String>,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// One step of a given route (VROOM `vehicles[].steps[]`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct VehicleStep {
+    /// `start`, `job`, `end` (`pickup`, `delivery`, `break` are not supported).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Job id for `job` steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// Not supported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_at: Option<Value>,
+    /// Not supported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_after: Option<Value>,
+    /// Not supported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_before: Option<Value>,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The matrices of one profile.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct Matrices {
+    /// Travel times (s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub durations: Option<Vec<Vec<i64>>>,
+    /// Distances (m).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distances: Option<Vec<Vec<i64>>>,
+    /// Costs (replace the per-vehicle `costs` rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<Vec<Vec<i64>>>,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The answer of `POST /v1/solve`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub struct Output {
+    /// 0: no error.
+    pub code: u32,
+    /// Totals.
+    pub summary: Summary,
+    /// Jobs not served.
+    pub unassigned: Vec<Unassigned>,
+    /// One per used vehicle.
+    pub routes: Vec<OutRoute>,
+}
+
+/// Solution totals.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub struct Summary {
+    /// Total cost.
+    pub cost: i64,
+    /// Routes.
+    pub routes: usize,
+    /// Unassigned jobs.
+    pub unassigned: usize,
+    /// Total delivery.
+    pub delivery: Vec<i64>,
+    /// Total pickup (always zeros).
+    pub pickup: Vec<i64>,
+    /// Total setup (s).
+    pub setup: i64,
+    /// Total service (s).
+    pub service: i64,
+    /// Total travel time (s).
+    pub duration: i64,
+    /// Total waiting (s).
+    pub waiting_time: i64,
+    /// Sum of the priorities of assigned jobs.
+    pub priority: u64,
+    /// Total distance (m), when distances are known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance: Option<i64>,
+    /// Violations (check mode).
+    pub violations: Vec<OutViolation>,
+    /// Milliseconds spent.
+    pub computing_times: ComputingTimes,
+}
+
+/// Milliseconds spent per phase.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub struct ComputingTimes {
+    /// Parsing and matrices.
+    pub loading: u64,
+    /// Search (or checking).
+    pub solving: u64,
+    /// Road geometry.
+    pub routing: u64,
+}
+
+/// An unassigned job.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub struct Unassigned {
+    /// Job id.
+    pub id: u64,
+    /// Always `job`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `[lon, lat]`, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<[f64; 2]>,
+    /// Matrix index, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_index: Option<usize>,
+    /// Description, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A route of the answer.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub struct OutRoute {
+    /// Vehicle id.
+    pub vehicle: u64,
+    /// Cost.
+    pub cost: i64,
+    /// Delivered.
+    pub delivery: Vec<i64>,
+    /// Picked up (zeros).
+    pub pickup: Vec<i64>,
+    /// Setup (s).
+    pub setup: i64,
+    /// Service (s).
+    pub service: i64,
+    /// Travel time (s).
+    pub duration: i64,
+    /// Waiting (s).
+    pub waiting_time: i64,
+    /// Sum of priorities.
+    pub priority: u64,
+    /// Distance (m), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance: Option<i64>,
+    /// Vehicle description, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Stops.
+    pub steps: Vec<OutStep>,
+    /// Violations (check mode).
+    pub violations: Vec<OutViolation>,
+    /// Road geometry as GeoJSON `LineString` (requested with `cityfreight.geometry`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geometry: Option<Value>,
+}
+
+/// A step of an answered route.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub struct OutStep {
+    /// `start`, `job` or `end`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Arrival (s).
+    pub arrival: i64,
+    /// Travel time so far (s).
+    pub duration: i64,
+    /// Setup (s).
+    pub setup: i64,
+    /// Service (s).
+    pub service: i64,
+    /// Waiting before service (s).
+    pub waiting_time: i64,
+    /// Load after the step.
+    pub load: Vec<i64>,
+    /// Distance so far (m), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance: Option<i64>,
+    /// Job id (job steps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `[lon, lat]`, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<[f64; 2]>,
+    /// Matrix index, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_index: Option<usize>,
+    /// Description, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Violations at this step (check mode).
+    pub violations: Vec<OutViolation>,
+}
+
+/// A broken rule in check mode: VROOM's causes (`delay`, `load`, `skills`, `max_travel_time`,
+/// `missing_break`...) plus the city's (`closed_zone`, `permit`, `permit_quota`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub struct OutViolation {
+    /// The cause.
+    pub cause: String,
+    /// Seconds late (`delay`) or over (`max_travel_time`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// What exactly (zone ids, permit id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}

@@ -1,0 +1,969 @@
+//! The HTTP service over real HTTP on loopback: a server on port 0 inside the test, `ureq` as
+//! the client. Solver parts use iteration limits, never time limits.
+
+use cityfreight::service::auth::Tokens;
+use cityfreight::service::mapping::{self, Limits};
+use cityfreight::service::roads::Roads;
+use cityfreight::service::vroom::Input;
+use cityfreight::service::{AppState, Config, ROUTES};
+use cityfreight::solver::solution::{Route, Solution, Visit};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+fn data(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The Chengdu extract with the demo policy, loaded once per test binary.
+fn chengdu() -> Arc<Roads> {
+    static ROADS: OnceLock<Arc<Roads>> = OnceLock::new();
+    ROADS
+        .get_or_init(|| {
+            let classes = cityfreight::vehicle::default_classes();
+            let network = cityfreight::network::Network::load(
+                &data("data/osm/chengdu-center-2018.osm.pbf"),
+                &classes,
+                &|_, _, _| {},
+            )
+            .unwrap();
+            let network: &'static _ = Box::leak(Box::new(network));
+            let (engine, _) = cityfreight::matrix::MatrixEngine::new(&network.graph, None).unwrap();
+            let engine: &'static _ = Box::leak(Box::new(engine));
+            let policy = cityfreight::io::policy::read_policy(
+                &data("data/scenarios/chengdu-core/policy.toml"),
+                &classes,
+            )
+            .unwrap();
+            Arc::new(Roads::new(network, engine, policy))
+        })
+        .clone()
+}
+
+struct Server {
+    addr: SocketAddr,
+    state: Arc<AppState>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(config: Config, roads: Option<Arc<Roads>>, tokens: Option<Tokens>) -> Server {
+        Self::start_state(AppState::new(config, roads, tokens))
+    }
+
+    fn start_state(state: AppState) -> Server {
+        let state = Arc::new(state);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let st = state.clone();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                cityfreight::service::serve(listener, st, async {
+                    let _ = rx.await;
+                })
+                .await
+                .unwrap();
+            });
+        });
+        let addr = addr_rx.recv().unwrap();
+        Server {
+            addr,
+            state,
+            stop: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    fn post(&self, path: &str, body: &Value, token: Option<&str>) -> (u16, Value) {
+        self.post_bytes(path, &serde_json::to_vec(body).unwrap(), token)
+    }
+
+    fn post_bytes(&self, path: &str, body: &[u8], token: Option<&str>) -> (u16, Value) {
+        let mut req = agent()
+            .post(&self.url(path))
+            .header("Content-Type", "application/json");
+        if let Some(t) = token {
+            req = req.header("Authorization", &format!("Bearer {t}"));
+        }
+        let mut resp = req.send(body).unwrap();
+        let status = resp.status().as_u16();
+        let retry = resp
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_string());
+        let mut v: Value = resp.body_mut().read_json().unwrap();
+        if let Some(r) = retry {
+            v["__retry_after"] = json!(r);
+        }
+        (status, v)
+    }
+
+    fn get(&self, path: &str) -> (u16, Value) {
+        self.call("GET", path, None)
+    }
+
+    fn call(&self, method: &str, path: &str, token: Option<&str>) -> (u16, Value) {
+        let url = self.url(path);
+        let a = agent();
+        let mut req = match method {
+            "GET" => a.get(&url),
+            _ => a.delete(&url),
+        };
+        if let Some(t) = token {
+            req = req.header("Authorization", &format!("Bearer {t}"));
+        }
+        let mut resp = req.call().unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.body_mut().read_json().unwrap())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn config() -> Config {
+    Config {
+        workers: 2,
+        limits: Limits {
+            max_threads: 1,
+            ..Limits::default()
+        },
+        ..Config::default()
+    }
+}
+
+fn example() -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(data("tests/data/service/vroom-matrix-example.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn vroom_documented_example_is_answered_in_vroom_shape_at_its_documented_cost() {
+    let server = Server::start(config(), None, None);
+    let input = example();
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 200, "{out}");
+    // VROOM's documented answer for this input: cost 7268, one route, nothing unassigned.
+    assert_eq!(out["code"], 0);
+    assert_eq!(out["summary"]["cost"], 7268, "{out}");
+    assert_eq!(out["summary"]["routes"], 1);
+    assert_eq!(out["summary"]["unassigned"], 0);
+    assert_eq!(out["unassigned"], json!([]));
+    for key in [
+        "setup",
+        "service",
+        "duration",
+        "waiting_time",
+        "priority",
+        "violations",
+        "computing_times",
+    ] {
+        assert!(out["summary"].get(key).is_some(), "summary.{key} missing");
+    }
+    let route = &out["routes"][0];
+    assert_eq!(route["vehicle"], 0);
+    let steps = route["steps"].as_array().unwrap();
+    let kinds: Vec<&str> = steps.iter().map(|s| s["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["start", "job", "job", "job", "job", "job", "job", "end"]
+    );
+    for s in steps {
+        for key in [
+            "arrival",
+            "duration",
+            "load",
+            "setup",
+            "service",
+            "waiting_time",
+        ] {
+            assert!(s.get(key).is_some(), "step.{key} missing in {s}");
+        }
+    }
+    // Independently: the cost is the matrix summed along the returned order, and arrivals
+    // follow the matrix (no service, no windows).
+    let m = &input["matrices"]["car"]["durations"];
+    let mut at = 0usize;
+    let mut total = 0i64;
+    for s in &steps[1..] {
+        let to = s["location_index"].as_u64().unwrap() as usize;
+        total += m[at][to].as_i64().unwrap();
+        assert_eq!(s["arrival"].as_i64().unwrap(), total);
+        assert_eq!(s["duration"].as_i64().unwrap(), total);
+        at = to;
+    }
+    assert_eq!(total, 7268);
+    assert_eq!(route["cost"], 7268);
+}
+
+#[test]
+fn the_solve_cli_gives_the_same_answer_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_cityfreight"))
+        .arg("solve")
+        .arg(data("tests/data/service/vroom-matrix-example.json"))
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["summary"]["cost"], 7268);
+    assert_eq!(v["routes"][0]["steps"].as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn every_unsupported_or_unknown_field_is_a_400_naming_its_path() {
+    let server = Server::start(config(), None, None);
+    let mut input = example();
+    input["shipments"] = json!([{"pickup": {"id": 9}, "delivery": {"id": 10}}]);
+    input["vehicles"][0]["breaks"] = json!([{"id": 1, "time_windows": [[0, 10]]}]);
+    input["jobs"][2]["pickup"] = json!([1]);
+    input["jobs"][3]["colour"] = json!("red");
+    input["jobs"][4]["location_index"] = json!(99);
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 400, "{out}");
+    assert_eq!(out["code"], 2);
+    let issues: Vec<(String, String)> = out["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["path"].as_str().unwrap().to_string(),
+                i["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (path, code) in [
+        ("shipments", "unsupported"),
+        ("vehicles[0].breaks", "unsupported"),
+        ("jobs[2].pickup", "unsupported"),
+        ("jobs[3].colour", "unknown_field"),
+        ("jobs[4].location_index", "invalid"),
+    ] {
+        assert!(
+            issues.contains(&(path.to_string(), code.to_string())),
+            "{path} {code} not in {issues:?}"
+        );
+    }
+    // A value of the wrong type names its path too.
+    let mut bad = example();
+    bad["jobs"][1]["service"] = json!("five minutes");
+    let (status, out) = server.post("/v1/solve", &bad, None);
+    assert_eq!(status, 400);
+    assert_eq!(out["error_code"], "bad_json");
+    assert_eq!(out["issues"][0]["path"], "jobs[1].service", "{out}");
+    // Not JSON at all.
+    let (status, out) = server.post_bytes("/v1/solve", b"{not json", None);
+    assert_eq!(status, 400);
+    assert_eq!(out["error_code"], "bad_json");
+}
+
+#[test]
+fn a_body_above_the_limit_is_a_json_413_and_so_are_too_many_vehicles() {
+    let mut c = config();
+    c.body_limit = 256;
+    c.limits.max_vehicles = 1;
+    let server = Server::start(c, None, None);
+    let (status, out) = server.post("/v1/solve", &example(), None);
+    assert_eq!(status, 413, "{out}");
+    assert_eq!(out["error_code"], "body_too_large");
+    let input = json!({
+        "vehicles": [{"id": 1, "start_index": 0}, {"id": 2, "start_index": 0}],
+        "jobs": [],
+        "matrices": {"car": {"durations": [[0]]}}
+    });
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 413, "{out}");
+    assert_eq!(out["error_code"], "request_too_large");
+}
+
+fn tokens() -> Tokens {
+    Tokens::parse(
+        r#"
+[[token]]
+role = "planner"
+secret = "planner-secret-0001"
+[[token]]
+role = "police"
+secret = "police-secret-00001"
+[[token]]
+role = "carrier:sf"
+secret = "carrier-sf-secret-1"
+"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn no_token_or_a_wrong_one_is_a_401_and_health_stays_open() {
+    let server = Server::start(config(), None, Some(tokens()));
+    let (status, out) = server.post("/v1/solve", &example(), None);
+    assert_eq!(status, 401, "{out}");
+    assert_eq!(out["error_code"], "unauthorized");
+    let (status, _) = server.post("/v1/solve", &example(), Some("planner-secret-0002"));
+    assert_eq!(status, 401);
+    let (status, out) = server.post("/v1/solve", &example(), Some("planner-secret-0001"));
+    assert_eq!(status, 200, "{out}");
+    let (status, out) = server.post("/v1/solve", &example(), Some("carrier-sf-secret-1"));
+    assert_eq!(status, 200, "{out}");
+    // Police may judge plans, not plan.
+    let (status, out) = server.post("/v1/solve", &example(), Some("police-secret-00001"));
+    assert_eq!(status, 403, "{out}");
+    let (status, _) = server.get("/health");
+    assert_eq!(status, 200);
+}
+
+/// A problem whose search runs long enough to hold a worker (iteration-limited).
+fn slow_problem() -> Value {
+    let n = 60usize;
+    let coords: Vec<(i64, i64)> = (0..n)
+        .map(|i| ((i * 37 % 101) as i64, (i * 53 % 97) as i64))
+        .collect();
+    let durations: Vec<Vec<i64>> = coords
+        .iter()
+        .map(|a| {
+            coords
+                .iter()
+                .map(|b| (a.0 - b.0).abs() * 10 + (a.1 - b.1).abs() * 10)
+                .collect()
+        })
+        .collect();
+    json!({
+        "vehicles": [{"id": 1, "start_index": 0, "end_index": 0}, {"id": 2, "start_index": 0, "end_index": 0}],
+        "jobs": (1..n).map(|i| json!({"id": i, "location_index": i})).collect::<Vec<_>>(),
+        "matrices": {"car": {"durations": durations}},
+        "cityfreight": {"iterations": 400000}
+    })
+}
+
+#[test]
+fn a_full_queue_is_a_503_with_retry_after_while_health_answers() {
+    let mut c = config();
+    c.workers = 1;
+    c.queue = 0;
+    let server = Arc::new(Server::start(c, None, None));
+    let s = server.clone();
+    let slow = std::thread::spawn(move || s.post("/v1/solve", &slow_problem(), None));
+    // Wait until the slow solve holds the only worker.
+    let mut admitted = 0;
+    for _ in 0..400 {
+        let (_, h) = server.get("/health");
+        admitted = h["admitted"].as_u64().unwrap();
+        if admitted == 1 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(admitted, 1, "the slow solve was never admitted");
+    let (status, out) = server.post("/v1/solve", &example(), None);
+    assert_eq!(status, 503, "{out}");
+    assert_eq!(out["error_code"], "busy");
+    assert_eq!(out["__retry_after"], "1");
+    let (status, h) = server.get("/health");
+    assert_eq!((status, h["status"].as_str()), (200, Some("ok")));
+    let (status, out) = slow.join().unwrap();
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(server.state.admitted(), 0);
+    // Room again.
+    let (status, _) = server.post("/v1/solve", &example(), None);
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn shutdown_finishes_the_requests_in_flight() {
+    let mut server = Server::start(config(), None, None);
+    let url = server.url("/v1/solve");
+    let slow = std::thread::spawn(move || {
+        let mut r = agent().post(&url).send_json(slow_problem()).unwrap();
+        let status = r.status().as_u16();
+        let v: Value = r.body_mut().read_json().unwrap();
+        (status, v)
+    });
+    for _ in 0..400 {
+        if server.state.admitted() == 1 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(server.state.admitted(), 1);
+    // Stop accepting; the solve in flight still gets its answer.
+    let _ = server.stop.take().unwrap().send(());
+    let (status, out) = slow.join().unwrap();
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["code"], 0);
+    server.thread.take().unwrap().join().unwrap();
+    assert!(
+        std::net::TcpStream::connect(server.addr).is_err(),
+        "still listening"
+    );
+}
+
+/// Twenty SF orders of the demo scenario, as VROOM jobs with coordinates.
+fn chengdu_jobs(count: usize) -> Vec<Value> {
+    let text = std::fs::read_to_string(data("data/scenarios/chengdu-core/orders-sf.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .take(count)
+        .enumerate()
+        .map(|(i, line)| {
+            let f: Vec<&str> = line.split(',').collect();
+            let lon: f64 = f[1].parse().unwrap();
+            let lat: f64 = f[2].parse().unwrap();
+            json!({"id": i + 1, "location": [lon, lat], "service": f[6].parse::<i64>().unwrap(), "delivery": [f[5].parse::<i64>().unwrap()]})
+        })
+        .collect()
+}
+
+#[test]
+fn a_chengdu_solve_on_the_extract_passes_the_independent_checker() {
+    let roads = chengdu();
+    let server = Server::start(config(), Some(roads.clone()), None);
+    let input = json!({
+        "vehicles": [
+            {"id": 1, "profile": "e-micro-van", "start": [104.0450, 30.7150], "end": [104.0450, 30.7150],
+             "capacity": [60], "time_window": [21600, 72000], "cityfreight": {"permit": "green-pass"}},
+            {"id": 2, "profile": "e-tricycle", "start": [104.0450, 30.7150], "end": [104.0450, 30.7150],
+             "capacity": [30], "time_window": [25200, 68400]}
+        ],
+        "jobs": chengdu_jobs(20),
+        "cityfreight": {"iterations": 3000, "time_zero": "Tu 00:00", "geometry": true}
+    });
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["code"], 0);
+    // Re-check: rebuild the solver problem from the request and judge the answer's plan.
+    let parsed: Input = serde_json::from_value(input.clone()).unwrap();
+    let problem = mapping::problem(&parsed, Some(&roads), &Limits::default()).unwrap();
+    let mut routes = Vec::new();
+    let mut served = std::collections::BTreeSet::new();
+    for r in out["routes"].as_array().unwrap() {
+        let v = input["vehicles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|x| x["id"] == r["vehicle"])
+            .unwrap();
+        let visits: Vec<Visit> = r["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["type"] == "job")
+            .map(|s| {
+                let j = s["id"].as_u64().unwrap() as u32 - 1;
+                served.insert(j);
+                Visit::Order {
+                    order: j,
+                    alternative: 0,
+                }
+            })
+            .collect();
+        routes.push(Route {
+            vehicle_type: v as u32,
+            visits,
+        });
+        assert_eq!(r["geometry"]["type"], "LineString");
+        assert!(r["geometry"]["coordinates"].as_array().unwrap().len() > 2);
+        assert!(r["distance"].as_i64().unwrap() > 0);
+    }
+    let unserved: Vec<u32> = (0..20).filter(|j| !served.contains(j)).collect();
+    assert_eq!(
+        out["summary"]["unassigned"].as_u64().unwrap() as usize,
+        unserved.len()
+    );
+    let report = cityfreight::solver::check::check(&problem, &Solution { routes, unserved });
+    assert!(report.feasible(), "{:?}", report.violations);
+    let routes_cost: i64 = report.routes.iter().map(|r| r.cost.0).sum();
+    assert_eq!(out["summary"]["cost"].as_i64().unwrap(), routes_cost);
+    assert!(
+        served.len() >= 18,
+        "only {} of 20 jobs served",
+        served.len()
+    );
+}
+
+#[test]
+fn check_mode_finds_a_closed_zone_violation_and_passes_a_legal_plan() {
+    let roads = chengdu();
+    let server = Server::start(config(), Some(roads), None);
+    let depot = json!([104.0450, 30.7150]);
+    // sf-001 (104.077, 30.686) lies inside the core zone, closed to fuel vehicles 07:00-19:00.
+    let jobs = chengdu_jobs(3);
+    let plan = |profile: &str, permit: Option<&str>| {
+        let mut v = json!({"id": 7, "profile": profile, "start": depot, "end": depot,
+            "capacity": [100], "time_window": [36000, 72000],
+            "steps": [{"type": "start"}, {"type": "job", "id": 1}, {"type": "job", "id": 2}, {"type": "end"}]});
+        if let Some(p) = permit {
+            v["cityfreight"] = json!({"permit": p});
+        }
+        json!({"vehicles": [v], "jobs": jobs, "cityfreight": {"time_zero": "Tu 00:00"}})
+    };
+    let (status, out) = server.post("/v1/solve", &plan("diesel-light-truck", None), None);
+    assert_eq!(status, 200, "{out}");
+    let causes: Vec<&str> = out["summary"]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["cause"].as_str().unwrap())
+        .collect();
+    assert!(causes.contains(&"closed_zone"), "{out}");
+    let step = &out["routes"][0]["steps"][1];
+    assert_eq!(step["id"], 1);
+    let detail = step["violations"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains("core"), "{detail}");
+    // Job 3 is not in the plan: unassigned, as in VROOM's plan mode.
+    assert_eq!(out["unassigned"][0]["id"], 3);
+    // The same plan with a green-pass electric van breaks no rule.
+    let (status, out) = server.post("/v1/solve", &plan("e-micro-van", Some("green-pass")), None);
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["summary"]["violations"], json!([]), "{out}");
+    // A diesel truck holding the green pass (for new-energy vehicles only) breaks the permit rule.
+    let (_, out) = server.post(
+        "/v1/solve",
+        &plan("diesel-light-truck", Some("green-pass")),
+        None,
+    );
+    let causes: Vec<&str> = out["routes"][0]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["cause"].as_str().unwrap())
+        .collect();
+    assert!(causes.contains(&"permit"), "{out}");
+    // Nine vans on the green pass (quota 8) break the quota.
+    let many: Vec<Value> = (0..9)
+        .map(|k| {
+            json!({"id": 100 + k, "profile": "e-micro-van", "start": depot, "end": depot,
+                "time_window": [36000, 72000], "cityfreight": {"permit": "green-pass"},
+                "steps": [{"type": "job", "id": k + 1}]})
+        })
+        .collect();
+    let (status, out) = server.post(
+        "/v1/solve",
+        &json!({"vehicles": many, "jobs": chengdu_jobs(9), "cityfreight": {"time_zero": "Tu 00:00"}}),
+        None,
+    );
+    assert_eq!(status, 200, "{out}");
+    let quota: Vec<&Value> = out["summary"]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["cause"] == "permit_quota")
+        .collect();
+    assert_eq!(quota.len(), 1, "{out}");
+    assert!(
+        quota[0]["detail"].as_str().unwrap().contains("9 vehicles"),
+        "{out}"
+    );
+    // Late: a shift that closes before the van can be back is a `delay` at the end step.
+    let mut late = plan("e-micro-van", Some("green-pass"));
+    late["vehicles"][0]["time_window"] = json!([36000, 36060]);
+    let (_, out) = server.post("/v1/solve", &late, None);
+    let end = out["routes"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(end["violations"][0]["cause"], "delay", "{out}");
+    assert!(end["violations"][0]["duration"].as_i64().unwrap() > 0);
+}
+
+#[test]
+fn table_and_route_follow_class_hour_and_permit() {
+    let roads = chengdu();
+    let server = Server::start(config(), Some(roads), None);
+    let inside = json!([104.077032, 30.685726]);
+    let outside = json!([104.0450, 30.7150]);
+    let table = |class: &str, at: &str, permit: Option<&str>| {
+        let mut req = json!({"class": class, "sources": [outside, inside], "departure": at});
+        if let Some(p) = permit {
+            req["permit"] = json!(p);
+        }
+        server.post("/v1/table", &req, None)
+    };
+    let (status, night) = table("diesel-light-truck", "Tu 22:00", None);
+    assert_eq!(status, 200, "{night}");
+    assert!(night["durations"][0][1].as_f64().unwrap() > 0.0);
+    let (_, day) = table("diesel-light-truck", "Tu 10:00", None);
+    assert_eq!(day["durations"][0][1], Value::Null, "{day}");
+    assert_eq!(day["closed_zones"], json!(["core"]));
+    let (_, van) = table("e-micro-van", "Tu 10:00", Some("green-pass"));
+    assert!(van["durations"][0][1].as_f64().unwrap() > 0.0, "{van}");
+    let (_, no_pass) = table("e-micro-van", "Tu 10:00", None);
+    assert_eq!(no_pass["durations"][0][1], Value::Null, "{no_pass}");
+    // The route agrees with the table entry for the same pair.
+    let (status, r) = server.post(
+        "/v1/route",
+        &json!({"class": "e-micro-van", "from": outside, "to": inside, "departure": "Tu 10:00", "permit": "green-pass"}),
+        None,
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["duration"], van["durations"][0][1]);
+    assert_eq!(r["distance"], van["distances"][0][1]);
+    assert_eq!(r["geometry"]["type"], "LineString");
+    // A closed zone is a routing error naming it.
+    let (status, e) = server.post(
+        "/v1/route",
+        &json!({"class": "diesel-light-truck", "from": outside, "to": inside, "departure": "Tu 10:00"}),
+        None,
+    );
+    assert_eq!(status, 400);
+    assert_eq!(e["code"], 3);
+    assert!(e["error"].as_str().unwrap().contains("core"), "{e}");
+    // Unknown class, bad time and an off-map point, all at once.
+    let (status, e) = server.post(
+        "/v1/table",
+        &json!({"class": "rocket", "sources": [[0.0, 0.0]], "departure": "Xx 99:00"}),
+        None,
+    );
+    assert_eq!(status, 400);
+    let paths: Vec<&str> = e["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"class") && paths.contains(&"departure"),
+        "{e}"
+    );
+}
+
+#[test]
+fn openapi_lists_exactly_the_served_routes_and_its_examples_are_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_state(with_jobs(
+        AppState::new(config(), Some(chengdu()), None),
+        dir.path(),
+    ));
+    let (status, doc) = server.get("/openapi.json");
+    assert_eq!(status, 200);
+    let mut described = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if !["get", "post", "put", "delete", "patch"].contains(&method.as_str()) {
+                continue;
+            }
+            described.push((method.clone(), path.clone()));
+        }
+    }
+    described.sort();
+    let mut served: Vec<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    served.sort();
+    assert_eq!(described, served);
+    // Every served route answers (not the 404 fallback), and every example request is
+    // accepted (200, or 202 for a job).
+    let mut job = None;
+    for (method, path) in &served {
+        if method == "post" {
+            let body = &doc["paths"][path][method]["requestBody"]["content"]["application/json"];
+            let Some(example) = body.get("example") else {
+                // Routes without an example must still be served: an empty body is a 400, not a 404.
+                let (status, out) = server.post(path, &json!({}), None);
+                assert_eq!(status, 400, "{path}: {out}");
+                continue;
+            };
+            let (status, out) = server.post(path, example, None);
+            assert!(status == 200 || status == 202, "{path}: {status} {out}");
+            if status == 202 {
+                job = Some(out["url"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    let job = job.expect("the plans example made a job");
+    for (method, path) in &served {
+        let path = if path.contains('{') {
+            job.clone()
+        } else {
+            path.clone()
+        };
+        match method.as_str() {
+            "get" => assert_eq!(server.get(&path).0, 200, "{path}"),
+            "delete" => assert_eq!(server.call("DELETE", &path, None).0, 200, "{path}"),
+            _ => {}
+        }
+    }
+    let (status, out) = server.get("/v2/nothing");
+    assert_eq!(status, 404);
+    assert_eq!(out["error_code"], "not_found");
+}
+
+fn with_jobs(state: AppState, data_dir: &std::path::Path) -> AppState {
+    let store = cityfreight::service::jobs::JobStore::open(data_dir).unwrap();
+    state.with_jobs(
+        store,
+        data("data/osm/chengdu-center-2018.osm.pbf"),
+        Some(data("data/scenarios/chengdu-core/policy.toml")),
+    )
+}
+
+fn job_tokens() -> Tokens {
+    Tokens::parse(
+        r#"
+[[token]]
+role = "planner"
+secret = "planner-secret-0001"
+[[token]]
+role = "police"
+secret = "police-secret-00001"
+[[token]]
+role = "carrier:sf"
+secret = "carrier-sf-secret-1"
+[[token]]
+role = "carrier:jd"
+secret = "carrier-jd-secret-1"
+"#,
+    )
+    .unwrap()
+}
+
+const PLANNER: Option<&str> = Some("planner-secret-0001");
+const POLICE: Option<&str> = Some("police-secret-00001");
+const SF: Option<&str> = Some("carrier-sf-secret-1");
+const JD: Option<&str> = Some("carrier-jd-secret-1");
+
+/// Poll a job until it leaves queued/running (a wait, not a timing assertion).
+fn wait(server: &Server, url: &str, token: Option<&str>) -> Value {
+    for _ in 0..6000 {
+        let (status, v) = server.call("GET", url, token);
+        assert_eq!(status, 200, "{v}");
+        if v["status"] != "queued" && v["status"] != "running" {
+            return v;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("{url} never finished");
+}
+
+fn carrier(id: &str, depot: [f64; 2], first: usize) -> Value {
+    let orders: Vec<Value> = chengdu_jobs(first + 3)[first..]
+        .iter()
+        .enumerate()
+        .map(|(k, j)| {
+            json!({"id": format!("{id}-{k}"), "lon": j["location"][0], "lat": j["location"][1],
+            "weight_kg": 2.0, "volume_m3": 0.01, "parcels": 1, "service_s": 60, "windows": ""})
+        })
+        .collect();
+    json!({"id": id, "depot": depot, "orders": orders,
+        "fleet": [{"class": "e-micro-van", "count": 1, "permit": "green-pass", "shift": "06:00-20:00"}]})
+}
+
+fn scenario(carriers: Vec<Value>) -> Value {
+    json!({"scenario": {"name": "http-jobs", "day": "Tu", "solver": {"iterations": 300, "threads": 1, "seed": 1}, "carrier": carriers}})
+}
+
+#[test]
+fn scenario_jobs_keep_carriers_apart_and_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let url_of = |v: &Value| v["url"].as_str().unwrap().to_string();
+    let sf = carrier("sf", [104.0450, 30.7150], 0);
+    let jd = carrier("jd", [104.1080, 30.7050], 3);
+    let (plan_url, share_url);
+    {
+        let server = Server::start_state(with_jobs(
+            AppState::new(config(), Some(chengdu()), Some(job_tokens())),
+            dir.path(),
+        ));
+        // A carrier plans its own orders.
+        let (status, accepted) = server.post("/v1/plans", &scenario(vec![sf.clone()]), SF);
+        assert_eq!(status, 202, "{accepted}");
+        plan_url = url_of(&accepted);
+        // ... but never another carrier's, and police do not plan.
+        let (status, e) = server.post("/v1/plans", &scenario(vec![sf.clone()]), JD);
+        assert_eq!(status, 403, "{e}");
+        assert_eq!(
+            server
+                .post("/v1/plans", &scenario(vec![sf.clone()]), POLICE)
+                .0,
+            403
+        );
+        // A bad scenario is a 400 naming its record, not a failed job.
+        let mut bad = scenario(vec![sf.clone()]);
+        bad["scenario"]["carrier"][0]["fleet"][0]["class"] = json!("rocket");
+        let (status, e) = server.post("/v1/plans", &bad, SF);
+        assert_eq!(status, 400, "{e}");
+        assert!(e["error"].as_str().unwrap().contains("rocket"), "{e}");
+        // Carrier jd cannot see, nor cancel, sf's job: 404 as for an unknown id.
+        assert_eq!(server.call("GET", &plan_url, JD).0, 404);
+        assert_eq!(server.call("DELETE", &plan_url, JD).0, 404);
+        assert_eq!(server.call("GET", "/v1/plans/job-999", SF).0, 404);
+        let done = wait(&server, &plan_url, SF);
+        assert_eq!(done["status"], "done", "{done}");
+        let plan = done["result"]["plan"].clone();
+        assert!(!plan["routes"].as_array().unwrap().is_empty(), "{plan}");
+        // Police check that plan against the same scenario: compliant.
+        let mut check = scenario(vec![sf.clone()]);
+        check["plan"] = plan;
+        let (status, accepted) = server.post("/v1/checks", &check, POLICE);
+        assert_eq!(status, 202, "{accepted}");
+        let checked = wait(&server, &url_of(&accepted), POLICE);
+        assert_eq!(checked["result"]["compliant"], true, "{checked}");
+        // The owner cancels a job; it stays cancelled and keeps no result.
+        let mut long = scenario(vec![sf.clone()]);
+        long["scenario"]["solver"]["iterations"] = json!(20_000);
+        let (status, accepted) = server.post("/v1/plans", &long, SF);
+        assert_eq!(status, 202, "{accepted}");
+        let long_url = url_of(&accepted);
+        let (status, v) = server.call("DELETE", &long_url, SF);
+        assert_eq!(
+            (status, v["status"].as_str()),
+            (200, Some("cancelled")),
+            "{v}"
+        );
+        // A share started by the planner: each carrier reads only its own allocation.
+        assert_eq!(
+            server
+                .post("/v1/shares", &scenario(vec![sf.clone(), jd.clone()]), SF)
+                .0,
+            403
+        );
+        let (status, accepted) = server.post(
+            "/v1/shares",
+            &scenario(vec![sf.clone(), jd.clone()]),
+            PLANNER,
+        );
+        assert_eq!(status, 202, "{accepted}");
+        share_url = url_of(&accepted);
+        let full = wait(&server, &share_url, PLANNER);
+        assert_eq!(full["status"], "done", "{full}");
+        assert_eq!(
+            full["result"]["allocation"]["carriers"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(full["result"]["pooled_plan"].is_object());
+        let (status, own) = server.call("GET", &share_url, SF);
+        assert_eq!(status, 200);
+        let carriers = own["result"]["allocation"]["carriers"].as_array().unwrap();
+        assert_eq!(carriers.len(), 1, "{own}");
+        assert_eq!(carriers[0]["id"], "sf");
+        assert!(own["result"]["allocation"]["pooled_cost"].is_number());
+        let text = own.to_string();
+        assert!(
+            !text.contains("\"jd") && !text.contains("jd-"),
+            "sf sees jd: {text}"
+        );
+        assert!(own["result"].get("pooled_plan").is_none());
+        let (_, v) = server.call("GET", &long_url, SF);
+        assert_eq!(v["status"], "cancelled");
+        assert!(v.get("result").is_none(), "{v}");
+    }
+    // A job the previous process left running is reported as interrupted after a restart.
+    let stale = dir.path().join("jobs/job-77");
+    std::fs::create_dir_all(&stale).unwrap();
+    std::fs::write(
+        stale.join("meta.json"),
+        json!({"id": "job-77", "kind": "plans", "owner": "carrier:sf", "carriers": ["sf"], "status": "running", "progress": "planning"}).to_string(),
+    )
+    .unwrap();
+    let server = Server::start_state(with_jobs(
+        AppState::new(config(), Some(chengdu()), Some(job_tokens())),
+        dir.path(),
+    ));
+    let (status, v) = server.call("GET", "/v1/plans/job-77", SF);
+    assert_eq!(
+        (status, v["status"].as_str()),
+        (200, Some("interrupted")),
+        "{v}"
+    );
+    // Finished results are still there, still only for their owner.
+    let (status, v) = server.call("GET", &plan_url, SF);
+    assert_eq!((status, v["status"].as_str()), (200, Some("done")));
+    assert!(v["result"]["plan"]["routes"].is_array());
+    assert_eq!(server.call("GET", &plan_url, JD).0, 404);
+    assert_eq!(server.call("GET", &share_url, JD).0, 200);
+    // A new job gets a fresh id.
+    let (_, accepted) = server.post("/v1/plans", &scenario(vec![sf]), SF);
+    let id = accepted["id"].as_str().unwrap();
+    assert_ne!(id, "job-77");
+    assert!(id.trim_start_matches("job-").parse::<u64>().unwrap() > 77);
+}
+
+#[test]
+fn setup_skills_open_routes_and_priorities_follow_the_documented_semantics() {
+    let server = Server::start(config(), None, None);
+    let m = json!([[0, 100, 200], [100, 0, 100], [200, 100, 0]]);
+    // Setup is added at every job; a vehicle without `end` stops at its last job.
+    let input = json!({
+        "vehicles": [{"id": 1, "start_index": 0}],
+        "jobs": [{"id": 1, "location_index": 1, "setup": 30, "service": 20},
+                 {"id": 2, "location_index": 2, "setup": 30, "service": 20}],
+        "matrices": {"car": {"durations": m}},
+        "cityfreight": {"iterations": 100}
+    });
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 200, "{out}");
+    let steps = out["routes"][0]["steps"].as_array().unwrap();
+    let kinds: Vec<&str> = steps.iter().map(|s| s["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["start", "job", "job"]);
+    assert_eq!(
+        (steps[1]["setup"].as_i64(), steps[1]["service"].as_i64()),
+        (Some(30), Some(20))
+    );
+    assert_eq!(steps[2]["arrival"].as_i64().unwrap(), 100 + 50 + 100);
+    assert_eq!(out["summary"]["cost"], 200);
+    // A job whose skills no vehicle has is unassigned.
+    let mut skilled = input.clone();
+    skilled["jobs"][1]["skills"] = json!([7]);
+    skilled["vehicles"][0]["skills"] = json!([1]);
+    let (_, out) = server.post("/v1/solve", &skilled, None);
+    assert_eq!(out["unassigned"][0]["id"], 2, "{out}");
+    // When not every job fits, the higher priority is kept.
+    let tight = |p1: u32, p2: u32| {
+        json!({
+            "vehicles": [{"id": 1, "start_index": 0, "end_index": 0, "capacity": [1]}],
+            "jobs": [{"id": 1, "location_index": 1, "delivery": [1], "priority": p1},
+                     {"id": 2, "location_index": 2, "delivery": [1], "priority": p2}],
+            "matrices": {"car": {"durations": m}},
+            "cityfreight": {"iterations": 200}
+        })
+    };
+    let (_, out) = server.post("/v1/solve", &tight(0, 0), None);
+    assert_eq!(
+        out["unassigned"][0]["id"], 2,
+        "the nearer job is cheaper: {out}"
+    );
+    let (_, out) = server.post("/v1/solve", &tight(0, 5), None);
+    assert_eq!(
+        out["unassigned"][0]["id"], 1,
+        "priority wins over cost: {out}"
+    );
+}
