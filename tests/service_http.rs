@@ -249,7 +249,6 @@ fn every_unsupported_or_unknown_field_is_a_400_naming_its_path() {
     let mut input = example();
     input["shipments"] = json!([{"pickup": {"id": 9}, "delivery": {"id": 10}}]);
     input["vehicles"][0]["breaks"] = json!([{"id": 1, "time_windows": [[0, 10]]}]);
-    input["jobs"][2]["pickup"] = json!([1]);
     input["jobs"][3]["colour"] = json!("red");
     input["jobs"][4]["location_index"] = json!(99);
     let (status, out) = server.post("/v1/solve", &input, None);
@@ -269,7 +268,6 @@ fn every_unsupported_or_unknown_field_is_a_400_naming_its_path() {
     for (path, code) in [
         ("shipments", "unsupported"),
         ("vehicles[0].breaks", "unsupported"),
-        ("jobs[2].pickup", "unsupported"),
         ("jobs[3].colour", "unknown_field"),
         ("jobs[4].location_index", "invalid"),
     ] {
@@ -966,4 +964,39 @@ fn setup_skills_open_routes_and_priorities_follow_the_documented_semantics() {
         out["unassigned"][0]["id"], 1,
         "priority wins over cost: {out}"
     );
+}
+
+#[test]
+fn jobs_with_pickups_keep_the_load_within_capacity_at_every_step() {
+    // VROOM's job `pickup`: collected at the job and carried to the route's end. Two vehicles of
+    // capacity 4; every job delivers 1, and jobs 2, 4 and 6 also pick up 2.
+    let server = Server::start(config(), None, None);
+    let mut input = example();
+    input["vehicles"][0]["capacity"] = json!([4]);
+    input["vehicles"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": 1, "start_index": 0, "end_index": 7, "capacity": [4]}));
+    for (k, job) in input["jobs"].as_array_mut().unwrap().iter_mut().enumerate() {
+        job["delivery"] = json!([1]);
+        if k % 2 == 1 {
+            job["pickup"] = json!([2]);
+        }
+    }
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["summary"]["unassigned"], 0, "{out}");
+    assert_eq!(out["summary"]["delivery"], json!([6]));
+    assert_eq!(out["summary"]["pickup"], json!([6]));
+    for route in out["routes"].as_array().unwrap() {
+        let steps = route["steps"].as_array().unwrap();
+        let start = steps[0]["load"][0].as_i64().unwrap();
+        assert_eq!(json!([start]), route["delivery"], "{route}");
+        for s in steps {
+            let load = s["load"][0].as_i64().unwrap();
+            assert!((0..=4).contains(&load), "load {load} at {s}");
+        }
+        let end = steps.last().unwrap()["load"][0].as_i64().unwrap();
+        assert_eq!(json!([end]), route["pickup"], "{route}");
+    }
 }

@@ -15,6 +15,9 @@
 //! * each job has its own solver location (so `skills` can close it to a profile: a job whose
 //!   skills a vehicle lacks is unreachable in that vehicle's profile); a vehicle without `end`
 //!   (or `start`) ends (starts) at a free location that every point reaches in zero time.
+//! * a job's `delivery` leaves the start with the vehicle and its `pickup` rides from the job to
+//!   the end: the solver's simultaneous pickup and delivery, so the load fits the capacity at
+//!   every step (each step's `load` is what is aboard after it).
 //! * `setup` is added to the service time at every job (VROOM skips it when the previous step is
 //!   at the same location; cityfreight never does, so its timing is never optimistic).
 //! * on the extract, time 0 is `cityfreight.time_zero` of the week (default Monday 00:00); travel
@@ -339,16 +342,6 @@ fn validate(
                 join(&path, "amount"),
                 "give `delivery` or the deprecated `amount`, not both",
             );
-        }
-        if let Some(p) = &job.pickup {
-            if p.iter().any(|&x| x != 0) {
-                push(
-                    &mut issues,
-                    codes::UNSUPPORTED,
-                    join(&path, "pickup"),
-                    "pickups are not supported yet (only deliveries)",
-                );
-            }
         }
         for (key, v) in [
             ("delivery", &job.delivery),
@@ -1165,8 +1158,9 @@ fn build(
                 service: Duration(job.setup + job.service),
             }],
             demand: amounts(delivery_of(job)),
-            // Non-zero pickups are refused in validation (see `validate`).
-            pickup: Load::ZERO,
+            // VROOM's job pickup: collected there and carried to the route's end, as the
+            // solver's simultaneous pickup and delivery (`solver::load`).
+            pickup: amounts(job.pickup.as_ref()),
             windows: windows(&job.time_windows),
             penalty: Some(Cost(
                 UNASSIGNED_COST + i64::from(job.priority) * PRIORITY_COST,
@@ -1441,11 +1435,14 @@ fn render(
             .orders()
             .fold(Load::ZERO, |acc, o| acc + problem.order(o).demand);
         let delivered = cut(load);
+        let picked = route
+            .orders()
+            .fold(Load::ZERO, |acc, o| acc + problem.order(o).pickup);
         let mut out = OutRoute {
             vehicle: veh.id,
             cost: rep.map_or(0, |r| r.cost.0),
             delivery: delivered.clone(),
-            pickup: vec![0; dims],
+            pickup: cut(picked),
             description: veh.description.clone(),
             ..OutRoute::default()
         };
@@ -1559,7 +1556,7 @@ fn render(
             cum_dist += d;
             let times = sched.visits[k];
             let waiting = times.start.0 - times.arrival.0;
-            load = load - problem.order(order).demand;
+            load = load - problem.order(order).demand + problem.order(order).pickup;
             if judged && !job.skills.iter().all(|s| veh.skills.contains(s)) {
                 vio.push(violation("skills", None, None));
             }
@@ -1630,6 +1627,9 @@ fn render(
         }
         for (d, x) in out.delivery.iter().enumerate() {
             summary.delivery[d] += x;
+        }
+        for (d, x) in out.pickup.iter().enumerate() {
+            summary.pickup[d] += x;
         }
         summary.violations.extend(out.violations.iter().cloned());
         routes.push(out);

@@ -281,7 +281,7 @@ pub struct Summary {
     pub unassigned: usize,
     /// Total delivery.
     pub delivery: Vec<i64>,
-    /// Total pickup (always zeros).
+    /// Total pickup.
     pub pickup: Vec<i64>,
     /// Total setup (s).
     pub setup: i64,
@@ -341,7 +341,7 @@ pub struct OutRoute {
     pub cost: i64,
     /// Delivered.
     pub delivery: Vec<i64>,
-    /// Picked up (zeros).
+    /// Picked up.
     pub pickup: Vec<i64>,
     /// Setup (s).
     pub setup: i64,
