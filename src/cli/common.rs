@@ -72,7 +72,8 @@ pub struct BudgetArg {
     #[arg(long, value_name = "S")]
     pub time_limit: Option<f64>,
     /// Local search towards K nearest neighbours of each order, instead of the scenario's
-    /// `[solver] local_search` (0: ruin and recreate only).
+    /// `[solver] local_search` (0: ruin and recreate only; default 10 for problems of up to 1,000
+    /// orders, off above).
     #[arg(long, value_name = "K")]
     pub local_search: Option<usize>,
 }
@@ -82,7 +83,7 @@ impl BudgetArg {
     /// `--local-search` is.
     pub fn apply(&self, solver: &mut crate::scenario::SolverSettings) {
         if let Some(k) = self.local_search {
-            solver.local_search = k;
+            solver.local_search = Some(k);
         }
         if self.iterations.is_some() || self.time_limit.is_some() {
             solver.iterations = self.iterations;

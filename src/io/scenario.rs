@@ -11,7 +11,8 @@
 //! iterations = 3000
 //! threads = 2
 //! seed = 1
-//! local_search = 10                                # neighbours per order (0: off; default 10)
+//! local_search = 10                                # neighbours per order (0: off; default 10
+//!                                                  # up to 1,000 orders per problem, off above)
 //!
 //! [factors]                                        # override any of scenario::Factors
 //! grid_kg_co2_per_kwh = 0.6
@@ -286,10 +287,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         time_limit_s: file.solver.time_limit_s,
         threads: file.solver.threads.unwrap_or(2).max(1),
         seed: file.solver.seed.unwrap_or(1),
-        local_search: file
-            .solver
-            .local_search
-            .unwrap_or(SolverSettings::DEFAULT_LOCAL_SEARCH),
+        local_search: file.solver.local_search,
     };
     let mut carriers = Vec::new();
     let mut places = Vec::new();

@@ -144,7 +144,7 @@ pub const RUN_KIND: &str = "share-coalition";
 /// and budget in force (the key of its run hash).
 pub fn coalition_key(members: &[String], solver: &crate::scenario::SolverSettings) -> String {
     format!(
-        "members {}\niterations {:?}\ntime_limit_s {:?}\nseed {}\nlocal_search {}\n",
+        "members {}\niterations {:?}\ntime_limit_s {:?}\nseed {}\nlocal_search {:?}\n",
         members.join(","),
         solver.iterations,
         solver.time_limit_s,

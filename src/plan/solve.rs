@@ -59,13 +59,16 @@ pub(crate) fn solve_pool(
             .map(std::time::Duration::from_secs_f64),
         max_no_improvement: None,
     };
+    let local_search = scenario
+        .solver
+        .local_search_for(pool.problem.orders().len());
     let params = SolveParams {
         threads,
         seed: scenario.solver.seed,
         search: SearchParams {
-            polish_neighbours: scenario.solver.local_search,
-            intensify_neighbours: scenario.solver.local_search,
-            start_neighbours: scenario.solver.local_search,
+            polish_neighbours: local_search,
+            intensify_neighbours: local_search,
+            start_neighbours: local_search,
             ..SearchParams::for_size(pool.problem.orders().len())
         },
     };

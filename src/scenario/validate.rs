@@ -648,7 +648,7 @@ mod tests {
                 time_limit_s: None,
                 threads: 1,
                 seed: 1,
-                local_search: 0,
+                local_search: Some(0),
             },
             factors: Factors::default(),
             bays: Vec::new(),

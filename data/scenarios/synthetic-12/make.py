@@ -50,6 +50,7 @@ def main() -> None:
         "iterations = 200",
         "threads = 2",
         "seed = 1",
+        "local_search = 0   # 4,095 small coalitions: ruin and recreate alone (README's timing is for this)",
     ]
     for c in range(CARRIERS):
         angle = 2 * math.pi * c / CARRIERS
