@@ -481,4 +481,30 @@ mod tests {
         ));
         assert_eq!(f.exhaust_g_per_km(diesel), (0.8, 0.005 * scale));
     }
+
+    #[test]
+    fn local_search_is_on_by_default_up_to_its_size_limit_only() {
+        let mut solver = SolverSettings {
+            iterations: Some(10),
+            time_limit_s: None,
+            threads: 1,
+            seed: 1,
+            local_search: None,
+        };
+        let limit = SolverSettings::LOCAL_SEARCH_MAX_ORDERS;
+        assert_eq!(
+            solver.local_search_for(150),
+            SolverSettings::DEFAULT_LOCAL_SEARCH
+        );
+        assert_eq!(
+            solver.local_search_for(limit),
+            SolverSettings::DEFAULT_LOCAL_SEARCH
+        );
+        assert_eq!(solver.local_search_for(limit + 1), 0);
+        // A scenario that says so wins at any size.
+        solver.local_search = Some(7);
+        assert_eq!(solver.local_search_for(10_000), 7);
+        solver.local_search = Some(0);
+        assert_eq!(solver.local_search_for(150), 0);
+    }
 }
