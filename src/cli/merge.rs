@@ -165,7 +165,7 @@ pub fn run(args: Args) -> CliResult {
             }
             std::fs::create_dir_all(&out)
                 .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-            super::sweep::write_tables(&out, &sweep, &outcomes)?;
+            super::sweep::write_tables(&out, &sweep, &outcomes, None)?;
             let failed = outcomes
                 .iter()
                 .filter(|o| matches!(o, crate::sweep::Outcome::Failed(_)))

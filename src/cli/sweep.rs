@@ -5,6 +5,8 @@ use super::common::{load_scenario, ShardArg};
 use super::CliResult;
 use crate::io::runs::{absolute, who, Manifest, ManifestRun, RunStore};
 use crate::io::sweep::{load_outcome, read_sweep, store_outcome, write_comparison, Sweep};
+use crate::network::Network;
+use crate::scenario::Scenario;
 use crate::sweep::{run, Outcome, Variant};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
@@ -43,13 +45,25 @@ pub(crate) fn sweep_manifest(path: &Path, out: &Path, sweep: &Sweep, shards: usi
     }
 }
 
-/// Write a whole sweep's tables into `out`: `comparison.csv`/`.json` and the HTML report (which
-/// needs the base scenario's road graph, loaded here): the same for one process and for
-/// `cityfreight merge`.
-pub(crate) fn write_tables(out: &Path, sweep: &Sweep, outcomes: &[Outcome]) -> CliResult {
+/// Write a whole sweep's tables into `out`: `comparison.csv`/`.json` and the HTML report, which
+/// needs the base scenario and its road graph (`loaded` when the caller has them, else loaded
+/// here): the same for one process and for `cityfreight merge`.
+pub(crate) fn write_tables(
+    out: &Path,
+    sweep: &Sweep,
+    outcomes: &[Outcome],
+    loaded: Option<(&Scenario, &Network)>,
+) -> CliResult {
     write_comparison(out, sweep, outcomes)?;
-    let (base, network, _) = load_scenario(&sweep.base)?;
-    let page = crate::report::sweep_page(&base, &network.graph, sweep, outcomes);
+    let own;
+    let (base, network) = match loaded {
+        Some(pair) => pair,
+        None => {
+            own = load_scenario(&sweep.base)?;
+            (&own.0, &own.1)
+        }
+    };
+    let page = crate::report::sweep_page(base, &network.graph, sweep, outcomes);
     for (name, bytes) in crate::report::files(&page) {
         let path = out.join(name);
         crate::io::atomic::write_atomically(&path, &bytes)
@@ -82,11 +96,13 @@ pub fn run_sweep(args: Args) -> CliResult {
         .iter()
         .filter(|v| load_outcome(&store, &hash(v)).is_some())
         .count();
-    let outcomes = if resumed == mine.len() {
+    let (outcomes, loaded) = if resumed == mine.len() {
         // Nothing to plan: no need to load the network.
-        mine.iter()
+        let outcomes: Vec<Outcome> = mine
+            .iter()
             .filter_map(|v| load_outcome(&store, &hash(v)))
-            .collect()
+            .collect();
+        (outcomes, None)
     } else {
         let (base, network, engine) = load_scenario(&sweep.base)?;
         let bar = ProgressBar::new(mine.len() as u64);
@@ -128,7 +144,7 @@ pub fn run_sweep(args: Args) -> CliResult {
         {
             return Err(e.into());
         }
-        outcomes
+        (outcomes, Some((base, network)))
     };
     let failed: Vec<String> = mine
         .iter()
@@ -139,7 +155,12 @@ pub fn run_sweep(args: Args) -> CliResult {
         })
         .collect();
     if shard.count == 1 {
-        write_tables(&args.out, &sweep, &outcomes)?;
+        write_tables(
+            &args.out,
+            &sweep,
+            &outcomes,
+            loaded.as_ref().map(|(b, n)| (b, n)),
+        )?;
         eprintln!(
             "{} variants ({resumed} resumed from {}), {} failed; wrote {}/comparison.csv",
             sweep.variants.len(),
