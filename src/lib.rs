@@ -176,5 +176,6 @@ pub mod shard;
 pub mod solver;
 pub mod sweep;
 pub mod time;
+pub mod traffic;
 pub mod vehicle;
 pub mod zones;

@@ -5,6 +5,7 @@
 //! Must never: print (progress goes to the caller's callback) or parse command-line text.
 
 use crate::graph::{build_graph, ClassId, RoadGraph, Snap, SnapError, SnapIndex};
+use crate::matrix::Conditions;
 use crate::osm::{read_pbf, ReadStats};
 use crate::routing::{route, Dijkstra, Metric, Route, RouteError};
 use crate::time::WeekTime;
@@ -62,6 +63,21 @@ pub struct Network {
     pub chargers: Vec<crate::osm::read::OsmCharger>,
 }
 
+/// A route for a vehicle ready to leave at a moment, under [`Conditions`]: it leaves at once, or
+/// waits for a later hour band whose travel time makes it arrive sooner (the rule of the solver's
+/// `Profile::drive`), so leaving later never arrives earlier.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimedRoute {
+    /// The route driven, with its snapped ends.
+    pub answer: RouteAnswer,
+    /// When the vehicle was ready.
+    pub ready: WeekTime,
+    /// Waiting before it leaves (ms; 0 unless a later band is faster).
+    pub wait_ms: u64,
+    /// From ready to arrival (ms): the wait plus the route's duration.
+    pub arrival_ms: u64,
+}
+
 /// A route with where its ends were snapped.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RouteAnswer {
@@ -100,8 +116,10 @@ impl Network {
             .ok_or_else(|| RequestError::UnknownClass(id.to_string()))
     }
 
-    /// The fastest route for `class` from `from` to `to` (`[lon, lat]`), departing at `at`;
-    /// both points must lie within `max_snap_m` of a road the class may use.
+    /// The earliest-arriving route for `class` from `from` to `to` (`[lon, lat]`), ready at
+    /// `at`, under the default city congestion profile and no city policy (OSM rules only; use
+    /// [`Network::route_at`] with [`Conditions`] for a policy, a permit or other traffic); both
+    /// points must lie within `max_snap_m` of a road the class may use.
     pub fn route(
         &self,
         from: [f64; 2],
@@ -109,7 +127,7 @@ impl Network {
         class: &str,
         at: WeekTime,
         max_snap_m: f64,
-    ) -> Result<RouteAnswer, RequestError> {
+    ) -> Result<TimedRoute, RequestError> {
         let class = self.class(class)?;
         let from = self
             .snap_index
@@ -119,8 +137,55 @@ impl Network {
             .snap_index
             .snap(&self.graph, to, class, max_snap_m)
             .map_err(RequestError::To)?;
-        let metric = Metric::new(&self.graph, class, at);
-        self.route_with(&from, &to, &metric)
+        let policy = crate::zones::Policy::default();
+        let tags = crate::zones::ZoneTags::new(&self.graph, &policy);
+        let traffic = crate::traffic::Traffic::default_city();
+        let conditions = Conditions {
+            policy: &policy,
+            tags: &tags,
+            permit: None,
+            traffic: &traffic,
+        };
+        self.route_at(&from, &to, class, at, &conditions)
+    }
+
+    /// The earliest-arriving route from `from` to `to` for `class` ready at `ready` under
+    /// `conditions` (see [`TimedRoute`]). No route when none exists at `ready`.
+    pub fn route_at(
+        &self,
+        from: &Snap,
+        to: &Snap,
+        class: ClassId,
+        ready: WeekTime,
+        conditions: &Conditions,
+    ) -> Result<TimedRoute, RequestError> {
+        let graph = &self.graph;
+        let now = self.route_with(from, to, &conditions.metric(graph, class, ready))?;
+        let mut best = TimedRoute {
+            arrival_ms: now.route.duration_ms,
+            answer: now,
+            ready,
+            wait_ms: 0,
+        };
+        let bands = conditions.bands(graph, class);
+        for (offset_ms, metric) in Conditions::later_bands(&bands, ready, best.arrival_ms) {
+            if offset_ms >= best.arrival_ms {
+                break;
+            }
+            let metric = conditions.metric(graph, class, bands.metrics[metric]);
+            if let Ok(answer) = self.route_with(from, to, &metric) {
+                let arrival_ms = offset_ms + answer.route.duration_ms;
+                if arrival_ms < best.arrival_ms {
+                    best = TimedRoute {
+                        answer,
+                        ready,
+                        wait_ms: offset_ms,
+                        arrival_ms,
+                    };
+                }
+            }
+        }
+        Ok(best)
     }
 
     /// The fastest route between two snapped positions under `metric` (for example one built

@@ -79,6 +79,7 @@ fn at(t: &str) -> WeekTime {
 fn metres(net: &Network, from: [f64; 2], to: [f64; 2], class: &str, t: &str) -> f64 {
     net.route(from, to, class, at(t), 50.0)
         .unwrap()
+        .answer
         .route
         .distance_cm as f64
         / 100.0
@@ -214,6 +215,7 @@ fn pedestrian_street_opens_for_delivery_only() {
     let r = open
         .route(on(1, 2, 0.5), middle, "e-micro-van", at("10:00"), 1.0)
         .unwrap()
+        .answer
         .route;
     assert!(r.duration_ms > 30_000, "{}", r.duration_ms);
 }

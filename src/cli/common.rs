@@ -61,6 +61,54 @@ impl PolicyArg {
     }
 }
 
+/// `--free-flow` / `--traffic CSV` / `--road-speeds CSV`: congestion for a query at a moment.
+#[derive(clap::Args, Debug, Clone)]
+pub struct TrafficArg {
+    /// Free-flow speeds at every hour (default: the documented congestion profile of a large
+    /// Chinese city, see `src/traffic.rs`).
+    #[arg(long, conflicts_with_all = ["traffic", "road_speeds"])]
+    pub free_flow: bool,
+    /// Congestion factors per road class, day and hour (`road_class,day,hour,factor`, see
+    /// `src/io/traffic.rs`), over the default profile.
+    #[arg(long, value_name = "CSV")]
+    pub traffic: Option<PathBuf>,
+    /// Congestion factors per OSM way, day and hour (`way_id,day,hour,factor`: probe speeds).
+    #[arg(long, value_name = "CSV")]
+    pub road_speeds: Option<PathBuf>,
+}
+
+impl TrafficArg {
+    /// The traffic the options ask for.
+    pub fn load(
+        &self,
+    ) -> Result<crate::traffic::Traffic, Box<dyn std::error::Error + Send + Sync>> {
+        if self.free_flow {
+            return Ok(crate::traffic::Traffic::free_flow());
+        }
+        let mut traffic = crate::traffic::Traffic::default_city();
+        if let Some(path) = &self.traffic {
+            crate::io::traffic::read_class_factors(path, &mut traffic)?;
+        }
+        if let Some(path) = &self.road_speeds {
+            crate::io::traffic::read_way_factors(path, &mut traffic)?;
+        }
+        Ok(traffic)
+    }
+}
+
+/// Warn (on stderr) about ways of a road speeds file that the extract does not have.
+pub fn warn_unknown_ways(traffic: &crate::traffic::Traffic, graph: &crate::graph::RoadGraph) {
+    let unknown = crate::io::traffic::unknown_ways(traffic, graph);
+    if !unknown.is_empty() {
+        let first: Vec<String> = unknown.iter().take(5).map(|w| w.to_string()).collect();
+        eprintln!(
+            "warning: {} way id(s) of the road speeds are not in the extract and were skipped (first: {})",
+            unknown.len(),
+            first.join(", ")
+        );
+    }
+}
+
 /// `--iterations N` / `--time-limit S` / `--local-search K`: override the scenario's solver settings.
 #[derive(clap::Args, Debug, Clone)]
 pub struct BudgetArg {
@@ -189,6 +237,7 @@ pub fn load_scenario(
     for note in scenario.add_osm_stations(&network.chargers) {
         eprintln!("charging stations from OSM: {note}");
     }
+    warn_unknown_ways(&scenario.traffic, &network.graph);
     let (engine, _) = crate::matrix::MatrixEngine::new(
         &network.graph,
         Some(default_cache(&scenario.osm).as_path()),

@@ -1,14 +1,14 @@
 //! `cityfreight matrix`: travel times and distances between many points for one class and hour band.
 
 use super::common::{
-    default_cache, load_network, parse_week_time, require_class, ClassesArg, PolicyArg,
+    default_cache, load_network, parse_week_time, require_class, warn_unknown_ways, ClassesArg,
+    PolicyArg, TrafficArg,
 };
 use super::CliResult;
 use crate::graph::snap::DEFAULT_MAX_SNAP_M;
 use crate::io::matrix_out::{write_matrix, Format};
 use crate::io::points::read_points_in;
-use crate::matrix::{CacheOutcome, HourBands, MatrixEngine};
-use crate::routing::Metric;
+use crate::matrix::{CacheOutcome, Conditions, MatrixEngine};
 use crate::time::WeekTime;
 use crate::vehicle::DEFAULT_CLASS;
 use crate::zones::ZoneTags;
@@ -31,7 +31,9 @@ pub struct Args {
     /// Vehicle class (see `cityfreight classes`).
     #[arg(long, value_name = "CLASS", default_value = DEFAULT_CLASS)]
     class: String,
-    /// Departure, `HH:MM` (Monday) or `Tu 08:30`: selects the hour band whose rules apply.
+    /// Departure, `HH:MM` (Monday) or `Tu 08:30`: selects the hour band whose rules and
+    /// congestion apply; an entry whose vehicle arrives sooner by waiting for a later band
+    /// (as plans do) counts that wait in its duration.
     #[arg(long, value_name = "TIME", value_parser = parse_week_time, default_value = "Mo 10:00")]
     at: WeekTime,
     /// Output file: `.csv`, `.json` or `.bin` (format by extension).
@@ -50,6 +52,8 @@ pub struct Args {
     classes: ClassesArg,
     #[command(flatten)]
     policy: PolicyArg,
+    #[command(flatten)]
+    traffic: TrafficArg,
 }
 
 /// Run `matrix`.
@@ -59,6 +63,7 @@ pub fn run(args: Args) -> CliResult {
     let classes = args.classes.load()?;
     require_class(&classes, &args.class)?;
     let (policy, permit) = args.policy.load(&classes)?;
+    let traffic = args.traffic.load()?;
     let started = Instant::now();
     let network = load_network(&args.osm, &classes)?;
     let graph = &network.graph;
@@ -98,23 +103,40 @@ pub fn run(args: Args) -> CliResult {
     };
     let (engine, outcome) = MatrixEngine::new(graph, cache.as_deref())?;
     let prepared = t.elapsed().as_secs_f64();
-    let bands = HourBands::with_policy(graph, class, &policy, permit);
-    let band = *bands.band_at(args.at);
+    warn_unknown_ways(&traffic, graph);
     let tags = ZoneTags::new(graph, &policy);
-    let metric = Metric::with_policy(
-        graph,
-        class,
-        bands.metrics[band.metric],
-        &policy,
-        &tags,
+    let conditions = Conditions {
+        policy: &policy,
+        tags: &tags,
         permit,
-    );
+        traffic: &traffic,
+    };
+    let bands = conditions.bands(graph, class);
+    let band = *bands.band_at(args.at);
+    let metric = conditions.metric(graph, class, bands.metrics[band.metric]);
     let t = Instant::now();
     let customized = engine.customize(&metric)?;
-    let customize_s = t.elapsed().as_secs_f64();
+    let mut customize_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let matrix = engine.matrix(graph, &metric, &customized, &snaps);
-    let matrix_s = t.elapsed().as_secs_f64();
+    let mut matrix = engine.matrix(graph, &metric, &customized, &snaps);
+    let mut matrix_s = t.elapsed().as_secs_f64();
+    // A vehicle may wait for a later band that arrives sooner (the plans' rule).
+    let longest = (0..matrix.len())
+        .flat_map(|i| (0..matrix.len()).map(move |j| (i, j)))
+        .filter_map(|(i, j)| matrix.get(i, j).map(|c| c.time_ms))
+        .max()
+        .unwrap_or(0);
+    let mut waits = 0;
+    for (offset_ms, m) in Conditions::later_bands(&bands, args.at, longest) {
+        let t = Instant::now();
+        let later_metric = conditions.metric(graph, class, bands.metrics[m]);
+        let later_custom = engine.customize(&later_metric)?;
+        customize_s += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let later = engine.matrix(graph, &later_metric, &later_custom, &snaps);
+        waits += matrix.wait_for(offset_ms, &later);
+        matrix_s += t.elapsed().as_secs_f64();
+    }
     let ids: Vec<String> = points.iter().map(|p| p.id.clone()).collect();
     let t = Instant::now();
     write_matrix(&args.out, &ids, &matrix, &unsnapped)?;
@@ -129,7 +151,9 @@ pub fn run(args: Args) -> CliResult {
         CacheOutcome::Disabled => "built (no cache)".to_string(),
     };
     eprintln!(
-        "{n}x{n} matrix for {class} in band {span} ({metrics} distinct metric(s) this week): {reach} of {total} pairs reachable, {uns} unsnapped point(s)",
+        "{n}x{n} matrix for {class} at {at} in band {span} ({metrics} distinct metric(s) this week, {traffic}): {reach} of {total} pairs reachable, {waits} improved by waiting for a later band, {uns} unsnapped point(s)",
+        at = args.at,
+        traffic = traffic.source,
         n = points.len(),
         class = args.class,
         span = if band.start == 0 && band.end == crate::time::WEEK {

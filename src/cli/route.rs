@@ -1,11 +1,12 @@
 //! `cityfreight route`: the fastest path for a vehicle class between two coordinates.
 
 use super::common::{
-    load_network, parse_lon_lat, parse_week_time, require_class, ClassesArg, PolicyArg,
+    load_network, parse_lon_lat, parse_week_time, require_class, warn_unknown_ways, ClassesArg,
+    PolicyArg, TrafficArg,
 };
 use super::CliResult;
 use crate::graph::snap::DEFAULT_MAX_SNAP_M;
-use crate::routing::Metric;
+use crate::matrix::Conditions;
 use crate::time::WeekTime;
 use crate::vehicle::DEFAULT_CLASS;
 use crate::zones::ZoneTags;
@@ -30,7 +31,8 @@ pub struct Args {
     /// Vehicle class (see `cityfreight classes`).
     #[arg(long, value_name = "CLASS", default_value = DEFAULT_CLASS)]
     class: String,
-    /// Departure, `HH:MM` (Monday) or `Tu 08:30`; conditional rules in force then apply.
+    /// Departure, `HH:MM` (Monday) or `Tu 08:30`: conditional rules, zones and congestion in force
+    /// then apply (a vehicle may wait for a later, faster hour band, reported as a wait).
     #[arg(long, value_name = "TIME", value_parser = parse_week_time, default_value = "Mo 10:00")]
     at: WeekTime,
     /// Largest distance (m) from a point to its road.
@@ -43,6 +45,8 @@ pub struct Args {
     classes: ClassesArg,
     #[command(flatten)]
     policy: PolicyArg,
+    #[command(flatten)]
+    traffic: TrafficArg,
 }
 
 /// Run `route`.
@@ -50,6 +54,7 @@ pub fn run(args: Args) -> CliResult {
     let classes = args.classes.load()?;
     require_class(&classes, &args.class)?;
     let (policy, permit) = args.policy.load(&classes)?;
+    let traffic = args.traffic.load()?;
     let network = load_network(&args.osm, &classes)?;
     let g = &network.graph;
     let class = network.class(&args.class)?;
@@ -61,8 +66,14 @@ pub fn run(args: Args) -> CliResult {
         .snap_index
         .snap(g, args.crs.to_wgs84(args.to), class, args.max_snap)
         .map_err(|e| format!("--to: {e}"))?;
+    warn_unknown_ways(&traffic, g);
     let tags = ZoneTags::new(g, &policy);
-    let metric = Metric::with_policy(g, class, args.at, &policy, &tags, permit);
+    let conditions = Conditions {
+        policy: &policy,
+        tags: &tags,
+        permit,
+        traffic: &traffic,
+    };
     let closed = policy.closed_zones(g.class(class), args.at, permit);
     let closed_zones: Vec<&str> = policy
         .zones
@@ -71,24 +82,31 @@ pub fn run(args: Args) -> CliResult {
         .filter(|(z, _)| closed >> z & 1 == 1)
         .map(|(_, zone)| zone.id.as_str())
         .collect();
-    let answer = network.route_with(&from, &to, &metric).map_err(|e| {
-        if closed_zones.is_empty() {
-            e.to_string()
-        } else {
-            format!(
-                "{e}; zones closed to `{}` at {}: {}",
-                args.class,
-                args.at,
-                closed_zones.join(", ")
-            )
-        }
-    })?;
+    let timed = network
+        .route_at(&from, &to, class, args.at, &conditions)
+        .map_err(|e| {
+            if closed_zones.is_empty() {
+                e.to_string()
+            } else {
+                format!(
+                    "{e}; zones closed to `{}` at {}: {}",
+                    args.class,
+                    args.at,
+                    closed_zones.join(", ")
+                )
+            }
+        })?;
+    let answer = &timed.answer;
     let r = &answer.route;
-    let duration_s = r.duration_ms as f64 / 1000.0;
+    let duration_s = timed.arrival_ms as f64 / 1000.0;
+    let wait_s = timed.wait_ms as f64 / 1000.0;
     let distance_m = r.distance_cm as f64 / 100.0;
     if args.json {
         let value = serde_json::json!({
             "duration_s": (duration_s * 1000.0).round() / 1000.0,
+            "wait_s": wait_s,
+            "drive_s": (r.duration_ms as f64).round() / 1000.0,
+            "traffic": traffic.source,
             "distance_m": (distance_m * 100.0).round() / 100.0,
             "geometry": {"type": "LineString", "coordinates": r.geometry.iter().map(|p| [round7(p[0]), round7(p[1])]).collect::<Vec<_>>()},
             "class": args.class,
@@ -99,10 +117,16 @@ pub fn run(args: Args) -> CliResult {
         });
         println!("{}", serde_json::to_string(&value)?);
     } else {
+        let waiting = if timed.wait_ms > 0 {
+            format!(" (waits {wait_s:.0} s for a faster hour band)")
+        } else {
+            String::new()
+        };
         println!(
-            "{} at {}: {:.0} s ({:.1} min), {:.0} m, {} road segments; start snapped {:.0} m, destination {:.0} m",
+            "{} at {} ({}): {:.0} s ({:.1} min){waiting}, {:.0} m, {} road segments; start snapped {:.0} m, destination {:.0} m",
             args.class,
             args.at,
+            traffic.source,
             duration_s,
             duration_s / 60.0,
             distance_m,

@@ -1,6 +1,6 @@
 //! `cityfreight serve`: the HTTP service (see [`crate::service`]).
 
-use super::common::{default_cache, load_network, ClassesArg};
+use super::common::{default_cache, load_network, warn_unknown_ways, ClassesArg, TrafficArg};
 use super::CliResult;
 use crate::service::auth::Tokens;
 use crate::service::mapping::Limits;
@@ -51,6 +51,8 @@ pub struct Args {
     time_limit: f64,
     #[command(flatten)]
     classes: ClassesArg,
+    #[command(flatten)]
+    traffic: TrafficArg,
 }
 
 /// Load the extract (if any) as a [`Roads`], leaking it for the life of the process (the
@@ -59,9 +61,11 @@ pub(crate) fn load_roads(
     osm: Option<&std::path::Path>,
     policy: Option<&std::path::Path>,
     classes: &ClassesArg,
+    traffic: &TrafficArg,
 ) -> Result<Option<Arc<Roads>>, super::BoxError> {
     let Some(osm) = osm else { return Ok(None) };
     let classes = classes.load()?;
+    let traffic = traffic.load()?;
     let policy = match policy {
         Some(p) => crate::io::policy::read_policy(p, &classes)?,
         None => crate::zones::Policy::default(),
@@ -70,7 +74,10 @@ pub(crate) fn load_roads(
     let (engine, _) =
         crate::matrix::MatrixEngine::new(&network.graph, Some(default_cache(osm).as_path()))?;
     let engine: &'static _ = Box::leak(Box::new(engine));
-    Ok(Some(Arc::new(Roads::new(network, engine, policy))))
+    warn_unknown_ways(&traffic, &network.graph);
+    Ok(Some(Arc::new(Roads::with_traffic(
+        network, engine, policy, traffic,
+    ))))
 }
 
 /// Run `serve` until Ctrl-C or SIGTERM, then finish the requests in flight.
@@ -78,7 +85,12 @@ pub fn run(args: Args) -> CliResult {
     if !(args.time_limit.is_finite() && args.time_limit > 0.0) {
         return Err("--time-limit must be a positive number of seconds".into());
     }
-    let roads = load_roads(args.osm.as_deref(), args.policy.as_deref(), &args.classes)?;
+    let roads = load_roads(
+        args.osm.as_deref(),
+        args.policy.as_deref(),
+        &args.classes,
+        &args.traffic,
+    )?;
     let tokens = args.tokens.as_deref().map(Tokens::read).transpose()?;
     let defaults = Config::default();
     let workers = args.workers.map_or(defaults.workers, |w| w.max(1));

@@ -27,6 +27,8 @@ pub struct Args {
     threads: usize,
     #[command(flatten)]
     classes: ClassesArg,
+    #[command(flatten)]
+    traffic: super::common::TrafficArg,
 }
 
 /// Run `solve`.
@@ -34,7 +36,12 @@ pub fn run(args: Args) -> CliResult {
     let bytes = std::fs::read(&args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
     let input: Input = crate::service::error::parse_json(&bytes)
         .map_err(|e| format!("{}: {e}", args.input.display()))?;
-    let roads = load_roads(args.osm.as_deref(), args.policy.as_deref(), &args.classes)?;
+    let roads = load_roads(
+        args.osm.as_deref(),
+        args.policy.as_deref(),
+        &args.classes,
+        &args.traffic,
+    )?;
     let limits = Limits {
         max_locations: usize::MAX / 4,
         max_vehicles: usize::MAX / 4,

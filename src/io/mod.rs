@@ -32,5 +32,6 @@ pub mod share_out;
 pub mod stations;
 pub mod sweep;
 pub mod table;
+pub mod traffic;
 pub mod two_tier;
 pub mod zones;

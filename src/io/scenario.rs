@@ -28,6 +28,11 @@
 //! walk_detour = 1.3                                # walking over straight-line distance
 //! no_stop_roads = ["trunk", "primary"]             # doors there are served from bays
 //!
+//! [traffic]                                        # congestion by hour (optional)
+//! profile = "default"                              # the documented city profile, or "free-flow"
+//! classes = "traffic.csv"                          # road class x day x hour x factor, see io::traffic
+//! ways = "probe-speeds.csv"                        # per OSM way id (probe speeds)
+//!
 //! [charging]                                       # charging stations (optional)
 //! file = "chargers.csv"                            # CSV or GeoJSON, see io::stations
 //! crs = "bd09"                                     # as for [bays]
@@ -69,6 +74,7 @@ use crate::scenario::{
     SolverSettings, Stopping, Subject,
 };
 use crate::time::{WeekTime, DAY};
+use crate::traffic::Traffic;
 use crate::vehicle::default_classes;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -98,6 +104,8 @@ struct ScenarioFile {
     bays: BaysEntry,
     #[serde(default)]
     charging: ChargingEntry,
+    #[serde(default)]
+    traffic: TrafficEntry,
     /// Accepted here; read and checked by `io::two_tier`.
     #[allow(dead_code)]
     two_tier: Option<toml::Value>,
@@ -110,6 +118,17 @@ struct ChargingEntry {
     crs: Option<Crs>,
     #[serde(default)]
     osm: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TrafficEntry {
+    /// `default` (the documented city profile) or `free-flow`.
+    profile: Option<String>,
+    /// Road class x day x hour x factor, over the profile (`io::traffic`).
+    classes: Option<PathBuf>,
+    /// OSM way id x day x hour x factor (probe speeds), over both.
+    ways: Option<PathBuf>,
 }
 
 #[derive(Deserialize, Default)]
@@ -218,6 +237,12 @@ pub fn scenario_inputs(path: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
     }
     if let Some(f) = &file.charging.file {
         inputs.push(("charging".into(), dir.join(f)));
+    }
+    if let Some(f) = &file.traffic.classes {
+        inputs.push(("traffic".into(), dir.join(f)));
+    }
+    if let Some(f) = &file.traffic.ways {
+        inputs.push(("road speeds".into(), dir.join(f)));
     }
     inputs.push(("osm".into(), dir.join(&file.osm)));
     Ok(inputs)
@@ -388,6 +413,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
             }),
         None => Vec::new(),
     };
+    let traffic = read_traffic(&file.traffic, dir, &mut problems);
     let scenario = Scenario {
         name: file.name,
         osm: dir.join(&file.osm),
@@ -401,6 +427,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         stopping,
         stations,
         osm_stations: file.charging.osm,
+        traffic,
     };
     // The scenario's own rules, each placed in the file; a carrier whose orders file is already
     // reported is not also reported as having no orders.
@@ -415,6 +442,35 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         return Err(FileError::invalid(path, WHAT, problems));
     }
     Ok(scenario)
+}
+
+/// The scenario's congestion: its `[traffic]` profile with its files applied over it.
+fn read_traffic(entry: &TrafficEntry, dir: &Path, problems: &mut Vec<String>) -> Traffic {
+    let mut traffic = match entry.profile.as_deref() {
+        None | Some("default") => Traffic::default_city(),
+        Some("free-flow") => Traffic::free_flow(),
+        Some(other) => {
+            problems.push(format!(
+                "[traffic] `profile`: unknown profile `{other}` (default, free-flow)"
+            ));
+            Traffic::default_city()
+        }
+    };
+    if let Some(f) = &entry.classes {
+        let path = dir.join(f);
+        match super::traffic::read_class_factors(&path, &mut traffic) {
+            Ok(()) => traffic.source = format!("{} + {}", traffic.source, path.display()),
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    if let Some(f) = &entry.ways {
+        let path = dir.join(f);
+        match super::traffic::read_way_factors(&path, &mut traffic) {
+            Ok(()) => traffic.source = format!("{} + {}", traffic.source, path.display()),
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    traffic
 }
 
 /// Where a carrier's parts are in the scenario file, for placing its problems.

@@ -1,12 +1,15 @@
 //! Hour bands: the stretches of the week in which a class's access rules do not change.
 //!
-//! Bands come from the union of every conditional rule's switching moments; consecutive bands in
-//! which every road has the same access for the class share one metric (and so one
+//! Bands come from the union of every conditional rule's switching moments and, under congestion,
+//! of the hours at which speeds change ([`Traffic::boundaries`]); bands in which every road has
+//! the same access for the class and the same traffic factor share one metric (and so one
 //! customization and one matrix).
 
 use crate::graph::{ClassId, RoadGraph};
+use crate::routing::Metric;
 use crate::time::{WeekTime, WEEK};
-use crate::zones::Policy;
+use crate::traffic::Traffic;
+use crate::zones::{Policy, ZoneTags};
 
 /// A stretch `[start, end)` of the week (seconds since Monday 00:00) with constant access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,29 +40,43 @@ impl HourBands {
     }
 
     /// The bands of `class` under OSM conditional rules and a city policy, for a vehicle holding
-    /// `permit` (an index into `policy.permits`) or none.
+    /// `permit` (an index into `policy.permits`) or none, at free-flow speeds.
     pub fn with_policy(
         graph: &RoadGraph,
         class: ClassId,
         policy: &Policy,
         permit: Option<usize>,
     ) -> HourBands {
+        HourBands::with_traffic(graph, class, policy, permit, &Traffic::free_flow())
+    }
+
+    /// As [`HourBands::with_policy`], and cut where `traffic` changes speeds; a band's metric is
+    /// then `Metric::with_policy(..).with_traffic(..)` at its representative moment.
+    pub fn with_traffic(
+        graph: &RoadGraph,
+        class: ClassId,
+        policy: &Policy,
+        permit: Option<usize>,
+        traffic: &Traffic,
+    ) -> HourBands {
         let mut starts: Vec<u32> = std::iter::once(0)
             .chain(graph.rule_boundaries().iter().copied())
             .chain(policy.boundaries())
+            .chain(traffic.boundaries())
             .collect();
         starts.sort_unstable();
         starts.dedup();
-        let mut signatures: Vec<Vec<bool>> = Vec::new();
+        let mut signatures: Vec<Vec<usize>> = Vec::new();
         let mut metrics = Vec::new();
         let mut bands: Vec<Band> = Vec::new();
         for (i, &start) in starts.iter().enumerate() {
             let end = starts.get(i + 1).copied().unwrap_or(WEEK);
             let t = WeekTime::from_seconds(start);
             let closed_zones = policy.closed_zones(graph.class(class), t, permit);
-            let signature: Vec<bool> = (0..graph.access_rule_count())
-                .map(|r| graph.rule_access(r, class).is_open_at(t))
-                .chain((0..64).map(|z| closed_zones >> z & 1 == 1))
+            let signature: Vec<usize> = (0..graph.access_rule_count())
+                .map(|r| usize::from(graph.rule_access(r, class).is_open_at(t)))
+                .chain((0..64).map(|z| (closed_zones >> z & 1) as usize))
+                .chain(std::iter::once(traffic.state_at(t)))
                 .collect();
             let metric = match signatures.iter().position(|s| *s == signature) {
                 Some(m) => m,
@@ -83,9 +100,65 @@ impl HourBands {
 
     /// The band containing `t`.
     pub fn band_at(&self, t: WeekTime) -> &Band {
+        &self.bands[self.index_at(t)]
+    }
+
+    /// The index in [`HourBands::bands`] of the band containing `t`.
+    pub fn index_at(&self, t: WeekTime) -> usize {
         let s = t.seconds();
-        let i = self.bands.partition_point(|b| b.start <= s) - 1;
-        &self.bands[i]
+        self.bands.partition_point(|b| b.start <= s) - 1
+    }
+}
+
+/// Everything besides the roads that decides how one vehicle class travels at a moment: the
+/// city's policy (its zones tagged on the graph), the permit held, and congestion. Route and
+/// matrix queries (`cityfreight route --at`, `matrix --at`, `/v1/table`, `/v1/route`) and plans
+/// all build their hour bands and metrics here, so they agree on every time.
+#[derive(Clone, Copy, Debug)]
+pub struct Conditions<'a> {
+    /// Zones, rules and permits.
+    pub policy: &'a Policy,
+    /// The policy's zones on the graph's roads.
+    pub tags: &'a ZoneTags,
+    /// The permit held (an index into `policy.permits`), if any.
+    pub permit: Option<usize>,
+    /// Congestion.
+    pub traffic: &'a Traffic,
+}
+
+impl Conditions<'_> {
+    /// The hour bands of `class`.
+    pub fn bands(&self, graph: &RoadGraph, class: ClassId) -> HourBands {
+        HourBands::with_traffic(graph, class, self.policy, self.permit, self.traffic)
+    }
+
+    /// The metric of `class` at `t` (access, closed zones and congestion in force then).
+    pub fn metric(&self, graph: &RoadGraph, class: ClassId, t: WeekTime) -> Metric {
+        Metric::with_policy(graph, class, t, self.policy, self.tags, self.permit)
+            .with_traffic(graph, self.traffic)
+    }
+
+    /// Later bands a vehicle ready at `t` might wait for: every band after the one containing `t`
+    /// that starts less than `horizon_ms` after `t` (the week wraps), with its start's offset from
+    /// `t` (ms) and its metric index. [`crate::solver::model::Profile::drive`] makes the same
+    /// choice over the plan day's bands.
+    pub fn later_bands(bands: &HourBands, t: WeekTime, horizon_ms: u64) -> Vec<(u64, usize)> {
+        let now = bands.index_at(t);
+        let current = bands.bands[now].metric;
+        let mut out = Vec::new();
+        let n = bands.bands.len();
+        for k in 1..n {
+            let band = &bands.bands[(now + k) % n];
+            let offset_s = (u64::from(band.start) + u64::from(WEEK) - u64::from(t.seconds()))
+                % u64::from(WEEK);
+            if offset_s * 1000 >= horizon_ms {
+                break;
+            }
+            if band.metric != current {
+                out.push((offset_s * 1000, band.metric));
+            }
+        }
+        out
     }
 }
 

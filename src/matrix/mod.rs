@@ -12,7 +12,7 @@
 
 pub mod bands;
 
-pub use bands::{Band, HourBands};
+pub use bands::{Band, Conditions, HourBands};
 
 use crate::cch::{self, Cch, CustomizedMetric, PathCost, Topology};
 use crate::graph::{RoadGraph, Snap};
@@ -186,10 +186,43 @@ impl TravelMatrix {
     /// The fastest path from point `from` to point `to`: `None` if unreachable.
     #[inline]
     pub fn get(&self, from: usize, to: usize) -> Option<PathCost> {
-        match self.row_overrides[from].iter().find(|(col, _)| *col == to) {
-            Some(&(_, cost)) => Some(cost),
-            None => self.inner.get(from, to),
+        let row = &self.row_overrides[from];
+        match row.binary_search_by_key(&to, |&(col, _)| col) {
+            Ok(k) => Some(row[k].1),
+            Err(_) => self.inner.get(from, to),
         }
+    }
+
+    /// Earliest arrival for a vehicle ready at the moment this matrix's band is in force: each
+    /// reachable entry becomes `offset + later` where a later band (starting `offset` ms from
+    /// that moment, with matrix `later` over the same points) arrives sooner, as the solver's
+    /// `Profile::drive` decides (the vehicle waits, then drives in that band); an entry
+    /// unreachable at that moment stays unreachable. Returns how many entries wait.
+    pub fn wait_for(&mut self, offset_ms: u64, later: &TravelMatrix) -> usize {
+        let mut waits = 0;
+        for i in 0..self.len() {
+            let mut row = Vec::with_capacity(self.row_overrides[i].len());
+            for j in 0..self.len() {
+                let current = self.get(i, j);
+                let waited = later.get(i, j).map(|l| PathCost {
+                    time_ms: l.time_ms + offset_ms,
+                    dist_cm: l.dist_cm,
+                });
+                match (current, waited) {
+                    (Some(c), Some(w)) if w.time_ms < c.time_ms => {
+                        row.push((j, w));
+                        waits += 1;
+                    }
+                    _ => {
+                        if let Ok(k) = self.row_overrides[i].binary_search_by_key(&j, |&(c, _)| c) {
+                            row.push(self.row_overrides[i][k]);
+                        }
+                    }
+                }
+            }
+            self.row_overrides[i] = row;
+        }
+        waits
     }
 
     /// Reachable entries.

@@ -88,7 +88,8 @@ impl MatrixCache {
                 .par_iter()
                 .map(|&p| network.snap_index.snap(graph, p, class, SNAP_RADIUS_M).ok())
                 .collect();
-            let hour_bands = HourBands::with_policy(graph, class, &scenario.policy, permit);
+            let hour_bands =
+                HourBands::with_traffic(graph, class, &scenario.policy, permit, &scenario.traffic);
             let bands: Vec<(u32, usize)> = hour_bands
                 .bands
                 .iter()
@@ -108,7 +109,8 @@ impl MatrixCache {
                     &scenario.policy,
                     tags,
                     permit,
-                );
+                )
+                .with_traffic(graph, &scenario.traffic);
                 let custom = engine.customize(&metric)?;
                 matrices.insert(m, engine.matrix(graph, &metric, &custom, &snaps));
                 metrics.insert(m, metric);

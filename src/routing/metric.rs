@@ -2,6 +2,7 @@
 
 use crate::graph::{ClassId, RoadGraph};
 use crate::time::WeekTime;
+use crate::traffic::{scale_ms, Traffic};
 use crate::zones::{Policy, ZoneTags};
 use rayon::prelude::*;
 
@@ -81,6 +82,21 @@ impl Metric {
     ) -> Metric {
         let closed = policy.closed_zones(graph.class(class), at, permit);
         Metric::with_zones(graph, class, at, tags, closed)
+    }
+
+    /// This metric under congestion: every open edge's time scaled by `traffic`'s factor for its
+    /// road at the metric's moment. Free flow leaves it unchanged.
+    pub fn with_traffic(mut self, graph: &RoadGraph, traffic: &Traffic) -> Metric {
+        if traffic.is_free_flow() {
+            return self;
+        }
+        let factors = traffic.road_factors(graph, self.at);
+        self.time_ms.par_iter_mut().enumerate().for_each(|(e, t)| {
+            if *t != CLOSED {
+                *t = scale_ms(*t, factors[graph.edge_road(e) as usize]);
+            }
+        });
+        self
     }
 
     /// Is edge `e` open?

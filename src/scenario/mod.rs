@@ -430,6 +430,9 @@ pub struct Scenario {
     pub stations: Vec<ChargingStation>,
     /// Also use the public charging stations tagged in the extract.
     pub osm_stations: bool,
+    /// Congestion by hour (`[traffic]`; the default city profile unless the scenario asks for
+    /// free flow): every matrix, timetable, KPI and check of the scenario uses it.
+    pub traffic: crate::traffic::Traffic,
 }
 
 #[cfg(test)]

@@ -655,6 +655,7 @@ mod tests {
             stopping: Stopping::default(),
             stations: Vec::new(),
             osm_stations: false,
+            traffic: Default::default(),
         }
     }
 

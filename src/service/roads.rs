@@ -10,10 +10,11 @@
 
 use crate::cch::CustomizedMetric;
 use crate::graph::{ClassId, Snap, SnapError};
-use crate::matrix::{HourBands, MatrixEngine, TravelMatrix};
+use crate::matrix::{Conditions, HourBands, MatrixEngine, TravelMatrix};
 use crate::network::Network;
 use crate::routing::{Dijkstra, Metric, Route};
 use crate::time::WeekTime;
+use crate::traffic::Traffic;
 use crate::zones::{Policy, ZoneTags};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -38,6 +39,8 @@ pub struct Roads {
     engine: &'static MatrixEngine,
     /// The city's zones, rules and permits (empty without `--policy`).
     pub policy: Policy,
+    /// Congestion by hour (the default city profile unless `serve` is told otherwise).
+    pub traffic: Traffic,
     tags: ZoneTags,
     bands: Mutex<BTreeMap<Key, Arc<HourBands>>>,
     customized: Mutex<BTreeMap<(Key, u32), Arc<Customized>>>,
@@ -45,13 +48,24 @@ pub struct Roads {
 
 impl Roads {
     /// Wrap a loaded network, its matrix engine and a policy (already checked against the
-    /// network's classes).
+    /// network's classes), under the default congestion profile.
     pub fn new(network: &'static Network, engine: &'static MatrixEngine, policy: Policy) -> Self {
+        Self::with_traffic(network, engine, policy, Traffic::default_city())
+    }
+
+    /// As [`Roads::new`] under `traffic`.
+    pub fn with_traffic(
+        network: &'static Network,
+        engine: &'static MatrixEngine,
+        policy: Policy,
+        traffic: Traffic,
+    ) -> Self {
         let tags = ZoneTags::new(&network.graph, &policy);
         Self {
             network,
             engine,
             policy,
+            traffic,
             tags,
             bands: Mutex::new(BTreeMap::new()),
             customized: Mutex::new(BTreeMap::new()),
@@ -89,12 +103,7 @@ impl Roads {
         if let Some(b) = lock(&self.bands).get(&key) {
             return b.clone();
         }
-        let bands = Arc::new(HourBands::with_policy(
-            &self.network.graph,
-            class,
-            &self.policy,
-            permit,
-        ));
+        let bands = Arc::new(self.conditions(permit).bands(&self.network.graph, class));
         lock(&self.bands).insert(key, bands.clone());
         bands
     }
@@ -123,8 +132,9 @@ impl Roads {
         if let Some(c) = lock(&self.customized).get(&key) {
             return Ok(c.clone());
         }
-        let graph = &self.network.graph;
-        let metric = Metric::with_policy(graph, class, moment, &self.policy, &self.tags, permit);
+        let metric = self
+            .conditions(permit)
+            .metric(&self.network.graph, class, moment);
         let custom = self
             .engine
             .customize(&metric)
@@ -132,6 +142,69 @@ impl Roads {
         let entry = Arc::new(Customized { metric, custom });
         lock(&self.customized).insert(key, entry.clone());
         Ok(entry)
+    }
+
+    /// The policy, zone tags, a permit and the traffic as one [`Conditions`].
+    pub fn conditions(&self, permit: Option<usize>) -> Conditions<'_> {
+        Conditions {
+            policy: &self.policy,
+            tags: &self.tags,
+            permit,
+            traffic: &self.traffic,
+        }
+    }
+
+    /// The matrix between `points` for a vehicle ready at `at`: the band's matrix, with each
+    /// entry improved by waiting for a later band where that arrives sooner (the rule of plans and
+    /// of `cityfreight matrix --at`).
+    pub fn matrix_at(
+        &self,
+        class: ClassId,
+        permit: Option<usize>,
+        at: WeekTime,
+        points: &[Option<Snap>],
+    ) -> Result<TravelMatrix, String> {
+        let mut m = self.matrix(&*self.customized(class, permit, at)?, points);
+        let longest = (0..m.len())
+            .flat_map(|i| (0..m.len()).map(move |j| (i, j)))
+            .filter_map(|(i, j)| m.get(i, j).map(|c| c.time_ms))
+            .max()
+            .unwrap_or(0);
+        let bands = self.bands(class, permit);
+        for (offset_ms, metric) in Conditions::later_bands(&bands, at, longest) {
+            let later = self.customized_at(class, permit, bands.metrics[metric])?;
+            m.wait_for(offset_ms, &self.matrix(&later, points));
+        }
+        Ok(m)
+    }
+
+    /// The earliest-arriving route for a vehicle ready at `at` and its wait (ms) before leaving.
+    pub fn route_at(
+        &self,
+        class: ClassId,
+        permit: Option<usize>,
+        at: WeekTime,
+        from: &Snap,
+        to: &Snap,
+    ) -> Result<Option<(Route, u64)>, String> {
+        let Some(now) = self.route(&*self.customized(class, permit, at)?, from, to) else {
+            return Ok(None);
+        };
+        let mut best = (now, 0u64);
+        let bands = self.bands(class, permit);
+        let horizon = best.0.duration_ms;
+        for (offset_ms, metric) in Conditions::later_bands(&bands, at, horizon) {
+            if offset_ms >= best.0.duration_ms + best.1 {
+                break;
+            }
+            let later = self.customized_at(class, permit, bands.metrics[metric])?;
+            if let Some(r) = self.route(&later, from, to) {
+                if offset_ms + r.duration_ms < best.0.duration_ms + best.1 {
+                    best = (r, offset_ms);
+                }
+            }
+        }
+        Ok(Some(best))
     }
 
     /// A metric without the policy (how the roads are, whatever the city rules), for judging

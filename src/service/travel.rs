@@ -86,8 +86,10 @@ pub struct RouteRequest {
 /// Answer of `POST /v1/route`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct RouteAnswer {
-    /// Seconds.
+    /// Seconds from the departure moment to arrival (a wait for a faster band included).
     pub duration: f64,
+    /// Seconds the vehicle waits before leaving, because a later hour band arrives sooner.
+    pub wait: f64,
     /// Metres.
     pub distance: f64,
     /// GeoJSON `LineString`.
@@ -255,16 +257,15 @@ pub fn table(
     if !issues.is_empty() {
         return Err(routing_error(issues));
     }
-    let c = roads
-        .customized(class, permit, at)
-        .map_err(ApiError::internal)?;
     let same = req.destinations.is_none();
     let points: Vec<Option<Snap>> = if same {
         sources.clone()
     } else {
         sources.iter().chain(destinations.iter()).copied().collect()
     };
-    let m = roads.matrix(&c, &points);
+    let m = roads
+        .matrix_at(class, permit, at, &points)
+        .map_err(ApiError::internal)?;
     let offset = if same { 0 } else { sources.len() };
     let mut durations = Vec::with_capacity(sources.len());
     let mut distances = Vec::with_capacity(sources.len());
@@ -311,11 +312,11 @@ pub fn route(roads: &Roads, req: &RouteRequest) -> Result<RouteAnswer, ApiError>
         }
         return Err(routing_error(issues));
     };
-    let c = roads
-        .customized(class, permit, at)
-        .map_err(ApiError::internal)?;
     let closed = roads.closed_zones(class, permit, at);
-    let Some(r) = roads.route(&c, from, to) else {
+    let found = roads
+        .route_at(class, permit, at, from, to)
+        .map_err(ApiError::internal)?;
+    let Some((r, wait_ms)) = found else {
         let why = if closed.is_empty() {
             String::new()
         } else {
@@ -336,7 +337,8 @@ pub fn route(roads: &Roads, req: &RouteRequest) -> Result<RouteAnswer, ApiError>
         ));
     };
     Ok(RouteAnswer {
-        duration: r.duration_ms as f64 / 1000.0,
+        duration: (r.duration_ms + wait_ms) as f64 / 1000.0,
+        wait: wait_ms as f64 / 1000.0,
         distance: r.distance_cm as f64 / 100.0,
         geometry: serde_json::json!({
             "type": "LineString",
