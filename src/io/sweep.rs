@@ -31,6 +31,10 @@
 //! [[variant]]
 //! name = "winter"
 //! range_factor = 0.7                      # battery range 30% below nominal
+//!
+//! [[variant]]
+//! name = "no-congestion"
+//! traffic = "free-flow"                   # free-flow speeds instead of the base's [traffic]
 //! ```
 //! Each variant is a run ([`super::runs`]): its hash covers the base scenario's content (the
 //! scenario file and every file it reads), the variant's table, and so the seed and budget in
@@ -81,6 +85,7 @@ struct VariantEntry {
     bays: Option<bool>,
     range_factor: Option<f64>,
     iterations: Option<u64>,
+    traffic: Option<String>,
 }
 
 /// A parsed sweep: the base scenario's path, the variants, and their run hashes.
@@ -142,6 +147,16 @@ pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
                 permit_quota.push((permit.clone(), q.min(i64::from(u32::MAX)) as u32));
             }
         }
+        let free_flow = match entry.traffic.as_deref() {
+            None | Some("default") => false,
+            Some("free-flow") => true,
+            Some(other) => {
+                problems.push(format!(
+                    "{here}: `traffic` must be \"free-flow\" or \"default\", got `{other}`"
+                ));
+                false
+            }
+        };
         keys.push(table.to_string());
         variants.push(Variant {
             name: entry.name,
@@ -153,6 +168,7 @@ pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
             without_bays: !entry.bays.unwrap_or(true),
             range_factor: entry.range_factor,
             iterations: entry.iterations,
+            free_flow,
         });
     }
     let baseline = match &file.baseline {

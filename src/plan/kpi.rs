@@ -8,9 +8,10 @@
 //! as `range_factor` shrinks); NOx and PM2.5 from [`crate::scenario::Factors::exhaust_g_per_km`]
 //! (per-class factors, else the diesel defaults scaled ×2 per emission standard below China VI).
 
-use super::{PlannedRoute, Unserved};
+use super::{PlannedRoute, Unserved, CM_PER_KM};
 use crate::scenario::Scenario;
 use crate::scenario::{DeliveryOrder, PickupKind};
+use crate::time::DAY;
 use crate::vehicle::Energy;
 use std::borrow::Cow;
 use std::fmt;
@@ -71,6 +72,12 @@ pub enum Kpi {
     VehicleKm,
     /// Time on the road, from leaving the depot to coming back (`vehicle_hours`, h).
     VehicleHours,
+    /// Distance driven in the traffic peaks, 07:00-09:00 and 17:00-19:00 (`peak_vehicle_km`, km;
+    /// each street counted in the hour the vehicle turns into it).
+    PeakVehicleKm,
+    /// Parcels delivered at night, service starting 22:00-06:00 (夜间配送), over all parcels
+    /// delivered (`night_delivery_share`, share).
+    NightDeliveryShare,
     /// Orders (`orders`, orders).
     Orders,
     /// Orders served (`orders_served`, orders).
@@ -148,10 +155,12 @@ pub enum Kpi {
 
 impl Kpi {
     /// Every KPI with a fixed name (all but [`Kpi::VehiclesOfClass`]).
-    pub const FIXED: [Kpi; 39] = [
+    pub const FIXED: [Kpi; 41] = [
         Kpi::Vehicles,
         Kpi::VehicleKm,
         Kpi::VehicleHours,
+        Kpi::PeakVehicleKm,
+        Kpi::NightDeliveryShare,
         Kpi::Orders,
         Kpi::OrdersServed,
         Kpi::Unserved,
@@ -197,6 +206,8 @@ impl Kpi {
             Kpi::Vehicles => ("vehicles", "vehicles"),
             Kpi::VehicleKm => ("vehicle_km", "km"),
             Kpi::VehicleHours => ("vehicle_hours", "h"),
+            Kpi::PeakVehicleKm => ("peak_vehicle_km", "km"),
+            Kpi::NightDeliveryShare => ("night_delivery_share", "share"),
             Kpi::Orders => ("orders", "orders"),
             Kpi::OrdersServed => ("orders_served", "orders"),
             Kpi::Unserved => ("unserved", "orders"),
@@ -397,6 +408,42 @@ impl Kpis {
                 .map(|r| (r.end_s - r.start_s) as f64 / 3600.0)
                 .sum();
             push(Kpi::VehicleHours, hours);
+            let peak_km: f64 = rs
+                .iter()
+                .flat_map(|r| &r.legs)
+                .flat_map(|l| &l.streets)
+                .filter(|&&(_, _, enter_s)| in_peak(enter_s))
+                .map(|&(_, cm, _)| cm as f64 / CM_PER_KM)
+                .sum();
+            push(Kpi::PeakVehicleKm, peak_km);
+            let night_parcels: u64 = rs
+                .iter()
+                .flat_map(|r| {
+                    r.stops
+                        .iter()
+                        .filter(|s| at_night(s.start_s))
+                        .filter_map(|s| {
+                            let (carrier, order) =
+                                (s.order_carrier.as_deref()?, s.order.as_deref()?);
+                            scenario
+                                .carriers
+                                .iter()
+                                .find(|c| c.id == carrier)?
+                                .orders
+                                .iter()
+                                .find(|o| o.id == order)
+                        })
+                })
+                .map(|o| u64::from(o.parcels))
+                .sum();
+            push(
+                Kpi::NightDeliveryShare,
+                if parcels > 0 {
+                    night_parcels as f64 / parcels as f64
+                } else {
+                    0.0
+                },
+            );
             push(Kpi::Orders, orders as f64);
             push(Kpi::OrdersServed, (orders - missed) as f64);
             push(Kpi::Unserved, missed as f64);
@@ -613,6 +660,18 @@ fn bay_use(routes: &[PlannedRoute], stays: &[(&str, i64, i64, usize)], id: &str)
 
 /// The orders a route delivers (looked up in their own carrier's list, which pooling may make
 /// another carrier's than the vehicle's).
+/// Is a moment (s after midnight of the plan day) in a traffic peak, 07:00-09:00 or 17:00-19:00?
+fn in_peak(s: i64) -> bool {
+    let hour = s.rem_euclid(i64::from(DAY)) / 3600;
+    (7..9).contains(&hour) || (17..19).contains(&hour)
+}
+
+/// Is a moment (s after midnight of the plan day) at night, 22:00-06:00?
+fn at_night(s: i64) -> bool {
+    let hour = s.rem_euclid(i64::from(DAY)) / 3600;
+    !(6..22).contains(&hour)
+}
+
 fn delivered<'s>(
     scenario: &'s Scenario,
     route: &'s PlannedRoute,

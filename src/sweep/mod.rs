@@ -41,6 +41,9 @@ pub struct Variant {
     pub range_factor: Option<f64>,
     /// Solver iterations (overrides the base).
     pub iterations: Option<u64>,
+    /// Plan at free-flow speeds instead of the base's congestion (sweep file:
+    /// `traffic = "free-flow"`).
+    pub free_flow: bool,
 }
 
 /// The outcome of one variant.
@@ -65,6 +68,9 @@ pub fn apply(base: &Scenario, variant: &Variant) -> Result<Scenario, String> {
     }
     if let Some(r) = variant.range_factor {
         s.factors.range_factor = r;
+    }
+    if variant.free_flow {
+        s.traffic = crate::traffic::Traffic::free_flow();
     }
     for (rule, hours) in &variant.rule_hours {
         let r = s
