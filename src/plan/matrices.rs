@@ -90,12 +90,33 @@ impl MatrixCache {
                 .collect();
             let hour_bands =
                 HourBands::with_traffic(graph, class, &scenario.policy, permit, &scenario.traffic);
-            let bands: Vec<(u32, usize)> = hour_bands
+            let day_bands: Vec<(u32, u32, usize)> = hour_bands
                 .bands
                 .iter()
                 .filter(|b| b.end > day_start && b.start < day_start + DAY)
-                .map(|b| (b.start.max(day_start) - day_start, b.metric))
+                .map(|b| {
+                    let start = b.start.max(day_start) - day_start;
+                    (start, b.end.min(day_start + DAY) - day_start, b.metric)
+                })
                 .collect();
+            // Only the bands some vehicle of this class and permit can drive in, from the
+            // earliest shift opening to the latest close: under congestion a day has five
+            // metrics, and the night's is of no use to a day fleet. The first band kept covers
+            // everything before it (the solver's first band starts at `Time::MIN`), where no
+            // vehicle of the key drives.
+            let (open, close) = carriers
+                .iter()
+                .flat_map(|&c| scenario.carriers[c].fleet.iter())
+                .filter(|f| (f.class as u8, f.permit) == key)
+                .fold((DAY, 0), |(o, c), f| (o.min(f.shift.0), c.max(f.shift.1)));
+            let mut bands: Vec<(u32, usize)> = day_bands
+                .iter()
+                .filter(|&&(start, end, _)| end > open && start < close)
+                .map(|&(start, _, m)| (start, m))
+                .collect();
+            if bands.is_empty() {
+                bands.push((0, day_bands[0].2));
+            }
             let mut metrics = BTreeMap::new();
             let mut matrices = BTreeMap::new();
             for &(_, m) in &bands {

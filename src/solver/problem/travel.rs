@@ -11,17 +11,21 @@
 
 use crate::solver::measure::{Distance, Duration, Time};
 
-/// A dense square matrix over location indices, row-major.
+/// A dense square matrix over location indices, row-major. Immutable once built; a clone shares
+/// its cells (hour bands with the same travel times hold one matrix, not a copy each).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Matrix<T> {
     n: usize,
-    data: Vec<T>,
+    data: std::sync::Arc<[T]>,
 }
 
 impl<T: Copy> Matrix<T> {
     /// Build from row-major data; `None` when `data.len() != n * n`.
     pub fn from_vec(n: usize, data: Vec<T>) -> Option<Self> {
-        (data.len() == n * n).then_some(Self { n, data })
+        (data.len() == n * n).then(|| Self {
+            n,
+            data: data.into(),
+        })
     }
 
     /// Build by calling `f(i, j)` for every cell.
@@ -32,7 +36,10 @@ impl<T: Copy> Matrix<T> {
                 data.push(f(i, j));
             }
         }
-        Self { n, data }
+        Self {
+            n,
+            data: data.into(),
+        }
     }
 
     /// Side length.
