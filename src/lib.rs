@@ -11,13 +11,14 @@
 //!   (ways, nodes, restrictions,       (CSR, per-class edge masks,        (R-tree of
 //!    access rules parsed)              turn copies, largest SCC)          road segments)
 //!                                              │
-//!               Metric::new(class, time) ──────┤  per-edge time (ms) / length (cm), closed = CLOSED
+//!   Metric::new(class, time).with_traffic ─────┤  per-edge time (ms) / length (cm), closed = CLOSED
 //!                                              ▼
 //!               routing::route(snap → snap) ── Dijkstra over seeds ──▶ Route (time, distance, geometry)
 //!                                              │
 //!   RoadGraph ──cch::Topology──▶ nested_dissection_order ──▶ Cch (cached next to the extract)
 //!   Metric ──Cch::customize──▶ CustomizedMetric ──many_to_many(seeds)──▶ matrix::TravelMatrix
-//!   matrix::HourBands: the week cut where any rule switches; bands with equal access share a metric
+//!   matrix::HourBands: the week cut where any rule switches or speeds change; bands with equal
+//!   access and congestion share a metric; matrix::Conditions (policy, permit, traffic) builds both
 //!
 //! scenario.toml ──io::scenario──▶ Scenario (classes, zones::Policy, carriers, fleets, orders)
 //!   ──Scenario::validate──▶ plan::plan: per pool (plan/pool.rs) solver::model::Problem (profiles
@@ -38,7 +39,13 @@
 //!   ("turn copies"), so every algorithm on the plain node graph honours them; each class keeps
 //!   its largest strongly connected component ([`graph::components`]); snapping onto road
 //!   segments ([`graph::snap`]). Never runs shortest paths.
-//! * [`routing`] — [`routing::Metric`] (weights for one class at one moment), [`routing::Seed`]s
+//! * [`traffic`] — congestion by hour: [`traffic::Traffic`], a travel-time factor per road class
+//!   and hour of the week with per-way overrides (probe speeds), the documented
+//!   [`traffic::DEFAULT_PROFILE`] of a large Chinese city, [`traffic::Traffic::boundaries`] where
+//!   speeds change and [`traffic::Traffic::state_at`] so equal hours share a metric. Knows roads
+//!   only through their class and OSM way id; never reads files (`io/traffic.rs` does).
+//! * [`routing`] — [`routing::Metric`] (weights for one class at one moment, scaled by the
+//!   congestion then with [`routing::Metric::with_traffic`]), [`routing::Seed`]s
 //!   for positions part-way along a road, the reference [`routing::Dijkstra`], and route
 //!   assembly with geometry. Never decides access; reads it from the graph.
 //! * [`cch`] — customizable contraction hierarchies on the plain node graph: nested-dissection
@@ -47,6 +54,10 @@
 //!   parallel bucket many-to-many. Never sees OSM, classes or turns; never exposes
 //!   "unreachable" as a number. Its design notes are in `docs/cch.md`.
 //! * [`matrix`] — travel matrices for a class and hour band: [`matrix::HourBands`],
+//!   [`matrix::Conditions`] (policy, zone tags, permit and traffic: the one place route and
+//!   matrix queries, the service and plans build bands and metrics, so they agree on every time;
+//!   a vehicle ready at a moment may wait for a later, faster band, as the solver's
+//!   `Profile::drive` decides: [`network::Network::route_at`], [`matrix::TravelMatrix::wait_for`]),
 //!   [`matrix::MatrixEngine`] (the graph's CCH, cached) and [`matrix::TravelMatrix`], whose entries
 //!   equal `routing::route` for the same points (same seeds, plus the direct same-road stretch).
 //! * [`zones`] — the city's own rules as data: zones (areas), rules (vehicle selector, weekly
@@ -151,8 +162,11 @@
 //! * Paths minimise travel time, ties broken by shorter distance (lexicographic); every faster
 //!   technique must return exactly what [`routing::Dijkstra`] returns (tested against a plain
 //!   O(n²) oracle in `tests/common`).
-//! * Conditional access rules are evaluated at the departure time for the whole trip (hour-band
-//!   model); [`graph::RoadGraph::rule_boundaries`] lists the moments where any rule switches.
+//! * Conditional access rules and congestion are evaluated at the departure time for the whole
+//!   trip (hour-band model); [`graph::RoadGraph::rule_boundaries`] lists the moments where any
+//!   rule switches, [`traffic::Traffic::boundaries`] where speeds change. A vehicle may wait for
+//!   a later band that arrives sooner, so arrival is FIFO (leaving later never arrives earlier)
+//!   everywhere: routes, matrices, plans and checks.
 //! * Everything is deterministic: the same file and classes give the same graph on any number of
 //!   threads (tested), and no decision depends on hash-map iteration order.
 //! * Library layers never print and never exit; errors are `thiserror` enums that name the file,

@@ -226,7 +226,9 @@ pub fn description() -> Value {
                     "schema": {"$ref": "#/components/schemas/RouteRequest"},
                     "example": {"class": "e-micro-van", "from": [104.0450, 30.7150], "to": [104.1080, 30.7050], "departure": "Tu 10:00"}}}},
                 "responses": with(json!({"description": "The route", "content": {"application/json": {"schema": {"type": "object", "properties": {
-                    "duration": {"type": "number"}, "distance": {"type": "number"}, "geometry": {"type": "object"}}}}}}))
+                    "duration": {"type": "number", "description": "seconds from the departure to arrival, a wait for a faster hour band included"},
+                    "wait": {"type": "number", "description": "seconds waited before leaving because a later hour band arrives sooner"},
+                    "distance": {"type": "number"}, "geometry": {"type": "object"}}}}}}))
             }}
         }
     })
