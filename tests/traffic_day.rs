@@ -382,3 +382,75 @@ fn route_and_matrix_at_a_moment_agree() {
         "free flow: no peak"
     );
 }
+
+/// Probe speeds for a way the extract has slow the route down; a way it does not have is
+/// counted in a warning, not an error.
+#[test]
+fn road_speeds_slow_their_way_and_unknown_ways_are_counted() {
+    let net = chengdu();
+    let van = net.class("e-micro-van").unwrap();
+    let (a, b) = (snap(&net, A, "e-micro-van"), snap(&net, B, "e-micro-van"));
+    let policy = Policy::default();
+    let tags = ZoneTags::new(&net.graph, &policy);
+    let free = Traffic::free_flow();
+    let c = |traffic| Conditions {
+        policy: &policy,
+        tags: &tags,
+        permit: None,
+        traffic,
+    };
+    let before = net
+        .route_at(&a, &b, van, at("Tu 03:00"), &c(&free))
+        .unwrap();
+    // Every way of the route crawls at 03:00 (factor 10): the route gets slower or finds another.
+    let ways: std::collections::BTreeSet<i64> = before
+        .answer
+        .route
+        .edges
+        .iter()
+        .map(|&e| net.graph.road_way(net.graph.edge_road(e as usize)).osm_id)
+        .collect();
+    let mut csv = String::from("way_id,day,hour,factor\n");
+    for w in &ways {
+        csv.push_str(&format!("{w},Tu,3,10\n"));
+    }
+    csv.push_str("999999999999,Tu,3,2\n");
+    let mut slow = Traffic::free_flow();
+    cityfreight::io::traffic::parse_way_factors(&csv, &mut slow).unwrap();
+    let after = net
+        .route_at(&a, &b, van, at("Tu 03:00"), &c(&slow))
+        .unwrap();
+    assert!(
+        after.arrival_ms > before.arrival_ms,
+        "{} -> {}",
+        before.arrival_ms,
+        after.arrival_ms
+    );
+    let unknown = cityfreight::io::traffic::unknown_ways(&slow, &net.graph);
+    assert_eq!(unknown, vec![999_999_999_999]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("probe.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cityfreight"))
+        .args(["route", "--osm"])
+        .arg(common::extract("chengdu-center-2018.osm.pbf"))
+        .args([
+            "--from",
+            "104.045,30.715",
+            "--to",
+            "104.09,30.66",
+            "--at",
+            "Tu 03:00",
+            "--road-speeds",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("1 way id(s) of the road speeds are not in the extract"),
+        "{stderr}"
+    );
+}
