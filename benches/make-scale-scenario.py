@@ -31,6 +31,8 @@ def main() -> None:
     ap.add_argument("orders", type=int, help="orders per carrier")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out")
+    ap.add_argument("--free-flow", action="store_true",
+                    help="plan at free-flow speeds ([traffic] profile = \"free-flow\"), as every scale row of README measured before 2026-12-02 did")
     args = ap.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
     out = args.out or os.path.join(here, "..", "bench-data", f"scale-{args.carriers}x{args.orders}")
@@ -41,7 +43,8 @@ def main() -> None:
     vans = math.ceil(args.orders / 70 * 1.25)
     lines = [
         f"# Synthetic scale scenario: {args.carriers} carriers x {args.orders} orders on the 160k city.",
-        f"# Made by benches/make-scale-scenario.py {args.carriers} {args.orders} --seed {args.seed}.",
+        f"# Made by benches/make-scale-scenario.py {args.carriers} {args.orders} --seed {args.seed}"
+        + (" --free-flow." if args.free_flow else "."),
         f'name = "scale-{args.carriers}x{args.orders}"',
         f'osm = "{osm}"',
         'day = "Tu"',
@@ -51,6 +54,8 @@ def main() -> None:
         "threads = 2",
         f"seed = {args.seed}",
     ]
+    if args.free_flow:
+        lines += ["", "[traffic]", 'profile = "free-flow"']
     for k in range(args.carriers):
         angle = 2 * math.pi * k / args.carriers
         di = CENTRE[0] + round(HALF * 0.9 * math.sin(angle))
