@@ -171,6 +171,8 @@ fn plan_writes_the_report_in_its_set_and_report_dir_rebuilds_it_byte_for_byte() 
     assert!(err.contains("report.html"), "{err}");
     let page = std::fs::read(dir.join("report.html")).unwrap();
     let data = read_json(&dir.join("report.json"));
+    // The subtitle names the congestion the plan was timed under.
+    assert_eq!(data["traffic"], "default city profile");
     // The binary's data object is the library's for the same scenario (deterministic plan).
     let (_, library) = demo_plan_and_page();
     assert_eq!(data, library);

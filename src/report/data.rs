@@ -269,6 +269,7 @@ impl<'a> Context<'a> {
             "generator": format!("cityfreight {}", env!("CARGO_PKG_VERSION")),
             "attribution": ATTRIBUTION,
             "day": self.scenario.map(|s| ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][usize::from(s.day % 7)]),
+            "traffic": self.scenario.map(|s| s.traffic.source.clone()),
             "basemap": self.basemap(),
             "policy": self.policy(),
             "places": self.places(),

@@ -29,7 +29,7 @@
 
   // ---------------------------------------------------------------- header and tabs
   $("title").textContent = D.title;
-  $("subtitle").textContent = [D.kind + " report", D.day ? "plan day: " + D.day : null, D.generator].filter(Boolean).join(" · ");
+  $("subtitle").textContent = [D.kind + " report", D.day ? "plan day: " + D.day : null, D.traffic ? "traffic: " + D.traffic : null, D.generator].filter(Boolean).join(" · ");
   $("attribution").textContent = D.attribution;
   var tabs = [["map", "Map"], ["schedule", "Schedule"], ["tables", "Tables"]];
   if (D.share) tabs.push(["share", "Separate vs shared"]);
