@@ -187,15 +187,28 @@ fn replay(
     let mut legs: Vec<(u32, u32, i64)> = Vec::new();
     for (v, times) in sol_route.visits.iter().zip(&timetable.visits) {
         let location = crate::solver::schedule::place(problem, v);
-        let (bay, walk_m) = match v {
-            Visit::Order { order, alternative } if location as usize >= pool.first_bay => (
-                Some(
-                    scenario.bays[pool.bay_locations[location as usize - pool.first_bay]]
-                        .id
-                        .clone(),
-                ),
-                pool.walks[*order as usize][*alternative as usize],
+        let l = location as usize;
+        let locker = match v {
+            Visit::Order { .. } if l >= pool.first_locker => Some(
+                scenario.lockers.list[pool.locker_locations[l - pool.first_locker]]
+                    .id
+                    .clone(),
             ),
+            _ => None,
+        };
+        let (bay, walk_m) = match v {
+            Visit::Order { order, alternative }
+                if (pool.first_bay..pool.first_station).contains(&l) =>
+            {
+                (
+                    Some(
+                        scenario.bays[pool.bay_locations[location as usize - pool.first_bay]]
+                            .id
+                            .clone(),
+                    ),
+                    pool.walks[*order as usize][*alternative as usize],
+                )
+            }
             _ => (None, 0.0),
         };
         legs.push((at, location, t));
@@ -241,6 +254,7 @@ fn replay(
             battery_after_wh: None,
             bay,
             walk_m,
+            locker,
             station,
             charged_wh,
         });

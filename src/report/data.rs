@@ -348,7 +348,7 @@ impl<'a> Context<'a> {
             .stops
             .iter()
             .map(|s| {
-                json!({
+                let mut stop = json!({
                     "kind": stop_kind(s.order.is_some(), s.station.is_some()),
                     "order": s.order, "order_carrier": s.order_carrier, "pos": pos(s.lon_lat),
                     "arrival": s.arrival_s, "start": s.start_s, "departure": s.departure_s,
@@ -356,7 +356,12 @@ impl<'a> Context<'a> {
                     "battery_kwh": s.battery_after_wh.map(|w| r(w as f64 / 1000.0, 2)),
                     "bay": s.bay, "walk_m": r(s.walk_m, 0), "station": s.station,
                     "charged_kwh": (s.charged_wh > 0).then(|| r(s.charged_wh as f64 / 1000.0, 2)),
-                })
+                });
+                // Only orders left at a parcel locker carry one (reports without lockers unchanged).
+                if let Some(locker) = &s.locker {
+                    stop["locker"] = json!(locker);
+                }
+                stop
             })
             .collect();
         // Timeline: per leg, a wait before leaving (if any) and the drive; per stop, a wait

@@ -22,8 +22,11 @@
 //! Units: times are seconds after midnight of the plan day; weights grams, volumes millilitres;
 //! money in cents; coordinates `[lon, lat]` degrees.
 
+pub mod lockers;
 pub mod two_tier;
 pub mod validate;
+
+pub use lockers::{Acceptance, Locker, LockerCapacity, LockerKind, Lockers};
 
 pub use validate::{Problem, Rule, Subject, ValidationError};
 
@@ -55,6 +58,9 @@ pub struct DeliveryOrder {
     /// What the vehicle collects there (zero: a pure delivery; zero weight, volume and parcels
     /// delivered with a pickup: a pure pickup).
     pub pickup: Pickup,
+    /// Does the receiver accept a parcel locker or pickup point? `None`: the order does not
+    /// say, [`Lockers::acceptance`] decides by the scenario's share.
+    pub locker: Option<Acceptance>,
 }
 
 /// What an order collects: parcels sent (揽收), e-commerce returns (退货) or packaging for
@@ -430,6 +436,8 @@ pub struct Scenario {
     pub stations: Vec<ChargingStation>,
     /// Also use the public charging stations tagged in the extract.
     pub osm_stations: bool,
+    /// Parcel lockers and pickup points, and who may use them.
+    pub lockers: Lockers,
 }
 
 #[cfg(test)]
