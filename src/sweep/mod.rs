@@ -37,6 +37,10 @@ pub struct Variant {
     pub pooling: bool,
     /// Drop the base scenario's loading points (sweep file: `bays = false`).
     pub without_bays: bool,
+    /// Drop the base scenario's parcel lockers and pickup points, so every order goes to its door
+    /// or a bay (sweep file: `lockers = false`; orders that accept only a locker then make the
+    /// variant fail): against it, a variant with lockers shows the vehicle-km they save.
+    pub without_lockers: bool,
     /// Battery range factor (0.7: winter), replacing the base's.
     pub range_factor: Option<f64>,
     /// Solver iterations (overrides the base).
@@ -62,6 +66,10 @@ pub fn apply(base: &Scenario, variant: &Variant) -> Result<Scenario, String> {
     }
     if variant.without_bays {
         s.bays.clear();
+    }
+    if variant.without_lockers {
+        s.lockers.list.clear();
+        s.lockers.osm = false;
     }
     if let Some(r) = variant.range_factor {
         s.factors.range_factor = r;
