@@ -241,6 +241,6 @@ mod tests {
         let l = parse_lockers_geojson(text).expect("valid");
         assert_eq!(l[0].id, "g1");
         assert_eq!(l[0].capacity, LockerCapacity::Parcels(120));
-        assert_eq!(l[0].origin, "lockers $.features[0]");
+        assert_eq!(l[0].origin, "lockers $.features[0].properties");
     }
 }

@@ -692,6 +692,7 @@ mod tests {
             windows: vec![(8 * 3600, 12 * 3600)],
             shareable: true,
             pickup: Default::default(),
+            locker: None,
         }
     }
 
@@ -728,7 +729,51 @@ mod tests {
             stopping: Stopping::default(),
             stations: Vec::new(),
             osm_stations: false,
+            lockers: Default::default(),
         }
+    }
+
+    #[test]
+    fn locker_rules_name_the_locker_and_the_order() {
+        use crate::scenario::{Acceptance, Locker, LockerCapacity, LockerKind};
+        let mut s = by_hand();
+        s.lockers.accept_share = 1.5;
+        let locker = |id: &str, capacity, lon_lat| Locker {
+            id: id.into(),
+            name: id.into(),
+            kind: LockerKind::Locker,
+            lon_lat,
+            capacity,
+            hours: crate::time::Schedule::always(),
+            carriers: Some(vec!["jd".into()]),
+            service_s: 60,
+            per_parcel_s: 10,
+            origin: format!("lockers.csv line {}", if id == "x" { 2 } else { 3 }),
+        };
+        s.lockers.list = vec![
+            locker("x", LockerCapacity::Parcels(0), [104.07, 30.67]),
+            locker("y", LockerCapacity::Parcels(5), [104.07, 30.67]),
+        ];
+        // Order `a` accepts only a locker: the one next door admits only `jd`.
+        s.carriers[0].orders[0].locker = Some(Acceptance::Only);
+        let problems = s.problems();
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter().any(|p| p.starts_with("carrier `sf` order `a`: accepts only")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter()
+                .any(|p| p.starts_with("locker `x` (lockers.csv line 2): capacity 0")),
+            "{text:#?}"
+        );
+        assert!(text.iter().any(|p| p.contains("`accept_share` must be 0 to 1")));
+        assert_eq!(problems.len(), 3, "{text:#?}");
+        // Open to every carrier, the locker next door is in reach.
+        s.lockers.list[1].carriers = None;
+        s.lockers.accept_share = 0.3;
+        s.lockers.list[0].capacity = LockerCapacity::Parcels(1);
+        assert!(s.validate().is_ok(), "{:?}", s.problems());
     }
 
     #[test]
