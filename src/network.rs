@@ -60,6 +60,8 @@ pub struct Network {
     pub read_stats: ReadStats,
     /// Charging stations tagged in the extract (`amenity=charging_station` nodes).
     pub chargers: Vec<crate::osm::read::OsmCharger>,
+    /// Parcel lockers tagged in the extract (`amenity=parcel_locker` nodes).
+    pub lockers: Vec<crate::osm::read::OsmLocker>,
 }
 
 /// A route with where its ends were snapped.
@@ -90,6 +92,7 @@ impl Network {
             snap_index,
             read_stats: extract.stats,
             chargers: extract.chargers,
+            lockers: extract.lockers,
         })
     }
 

@@ -189,6 +189,9 @@ pub fn load_scenario(
     for note in scenario.add_osm_stations(&network.chargers) {
         eprintln!("charging stations from OSM: {note}");
     }
+    for note in scenario.add_osm_lockers(&network.lockers) {
+        eprintln!("parcel lockers from OSM: {note}");
+    }
     let (engine, _) = crate::matrix::MatrixEngine::new(
         &network.graph,
         Some(default_cache(&scenario.osm).as_path()),

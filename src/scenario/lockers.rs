@@ -256,6 +256,68 @@ impl Lockers {
     }
 }
 
+/// Compartments assumed for a tagged locker without a usable `capacity` (a common 40-door
+/// cabinet): 24 small, 12 medium, 4 large.
+pub const OSM_LOCKER_COMPARTMENTS: LockerCapacity = LockerCapacity::Compartments {
+    small: 24,
+    medium: 12,
+    large: 4,
+};
+
+/// Lockers from the extract's `amenity=parcel_locker` nodes: id `osm-node-N`, name from `name`
+/// (else `operator`/`brand`), `capacity` as a parcel count when it is a whole number (else
+/// [`OSM_LOCKER_COMPARTMENTS`]), `opening_hours` when readable (else always open), every
+/// carrier, 90 s per order and 10 s per parcel. Returns notes on the tags read loosely.
+pub fn lockers_from_osm(tagged: &[crate::osm::read::OsmLocker]) -> (Vec<Locker>, Vec<String>) {
+    let mut notes = Vec::new();
+    let lockers = tagged
+        .iter()
+        .map(|t| {
+            let capacity = match t.capacity.as_deref().map(|c| c.trim().parse::<u32>()) {
+                Some(Ok(n)) if n > 0 => LockerCapacity::Parcels(n),
+                Some(_) => {
+                    notes.push(format!(
+                        "node {}: capacity={} is not a count of compartments, assuming 24 small, 12 medium, 4 large",
+                        t.id,
+                        t.capacity.as_deref().unwrap_or("")
+                    ));
+                    OSM_LOCKER_COMPARTMENTS
+                }
+                None => OSM_LOCKER_COMPARTMENTS,
+            };
+            let hours = match t.opening_hours.as_deref().map(Schedule::parse) {
+                Some(Ok(h)) if !h.is_empty() => h,
+                Some(_) => {
+                    notes.push(format!(
+                        "node {}: opening_hours={} not understood, assuming always open",
+                        t.id,
+                        t.opening_hours.as_deref().unwrap_or("")
+                    ));
+                    Schedule::always()
+                }
+                None => Schedule::always(),
+            };
+            Locker {
+                id: format!("osm-node-{}", t.id),
+                name: t
+                    .name
+                    .clone()
+                    .or_else(|| t.operator.clone())
+                    .unwrap_or_else(|| format!("parcel locker {}", t.id)),
+                kind: LockerKind::Locker,
+                lon_lat: t.lon_lat,
+                capacity,
+                hours,
+                carriers: None,
+                service_s: 90,
+                per_parcel_s: 10,
+                origin: format!("extract node {}", t.id),
+            }
+        })
+        .collect();
+    (lockers, notes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,6 +378,36 @@ mod tests {
             .acceptance("sf", &no),
             Acceptance::No
         );
+    }
+
+    #[test]
+    fn tagged_lockers_with_loose_tags() {
+        use crate::osm::read::OsmLocker;
+        let tagged = [
+            OsmLocker {
+                id: 7,
+                lon_lat: [104.07, 30.66],
+                operator: Some("丰巢".into()),
+                capacity: Some("60".into()),
+                opening_hours: Some("Mo-Su 07:00-22:00".into()),
+                ..OsmLocker::default()
+            },
+            OsmLocker {
+                id: 8,
+                lon_lat: [104.08, 30.66],
+                capacity: Some("many".into()),
+                opening_hours: Some("sunrise-sunset".into()),
+                ..OsmLocker::default()
+            },
+        ];
+        let (l, notes) = lockers_from_osm(&tagged);
+        assert_eq!(l[0].id, "osm-node-7");
+        assert_eq!(l[0].name, "丰巢");
+        assert_eq!(l[0].capacity, LockerCapacity::Parcels(60));
+        assert_ne!(l[0].hours, Schedule::always());
+        assert_eq!(l[1].capacity, OSM_LOCKER_COMPARTMENTS);
+        assert_eq!(l[1].hours, Schedule::always());
+        assert_eq!(notes.len(), 2, "{notes:?}");
     }
 
     #[test]

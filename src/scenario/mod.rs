@@ -401,6 +401,19 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// Add the extract's parcel lockers when the scenario asks for them (`[lockers] osm =
+    /// true`), see [`lockers::lockers_from_osm`]; returns notes on those read loosely.
+    pub fn add_osm_lockers(&mut self, tagged: &[crate::osm::read::OsmLocker]) -> Vec<String> {
+        if !self.lockers.osm {
+            return Vec::new();
+        }
+        let (found, notes) = lockers::lockers_from_osm(tagged);
+        self.lockers.list.extend(found);
+        notes
+    }
+}
+
 impl Bay {
     /// True when vehicles of `class` (index `c` in `classes`) may use the bay.
     pub fn admits(&self, c: usize, class: &VehicleClass) -> bool {
