@@ -144,11 +144,10 @@ fn an_order_on_a_no_stop_road_goes_to_a_locker_when_its_receiver_accepts() {
         let c = with.carriers.iter().find(|c| &c.id == carrier).unwrap();
         let o = c.orders.iter().find(|o| &o.id == order).unwrap();
         let in_reach = !with.lockers.in_reach(carrier, o).is_empty();
-        let stop = p
-            .routes
-            .iter()
-            .flat_map(|r| &r.stops)
-            .find(|s| s.order.as_ref() == Some(order) && s.order_carrier.as_ref() == Some(carrier));
+        let stop =
+            p.routes.iter().flat_map(|r| &r.stops).find(|s| {
+                s.order.as_ref() == Some(order) && s.order_carrier.as_ref() == Some(carrier)
+            });
         if in_reach {
             let stop = stop.unwrap_or_else(|| panic!("{carrier}/{order} not served"));
             assert!(stop.locker.is_some(), "{carrier}/{order} not at a locker");
@@ -157,7 +156,10 @@ fn an_order_on_a_no_stop_road_goes_to_a_locker_when_its_receiver_accepts() {
             assert!(stop.is_none(), "{carrier}/{order}: served without a locker");
         }
     }
-    assert!(at_lockers >= 3, "{at_lockers} stranded orders reached a locker");
+    assert!(
+        at_lockers >= 3,
+        "{at_lockers} stranded orders reached a locker"
+    );
     // Nobody else goes to a locker.
     assert_eq!(
         p.kpis.get(&Scope::All, &Kpi::OrdersToLockers),
@@ -230,7 +232,10 @@ fn scenario_with(dir: &Path, lockers: &str, sf_orders: Option<&str>) -> PathBuf 
     let core = folder().join("../chengdu-core").canonicalize().unwrap();
     let toml = std::fs::read_to_string(folder().join("scenario.toml"))
         .unwrap()
-        .replace("../../osm/", &format!("{}/", core.join("../../osm").display()))
+        .replace(
+            "../../osm/",
+            &format!("{}/", core.join("../../osm").display()),
+        )
         .replace("../chengdu-core/", &format!("{}/", core.display()));
     let toml = match sf_orders {
         Some(text) => {
@@ -299,9 +304,6 @@ fn bad_lockers_and_out_of_reach_only_orders_are_errors_with_file_and_line() {
     let s = cityfreight::io::scenario::read_scenario(&path).unwrap();
     let (net, engine) = load(&s);
     let err = plan(&s, &net, &engine, &|_| {}).unwrap_err().to_string();
-    assert!(
-        err.contains("locker `far` (lockers.csv line 3)"),
-        "{err}"
-    );
+    assert!(err.contains("locker `far` (lockers.csv line 3)"), "{err}");
     std::fs::remove_dir_all(&tmp).ok();
 }

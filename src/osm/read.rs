@@ -787,7 +787,14 @@ mod tests {
         dense.keys_vals = vec![1, 2, 4, 5, 0, 1, 3, 0, 0];
         let mut group = PrimitiveGroup::new();
         group.dense = protobuf::MessageField::some(dense);
-        let strings = ["", "amenity", "parcel_locker", "charging_station", "name", "丰巢"];
+        let strings = [
+            "",
+            "amenity",
+            "parcel_locker",
+            "charging_station",
+            "name",
+            "丰巢",
+        ];
         let chunk = decode(&raw_blob(group, &strings, 100)).expect("a readable block");
         assert_eq!(chunk.lockers.len(), 1);
         assert_eq!(chunk.lockers[0].id, 1);

@@ -1,7 +1,7 @@
 //! The numbers planners read (DOMAIN.md "KPIs"), computed from a plan and its scenario.
 //!
 //! Rows `(scope, kpi, value)` with a typed [`Scope`] (`all`, `carrier:ID`, `zone:ID`,
-//! `permit:ID`, `bay:ID`) and a typed [`Kpi`] that carries its CSV name and unit in one place, so
+//! `permit:ID`, `bay:ID`, `locker:ID`; locker rows only in scenarios with lockers) and a typed [`Kpi`] that carries its CSV name and unit in one place, so
 //! a misspelt KPI is a compile error and tables of variants line up row by row. Energy: battery
 //! vehicles use `use_per_km` Wh/km, combustion vehicles `use_per_km` ml/km; CO2 tank-to-wheel
 //! from fuel, well-to-wheel adds the fuel upstream share and grid electricity (battery use grows

@@ -100,7 +100,13 @@ pub(crate) fn unpack(
     for &o in &solution.unserved {
         let (c, _) = pool.orders[o as usize];
         let order = &pool.problem.orders()[o as usize];
-        let reason = if !solved.unreachable(o) {
+        let at_lockers = order
+            .alternatives
+            .iter()
+            .any(|a| pool.problem.locker_at(a.location).is_some());
+        let reason = if !solved.unreachable(o) && at_lockers {
+            "no vehicle can serve it within its time windows, shift, capacity, range, bays and the zone rules, and no parcel locker in reach has room or opening hours for it"
+        } else if !solved.unreachable(o) {
             "no vehicle can serve it within its time windows, shift, capacity, range, bays and the zone rules"
         } else if order.alternatives.len() == 1
             && pool.specs.iter().any(|s| {

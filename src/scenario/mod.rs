@@ -2,7 +2,8 @@
 //! fleets and orders, the day, and the solver's budget. Plain data, with its rules in one place:
 //! [`Scenario::validate`] (in `validate.rs`).
 //!
-//! Owns: [`Scenario`], [`Carrier`], [`FleetEntry`], [`DeliveryOrder`], [`Factors`], and the
+//! Owns: [`Scenario`], [`Carrier`], [`FleetEntry`], [`DeliveryOrder`], [`Factors`], parcel
+//! lockers and pickup points ([`lockers`]), and the
 //! rules of an assembled scenario ([`ValidationError`]). Must never: read files (that is
 //! `io::scenario`) or plan (that is `plan`).
 //!
@@ -10,7 +11,8 @@
 //! solver budget, factor and walking ranges, unique carrier ids, depots and doors on the globe,
 //! class and permit indices in range, vehicles and shifts per fleet entry, permit eligibility,
 //! total and per-carrier permit quotas, unique order ids, sorted windows, orders some vehicle of
-//! their carrier carries, bays some fleet class may use) and lists every problem at once, each a
+//! their carrier carries, bays some fleet class may use, parcel lockers with a capacity and a
+//! position, `only` orders with a locker in reach, a locker share between 0 and 1) and lists every problem at once, each a
 //! [`Problem`]: a [`Subject`] (the carrier, fleet entry, order, permit or bay, by position and id)
 //! and the [`Rule`] it breaks. Whoever builds a scenario goes through it: the reader
 //! (`io::scenario`, which keeps only what is about the file: syntax, names it cannot resolve to

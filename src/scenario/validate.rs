@@ -6,7 +6,7 @@
 //! renders each [`Subject`] as its file position (table, record, orders file) itself.
 //! Invariants: every problem is listed, not only the first, in a stable order (scenario-wide
 //! settings, then carriers in order with their fleet entries and orders, then permits, then
-//! bays); a scenario that validates cannot make the planner index out of range (every class,
+//! bays, then the locker settings and lockers); a scenario that validates cannot make the planner index out of range (every class,
 //! permit and bay class index is in range).
 
 use super::{DeliveryOrder, FleetEntry, Scenario};
@@ -759,7 +759,8 @@ mod tests {
         let problems = s.problems();
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert!(
-            text.iter().any(|p| p.starts_with("carrier `sf` order `a`: accepts only")),
+            text.iter()
+                .any(|p| p.starts_with("carrier `sf` order `a`: accepts only")),
             "{text:#?}"
         );
         assert!(
@@ -767,7 +768,9 @@ mod tests {
                 .any(|p| p.starts_with("locker `x` (lockers.csv line 2): capacity 0")),
             "{text:#?}"
         );
-        assert!(text.iter().any(|p| p.contains("`accept_share` must be 0 to 1")));
+        assert!(text
+            .iter()
+            .any(|p| p.contains("`accept_share` must be 0 to 1")));
         assert_eq!(problems.len(), 3, "{text:#?}");
         // Open to every carrier, the locker next door is in reach.
         s.lockers.list[1].carriers = None;
