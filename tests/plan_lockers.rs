@@ -307,3 +307,36 @@ fn bad_lockers_and_out_of_reach_only_orders_are_errors_with_file_and_line() {
     assert!(err.contains("locker `far` (lockers.csv line 3)"), "{err}");
     std::fs::remove_dir_all(&tmp).ok();
 }
+
+#[test]
+fn share_pools_lockers_across_carriers_in_the_pooled_plan() {
+    let s = tight(3);
+    let (net, engine) = load(&s);
+    let report = cityfreight::plan::share::share(&s, &net, &engine, &|_| {}).unwrap();
+    assert!(report.violations.is_empty(), "{:?}", report.violations);
+    let pooled = Plan {
+        scenario: s.name.clone(),
+        routes: report.pooled_routes.clone(),
+        unserved: report.unserved.1.clone(),
+        violations: Vec::new(),
+        streets: Vec::new(),
+        kpis: report.kpis.1.clone(),
+    };
+    let held = parcels_at_lockers(&s, &pooled);
+    assert!(held.values().any(|&n| n == 3), "{held:?}");
+    assert!(held.values().all(|&n| n <= 3), "{held:?}");
+    // One locker serves several carriers' parcels in the pooled plan.
+    let carriers_at = |id: &str| {
+        let mut c: Vec<&str> = pooled
+            .routes
+            .iter()
+            .flat_map(|r| &r.stops)
+            .filter(|st| st.locker.as_deref() == Some(id))
+            .filter_map(|st| st.order_carrier.as_deref())
+            .collect();
+        c.sort_unstable();
+        c.dedup();
+        c.len()
+    };
+    assert!(held.keys().any(|id| carriers_at(id) >= 2), "{held:?}");
+}
