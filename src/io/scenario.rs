@@ -226,7 +226,8 @@ fn whole_day() -> String {
 }
 
 /// Every file [`read_scenario`] reads for the scenario at `path`, each with its role (`scenario`,
-/// `classes`, `policy`, `zones`, `orders sf`, `bays`, `charging`, `osm`), in a fixed order:
+/// `classes`, `policy`, `zones`, `orders sf`, `bays`, `charging`, `lockers`, `osm`), in a fixed
+/// order:
 /// what a run's content hash covers (`io::runs::content_hash`).
 pub fn scenario_inputs(path: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
     let text = read_text(path, WHAT)?;
@@ -250,6 +251,9 @@ pub fn scenario_inputs(path: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
     }
     if let Some(f) = &file.charging.file {
         inputs.push(("charging".into(), dir.join(f)));
+    }
+    if let Some(f) = &file.lockers.file {
+        inputs.push(("lockers".into(), dir.join(f)));
     }
     inputs.push(("osm".into(), dir.join(&file.osm)));
     Ok(inputs)

@@ -252,6 +252,41 @@ mod tests {
     }
 
     #[test]
+    fn without_lockers_drops_them_and_an_only_order_then_fails_the_variant() {
+        let mut base = crate::io::scenario::read_scenario(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/scenarios/chengdu-lockers/scenario.toml"
+        )))
+        .unwrap();
+        assert_eq!(base.lockers.list.len(), 12);
+        // The bundled sweep's baseline is that variant (`lockers = false`).
+        let sweep = crate::io::sweep::read_sweep(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/scenarios/chengdu-lockers/sweep.toml"
+        )))
+        .unwrap();
+        let flags: Vec<bool> = sweep.variants.iter().map(|v| v.without_lockers).collect();
+        assert_eq!(flags, vec![true, false, false]);
+        // A changed lockers file changes the runs' content hash.
+        let inputs = crate::io::scenario::scenario_inputs(&sweep.base).unwrap();
+        assert!(inputs
+            .iter()
+            .any(|(role, p)| role == "lockers" && p.ends_with("lockers.csv")));
+        let off = Variant {
+            name: "no-lockers".into(),
+            without_lockers: true,
+            ..Variant::default()
+        };
+        assert!(apply(&base, &off).unwrap().lockers.list.is_empty());
+        // A receiver who accepts only a locker, next to locker lk-01.
+        base.carriers[0].orders[0].lon_lat = base.lockers.list[0].lon_lat;
+        base.carriers[0].orders[0].locker = Some(crate::scenario::Acceptance::Only);
+        assert!(apply(&base, &Variant::default()).is_ok());
+        let e = apply(&base, &off).unwrap_err();
+        assert!(e.contains("accepts only a parcel locker"), "{e}");
+    }
+
+    #[test]
     fn quota_trims_the_biggest_holder_first_and_electrify_replaces_fuel_vehicles() {
         let base = demo();
         let v = Variant {
