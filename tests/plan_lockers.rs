@@ -99,6 +99,20 @@ fn lockers_never_hold_more_than_their_capacity_across_carriers_and_pooled() {
     // made one carrier after another is compliant.
     let verdict = check_plan(&s, &net, &engine, &parse_plan(&plan_json(&alone)).unwrap()).unwrap();
     assert!(verdict.is_empty(), "{verdict:#?}");
+    // The report's data carries the lockers as places and the stops left at them.
+    let page = cityfreight::report::plan_page(&s, &net.graph, &alone);
+    assert_eq!(page["places"]["lockers"].as_array().unwrap().len(), 12);
+    let at_lockers = page["plans"][0]["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap())
+        .filter(|st| st.get("locker").is_some())
+        .count();
+    assert_eq!(
+        Some(at_lockers as f64),
+        alone.kpis.get(&Scope::All, &Kpi::OrdersToLockers)
+    );
     // Planned one after another, carriers share every locker: the sum over carriers counts.
     let by_carrier: BTreeMap<&str, usize> = alone
         .routes

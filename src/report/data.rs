@@ -227,10 +227,10 @@ impl<'a> Context<'a> {
         json!({"zones": zones, "rules": rules, "permits": permits})
     }
 
-    /// Bays, chargers and depots of the scenario (empty without one).
+    /// Bays, chargers, depots and parcel lockers of the scenario (empty without one).
     fn places(&self) -> Value {
         let Some(s) = self.scenario else {
-            return json!({"bays": [], "chargers": [], "depots": []});
+            return json!({"bays": [], "chargers": [], "depots": [], "lockers": []});
         };
         let bays: Vec<Value> = s
             .bays
@@ -257,7 +257,19 @@ impl<'a> Context<'a> {
             .iter()
             .map(|c| json!({"id": c.id, "carrier": c.id, "pos": pos(c.depot)}))
             .collect();
-        json!({"bays": bays, "chargers": chargers, "depots": depots})
+        let lockers: Vec<Value> = s
+            .lockers
+            .list
+            .iter()
+            .map(|l| {
+                json!({
+                    "id": l.id, "name": l.name, "kind": l.kind.name(), "pos": pos(l.lon_lat),
+                    "capacity": l.capacity.total(), "hours": text::schedule(&l.hours),
+                    "carriers": l.carriers.as_ref().map_or("all".to_string(), |c| c.join(", ")),
+                })
+            })
+            .collect();
+        json!({"bays": bays, "chargers": chargers, "depots": depots, "lockers": lockers})
     }
 
     /// The skeleton every page shares.
