@@ -66,7 +66,8 @@
 //!   permit. Metrics and hour bands take a policy (`Metric::with_policy`,
 //!   `HourBands::with_policy`). Never reads files.
 //! * [`solver`] — the VRP solver (problem model, independent checker, parallel SISR search, sites
-//!   with limited room such as loading bays, batteries with charging stops placed by labelling,
+//!   with limited room such as loading bays, parcel lockers with a cumulative capacity
+//!   (`solver/evaluation/lockers.rs`), batteries with charging stops placed by labelling,
 //!   zone fees per vehicle type in `solver/evaluation/fees.rs`, one pricing rule for every evaluator in
 //!   `route_state::route_cost`, and the timetable of a finished route in
 //!   `solver/evaluation/schedule.rs`; load segments for simultaneous pickup and delivery in
@@ -84,7 +85,10 @@
 //!   one problem per carrier (orders served at the door or from a bay within walking distance;
 //!   an order may also pick up parcels, returns or packaging, carried to the next reload or the
 //!   depot, with the load aboard within capacity at every point;
-//!   bays are solver sites, booked across carriers; battery vans and trucks charge at the
+//!   bays are solver sites, booked across carriers; parcel lockers and pickup points
+//!   ([`scenario::lockers`]: receivers who accept one, by an orders column or a seeded share,
+//!   at a cost per parcel) are solver lockers with a cumulative capacity, booked across
+//!   carriers the same way; battery vans and trucks charge at the
 //!   scenario's stations; zone fees and penalties priced per drive into a charged zone and per
 //!   day, see `io/policy.rs`), in three phases (`plan/pool.rs` builds the problem, `plan/solve.rs`
 //!   searches and checks it, `plan/replay.rs` replays it with the solver's timetable: waiting for a
@@ -119,7 +123,7 @@
 //! * [`network`] — the library front door: load an extract, snap, route.
 //! * [`geometry`] — haversine lengths and the local planar projection used for snapping.
 //! * [`io`] — user files (vehicle classes, points, zones GeoJSON, policy and scenario TOML with
-//!   its `[two_tier]` table, orders CSV, bays and charging stations CSV/GeoJSON), outputs
+//!   its `[two_tier]` table, orders CSV, bays, charging stations and parcel lockers CSV/GeoJSON), outputs
 //!   (matrices; plan.json, routes.geojson, KPIs) and atomic writes (a file, or an output folder as
 //!   one set: written beside it and renamed over it); with [`cli`] and [`service`] the only
 //!   layers that derive `Serialize`/`Deserialize` ([`report`] builds `serde_json` values and

@@ -61,6 +61,8 @@ pub struct Network {
     pub read_stats: ReadStats,
     /// Charging stations tagged in the extract (`amenity=charging_station` nodes).
     pub chargers: Vec<crate::osm::read::OsmCharger>,
+    /// Parcel lockers tagged in the extract (`amenity=parcel_locker` nodes).
+    pub lockers: Vec<crate::osm::read::OsmLocker>,
 }
 
 /// A route for a vehicle ready to leave at a moment, under [`Conditions`]: it leaves at once, or
@@ -106,6 +108,7 @@ impl Network {
             snap_index,
             read_stats: extract.stats,
             chargers: extract.chargers,
+            lockers: extract.lockers,
         })
     }
 

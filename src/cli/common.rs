@@ -238,6 +238,9 @@ pub fn load_scenario(
         eprintln!("charging stations from OSM: {note}");
     }
     warn_unknown_ways(&scenario.traffic, &network.graph);
+    for note in scenario.add_osm_lockers(&network.lockers) {
+        eprintln!("parcel lockers from OSM: {note}");
+    }
     let (engine, _) = crate::matrix::MatrixEngine::new(
         &network.graph,
         Some(default_cache(&scenario.osm).as_path()),

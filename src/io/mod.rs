@@ -21,6 +21,7 @@ pub mod classes;
 pub mod crs;
 pub mod features;
 pub mod file;
+pub mod lockers;
 pub mod matrix_out;
 pub mod plan_in;
 pub mod plan_out;

@@ -84,6 +84,10 @@ pub fn parse_plan(v: &Value) -> Result<SubmittedPlan, Vec<String>> {
                 None | Some(Value::Null) => arrival_s,
                 Some(v) => time(v, format!("{sat}.start"), &mut problems),
             };
+            let locker = match s.get("locker") {
+                None | Some(Value::Null) => None,
+                Some(b) => Some(text(b, format!("{sat}.locker"), &mut problems)),
+            };
             let station = match s.get("station") {
                 None | Some(Value::Null) => None,
                 Some(b) => Some(text(b, format!("{sat}.station"), &mut problems)),
@@ -101,6 +105,7 @@ pub fn parse_plan(v: &Value) -> Result<SubmittedPlan, Vec<String>> {
             stops.push(SubmittedStop {
                 order,
                 bay,
+                locker,
                 station,
                 charged_wh,
                 arrival_s,

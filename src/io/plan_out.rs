@@ -57,7 +57,7 @@ pub fn plan_json_in(plan: &Plan, crs: Crs) -> Value {
                 "cost_yuan": round(r.cost_yuan, 2),
                 "zone_fees_yuan": round(r.zone_fees_yuan.iter().sum::<f64>(), 2),
                 "penalties_yuan": round(r.penalties_yuan, 2),
-                "stops": r.stops.iter().map(|s| json!({
+                "stops": r.stops.iter().map(|s| with_locker(s, json!({
                     "order": s.order, "kind": if s.order.is_some() { "delivery" } else if s.station.is_some() { "charge" } else { "reload" },
                     "station": s.station, "charged_kwh": (s.charged_wh > 0).then(|| round(s.charged_wh as f64 / 1000.0, 3)),
                     "lon": position(crs, s.lon_lat)[0], "lat": position(crs, s.lon_lat)[1],
@@ -65,7 +65,7 @@ pub fn plan_json_in(plan: &Plan, crs: Crs) -> Value {
                     "load_after_kg": round(s.load_after_g as f64 / 1000.0, 3),
                     "battery_after_kwh": s.battery_after_wh.map(|w| round(w as f64 / 1000.0, 3)),
                     "bay": s.bay, "walk_m": round(s.walk_m, 1),
-                })).collect::<Vec<_>>(),
+                }))).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -224,6 +224,15 @@ pub fn write_plan_files_in(dir: &Path, plan: &Plan, crs: Crs) -> Result<(), Erro
         std::fs::write(&path, &bytes).map_err(err(path.clone()))?;
     }
     Ok(())
+}
+
+/// A stop's JSON with its `locker` (only for orders left at a parcel locker or pickup point, so
+/// plans without lockers read as before).
+fn with_locker(stop: &crate::plan::PlannedStop, mut value: serde_json::Value) -> serde_json::Value {
+    if let Some(locker) = &stop.locker {
+        value["locker"] = json!(locker);
+    }
+    value
 }
 
 #[cfg(test)]

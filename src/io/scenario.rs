@@ -38,6 +38,18 @@
 //! crs = "bd09"                                     # as for [bays]
 //! osm = true                                       # also public amenity=charging_station nodes
 //!
+//! [lockers]                                        # parcel lockers, pickup points (optional)
+//! file = "lockers.csv"                             # CSV or GeoJSON, see io::lockers
+//! crs = "gcj02"                                    # as for [bays]
+//! osm = true                                       # also amenity=parcel_locker nodes
+//! accept_share = 0.3                               # receivers accepting one, for orders that
+//! seed = 1                                         #   do not say (drawn by this seed)
+//! cost_per_parcel_cents = 50                       # incentive or service-level penalty
+//! radius_m = 500                                   # receivers walk at most this far
+//! small_l = 8                                      # compartment sizes: largest parcel in a
+//! medium_l = 20                                    #   small, medium and large one (l)
+//! large_l = 45
+//!
 //! [[carrier]]
 //! id = "sf"
 //! depot = [104.040, 30.705]                        # lon, lat
@@ -57,7 +69,9 @@
 //! `pickup_volume_m3`, `pickup_parcels` (what the vehicle collects there and carries to the next
 //! reload or back to the depot; empty or absent: nothing; zero delivered and something collected:
 //! a pure pickup) and `pickup_kind` (`collection` 揽收, `return` 退货, `packaging` 包装物回收;
-//! default `collection`); `windows` is `HH:MM-HH:MM` ranges joined by `;` (empty: all day). An optional `[two_tier]` table (consolidation centre and tier fleets) is
+//! default `collection`), and `locker` (`no`, `yes`, `only`: does the receiver accept a parcel
+//! locker or pickup point in reach; empty or absent: the `[lockers]` share decides);
+//! `windows` is `HH:MM-HH:MM` ranges joined by `;` (empty: all day). An optional `[two_tier]` table (consolidation centre and tier fleets) is
 //! read by `io::two_tier`. Every problem of the scenario and of every
 //! orders file is reported at once, each naming its file and record.
 //!
@@ -106,6 +120,8 @@ struct ScenarioFile {
     charging: ChargingEntry,
     #[serde(default)]
     traffic: TrafficEntry,
+    #[serde(default)]
+    lockers: LockersEntry,
     /// Accepted here; read and checked by `io::two_tier`.
     #[allow(dead_code)]
     two_tier: Option<toml::Value>,
@@ -129,6 +145,22 @@ struct TrafficEntry {
     classes: Option<PathBuf>,
     /// OSM way id x day x hour x factor (probe speeds), over both.
     ways: Option<PathBuf>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct LockersEntry {
+    file: Option<PathBuf>,
+    crs: Option<Crs>,
+    #[serde(default)]
+    osm: bool,
+    accept_share: Option<f64>,
+    seed: Option<u64>,
+    cost_per_parcel_cents: Option<u32>,
+    radius_m: Option<f64>,
+    small_l: Option<f64>,
+    medium_l: Option<f64>,
+    large_l: Option<f64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -213,7 +245,8 @@ fn whole_day() -> String {
 }
 
 /// Every file [`read_scenario`] reads for the scenario at `path`, each with its role (`scenario`,
-/// `classes`, `policy`, `zones`, `orders sf`, `bays`, `charging`, `osm`), in a fixed order:
+/// `classes`, `policy`, `zones`, `orders sf`, `bays`, `charging`, `lockers`, `osm`), in a fixed
+/// order:
 /// what a run's content hash covers (`io::runs::content_hash`).
 pub fn scenario_inputs(path: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
     let text = read_text(path, WHAT)?;
@@ -243,6 +276,9 @@ pub fn scenario_inputs(path: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
     }
     if let Some(f) = &file.traffic.ways {
         inputs.push(("road speeds".into(), dir.join(f)));
+    }
+    if let Some(f) = &file.lockers.file {
+        inputs.push(("lockers".into(), dir.join(f)));
     }
     inputs.push(("osm".into(), dir.join(&file.osm)));
     Ok(inputs)
@@ -348,18 +384,18 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         let orders_path = dir.join(&entry.orders);
         let before = problems.len();
         let orders_crs = entry.orders_crs.unwrap_or(entry.crs);
-        let mut orders = match read_text(&orders_path, "orders file") {
+        let (mut orders, order_lines) = match read_text(&orders_path, "orders file") {
             Ok(text) => {
-                let (orders, list) = read_orders(&text, orders_crs);
+                let (orders, lines, list) = read_orders(&text, orders_crs);
                 problems.extend(
                     list.into_iter()
                         .map(|p| format!("{}: {p}", orders_path.display())),
                 );
-                orders
+                (orders, lines)
             }
             Err(e) => {
                 problems.push(format!("{here}: {e}"));
-                Vec::new()
+                (Vec::new(), Vec::new())
             }
         };
         if !entry.shareable {
@@ -372,6 +408,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
             fleet: fleet_records,
             orders_broken: problems.len() > before,
             orders: orders_path,
+            order_lines,
         });
         carriers.push(Carrier {
             id: entry.id.clone(),
@@ -414,6 +451,37 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         None => Vec::new(),
     };
     let traffic = read_traffic(&file.traffic, dir, &mut problems);
+    let l = &file.lockers;
+    let defaults = crate::scenario::Lockers::default();
+    let lockers = crate::scenario::Lockers {
+        list: match &l.file {
+            Some(f) => super::lockers::read_lockers_in(&dir.join(f), l.crs).unwrap_or_else(|e| {
+                problems.push(e.to_string());
+                Vec::new()
+            }),
+            None => Vec::new(),
+        },
+        accept_share: l.accept_share.unwrap_or(defaults.accept_share),
+        seed: l.seed.unwrap_or(defaults.seed),
+        cost_per_parcel_cents: l
+            .cost_per_parcel_cents
+            .unwrap_or(defaults.cost_per_parcel_cents),
+        radius_m: l.radius_m.unwrap_or(defaults.radius_m),
+        small_l: l.small_l.unwrap_or(defaults.small_l),
+        medium_l: l.medium_l.unwrap_or(defaults.medium_l),
+        large_l: l.large_l.unwrap_or(defaults.large_l),
+        osm: l.osm,
+    };
+    for locker in &lockers.list {
+        for c in locker.carriers.iter().flatten() {
+            if !carriers.iter().any(|x| &x.id == c) {
+                problems.push(format!(
+                    "[lockers] {}: locker `{}`: `carriers`: unknown carrier `{c}`",
+                    locker.origin, locker.id
+                ));
+            }
+        }
+    }
     let scenario = Scenario {
         name: file.name,
         osm: dir.join(&file.osm),
@@ -428,6 +496,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         stations,
         osm_stations: file.charging.osm,
         traffic,
+        lockers,
     };
     // The scenario's own rules, each placed in the file; a carrier whose orders file is already
     // reported is not also reported as having no orders.
@@ -484,6 +553,8 @@ struct CarrierPlace {
     orders: PathBuf,
     /// The orders file is unreadable or has problems of its own.
     orders_broken: bool,
+    /// Per order of the scenario, its line in the orders file.
+    order_lines: Vec<u64>,
 }
 
 /// A problem's subject as its place in the scenario file: the table, the `[[carrier]]` record
@@ -503,14 +574,20 @@ fn place(carriers: &[CarrierPlace], at: &Subject) -> String {
             carrier, order, id, ..
         } => {
             let path = carriers[*carrier].orders.display();
+            let line = carriers[*carrier]
+                .order_lines
+                .get(*order)
+                .map_or(String::new(), |n| format!("line {n}: "));
             if id.is_empty() {
-                format!("{path}: order #{}", order + 1)
+                format!("{path}: {line}order #{}", order + 1)
             } else {
-                format!("{path}: order `{id}`")
+                format!("{path}: {line}order `{id}`")
             }
         }
         Subject::Permit { id } => format!("permit `{id}`"),
         Subject::Bay { id } => format!("[bays] bay `{id}`"),
+        Subject::Locker { id, origin } => format!("[lockers] {origin}: locker `{id}`"),
+        Subject::LockerSettings => "[lockers]".to_string(),
         Subject::TwoTier { field, entry } => match entry {
             Some(k) => format!("[two_tier] `{field}` #{}", k + 1),
             None => format!("[two_tier] `{field}`"),
@@ -575,7 +652,7 @@ pub fn parse_orders(text: &str) -> Result<Vec<DeliveryOrder>, Vec<String>> {
 
 /// [`parse_orders`] for coordinates in `crs` (converted to WGS84).
 pub fn parse_orders_in(text: &str, crs: Crs) -> Result<Vec<DeliveryOrder>, Vec<String>> {
-    let (orders, mut problems) = read_orders(text, crs);
+    let (orders, _, mut problems) = read_orders(text, crs);
     for (rule, o) in crate::scenario::validate::order_rules(&orders) {
         problems.push(match orders[o].id.as_str() {
             "" => format!("order #{}: {rule}", o + 1),
@@ -589,13 +666,20 @@ pub fn parse_orders_in(text: &str, crs: Crs) -> Result<Vec<DeliveryOrder>, Vec<S
     }
 }
 
-/// The readable orders and the problems of the rest (so later checks still see good records);
+/// The readable orders, the line of each, and the problems of the rest (so later checks still
+/// see good records);
 /// the orders' rules (unique ids, doors on the globe, windows apart) are [`Scenario::validate`]'s.
-fn read_orders(text: &str, crs: Crs) -> (Vec<DeliveryOrder>, Vec<String>) {
+fn read_orders(text: &str, crs: Crs) -> (Vec<DeliveryOrder>, Vec<u64>, Vec<String>) {
     let table = match super::table::read_csv(text) {
         Ok(Some(table)) => table,
-        Ok(None) => return (Vec::new(), vec!["empty file; expected a header".into()]),
-        Err(problems) => return (Vec::new(), problems),
+        Ok(None) => {
+            return (
+                Vec::new(),
+                Vec::new(),
+                vec!["empty file; expected a header".into()],
+            )
+        }
+        Err(problems) => return (Vec::new(), Vec::new(), problems),
     };
     let need = [
         "id",
@@ -617,6 +701,7 @@ fn read_orders(text: &str, crs: Crs) -> (Vec<DeliveryOrder>, Vec<String>) {
     if !missing.is_empty() {
         return (
             Vec::new(),
+            Vec::new(),
             vec![format!(
                 "line 1: header lacks column(s) {}",
                 missing.join(", ")
@@ -633,7 +718,8 @@ fn read_orders(text: &str, crs: Crs) -> (Vec<DeliveryOrder>, Vec<String>) {
         table.column("pickup_parcels"),
     ];
     let kind_col = table.column("pickup_kind");
-    let (mut orders, mut problems) = (Vec::new(), Vec::new());
+    let locker_col = table.column("locker");
+    let (mut orders, mut lines, mut problems) = (Vec::new(), Vec::new(), Vec::new());
     for record in &table.records {
         let (n, f) = (record.line, &record.fields);
         if f.len() < columns {
@@ -718,9 +804,19 @@ fn read_orders(text: &str, crs: Crs) -> (Vec<DeliveryOrder>, Vec<String>) {
                 }
             },
             pickup,
+            locker: match locker_col.map(|k| f.get(k).map_or("", String::as_str)) {
+                None | Some("") => None,
+                Some(text) => Some(crate::scenario::Acceptance::parse(text).unwrap_or_else(|| {
+                    problems.push(format!(
+                        "line {n}: `locker` must be no, yes or only, got `{text}`"
+                    ));
+                    crate::scenario::Acceptance::No
+                })),
+            },
         });
+        lines.push(n);
     }
-    (orders, problems)
+    (orders, lines, problems)
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@
 //! [[variant]]
 //! name = "no-bays"
 //! bays = false                            # drop the base scenario's loading points
+//! lockers = false                         # drop its parcel lockers and pickup points
 //!
 //! [[variant]]
 //! name = "winter"
@@ -83,6 +84,7 @@ struct VariantEntry {
     #[serde(default)]
     pooling: bool,
     bays: Option<bool>,
+    lockers: Option<bool>,
     range_factor: Option<f64>,
     iterations: Option<u64>,
     traffic: Option<String>,
@@ -166,6 +168,7 @@ pub fn read_sweep(path: &Path) -> Result<Sweep, Error> {
             electric_class: entry.electric_class,
             pooling: entry.pooling,
             without_bays: !entry.bays.unwrap_or(true),
+            without_lockers: !entry.lockers.unwrap_or(true),
             range_factor: entry.range_factor,
             iterations: entry.iterations,
             free_flow,

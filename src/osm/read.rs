@@ -135,6 +135,23 @@ pub struct OsmCharger {
     pub output: Option<String>,
 }
 
+/// A node tagged `amenity=parcel_locker` (智能快件箱), with the tags a planner needs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OsmLocker {
+    /// OSM node id.
+    pub id: i64,
+    /// `[lon, lat]`.
+    pub lon_lat: [f64; 2],
+    /// `name`.
+    pub name: Option<String>,
+    /// `operator` or `brand` (丰巢, 菜鸟, ...).
+    pub operator: Option<String>,
+    /// `capacity` (compartments), as tagged.
+    pub capacity: Option<String>,
+    /// `opening_hours`, as tagged.
+    pub opening_hours: Option<String>,
+}
+
 /// Everything cityfreight keeps from an extract.
 #[derive(Clone, Debug, Default)]
 pub struct OsmExtract {
@@ -150,6 +167,8 @@ pub struct OsmExtract {
     pub restrictions: Vec<TurnRestriction>,
     /// Charging stations tagged on nodes, in file order.
     pub chargers: Vec<OsmCharger>,
+    /// Parcel lockers tagged on nodes, in file order.
+    pub lockers: Vec<OsmLocker>,
     /// Counts.
     pub stats: ReadStats,
 }
@@ -162,6 +181,7 @@ struct Chunk {
     ways: Vec<(OsmWay, AccessRules)>,
     restrictions: Vec<TurnRestriction>,
     chargers: Vec<OsmCharger>,
+    lockers: Vec<OsmLocker>,
     stats: ReadStats,
 }
 
@@ -213,6 +233,7 @@ pub fn read_pbf(path: &Path, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Osm
         }
         extract.restrictions.extend(chunk.restrictions);
         extract.chargers.extend(chunk.chargers);
+        extract.lockers.extend(chunk.lockers);
         let (s, c) = (&mut extract.stats, chunk.stats);
         s.nodes += c.nodes;
         s.ways += c.ways;
@@ -391,6 +412,34 @@ fn charger(
     c
 }
 
+/// A parcel locker from a node's tags (string indices into the block's table).
+fn locker(
+    id: i64,
+    lon_lat: [f64; 2],
+    pairs: impl Iterator<Item = (usize, usize)>,
+    strings: &Strings,
+) -> OsmLocker {
+    let mut l = OsmLocker {
+        id,
+        lon_lat,
+        ..OsmLocker::default()
+    };
+    for (k, v) in pairs {
+        let (Ok(key), Ok(value)) = (strings.get(k), strings.get(v)) else {
+            continue;
+        };
+        match key {
+            "name" => l.name = Some(value.to_string()),
+            "operator" => l.operator = Some(value.to_string()),
+            "brand" if l.operator.is_none() => l.operator = Some(value.to_string()),
+            "capacity" => l.capacity = Some(value.to_string()),
+            "opening_hours" => l.opening_hours = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    l
+}
+
 fn decode(blob: &Blob) -> Result<Chunk, String> {
     let block: PrimitiveBlock =
         osmpbfreader::primitive_block_from_blob(blob).map_err(|e| e.to_string())?;
@@ -414,6 +463,7 @@ fn decode(blob: &Blob) -> Result<Chunk, String> {
             .position(|b| b.as_slice() == text.as_bytes())
     };
     let charging = index_of("amenity").zip(index_of("charging_station"));
+    let parcel_locker = index_of("amenity").zip(index_of("parcel_locker"));
     for group in &block.primitivegroup {
         for node in &group.nodes {
             if let Some((amenity, station)) = charging {
@@ -424,6 +474,24 @@ fn decode(blob: &Blob) -> Result<Chunk, String> {
                     .map(|(&k, &v)| (k as usize, v as usize));
                 if pairs.clone().any(|kv| kv == (amenity, station)) {
                     chunk.chargers.push(charger(
+                        node.id.unwrap_or(0),
+                        [
+                            f64::from(to_decimicro(lon_offset, node.lon.unwrap_or(0))?) / 1e7,
+                            f64::from(to_decimicro(lat_offset, node.lat.unwrap_or(0))?) / 1e7,
+                        ],
+                        pairs,
+                        &strings,
+                    ));
+                }
+            }
+            if let Some(tag) = parcel_locker {
+                let pairs = node
+                    .keys
+                    .iter()
+                    .zip(&node.vals)
+                    .map(|(&k, &v)| (k as usize, v as usize));
+                if pairs.clone().any(|kv| kv == tag) {
+                    chunk.lockers.push(locker(
                         node.id.unwrap_or(0),
                         [
                             f64::from(to_decimicro(lon_offset, node.lon.unwrap_or(0))?) / 1e7,
@@ -465,6 +533,22 @@ fn decode(blob: &Blob) -> Result<Chunk, String> {
                             .map(|p| (p[0] as usize, p[1] as usize));
                         if pairs.clone().any(|kv| kv == (amenity, station)) {
                             chunk.chargers.push(charger(
+                                id,
+                                [
+                                    f64::from(to_decimicro(lon_offset, lon)?) / 1e7,
+                                    f64::from(to_decimicro(lat_offset, lat)?) / 1e7,
+                                ],
+                                pairs,
+                                &strings,
+                            ));
+                        }
+                    }
+                    if let Some(tag) = parcel_locker {
+                        let pairs = dense.keys_vals[start..end]
+                            .chunks_exact(2)
+                            .map(|p| (p[0] as usize, p[1] as usize));
+                        if pairs.clone().any(|kv| kv == tag) {
+                            chunk.lockers.push(locker(
                                 id,
                                 [
                                     f64::from(to_decimicro(lon_offset, lon)?) / 1e7,
@@ -691,6 +775,44 @@ mod tests {
         let chunk = decode(&blob).expect("a readable block");
         assert_eq!(chunk.node_ids, vec![1, 2]);
         assert_eq!(chunk.chargers.len(), 1, "only the first node carries tags");
+    }
+
+    #[test]
+    fn parcel_lockers_on_dense_and_plain_nodes() {
+        // Dense: node 1 a locker with its name, node 2 a charger, node 3 untagged.
+        let mut dense = DenseNodes::new();
+        dense.id = vec![1, 1, 1];
+        dense.lat = vec![306_600_000, 0, 0];
+        dense.lon = vec![1_040_600_000, 0, 0];
+        dense.keys_vals = vec![1, 2, 4, 5, 0, 1, 3, 0, 0];
+        let mut group = PrimitiveGroup::new();
+        group.dense = protobuf::MessageField::some(dense);
+        let strings = [
+            "",
+            "amenity",
+            "parcel_locker",
+            "charging_station",
+            "name",
+            "丰巢",
+        ];
+        let chunk = decode(&raw_blob(group, &strings, 100)).expect("a readable block");
+        assert_eq!(chunk.lockers.len(), 1);
+        assert_eq!(chunk.lockers[0].id, 1);
+        assert_eq!(chunk.lockers[0].name.as_deref(), Some("丰巢"));
+        assert!((chunk.lockers[0].lon_lat[1] - 30.66).abs() < 1e-9);
+        assert_eq!(chunk.chargers.len(), 1);
+        // A plain node.
+        let mut node = Node::new();
+        node.id = Some(9);
+        node.lat = Some(0);
+        node.lon = Some(0);
+        node.keys = vec![1];
+        node.vals = vec![2];
+        let mut group = PrimitiveGroup::new();
+        group.nodes.push(node);
+        let chunk = decode(&raw_blob(group, &strings, 100)).expect("a readable block");
+        assert_eq!(chunk.lockers.len(), 1);
+        assert_eq!(chunk.lockers[0].id, 9);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Checking a plan someone else made (a traffic police use): every route is rebuilt from the
 //! scenario alone and judged by the solver's independent checker, the city's zone rules and the
-//! permit quotas. Every violation is listed, in the submitter's terms (vehicle and order ids).
+//! permit quotas, and, over all carriers, room at bays and parcels at lockers. Every violation is listed, in the submitter's terms (vehicle and order ids).
 
 use super::{build_pool, PlanError};
 use crate::matrix::MatrixEngine;
@@ -26,6 +26,8 @@ pub struct SubmittedStop {
     pub departure_s: i64,
     /// The loading point it is served from, if any.
     pub bay: Option<String>,
+    /// The parcel locker or pickup point it is left at, if any.
+    pub locker: Option<String>,
     /// For a charging stop (no order): the station.
     pub station: Option<String>,
     /// For a charging stop: the energy charged (Wh).
@@ -160,7 +162,15 @@ pub fn check_plan_outcome(
         }
     }
     for (ci, carrier) in scenario.carriers.iter().enumerate() {
-        let pool = build_pool(scenario, network, engine, &tags, None, &[ci], &[])?;
+        let pool = build_pool(
+            scenario,
+            network,
+            engine,
+            &tags,
+            None,
+            &[ci],
+            &super::Bookings::default(),
+        )?;
         let problem = &pool.problem;
         let mut routes = Vec::new();
         let mut names = Vec::new();
@@ -204,9 +214,42 @@ pub fn check_plan_outcome(
                     Some(id) => match carrier.orders.iter().position(|o| &o.id == id) {
                         Some(o) => {
                             let alternatives = &problem.order(o as u32).alternatives;
-                            let alternative = match &s.bay {
-                                None => 0,
-                                Some(bay) => {
+                            let door = (pool.first_order + o) as u32;
+                            let alternative = match (&s.locker, &s.bay) {
+                                (Some(locker), _) => {
+                                    let at_locker = scenario
+                                        .lockers
+                                        .list
+                                        .iter()
+                                        .position(|l| &l.id == locker)
+                                        .and_then(|k| {
+                                            alternatives.iter().position(|a| {
+                                                (a.location as usize)
+                                                    .checked_sub(pool.first_locker)
+                                                    .is_some_and(|x| pool.locker_locations[x] == k)
+                                            })
+                                        });
+                                    at_locker.unwrap_or_else(|| {
+                                        out.push(format!(
+                                            "{}: leaves order `{id}` at locker `{locker}`, which is not a parcel locker or pickup point in reach of it that its receiver accepts, open to carrier `{}`, with compartments for its parcels",
+                                            r.vehicle, carrier.id
+                                        ));
+                                        0
+                                    })
+                                }
+                                (None, None) => {
+                                    match alternatives.iter().position(|a| a.location == door) {
+                                        Some(a) => a,
+                                        None => {
+                                            out.push(format!(
+                                            "{}: delivers order `{id}` at the door, but its receiver accepts only a parcel locker or pickup point",
+                                            r.vehicle
+                                        ));
+                                            0
+                                        }
+                                    }
+                                }
+                                (None, Some(bay)) => {
                                     let at_bay =
                                         scenario.bays.iter().position(|b| &b.id == bay).and_then(
                                             |b| {
@@ -256,6 +299,10 @@ pub fn check_plan_outcome(
                 // Zones: no stop inside a zone closed to the vehicle while it is there.
                 let point = if location == 0 {
                     carrier.depot
+                } else if location as usize >= pool.first_locker {
+                    scenario.lockers.list
+                        [pool.locker_locations[location as usize - pool.first_locker]]
+                        .lon_lat
                 } else if location as usize >= pool.first_station {
                     scenario.stations[location as usize - pool.first_station].lon_lat
                 } else if location as usize >= pool.first_bay {
@@ -402,8 +449,8 @@ pub fn check_plan_outcome(
                         carrier.id, scenario.classes[f.class].id
                     )
                 }
-                // Room at bays is checked over all carriers below.
-                Violation::SiteCapacity { .. } => continue,
+                // Room at bays and parcels at lockers are checked over all carriers below.
+                Violation::SiteCapacity { .. } | Violation::LockerCapacity { .. } => continue,
                 Violation::Dwell {
                     route,
                     site,
@@ -421,10 +468,64 @@ pub fn check_plan_outcome(
         }
     }
     out.extend(bay_overflows(scenario, plan));
+    out.extend(locker_overflows(scenario, plan));
     Ok(CheckOutcome {
         violations: out,
         fees_due,
     })
+}
+
+/// Parcels left at a parcel locker or pickup point beyond its capacity, over all carriers: the
+/// day's parcels there by compartment size against its nested limits
+/// ([`crate::scenario::LockerCapacity::limits`]). Unknown lockers and orders are reported with
+/// each route.
+fn locker_overflows(scenario: &Scenario, plan: &SubmittedPlan) -> Vec<String> {
+    let lockers = &scenario.lockers;
+    let mut held = vec![[0u64; 3]; lockers.list.len()];
+    for r in &plan.routes {
+        let Some(carrier) = scenario.carriers.iter().find(|c| c.id == r.carrier) else {
+            continue;
+        };
+        for s in &r.stops {
+            let (Some(id), Some(order)) = (&s.locker, &s.order) else {
+                continue;
+            };
+            let Some(k) = lockers.list.iter().position(|l| &l.id == id) else {
+                continue;
+            };
+            let Some(order) = carrier.orders.iter().find(|o| &o.id == order) else {
+                continue;
+            };
+            if let Some(need) = lockers.needs(order, lockers.list[k].kind) {
+                for (h, n) in held[k].iter_mut().zip(need) {
+                    *h += u64::from(n);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (locker, h) in lockers.list.iter().zip(&held) {
+        let limits = locker.capacity.limits();
+        if h.iter().zip(limits).any(|(h, c)| *h > u64::from(c)) {
+            out.push(match locker.capacity {
+                crate::scenario::LockerCapacity::Parcels(n) => format!(
+                    "{} `{}`: {} parcels left there, capacity {n}",
+                    locker.kind.name(),
+                    locker.id,
+                    h[0]
+                ),
+                crate::scenario::LockerCapacity::Compartments { small, medium, large } => format!(
+                    "{} `{}`: {} parcels left there ({} needing a medium or large compartment, {} a large one), compartments: {small} small, {medium} medium, {large} large",
+                    locker.kind.name(),
+                    locker.id,
+                    h[0],
+                    h[1],
+                    h[2]
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// Vehicles parked at a bay at once beyond its capacity, over all carriers ([`super::bay_stays`]).

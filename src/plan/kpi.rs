@@ -1,7 +1,7 @@
 //! The numbers planners read (DOMAIN.md "KPIs"), computed from a plan and its scenario.
 //!
 //! Rows `(scope, kpi, value)` with a typed [`Scope`] (`all`, `carrier:ID`, `zone:ID`,
-//! `permit:ID`, `bay:ID`) and a typed [`Kpi`] that carries its CSV name and unit in one place, so
+//! `permit:ID`, `bay:ID`, `locker:ID`; locker rows only in scenarios with lockers) and a typed [`Kpi`] that carries its CSV name and unit in one place, so
 //! a misspelt KPI is a compile error and tables of variants line up row by row. Energy: battery
 //! vehicles use `use_per_km` Wh/km, combustion vehicles `use_per_km` ml/km; CO2 tank-to-wheel
 //! from fuel, well-to-wheel adds the fuel upstream share and grid electricity (battery use grows
@@ -29,6 +29,8 @@ pub enum Scope {
     Permit(String),
     /// One loading bay (by id).
     Bay(String),
+    /// One parcel locker or pickup point (by id).
+    Locker(String),
 }
 
 impl Scope {
@@ -44,6 +46,7 @@ impl Scope {
             "zone" => Some(Scope::Zone(id)),
             "permit" => Some(Scope::Permit(id)),
             "bay" => Some(Scope::Bay(id)),
+            "locker" => Some(Scope::Locker(id)),
             _ => None,
         }
     }
@@ -57,6 +60,7 @@ impl fmt::Display for Scope {
             Scope::Zone(id) => f.pad(&format!("zone:{id}")),
             Scope::Permit(id) => f.pad(&format!("permit:{id}")),
             Scope::Bay(id) => f.pad(&format!("bay:{id}")),
+            Scope::Locker(id) => f.pad(&format!("locker:{id}")),
         }
     }
 }
@@ -97,7 +101,8 @@ pub enum Kpi {
     PackagingKg,
     /// Picked-up weight over capacity driven (`backhaul_load_factor`, share).
     BackhaulLoadFactor,
-    /// Cost (`cost`, yuan), zone fees and penalties included.
+    /// Cost (`cost`, yuan), zone fees and penalties included, and the cost of orders left at
+    /// parcel lockers.
     Cost,
     /// Zone fees owed (`zone_fees`, yuan; see `io::policy`).
     ZoneFees,
@@ -151,11 +156,32 @@ pub enum Kpi {
     PermitsUsed,
     /// A permit's total quota (`quota`, vehicles).
     Quota,
+    /// Parcels left at parcel lockers (`parcels_to_lockers`, parcels; only in scenarios with
+    /// lockers, as are the next five).
+    ParcelsToLockers,
+    /// Parcels left at pickup points (`parcels_to_pickup_points`, parcels).
+    ParcelsToPickupPoints,
+    /// Orders left at a locker or pickup point instead of the door (`orders_to_lockers`, orders).
+    OrdersToLockers,
+    /// Vehicle stops at lockers and pickup points, consecutive orders at one counted once
+    /// (`locker_visits`, stops).
+    LockerVisits,
+    /// Door stops saved: orders left at lockers minus locker visits (`stops_saved`, stops).
+    StopsSaved,
+    /// Incentives or service-level penalties of orders left at lockers (`locker_cost`, yuan;
+    /// part of `cost`).
+    LockerCost,
+    /// Parcels left at one locker or pickup point (`parcels_left`, parcels).
+    ParcelsLeft,
+    /// What one holds (`parcel_capacity`, parcels).
+    ParcelCapacity,
+    /// Parcels left over what it holds (`fill`, share; never above 1 in a checked plan).
+    Fill,
 }
 
 impl Kpi {
     /// Every KPI with a fixed name (all but [`Kpi::VehiclesOfClass`]).
-    pub const FIXED: [Kpi; 41] = [
+    pub const FIXED: [Kpi; 50] = [
         Kpi::Vehicles,
         Kpi::VehicleKm,
         Kpi::VehicleHours,
@@ -197,6 +223,15 @@ impl Kpi {
         Kpi::Overflow,
         Kpi::PermitsUsed,
         Kpi::Quota,
+        Kpi::ParcelsToLockers,
+        Kpi::ParcelsToPickupPoints,
+        Kpi::OrdersToLockers,
+        Kpi::LockerVisits,
+        Kpi::StopsSaved,
+        Kpi::LockerCost,
+        Kpi::ParcelsLeft,
+        Kpi::ParcelCapacity,
+        Kpi::Fill,
     ];
 
     /// The name and unit of a KPI with a fixed name.
@@ -242,6 +277,15 @@ impl Kpi {
             Kpi::PeakVehicles => ("peak_vehicles", "vehicles"),
             Kpi::Occupancy => ("occupancy", "share"),
             Kpi::Overflow => ("overflow", "vehicles"),
+            Kpi::ParcelsToLockers => ("parcels_to_lockers", "parcels"),
+            Kpi::ParcelsToPickupPoints => ("parcels_to_pickup_points", "parcels"),
+            Kpi::OrdersToLockers => ("orders_to_lockers", "orders"),
+            Kpi::LockerVisits => ("locker_visits", "stops"),
+            Kpi::StopsSaved => ("stops_saved", "stops"),
+            Kpi::LockerCost => ("locker_cost", "yuan"),
+            Kpi::ParcelsLeft => ("parcels_left", "parcels"),
+            Kpi::ParcelCapacity => ("parcel_capacity", "parcels"),
+            Kpi::Fill => ("fill", "share"),
             Kpi::PermitsUsed => ("permits_used", "vehicles"),
             Kpi::Quota => ("quota", "vehicles"),
         })
@@ -348,6 +392,8 @@ impl Kpis {
             let (mut km, mut kwh, mut litres, mut co2_ttw, mut co2_wtw, mut nox, mut pm, mut cost) =
                 (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
             let (mut delivered_kg, mut capacity_kg, mut picked_kg) = (0.0, 0.0, 0.0);
+            let at_lockers = locker_use(scenario, &rs);
+            cost += at_lockers.cost_yuan;
             for r in &rs {
                 let class = scenario.classes.iter().find(|c| c.id == r.class);
                 let route_km = r.distance_m / 1000.0;
@@ -539,6 +585,32 @@ impl Kpis {
             push(Kpi::Co2WellToWheel, co2_wtw);
             push(Kpi::Nox, nox);
             push(Kpi::Pm25, pm);
+            if !scenario.lockers.list.is_empty() {
+                let u = &at_lockers;
+                push(Kpi::ParcelsToLockers, u.parcels[0] as f64);
+                push(Kpi::ParcelsToPickupPoints, u.parcels[1] as f64);
+                push(Kpi::OrdersToLockers, u.orders as f64);
+                push(Kpi::LockerVisits, u.visits as f64);
+                push(Kpi::StopsSaved, u.orders as f64 - u.visits as f64);
+                push(Kpi::LockerCost, u.cost_yuan);
+            }
+        }
+        let all: Vec<&PlannedRoute> = routes.iter().collect();
+        let held = locker_use(scenario, &all).held;
+        for (locker, &parcels) in scenario.lockers.list.iter().zip(&held) {
+            let scope = Scope::Locker(locker.id.clone());
+            let capacity = locker.capacity.total();
+            k.push(&scope, Kpi::ParcelsLeft, parcels as f64);
+            k.push(&scope, Kpi::ParcelCapacity, f64::from(capacity));
+            k.push(
+                &scope,
+                Kpi::Fill,
+                if capacity > 0 {
+                    parcels as f64 / f64::from(capacity)
+                } else {
+                    0.0
+                },
+            );
         }
         for (z, zone) in scenario.policy.zones.iter().enumerate() {
             let scope = Scope::Zone(zone.id.clone());
@@ -658,8 +730,6 @@ fn bay_use(routes: &[PlannedRoute], stays: &[(&str, i64, i64, usize)], id: &str)
     }
 }
 
-/// The orders a route delivers (looked up in their own carrier's list, which pooling may make
-/// another carrier's than the vehicle's).
 /// Is a moment (s after midnight of the plan day) in a traffic peak, 07:00-09:00 or 17:00-19:00?
 fn in_peak(s: i64) -> bool {
     let hour = s.rem_euclid(i64::from(DAY)) / 3600;
@@ -672,6 +742,70 @@ fn at_night(s: i64) -> bool {
     !(6..22).contains(&hour)
 }
 
+/// What routes left at parcel lockers and pickup points.
+struct LockerUse {
+    /// Parcels at lockers, at pickup points.
+    parcels: [u64; 2],
+    /// Orders left at either.
+    orders: u64,
+    /// Stops there (consecutive orders of a route at one locker: one stop).
+    visits: u64,
+    /// Their incentives or penalties (yuan).
+    cost_yuan: f64,
+    /// Parcels per scenario locker.
+    held: Vec<u64>,
+}
+
+/// Parcels, orders, visits and cost at lockers over `routes` (an order's parcels, at least one,
+/// as the planner counts them against a locker's capacity).
+fn locker_use(scenario: &Scenario, routes: &[&PlannedRoute]) -> LockerUse {
+    let lockers = &scenario.lockers;
+    let mut u = LockerUse {
+        parcels: [0; 2],
+        orders: 0,
+        visits: 0,
+        cost_yuan: 0.0,
+        held: vec![0; lockers.list.len()],
+    };
+    if lockers.list.is_empty() {
+        return u;
+    }
+    for r in routes {
+        let mut previous: Option<&str> = None;
+        for s in &r.stops {
+            let here = s.locker.as_deref();
+            if let Some(id) = here {
+                let order = (|| {
+                    let (carrier, order) = (s.order_carrier.as_deref()?, s.order.as_deref()?);
+                    scenario
+                        .carriers
+                        .iter()
+                        .find(|c| c.id == carrier)?
+                        .orders
+                        .iter()
+                        .find(|o| o.id == order)
+                })();
+                let parcels = u64::from(order.map_or(1, |o| o.parcels.max(1)));
+                if let Some(k) = lockers.list.iter().position(|l| l.id == id) {
+                    let kind = lockers.list[k].kind;
+                    u.parcels[usize::from(kind == crate::scenario::LockerKind::PickupPoint)] +=
+                        parcels;
+                    u.held[k] += parcels;
+                }
+                u.orders += 1;
+                u.cost_yuan += parcels as f64 * f64::from(lockers.cost_per_parcel_cents) / 100.0;
+                if previous != here {
+                    u.visits += 1;
+                }
+            }
+            previous = here;
+        }
+    }
+    u
+}
+
+/// The orders a route delivers (looked up in their own carrier's list, which pooling may make
+/// another carrier's than the vehicle's).
 fn delivered<'s>(
     scenario: &'s Scenario,
     route: &'s PlannedRoute,

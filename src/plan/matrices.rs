@@ -39,7 +39,7 @@ pub(crate) struct ProfileMatrices {
 }
 
 /// Matrices over the locations of a set of carriers: location `c` is carrier `carriers[c]`'s
-/// depot, then come the carriers' orders in scenario order, then every bay and every charging station of the scenario.
+/// depot, then come the carriers' orders in scenario order, then every bay, every charging station and every parcel locker of the scenario.
 pub(crate) struct MatrixCache {
     /// Scenario carrier index to the location of its depot and of its first order.
     index: BTreeMap<usize, (usize, usize)>,
@@ -47,6 +47,8 @@ pub(crate) struct MatrixCache {
     first_bay: usize,
     /// Bays in the scenario.
     bays: usize,
+    /// Charging stations in the scenario (the parcel lockers follow them).
+    stations: usize,
     /// Per (class, permit).
     profiles: BTreeMap<(u8, Option<usize>), ProfileMatrices>,
 }
@@ -73,6 +75,7 @@ impl MatrixCache {
         let first_bay = points.len();
         points.extend(scenario.bays.iter().map(|b| b.lon_lat));
         points.extend(scenario.stations.iter().map(|s| s.lon_lat));
+        points.extend(scenario.lockers.list.iter().map(|l| l.lon_lat));
         let mut keys: Vec<(u8, Option<usize>)> = carriers
             .iter()
             .flat_map(|&c| scenario.carriers[c].fleet.iter())
@@ -150,6 +153,7 @@ impl MatrixCache {
             index,
             first_bay,
             bays: scenario.bays.len(),
+            stations: scenario.stations.len(),
             profiles,
         })
     }
@@ -181,6 +185,11 @@ impl MatrixCache {
     /// The cached location of the scenario's charging station `s`.
     pub(crate) fn station(&self, s: usize) -> Option<usize> {
         Some(self.first_bay + self.bays + s)
+    }
+
+    /// The cached location of the scenario's parcel locker or pickup point `k`.
+    pub(crate) fn locker(&self, k: usize) -> Option<usize> {
+        Some(self.first_bay + self.bays + self.stations + k)
     }
 
     /// Are all of `members` cached?

@@ -3,7 +3,9 @@
 //! city's policy), solve it, replay each route's schedule, route every leg on the road graph
 //! for geometry and zone statistics, and compute the KPIs. Locations of a problem, in order: the
 //! members' depots, their orders' doors, the bays within walking distance of some order (solver
-//! sites; per carrier aliases for unshared orders when pooling), the charging stations.
+//! sites; per carrier aliases for unshared orders when pooling), the charging stations, the
+//! parcel lockers and pickup points in reach of some order whose receiver accepts one (solver
+//! lockers, aliased the same way).
 //!
 //! Phases, one file each: `pool.rs` builds one solver problem from a pool of carriers, `solve.rs`
 //! searches it and runs the independent checker, `replay.rs` replays the solved routes on the road
@@ -15,8 +17,9 @@
 //! Invariants: every returned plan has been checked by `solver::check` against the problem it
 //! was built from (its verdict is in [`Plan::violations`]); orders no vehicle can serve legally
 //! are listed in [`Plan::unserved`] with a reason, never dropped; each carrier is planned alone
-//! (pooling carriers is shared distribution, planned elsewhere), around the bay stays booked by
-//! the carriers planned before it, so no bay holds more vehicles than it has room for.
+//! (pooling carriers is shared distribution, planned elsewhere), around the bay stays and locker
+//! parcels booked by the carriers planned before it, so no bay holds more vehicles than it has
+//! room for and no locker more parcels than its capacity.
 
 pub mod check;
 pub mod kpi;
@@ -37,14 +40,15 @@ use crate::graph::{ClassId, Snap, SnapError};
 use crate::matrix::MatrixEngine;
 use crate::network::Network;
 use crate::routing::{route, Dijkstra, Metric};
+use crate::scenario::Acceptance;
 use crate::scenario::Scenario;
 use crate::solver::check::check;
 use crate::solver::fees::{ZoneCharge, ZoneFees};
 use crate::solver::measure::Energy as SolverEnergy;
 use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
 use crate::solver::model::{
-    Alternative, Battery, ChargePolicy, ChargeRate, ChargingStation, Consumption, Order, Problem,
-    Site, TimeWindow, VehicleType,
+    Alternative, Battery, ChargePolicy, ChargeRate, ChargingStation, Consumption,
+    Locker as SolverLocker, LockerUse, Order, Problem, Site, TimeWindow, VehicleType,
 };
 use crate::solver::sisr::SearchParams;
 use crate::solver::solution::Visit;
@@ -128,6 +132,8 @@ pub struct PlannedStop {
     pub bay: Option<String>,
     /// Walking between the bay and the door, every loop there and back (m; 0 at the door).
     pub walk_m: f64,
+    /// The parcel locker or pickup point the order is left at (`None`: at the door or a bay).
+    pub locker: Option<String>,
     /// The charging station of a charging stop (`order` is then `None`).
     pub station: Option<String>,
     /// Energy charged at this stop (Wh; 0 unless a charging stop).
@@ -336,6 +342,30 @@ fn plan_groups(
             place(o.lon_lat, format!("order `{}`", o.id), &mut unplaceable);
         }
     }
+    // Every parcel locker and pickup point must be on a road some class of the fleets may use.
+    let mut classes: Vec<u8> = scenario
+        .carriers
+        .iter()
+        .flat_map(|c| c.fleet.iter().map(|f| f.class as u8))
+        .collect();
+    classes.sort_unstable();
+    classes.dedup();
+    for l in &scenario.lockers.list {
+        let errors: Vec<SnapError> = classes
+            .iter()
+            .filter_map(|&c| {
+                network
+                    .snap_index
+                    .snap(graph, l.lon_lat, ClassId(c), SNAP_RADIUS_M)
+                    .err()
+            })
+            .collect();
+        if errors.len() == classes.len() {
+            if let Some(e) = errors.first() {
+                unplaceable.push(format!("{} `{}` ({}): {e}", l.kind.name(), l.id, l.origin));
+            }
+        }
+    }
     if !unplaceable.is_empty() {
         return Err(PlanError::Unplaceable(unplaceable));
     }
@@ -344,7 +374,10 @@ fn plan_groups(
     let mut violations = Vec::new();
     // Bays are shared by all carriers: each pool is planned around the stays of the pools
     // planned before it (scenario order).
-    let mut booked: Vec<Vec<(i64, i64)>> = vec![Vec::new(); scenario.bays.len()];
+    let mut booked = Bookings {
+        stays: vec![Vec::new(); scenario.bays.len()],
+        lockers: vec![[0; 3]; scenario.lockers.list.len()],
+    };
     for members in groups {
         progress(&format!("planning {}", pool_label(scenario, members)));
         let solved = solve_pool(
@@ -380,16 +413,40 @@ fn plan_groups(
     })
 }
 
-/// Add the bay stays of a solved pool to `booked` (per scenario bay).
-fn book_stays(solved: &SolvedPool, booked: &mut [Vec<(i64, i64)>]) {
-    for s in crate::solver::schedule::solution_stays(&solved.pool.problem, &solved.solution) {
+/// Add the bay stays and locker use of a solved pool to `booked` (per scenario bay and locker).
+fn book_stays(solved: &SolvedPool, booked: &mut Bookings) {
+    let problem = &solved.pool.problem;
+    for s in crate::solver::schedule::solution_stays(problem, &solved.solution) {
         let b = solved.pool.bays[s.site as usize];
-        booked[b].push((s.start.0, s.end.0));
+        booked.stays[b].push((s.start.0, s.end.0));
+    }
+    for route in &solved.solution.routes {
+        for v in &route.visits {
+            let Visit::Order { order, alternative } = *v else {
+                continue;
+            };
+            let location = problem.order(order).alternatives[alternative as usize].location;
+            if let (Some(k), Some(u)) = (
+                problem.locker_at(location),
+                problem.locker_use(order, alternative),
+            ) {
+                let held = &mut booked.lockers[solved.pool.lockers[k as usize]];
+                for (h, a) in held.iter_mut().zip(u.amount.0) {
+                    *h += a;
+                }
+            }
+        }
     }
 }
 
-/// Stays at each scenario bay taken by vehicles planned earlier, `(start s, end s)`.
-pub(crate) type Bookings = [Vec<(i64, i64)>];
+/// What vehicles planned earlier took: stays at each scenario bay, `(start s, end s)`, and the
+/// parcels each scenario locker holds (its three nested limits, see
+/// [`crate::scenario::LockerCapacity::limits`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Bookings {
+    pub(crate) stays: Vec<Vec<(i64, i64)>>,
+    pub(crate) lockers: Vec<[i64; 3]>,
+}
 
 /// `sf+jd`: the ids of a pool's carriers, for messages.
 fn pool_label(scenario: &Scenario, members: &[usize]) -> String {

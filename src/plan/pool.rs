@@ -1,8 +1,9 @@
 //! Building one solver problem from a pool of carriers: locations (depots, doors, bays within
 //! walking distance, charging stations), one routing profile per class and permit with its hour
 //! bands sliced from the matrix cache, vehicle types (batteries, reloads, fixed and time costs),
-//! orders with their door and bay alternatives, bay sites booked around earlier pools, and zone
-//! fees per vehicle type. Owns [`Pool`]; never solves or routes legs.
+//! orders with their door, bay and parcel locker alternatives (a receiver who accepts only a
+//! locker has locker alternatives only), bay sites and lockers booked around earlier pools, and
+//! zone fees per vehicle type. Owns [`Pool`]; never solves or routes legs.
 
 use super::*;
 
@@ -128,6 +129,44 @@ pub(crate) fn build_pool(
         points.push(st.lon_lat);
         names.push(format!("charger {}", st.id));
     }
+    // Then the parcel lockers and pickup points in reach of some order whose receiver accepts
+    // one: a location per locker, plus, when pooling, one per locker and carrier with unshared
+    // orders there (as for bays; both are the same solver locker).
+    let locker_options: Vec<Vec<usize>> = order_refs
+        .iter()
+        .map(|&(c, o)| {
+            let carrier = &scenario.carriers[c];
+            scenario.lockers.in_reach(&carrier.id, &carrier.orders[o])
+        })
+        .collect();
+    let mut lockers: Vec<usize> = locker_options.iter().flatten().copied().collect();
+    lockers.sort_unstable();
+    lockers.dedup();
+    let mut locker_locations: Vec<(usize, Option<usize>)> =
+        lockers.iter().map(|&k| (k, None)).collect();
+    for (l, opts) in locker_options.iter().enumerate() {
+        if let Some(c) = owner_of(l) {
+            locker_locations.extend(opts.iter().map(|&k| (k, Some(c))));
+        }
+    }
+    let mut tail = locker_locations.split_off(lockers.len());
+    tail.sort_unstable();
+    tail.dedup();
+    locker_locations.extend(tail);
+    let first_locker = points.len();
+    for &(k, owner) in &locker_locations {
+        let locker = &scenario.lockers.list[k];
+        points.push(locker.lon_lat);
+        names.push(match owner {
+            None => format!("{} {}", locker.kind.name(), locker.id),
+            Some(c) => format!(
+                "{} {} ({} only)",
+                locker.kind.name(),
+                locker.id,
+                scenario.carriers[c].id
+            ),
+        });
+    }
     let no_stop: Vec<&str> = scenario
         .stopping
         .no_stop_roads
@@ -158,6 +197,11 @@ pub(crate) fn build_pool(
                         .map(|l| {
                             if l < first_order {
                                 return cache.depot(members[l]);
+                            }
+                            if l >= first_locker {
+                                let (k, only) = locker_locations[l - first_locker];
+                                let barred = only.is_some_and(|o| o != c);
+                                return (!barred).then(|| cache.locker(k)).flatten();
                             }
                             if l >= first_station {
                                 let battery =
@@ -337,21 +381,70 @@ pub(crate) fn build_pool(
         let key = (b, owner_of(l));
         (first_bay + bay_locations.iter().position(|x| *x == key).unwrap_or(0)) as u32
     };
+    let locker_location = |l: usize, k: usize| {
+        let key = (k, owner_of(l));
+        (first_locker + locker_locations.iter().position(|x| *x == key).unwrap_or(0)) as u32
+    };
+    // Receivers who accept only a locker are served at one (validation saw one in reach).
+    let only_locker = |l: usize| {
+        let (c, o) = order_refs[l];
+        let carrier = &scenario.carriers[c];
+        scenario.lockers.acceptance(&carrier.id, &carrier.orders[o]) == Acceptance::Only
+            && !locker_options[l].is_empty()
+    };
+    let mut locker_uses = Vec::new();
+    let mut walks = Vec::new();
     let orders = order_refs
         .iter()
         .enumerate()
         .map(|(l, &(c, o))| (l, &scenario.carriers[c].orders[o]))
-        .map(|(l, d)| Order {
+        .map(|(l, d)| {
+            let mut alternatives = Vec::new();
+            let mut walk = Vec::new();
+            if !only_locker(l) {
+                alternatives.push(Alternative {
+                    location: (first_order + l) as u32,
+                    service: Duration(i64::from(d.service_s)),
+                });
+                walk.push(0.0);
+                for &(b, metres, walk_s) in &options[l] {
+                    alternatives.push(Alternative {
+                        location: bay_location(l, b),
+                        service: Duration(i64::from(d.service_s) + walk_s),
+                    });
+                    walk.push(metres);
+                }
+            }
+            for &k in &locker_options[l] {
+                let locker = &scenario.lockers.list[k];
+                let need = scenario
+                    .lockers
+                    .needs(d, locker.kind)
+                    .unwrap_or([u32::MAX; 3]);
+                locker_uses.push(LockerUse {
+                    order: l as u32,
+                    alternative: alternatives.len() as u32,
+                    amount: Load(need.map(i64::from)),
+                    cost: Cost(
+                        i64::from(scenario.lockers.cost_per_parcel_cents)
+                            * i64::from(d.parcels.max(1))
+                            * MILLI_CENTS_PER_CENT,
+                    ),
+                });
+                alternatives.push(Alternative {
+                    location: locker_location(l, k),
+                    service: Duration(i64::from(scenario.lockers.service_s(locker, d))),
+                });
+                walk.push(0.0);
+            }
+            walks.push(walk);
+            (d, alternatives)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(d, alternatives)| Order {
             id: d.id.clone(),
-            alternatives: std::iter::once(Alternative {
-                location: (first_order + l) as u32,
-                service: Duration(i64::from(d.service_s)),
-            })
-            .chain(options[l].iter().map(|&(b, _, walk_s)| Alternative {
-                location: bay_location(l, b),
-                service: Duration(i64::from(d.service_s) + walk_s),
-            }))
-            .collect(),
+            alternatives,
             demand: Load([
                 i64::from(d.weight_g),
                 i64::from(d.volume_ml),
@@ -403,9 +496,28 @@ pub(crate) fn build_pool(
                 windows,
                 max_dwell,
                 booked: booked
+                    .stays
                     .get(b)
                     .map(|v| v.iter().map(|&(a, e)| (Time(a), Time(e))).collect())
                     .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let solver_lockers = lockers
+        .iter()
+        .enumerate()
+        .map(|(x, &k)| {
+            let locker = &scenario.lockers.list[k];
+            SolverLocker {
+                name: locker.id.clone(),
+                location: (first_locker + x) as u32,
+                aliases: (lockers.len()..locker_locations.len())
+                    .filter(|&y| locker_locations[y].0 == k)
+                    .map(|y| (first_locker + y) as u32)
+                    .collect(),
+                capacity: Load(locker.capacity.limits().map(i64::from)),
+                booked: Load(booked.lockers.get(k).copied().unwrap_or([0; 3])),
+                windows: day_windows(&locker.hours, day_start),
             }
         })
         .collect();
@@ -437,6 +549,7 @@ pub(crate) fn build_pool(
         .collect();
     let problem = Problem::with_stations(names, profiles, orders, vehicle_types, stations)
         .and_then(|p| p.with_sites(sites))
+        .and_then(|p| p.with_lockers(solver_lockers, locker_uses))
         .and_then(|p| p.with_zone_fees(fees))
         .map_err(|source| PlanError::Solver {
             carrier: pool_label(scenario, members),
@@ -453,10 +566,10 @@ pub(crate) fn build_pool(
         first_station,
         bays,
         bay_locations: bay_locations.iter().map(|x| x.0).collect(),
-        walks: options
-            .iter()
-            .map(|o| std::iter::once(0.0).chain(o.iter().map(|x| x.1)).collect())
-            .collect(),
+        first_locker,
+        lockers,
+        locker_locations: locker_locations.iter().map(|x| x.0).collect(),
+        walks,
         fee_rules,
     })
 }
@@ -559,7 +672,13 @@ pub(crate) struct Pool {
     pub(crate) bays: Vec<usize>,
     /// Scenario bay index of each bay location (from `first_bay` on).
     pub(crate) bay_locations: Vec<usize>,
-    /// Per problem order and alternative: walking metres, all loops (0 at the door).
+    /// Location index of the first parcel locker or pickup point (after the stations).
+    pub(crate) first_locker: usize,
+    /// Scenario locker index of each solver locker.
+    pub(crate) lockers: Vec<usize>,
+    /// Scenario locker index of each locker location (from `first_locker` on).
+    pub(crate) locker_locations: Vec<usize>,
+    /// Per problem order and alternative: walking metres, all loops (0 at the door or a locker).
     pub(crate) walks: Vec<Vec<f64>>,
     /// Per problem vehicle type: the policy rule behind each of its zone charges.
     pub(crate) fee_rules: Vec<Vec<usize>>,

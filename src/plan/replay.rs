@@ -100,7 +100,13 @@ pub(crate) fn unpack(
     for &o in &solution.unserved {
         let (c, _) = pool.orders[o as usize];
         let order = &pool.problem.orders()[o as usize];
-        let reason = if !solved.unreachable(o) {
+        let at_lockers = order
+            .alternatives
+            .iter()
+            .any(|a| pool.problem.locker_at(a.location).is_some());
+        let reason = if !solved.unreachable(o) && at_lockers {
+            "no vehicle can serve it within its time windows, shift, capacity, range, bays and the zone rules, and no parcel locker in reach has room or opening hours for it"
+        } else if !solved.unreachable(o) {
             "no vehicle can serve it within its time windows, shift, capacity, range, bays and the zone rules"
         } else if order.alternatives.len() == 1
             && pool.specs.iter().any(|s| {
@@ -187,15 +193,28 @@ fn replay(
     let mut legs: Vec<(u32, u32, i64)> = Vec::new();
     for (v, times) in sol_route.visits.iter().zip(&timetable.visits) {
         let location = crate::solver::schedule::place(problem, v);
-        let (bay, walk_m) = match v {
-            Visit::Order { order, alternative } if location as usize >= pool.first_bay => (
-                Some(
-                    scenario.bays[pool.bay_locations[location as usize - pool.first_bay]]
-                        .id
-                        .clone(),
-                ),
-                pool.walks[*order as usize][*alternative as usize],
+        let l = location as usize;
+        let locker = match v {
+            Visit::Order { .. } if l >= pool.first_locker => Some(
+                scenario.lockers.list[pool.locker_locations[l - pool.first_locker]]
+                    .id
+                    .clone(),
             ),
+            _ => None,
+        };
+        let (bay, walk_m) = match v {
+            Visit::Order { order, alternative }
+                if (pool.first_bay..pool.first_station).contains(&l) =>
+            {
+                (
+                    Some(
+                        scenario.bays[pool.bay_locations[location as usize - pool.first_bay]]
+                            .id
+                            .clone(),
+                    ),
+                    pool.walks[*order as usize][*alternative as usize],
+                )
+            }
             _ => (None, 0.0),
         };
         legs.push((at, location, t));
@@ -241,6 +260,7 @@ fn replay(
             battery_after_wh: None,
             bay,
             walk_m,
+            locker,
             station,
             charged_wh,
         });

@@ -366,7 +366,7 @@ pub fn plan_coalitions(
                         &ctx.members(mask),
                         1,
                         &|_| {},
-                        &[],
+                        &super::Bookings::default(),
                     )
                     .map(|s| CoalitionRun {
                         cost: s.report.cost.0,
@@ -444,7 +444,7 @@ pub fn assemble(
             tags,
             Some(&ctx.matrices),
             &ctx.members(m),
-            &[],
+            &super::Bookings::default(),
         )?;
         let report = crate::solver::check::check(&pool.problem, &solution);
         pools.insert(

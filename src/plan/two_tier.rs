@@ -167,6 +167,8 @@ fn tier1(scenario: &Scenario, two_tier: &TwoTier) -> Scenario {
         .max()
         .unwrap_or((1, 1));
     let close = two_tier.last_mile_start().saturating_sub(two_tier.unload_s);
+    // Truck loads go to the centre, never to a parcel locker.
+    s.lockers.list.clear();
     for c in &mut s.carriers {
         let weight_g: u64 = c.orders.iter().map(|o| u64::from(o.weight_g)).sum();
         let volume_ml: u64 = c.orders.iter().map(|o| u64::from(o.volume_ml)).sum();
@@ -185,6 +187,7 @@ fn tier1(scenario: &Scenario, two_tier: &TwoTier) -> Scenario {
                 windows: vec![(0, close)],
                 shareable: false,
                 pickup: Default::default(),
+                locker: Some(crate::scenario::Acceptance::No),
             })
             .collect();
     }

@@ -227,10 +227,10 @@ impl<'a> Context<'a> {
         json!({"zones": zones, "rules": rules, "permits": permits})
     }
 
-    /// Bays, chargers and depots of the scenario (empty without one).
+    /// Bays, chargers, depots and parcel lockers of the scenario (empty without one).
     fn places(&self) -> Value {
         let Some(s) = self.scenario else {
-            return json!({"bays": [], "chargers": [], "depots": []});
+            return json!({"bays": [], "chargers": [], "depots": [], "lockers": []});
         };
         let bays: Vec<Value> = s
             .bays
@@ -257,7 +257,19 @@ impl<'a> Context<'a> {
             .iter()
             .map(|c| json!({"id": c.id, "carrier": c.id, "pos": pos(c.depot)}))
             .collect();
-        json!({"bays": bays, "chargers": chargers, "depots": depots})
+        let lockers: Vec<Value> = s
+            .lockers
+            .list
+            .iter()
+            .map(|l| {
+                json!({
+                    "id": l.id, "name": l.name, "kind": l.kind.name(), "pos": pos(l.lon_lat),
+                    "capacity": l.capacity.total(), "hours": text::schedule(&l.hours),
+                    "carriers": l.carriers.as_ref().map_or("all".to_string(), |c| c.join(", ")),
+                })
+            })
+            .collect();
+        json!({"bays": bays, "chargers": chargers, "depots": depots, "lockers": lockers})
     }
 
     /// The skeleton every page shares.
@@ -349,7 +361,7 @@ impl<'a> Context<'a> {
             .stops
             .iter()
             .map(|s| {
-                json!({
+                let mut stop = json!({
                     "kind": stop_kind(s.order.is_some(), s.station.is_some()),
                     "order": s.order, "order_carrier": s.order_carrier, "pos": pos(s.lon_lat),
                     "arrival": s.arrival_s, "start": s.start_s, "departure": s.departure_s,
@@ -357,7 +369,12 @@ impl<'a> Context<'a> {
                     "battery_kwh": s.battery_after_wh.map(|w| r(w as f64 / 1000.0, 2)),
                     "bay": s.bay, "walk_m": r(s.walk_m, 0), "station": s.station,
                     "charged_kwh": (s.charged_wh > 0).then(|| r(s.charged_wh as f64 / 1000.0, 2)),
-                })
+                });
+                // Only orders left at a parcel locker carry one (reports without lockers unchanged).
+                if let Some(locker) = &s.locker {
+                    stop["locker"] = json!(locker);
+                }
+                stop
             })
             .collect();
         // Timeline: per leg, a wait before leaving (if any) and the drive; per stop, a wait

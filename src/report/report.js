@@ -166,9 +166,9 @@
 
   var buildPlanLayers = function () {
     if (control) { map.removeControl(control); }
-    ["routes", "stops", "streets", "violations", "bays"].forEach(function (n) { if (layers[n]) map.removeLayer(layers[n]); });
+    ["routes", "stops", "streets", "violations", "bays", "lockers"].forEach(function (n) { if (layers[n]) map.removeLayer(layers[n]); });
     plan = D.plans[planIndex];
-    var routes = L.layerGroup(), stops = L.layerGroup(), streets = L.layerGroup(), viol = L.layerGroup(), bays = L.layerGroup();
+    var routes = L.layerGroup(), stops = L.layerGroup(), streets = L.layerGroup(), viol = L.layerGroup(), bays = L.layerGroup(), lockers = L.layerGroup();
     counts = { routes: 0, stops: 0, streets: 0, violations: 0 };
     if (plan) {
       plan.routes.forEach(function (r, k) {
@@ -220,17 +220,29 @@
           ["Occupancy", occ != null ? num(100 * occ, 1) + " %" : null], ["Overflow", over]
         ].filter(function (x) { return x[1] != null; }).map(function (x) { return "<tr><td>" + esc(x[0]) + "</td><td>" + esc(x[1]) + "</td></tr>"; }).join("") + "</table>"));
     });
-    layers.routes = routes; layers.stops = stops; layers.streets = streets; layers.violations = viol; layers.bays = bays;
+    // Parcel lockers and pickup points: green when used, orange when full (fill from the KPIs).
+    (D.places.lockers || []).forEach(function (l) {
+      var scope = "locker:" + l.id;
+      var left = plan ? kpi(plan, scope, "parcels_left") : null, fill = plan ? kpi(plan, scope, "fill") : null;
+      var colour = fill > 1 ? "#b2182b" : fill >= 1 ? "#e6550d" : left > 0 ? "#31a354" : "#969696";
+      lockers.addLayer(L.rectangle([[l.pos[1] - 0.0004, l.pos[0] - 0.0005], [l.pos[1] + 0.0004, l.pos[0] + 0.0005]], { renderer: renderer, color: colour, weight: 2, fillColor: colour, fillOpacity: 0.3 })
+        .bindPopup("<b>" + (l.kind === "pickup_point" ? "Pickup point " : "Parcel locker ") + esc(l.id) + "</b><br>" + esc(l.name) + "<table>" + [
+          ["Capacity", l.capacity + " parcels"], ["Hours", l.hours], ["Carriers", l.carriers],
+          ["Parcels left", left], ["Fill", fill != null ? num(100 * fill, 1) + " %" : null]
+        ].filter(function (x) { return x[1] != null; }).map(function (x) { return "<tr><td>" + esc(x[0]) + "</td><td>" + esc(x[1]) + "</td></tr>"; }).join("") + "</table>"));
+    });
+    layers.routes = routes; layers.stops = stops; layers.streets = streets; layers.violations = viol; layers.bays = bays; layers.lockers = lockers;
     // Very large plans start with the stops layer off: it is by far the costliest to redraw
     // (one canvas circle per stop), and at the city-wide zoom the dots hide each other.
     var manyStops = counts.stops > MANY_STOPS;
-    [routes, streets, bays].concat(manyStops ? [] : [stops]).concat([viol]).forEach(function (l) { l.addTo(map); });
+    [routes, streets, bays, lockers].concat(manyStops ? [] : [stops]).concat([viol]).forEach(function (l) { l.addTo(map); });
     $("stops-note").hidden = !manyStops;
     $("stops-note").textContent = "The Stops layer starts off for plans of more than " + MANY_STOPS.toLocaleString("en-US") + " stops (" + counts.stops.toLocaleString("en-US") + " here): switch it on in the layer list.";
     var overlays = {
       "Zones": layers.zones, "Streets by hour": streets, "Routes": routes, "Stops": stops, "Depots": layers.depots,
       "Loading bays": bays, "Chargers": layers.chargers
     };
+    if ((D.places.lockers || []).length) overlays["Parcel lockers"] = lockers;
     if (D.kind === "check") overlays["Violations"] = viol;
     control = L.control.layers({ "Road network (OSM)": layers.basemap }, overlays, { collapsed: false }).addTo(map);
     $("hour").max = String(hourMax);

@@ -2,7 +2,8 @@
 //! fleets and orders, the day, and the solver's budget. Plain data, with its rules in one place:
 //! [`Scenario::validate`] (in `validate.rs`).
 //!
-//! Owns: [`Scenario`], [`Carrier`], [`FleetEntry`], [`DeliveryOrder`], [`Factors`], and the
+//! Owns: [`Scenario`], [`Carrier`], [`FleetEntry`], [`DeliveryOrder`], [`Factors`], parcel
+//! lockers and pickup points ([`lockers`]), and the
 //! rules of an assembled scenario ([`ValidationError`]). Must never: read files (that is
 //! `io::scenario`) or plan (that is `plan`).
 //!
@@ -10,7 +11,8 @@
 //! solver budget, factor and walking ranges, unique carrier ids, depots and doors on the globe,
 //! class and permit indices in range, vehicles and shifts per fleet entry, permit eligibility,
 //! total and per-carrier permit quotas, unique order ids, sorted windows, orders some vehicle of
-//! their carrier carries, bays some fleet class may use) and lists every problem at once, each a
+//! their carrier carries, bays some fleet class may use, parcel lockers with a capacity and a
+//! position, `only` orders with a locker in reach, a locker share between 0 and 1) and lists every problem at once, each a
 //! [`Problem`]: a [`Subject`] (the carrier, fleet entry, order, permit or bay, by position and id)
 //! and the [`Rule`] it breaks. Whoever builds a scenario goes through it: the reader
 //! (`io::scenario`, which keeps only what is about the file: syntax, names it cannot resolve to
@@ -22,8 +24,11 @@
 //! Units: times are seconds after midnight of the plan day; weights grams, volumes millilitres;
 //! money in cents; coordinates `[lon, lat]` degrees.
 
+pub mod lockers;
 pub mod two_tier;
 pub mod validate;
+
+pub use lockers::{Acceptance, Locker, LockerCapacity, LockerKind, Lockers};
 
 pub use validate::{Problem, Rule, Subject, ValidationError};
 
@@ -55,6 +60,9 @@ pub struct DeliveryOrder {
     /// What the vehicle collects there (zero: a pure delivery; zero weight, volume and parcels
     /// delivered with a pickup: a pure pickup).
     pub pickup: Pickup,
+    /// Does the receiver accept a parcel locker or pickup point? `None`: the order does not
+    /// say, [`Lockers::acceptance`] decides by the scenario's share.
+    pub locker: Option<Acceptance>,
 }
 
 /// What an order collects: parcels sent (揽收), e-commerce returns (退货) or packaging for
@@ -395,6 +403,19 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// Add the extract's parcel lockers when the scenario asks for them (`[lockers] osm =
+    /// true`), see [`lockers::lockers_from_osm`]; returns notes on those read loosely.
+    pub fn add_osm_lockers(&mut self, tagged: &[crate::osm::read::OsmLocker]) -> Vec<String> {
+        if !self.lockers.osm {
+            return Vec::new();
+        }
+        let (found, notes) = lockers::lockers_from_osm(tagged);
+        self.lockers.list.extend(found);
+        notes
+    }
+}
+
 impl Bay {
     /// True when vehicles of `class` (index `c` in `classes`) may use the bay.
     pub fn admits(&self, c: usize, class: &VehicleClass) -> bool {
@@ -433,6 +454,8 @@ pub struct Scenario {
     /// Congestion by hour (`[traffic]`; the default city profile unless the scenario asks for
     /// free flow): every matrix, timetable, KPI and check of the scenario uses it.
     pub traffic: crate::traffic::Traffic,
+    /// Parcel lockers and pickup points, and who may use them.
+    pub lockers: Lockers,
 }
 
 #[cfg(test)]

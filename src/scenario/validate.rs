@@ -6,7 +6,7 @@
 //! renders each [`Subject`] as its file position (table, record, orders file) itself.
 //! Invariants: every problem is listed, not only the first, in a stable order (scenario-wide
 //! settings, then carriers in order with their fleet entries and orders, then permits, then
-//! bays); a scenario that validates cannot make the planner index out of range (every class,
+//! bays, then the locker settings and lockers); a scenario that validates cannot make the planner index out of range (every class,
 //! permit and bay class index is in range).
 
 use super::{DeliveryOrder, FleetEntry, Scenario};
@@ -62,6 +62,15 @@ pub enum Subject {
         /// Its id.
         id: String,
     },
+    /// A parcel locker or pickup point.
+    Locker {
+        /// Its id.
+        id: String,
+        /// Where it was read ([`super::Locker::origin`]).
+        origin: String,
+    },
+    /// The `[lockers]` settings.
+    LockerSettings,
     /// A field of a two-tier setup ([`super::two_tier::TwoTier`]); its rules read after the field
     /// (`centre [..] is not ...`, `night_fleet is empty`).
     TwoTier {
@@ -94,6 +103,9 @@ impl fmt::Display for Subject {
             }
             Subject::Permit { id } => write!(f, "permit `{id}`"),
             Subject::Bay { id } => write!(f, "bay `{id}`"),
+            Subject::Locker { id, origin } if origin.is_empty() => write!(f, "locker `{id}`"),
+            Subject::Locker { id, origin } => write!(f, "locker `{id}` ({origin})"),
+            Subject::LockerSettings => write!(f, "lockers"),
             Subject::TwoTier { field, entry: None } => write!(f, "two-tier `{field}`"),
             Subject::TwoTier {
                 field,
@@ -106,6 +118,26 @@ impl fmt::Display for Subject {
 /// A rule an assembled scenario breaks.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum Rule {
+    /// An order whose receiver accepts only a locker has none in reach.
+    #[error("accepts only a parcel locker or pickup point, but none within {radius_m} m is open to carrier `{carrier}` and takes its parcels")]
+    NoLockerInReach {
+        /// The walking radius.
+        radius_m: f64,
+        /// The order's carrier.
+        carrier: String,
+    },
+    /// `accept_share` outside 0 to 1.
+    #[error("`accept_share` must be 0 to 1, got {0}")]
+    AcceptShare(f64),
+    /// Two lockers with one id.
+    #[error("id used twice")]
+    DuplicateLocker,
+    /// A locker or pickup point that holds nothing.
+    #[error("capacity 0: it can hold no parcel (give compartments or `parcels` of at least 1)")]
+    LockerEmpty,
+    /// A locker off the globe.
+    #[error("position {0:?} is not [lon, lat] in degrees")]
+    LockerPosition([f64; 2]),
     /// `day` is not 0 (Monday) to 6 (Sunday).
     #[error("must be 0 (Monday) to 6 (Sunday), got {0}")]
     Weekday(u8),
@@ -457,6 +489,18 @@ impl Scenario {
                 at(order_subject(c, &carrier.id, o, &carrier.orders[o]), rule);
             }
             for (o, order) in carrier.orders.iter().enumerate() {
+                let accepts = self.lockers.acceptance(&carrier.id, order);
+                if accepts == super::Acceptance::Only
+                    && self.lockers.in_reach(&carrier.id, order).is_empty()
+                {
+                    at(
+                        order_subject(c, &carrier.id, o, order),
+                        Rule::NoLockerInReach {
+                            radius_m: self.lockers.radius_m,
+                            carrier: carrier.id.clone(),
+                        },
+                    );
+                }
                 if u64::from(order.weight_g) > max_payload_g {
                     at(
                         order_subject(c, &carrier.id, o, order),
@@ -528,6 +572,35 @@ impl Scenario {
                 .any(|&c| bay.admits(c, &self.classes[c]))
             {
                 at(subject(), Rule::BayUnused);
+            }
+        }
+        let l = &self.lockers;
+        if !(l.accept_share.is_finite() && (0.0..=1.0).contains(&l.accept_share)) {
+            at(Subject::LockerSettings, Rule::AcceptShare(l.accept_share));
+        }
+        for (name, value, min) in [
+            ("radius_m", l.radius_m, 0.0),
+            ("small_l", l.small_l, 0.0),
+            ("medium_l", l.medium_l, l.small_l),
+            ("large_l", l.large_l, l.medium_l),
+        ] {
+            if !(value.is_finite() && value >= min) {
+                at(Subject::LockerSettings, Rule::AtLeast { name, min, value });
+            }
+        }
+        for (k, locker) in l.list.iter().enumerate() {
+            let subject = || Subject::Locker {
+                id: locker.id.clone(),
+                origin: locker.origin.clone(),
+            };
+            if l.list[..k].iter().any(|o| o.id == locker.id) {
+                at(subject(), Rule::DuplicateLocker);
+            }
+            if !lon_lat_ok(locker.lon_lat) {
+                at(subject(), Rule::LockerPosition(locker.lon_lat));
+            }
+            if locker.capacity.total() == 0 {
+                at(subject(), Rule::LockerEmpty);
             }
         }
         out
@@ -619,6 +692,7 @@ mod tests {
             windows: vec![(8 * 3600, 12 * 3600)],
             shareable: true,
             pickup: Default::default(),
+            locker: None,
         }
     }
 
@@ -656,7 +730,54 @@ mod tests {
             stations: Vec::new(),
             osm_stations: false,
             traffic: Default::default(),
+            lockers: Default::default(),
         }
+    }
+
+    #[test]
+    fn locker_rules_name_the_locker_and_the_order() {
+        use crate::scenario::{Acceptance, Locker, LockerCapacity, LockerKind};
+        let mut s = by_hand();
+        s.lockers.accept_share = 1.5;
+        let locker = |id: &str, capacity, lon_lat| Locker {
+            id: id.into(),
+            name: id.into(),
+            kind: LockerKind::Locker,
+            lon_lat,
+            capacity,
+            hours: crate::time::Schedule::always(),
+            carriers: Some(vec!["jd".into()]),
+            service_s: 60,
+            per_parcel_s: 10,
+            origin: format!("lockers.csv line {}", if id == "x" { 2 } else { 3 }),
+        };
+        s.lockers.list = vec![
+            locker("x", LockerCapacity::Parcels(0), [104.07, 30.67]),
+            locker("y", LockerCapacity::Parcels(5), [104.07, 30.67]),
+        ];
+        // Order `a` accepts only a locker: the one next door admits only `jd`.
+        s.carriers[0].orders[0].locker = Some(Acceptance::Only);
+        let problems = s.problems();
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter()
+                .any(|p| p.starts_with("carrier `sf` order `a`: accepts only")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter()
+                .any(|p| p.starts_with("locker `x` (lockers.csv line 2): capacity 0")),
+            "{text:#?}"
+        );
+        assert!(text
+            .iter()
+            .any(|p| p.contains("`accept_share` must be 0 to 1")));
+        assert_eq!(problems.len(), 3, "{text:#?}");
+        // Open to every carrier, the locker next door is in reach.
+        s.lockers.list[1].carriers = None;
+        s.lockers.accept_share = 0.3;
+        s.lockers.list[0].capacity = LockerCapacity::Parcels(1);
+        assert!(s.validate().is_ok(), "{:?}", s.problems());
     }
 
     #[test]

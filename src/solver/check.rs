@@ -15,7 +15,10 @@
 //! it), and the whole charge, `ceil(energy * time / per)` long, must fit inside one opening window
 //! (waiting for the opening is allowed). Loads: each trip (from a depot to the next reload or the
 //! end depot) leaves carrying its orders' deliveries; at each order the load drops by the delivery
-//! and rises by the pickup, and it must fit the capacity at every point of the trip.
+//! and rises by the pickup, and it must fit the capacity at every point of the trip. Parcel
+//! lockers: the amounts of every order served at one, plus its booking, fit its capacity in each
+//! dimension; service there starts and ends inside one of its windows; each order's locker cost
+//! is part of the total.
 
 use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
 use crate::solver::model::{ChargePolicy, Problem, TimeWindow};
@@ -213,6 +216,17 @@ pub enum Violation {
         /// Limit.
         max: Duration,
     },
+    /// A parcel locker or pickup point holds more than its capacity (orders served there over
+    /// the whole plan, plus what other problems booked), in some dimension.
+    #[error("locker {locker}: holds {held:?}, capacity {capacity:?}")]
+    LockerCapacity {
+        /// Locker index.
+        locker: u32,
+        /// What it holds.
+        held: Load,
+        /// Its capacity.
+        capacity: Load,
+    },
     /// More vehicles at a site at once than it has room for.
     #[error("site {site}: {vehicles} vehicles at {at:?}, room for {capacity}")]
     SiteCapacity {
@@ -251,7 +265,8 @@ pub struct CheckReport {
     pub routes: Vec<RouteReport>,
     /// Total distance.
     pub distance: Distance,
-    /// Total cost, including penalties of unserved optional orders.
+    /// Total cost, including penalties of unserved optional orders and the cost of orders served
+    /// at parcel lockers.
     pub cost: Cost,
     /// Vehicles used (non-empty routes).
     pub vehicles: usize,
@@ -335,6 +350,16 @@ fn site_of(problem: &Problem, location: u32) -> Option<(u32, &crate::solver::mod
         .enumerate()
         .find(|(_, s)| s.location == location || s.aliases.contains(&location))
         .map(|(i, s)| (i as u32, s))
+}
+
+/// The parcel locker at `location`, if any (found by scanning, not through the problem's index).
+fn locker_of(problem: &Problem, location: u32) -> Option<(u32, &crate::solver::model::Locker)> {
+    problem
+        .lockers()
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.location == location || l.aliases.contains(&location))
+        .map(|(i, l)| (i as u32, l))
 }
 
 /// Earliest `t >= from` such that `[t, t + service]` lies inside one of `windows`.
@@ -422,6 +447,8 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
     let mut reports = Vec::new();
     // Stays at sites: (site, route, start, end), consecutive stops at one site merged.
     let mut stays: Vec<(u32, usize, Time, Time)> = Vec::new();
+    let mut locker_used = vec![Load::ZERO; problem.lockers().len()];
+    let mut locker_cost = Cost::ZERO;
     for (r, route) in solution.routes.iter().enumerate() {
         let Some(vt) = problem.vehicle_types().get(route.vehicle_type as usize) else {
             violations.push(Violation::UnknownVehicleType {
@@ -524,20 +551,39 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
                     );
                     let arrival = arrive(profile, at, alt.location, ready);
                     let site = site_of(problem, alt.location);
-                    let earliest = match site {
-                        Some((_, s)) => first_fit(&s.windows, arrival, alt.service),
+                    let locker = locker_of(problem, alt.location);
+                    if let Some((k, _)) = locker {
+                        match problem.locker_use(order, alternative) {
+                            Some(u) => {
+                                locker_used[k as usize] += u.amount;
+                                locker_cost += u.cost;
+                            }
+                            None => violations.push(Violation::BadAlternative {
+                                route: r,
+                                order,
+                                alternative,
+                            }),
+                        }
+                    }
+                    // Service ends inside the opening hours of a site or locker, if any.
+                    let hours = site
+                        .map(|(_, s)| s.windows.as_slice())
+                        .or(locker.map(|(_, l)| l.windows.as_slice()));
+                    let earliest = match hours {
+                        Some(w) => first_fit(w, arrival, alt.service),
                         None => Some(arrival),
                     };
                     let start = match earliest.and_then(|a| {
-                        // Service starts inside an order window and ends inside a site window.
+                        // Service starts inside an order window and ends inside a site's or
+                        // locker's window.
                         let mut t = a;
                         loop {
                             let w = o.windows.iter().find(|w| w.close >= t)?;
                             t = t.max(w.open);
-                            match site {
+                            match hours {
                                 None => return Some(t),
-                                Some((_, s)) => {
-                                    let u = first_fit(&s.windows, t, alt.service)?;
+                                Some(hours) => {
+                                    let u = first_fit(hours, t, alt.service)?;
                                     if u == t {
                                         return Some(t);
                                     }
@@ -694,6 +740,16 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
         });
     }
     check_stays(problem, solution, &stays, &mut violations);
+    for (k, (used, l)) in locker_used.iter().zip(problem.lockers()).enumerate() {
+        let held = *used + l.booked;
+        if (0..held.0.len()).any(|d| held.0[d] > l.capacity.0[d]) {
+            violations.push(Violation::LockerCapacity {
+                locker: k as u32,
+                held,
+                capacity: l.capacity,
+            });
+        }
+    }
     for (v, (&u, vt)) in used.iter().zip(problem.vehicle_types()).enumerate() {
         if u > vt.count {
             violations.push(Violation::FleetExceeded {
@@ -711,7 +767,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             violations.push(Violation::UnservedListWrong { order: o });
         }
     }
-    let mut cost: Cost = reports.iter().map(|r| r.cost).sum();
+    let mut cost: Cost = reports.iter().map(|r| r.cost).sum::<Cost>() + locker_cost;
     for (o, order) in problem.orders().iter().enumerate() {
         let o32 = o as u32;
         match served[o] {

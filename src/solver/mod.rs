@@ -25,7 +25,8 @@
 //! costs and limits included, the one pricing rule `route_cost`, and `sequence_cost`, the exact
 //! price of any order of stops that every move falls back on; battery routes that charge call
 //! `charging`, the charging-stop placement), [`load`] (load segments: deliveries, pickups and
-//! the peak aboard, concatenated in O(1)), `sites` (room and dwell at loading bays),
+//! the peak aboard, concatenated in O(1)), `sites` (room and dwell at loading bays), `lockers` (parcels held by lockers and pickup
+//! points, a cumulative capacity),
 //! [`fees`] (zone fees), [`schedule`] (the timetable `plan` replays). `operators/` — `ruin` +
 //! `recreate` (SISR), [`local_search`] ([`relocate`], [`swap`], [`two_opt_star`] between routes,
 //! [`or_opt`], [`two_opt`] within one; every route kind, loading bays kept inside the move). `search/` —
@@ -41,7 +42,7 @@ pub mod search;
 
 // The layers' modules under their short paths (`solver::model`, `solver::route_state`, ...), which
 // the rest of the crate, the tests and the benches use.
-pub(crate) use evaluation::{charging, sites};
+pub(crate) use evaluation::{charging, lockers, sites};
 pub use evaluation::{fees, load, route_state, schedule};
 pub use operators::{local_search, or_opt, relocate, swap, two_opt, two_opt_star};
 pub(crate) use operators::{recreate, ruin};

@@ -37,6 +37,10 @@ pub struct Variant {
     pub pooling: bool,
     /// Drop the base scenario's loading points (sweep file: `bays = false`).
     pub without_bays: bool,
+    /// Drop the base scenario's parcel lockers and pickup points, so every order goes to its door
+    /// or a bay (sweep file: `lockers = false`; orders that accept only a locker then make the
+    /// variant fail): against it, a variant with lockers shows the vehicle-km they save.
+    pub without_lockers: bool,
     /// Battery range factor (0.7: winter), replacing the base's.
     pub range_factor: Option<f64>,
     /// Solver iterations (overrides the base).
@@ -65,6 +69,10 @@ pub fn apply(base: &Scenario, variant: &Variant) -> Result<Scenario, String> {
     }
     if variant.without_bays {
         s.bays.clear();
+    }
+    if variant.without_lockers {
+        s.lockers.list.clear();
+        s.lockers.osm = false;
     }
     if let Some(r) = variant.range_factor {
         s.factors.range_factor = r;
@@ -247,6 +255,41 @@ mod tests {
             ..Variant::default()
         };
         assert!(apply(&base, &winter).unwrap_err().contains("range_factor"));
+    }
+
+    #[test]
+    fn without_lockers_drops_them_and_an_only_order_then_fails_the_variant() {
+        let mut base = crate::io::scenario::read_scenario(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/scenarios/chengdu-lockers/scenario.toml"
+        )))
+        .unwrap();
+        assert_eq!(base.lockers.list.len(), 12);
+        // The bundled sweep's baseline is that variant (`lockers = false`).
+        let sweep = crate::io::sweep::read_sweep(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/scenarios/chengdu-lockers/sweep.toml"
+        )))
+        .unwrap();
+        let flags: Vec<bool> = sweep.variants.iter().map(|v| v.without_lockers).collect();
+        assert_eq!(flags, vec![true, false, false]);
+        // A changed lockers file changes the runs' content hash.
+        let inputs = crate::io::scenario::scenario_inputs(&sweep.base).unwrap();
+        assert!(inputs
+            .iter()
+            .any(|(role, p)| role == "lockers" && p.ends_with("lockers.csv")));
+        let off = Variant {
+            name: "no-lockers".into(),
+            without_lockers: true,
+            ..Variant::default()
+        };
+        assert!(apply(&base, &off).unwrap().lockers.list.is_empty());
+        // A receiver who accepts only a locker, next to locker lk-01.
+        base.carriers[0].orders[0].lon_lat = base.lockers.list[0].lon_lat;
+        base.carriers[0].orders[0].locker = Some(crate::scenario::Acceptance::Only);
+        assert!(apply(&base, &Variant::default()).is_ok());
+        let e = apply(&base, &off).unwrap_err();
+        assert!(e.contains("accepts only a parcel locker"), "{e}");
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! Room at sites (loading bays) during the search: the stays of every route, the test that a new
 //! stop finds room, and the whole-plan test the annealing applies before accepting a candidate.
 //!
-//! Owns: [`Stay`], [`route_stays`], [`SiteBook`], [`plan_fits`], [`repair`]. Must never: be used by the checker
+//! Owns: [`Stay`], [`route_stays`], [`SiteBook`], [`plan_fits`], [`repair`] (both also keep
+//! parcel lockers within capacity, through [`crate::solver::lockers`]). Must never: be used by the checker
 //! ([`crate::solver::check`] has its own implementation). Invariants: a stay runs from the start of
 //! service to the departure; consecutive stops of one route at the same site are one stay; a stay
 //! that ends when another starts does not overlap it. Insertion tests ([`SiteBook::has_room`]) look
 //! at the new stop only (later stops of the route may shift); [`plan_fits`] is exact and decides.
 
+use crate::solver::lockers::{lockers_fit, over_full};
 use crate::solver::measure::Time;
 use crate::solver::model::{service_start, Problem};
 use crate::solver::route_state::{simulate_plain, RouteState};
@@ -88,14 +90,38 @@ pub fn route_stays(problem: &Problem, route: &RouteState, index: u32, out: &mut 
     true
 }
 
-/// True when every stay of the plan keeps its site's dwell limit and room. `scratch` is reused.
+/// True when every stay of the plan keeps its site's dwell limit and room, and no parcel locker
+/// holds more than its capacity ([`crate::solver::lockers`]). `scratch` is reused.
 pub fn plan_fits(problem: &Problem, routes: &[RouteState], scratch: &mut Vec<Stay>) -> bool {
-    problem.sites().is_empty() || first_misfit(problem, routes, scratch).is_none()
+    (problem.sites().is_empty() || first_misfit(problem, routes, scratch).is_none())
+        && lockers_fit(problem, routes)
 }
 
-/// Make a plan fit its sites: while a stay breaks a dwell limit or finds no room, take the orders
-/// of that stay out of their route (they become unassigned; the search inserts them again).
+/// Make a plan fit its sites and lockers: while a stay breaks a dwell limit or finds no room, take
+/// the orders of that stay out of their route; while a locker is over-full, take out the last
+/// order served there (by route, then position). They become unassigned; the search inserts
+/// them again.
 pub fn repair(problem: &Problem, state: &mut SearchState) {
+    while let Some(k) = over_full(problem, &state.routes) {
+        let hit = state
+            .routes
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(r, route)| {
+                route
+                    .stops
+                    .iter()
+                    .rposition(|s| problem.locker_at(s.location) == Some(k))
+                    .map(|p| (r, p))
+            });
+        let Some((r, p)) = hit else { break };
+        let stop = state.routes[r].stops.remove(p);
+        state.routes[r].update(problem);
+        state.where_of[stop.order as usize] = None;
+        state.unassigned.push(stop.order);
+        state.compact();
+    }
     if problem.sites().is_empty() {
         return;
     }

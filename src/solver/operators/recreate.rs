@@ -10,6 +10,7 @@
 //! otherwise, and when none of those has room, every route by increasing index. Orders that no
 //! vehicle type can serve alone are never tried.
 
+use crate::solver::lockers::LockerBook;
 use crate::solver::measure::{Cost, Distance};
 use crate::solver::model::{service_start, Problem};
 use crate::solver::neighbours::Neighbours;
@@ -48,6 +49,7 @@ pub struct RecreateScratch {
     candidates: Vec<u32>,
     depot_distance: Vec<Distance>,
     book: SiteBook,
+    lockers: LockerBook,
     positions: Vec<(Cost, usize, Stop)>,
     /// False for an order that no vehicle type can serve even on a route of its own (no
     /// alternative reachable, windows outside every shift, ...): recreate never tries it again.
@@ -98,9 +100,17 @@ impl RecreateScratch {
             candidates: Vec::new(),
             depot_distance,
             book: SiteBook::default(),
+            lockers: LockerBook::default(),
             positions: Vec::new(),
         }
     }
+}
+
+/// What limits placements beyond the route itself: room at sites, parcels at lockers.
+#[derive(Clone, Copy)]
+struct Books<'a> {
+    sites: Option<&'a SiteBook>,
+    lockers: Option<&'a LockerBook>,
 }
 
 /// Where an order goes.
@@ -147,7 +157,7 @@ fn best_in_route(
     problem: &Problem,
     route: &RouteState,
     index: u32,
-    book: Option<&SiteBook>,
+    books: Books,
     order: u32,
     blink_rate: f64,
     rng: &mut Rng,
@@ -164,10 +174,15 @@ fn best_in_route(
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
-    // Only strictly cheaper placements that find room at their site are taken.
+    // Only strictly cheaper placements that find room at their site and locker are taken; a
+    // locker's cost (never negative, so the distance lower bound still holds) joins the delta.
     let take = |best: &mut Option<(Cost, usize, Stop)>, d: Cost, pos: usize, stop: Stop| {
+        let d = d + problem.alternative_cost(order, stop.alternative);
         if best.is_none_or(|(b, _, _)| d < b)
-            && book.is_none_or(|b| site_allows(problem, b, route, index, pos, stop))
+            && books
+                .sites
+                .is_none_or(|b| site_allows(problem, b, route, index, pos, stop))
+            && books.lockers.is_none_or(|l| l.fits(problem, stop))
         {
             *best = Some((d, pos, stop));
         }
@@ -225,7 +240,7 @@ fn best_in_route(
 fn scan_routes(
     problem: &Problem,
     state: &SearchState,
-    book: Option<&SiteBook>,
+    books: Books,
     candidates: &[u32],
     order: u32,
     params: &RecreateParams,
@@ -239,7 +254,7 @@ fn scan_routes(
             problem,
             &state.routes[r as usize],
             r,
-            book,
+            books,
             order,
             params.blink_rate,
             rng,
@@ -293,12 +308,19 @@ pub fn recreate(
     if sites {
         scratch.book.fill(problem, &state.routes);
     }
+    let lockers = !problem.lockers().is_empty();
+    if lockers {
+        scratch.lockers.fill(problem, &state.routes);
+    }
     for order in todo {
         if !scratch.servable[order as usize] {
             state.unassigned.push(order);
             continue;
         }
-        let book = sites.then_some(&scratch.book);
+        let books = Books {
+            sites: sites.then_some(&scratch.book),
+            lockers: lockers.then_some(&scratch.lockers),
+        };
         let mut best: Option<Placement>;
         scratch.candidates.clear();
         let granular_used = params.granular > 0 && state.routes.len() > 8;
@@ -327,7 +349,7 @@ pub fn recreate(
         best = scan_routes(
             problem,
             state,
-            book,
+            books,
             &scratch.candidates,
             order,
             params,
@@ -340,7 +362,7 @@ pub fn recreate(
             best = scan_routes(
                 problem,
                 state,
-                book,
+                books,
                 &scratch.candidates,
                 order,
                 params,
@@ -359,7 +381,7 @@ pub fn recreate(
                     problem,
                     empty,
                     u32::MAX,
-                    book,
+                    books,
                     order,
                     0.0,
                     rng,
@@ -401,6 +423,9 @@ pub fn recreate(
                 state.index_route(r);
                 if sites {
                     scratch.book.refresh(problem, &state.routes, r);
+                }
+                if lockers {
+                    scratch.lockers.take(problem, b.stop);
                 }
                 if scratch.mark.len() < state.routes.len() {
                     scratch.mark.resize(state.routes.len(), 0);

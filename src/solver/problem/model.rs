@@ -2,14 +2,16 @@
 //!
 //! Owns: [`Problem`] and its parts (locations, orders with alternatives and time windows, vehicle
 //! types with profiles, shifts, limits, costs and reload depots, charging stations and batteries,
-//! sites with limited room). Must never: do I/O, read files, or know about the search.
+//! sites with limited room, parcel lockers with a cumulative capacity). Must never: do I/O, read files, or know about the search.
 //! Invariants after [`Problem::new`] / [`Problem::with_stations`]: every index points inside its
 //! list; every order has at least one alternative and one time window; windows (of orders and
 //! stations) are sorted and disjoint; every vehicle type's profile exists; demands and capacities
 //! are non-negative; a battery's reserve is below its capacity and its rates have positive
 //! denominators. After [`Problem::with_sites`]: at most one site per location, every site has
 //! room for a vehicle, and [`Problem::windows`] gives each alternative's service windows narrowed
-//! to its site's hours. All quantities use the integer units of [`crate::solver::measure`]; the
+//! to its site's hours. After [`Problem::with_lockers`]: at most one locker per location and none
+//! at a site, every alternative at a locker has exactly one [`LockerUse`], and its windows are
+//! narrowed to the locker's hours. All quantities use the integer units of [`crate::solver::measure`]; the
 //! builder of the problem documents its scale. Rates (energy per distance, charging time per
 //! energy) are exact ratios of two integers, rounded up when applied.
 
@@ -77,6 +79,44 @@ impl Site {
             .copied()
             .unwrap_or(Duration::MAX)
     }
+}
+
+/// A place that keeps parcels for their receivers (a parcel locker 智能快件箱 or a pickup point
+/// 自提点): a cumulative capacity, unlike a [`Site`]'s room for vehicles at once. Every order
+/// served through an alternative at one of its locations uses that alternative's
+/// [`LockerUse::amount`] of it for the whole day; the sum over the plan plus `booked` must stay
+/// within `capacity` in every dimension (the builder documents what the dimensions mean, for
+/// example parcels by compartment size). Service at a locker must start and end within one of
+/// its windows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Locker {
+    /// Name, for output only.
+    pub name: String,
+    /// Location index (at most one locker, and no site, per location).
+    pub location: u32,
+    /// More locations of the same locker (as seen by different vehicles when pooling).
+    pub aliases: Vec<u32>,
+    /// What it holds, per dimension (each non-negative).
+    pub capacity: Load,
+    /// Already taken by orders outside this problem (other carriers planned before).
+    pub booked: Load,
+    /// Opening windows, sorted and disjoint (at least one).
+    pub windows: Vec<TimeWindow>,
+}
+
+/// What serving order `order` through its alternative `alternative` (at a locker's location)
+/// takes from the locker and costs (an incentive paid to the receiver, or a service-level
+/// penalty), on top of the route's own cost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LockerUse {
+    /// Order index.
+    pub order: u32,
+    /// Alternative index within the order.
+    pub alternative: u32,
+    /// Taken from the locker's capacity (each dimension non-negative).
+    pub amount: Load,
+    /// Cost of serving the order there (non-negative).
+    pub cost: Cost,
 }
 
 /// An order: exactly one of its alternatives is served, within one of its windows.
@@ -319,6 +359,11 @@ pub struct Problem {
     alt_windows: Vec<Vec<Vec<TimeWindow>>>,
     /// Per vehicle type: its zone fees (empty when no vehicle type pays any).
     zone_fees: Vec<Option<crate::solver::fees::ZoneFees>>,
+    lockers: Vec<Locker>,
+    /// Per location: the locker there (empty when there are no lockers).
+    locker_at: Vec<Option<u32>>,
+    /// Per order and alternative: the locker use (empty when there are no lockers).
+    locker_uses: Vec<Vec<Option<LockerUse>>>,
 }
 
 /// For every arc `(a, b)` of one battery vehicle type, the stations it may use that no other one
@@ -653,6 +698,9 @@ impl Problem {
                 site_at: Vec::new(),
                 alt_windows: Vec::new(),
                 zone_fees: Vec::new(),
+                lockers: Vec::new(),
+                locker_at: Vec::new(),
+                locker_uses: Vec::new(),
             })
         } else {
             Err(Error::Invalid(issues))
@@ -723,24 +771,10 @@ impl Problem {
                     .iter()
                     .map(|alt| match site_at[alt.location as usize] {
                         None => order.windows.clone(),
-                        Some(s) => {
-                            let starts: Vec<TimeWindow> = sites[s as usize]
-                                .windows
-                                .iter()
-                                .filter_map(|w| {
-                                    let close = if w.close == Time::MAX {
-                                        Time::MAX
-                                    } else {
-                                        w.close - alt.service
-                                    };
-                                    (close >= w.open).then_some(TimeWindow {
-                                        open: w.open,
-                                        close,
-                                    })
-                                })
-                                .collect();
-                            intersect(&order.windows, &starts)
-                        }
+                        Some(s) => intersect(
+                            &order.windows,
+                            &service_starts(&sites[s as usize].windows, alt.service),
+                        ),
                     })
                     .collect()
             })
@@ -807,6 +841,167 @@ impl Problem {
             Vec::new()
         };
         Ok(self)
+    }
+
+    /// Add parcel lockers and pickup points with a cumulative capacity, and what each order
+    /// served at one takes and costs. Validates everything (all issues at once): locations exist
+    /// and hold no site or other locker, non-negative capacities, bookings and amounts, sorted
+    /// windows; every use names an existing alternative at a locker's location, and every
+    /// alternative at a locker's location has exactly one use. Narrows the service windows of
+    /// those alternatives so that service starts and ends inside the locker's hours. Call after
+    /// [`Problem::with_sites`].
+    pub fn with_lockers(
+        mut self,
+        lockers: Vec<Locker>,
+        uses: Vec<LockerUse>,
+    ) -> Result<Self, Error> {
+        let mut issues = Vec::new();
+        let n_loc = self.locations.len();
+        let mut locker_at = vec![None; n_loc];
+        for (k, locker) in lockers.iter().enumerate() {
+            let mut invalid = |message: String| {
+                issues.push(ModelIssue::Invalid {
+                    what: "locker",
+                    index: k,
+                    message,
+                })
+            };
+            for &location in std::iter::once(&locker.location).chain(&locker.aliases) {
+                if location as usize >= n_loc {
+                    invalid(format!(
+                        "location {location} does not exist ({n_loc} locations)"
+                    ));
+                    continue;
+                }
+                if let Some(other) = locker_at[location as usize] {
+                    invalid(format!("location {location} is also locker {other}'s"));
+                }
+                if self.site_at(location).is_some() {
+                    invalid(format!("location {location} is also a site's"));
+                }
+                locker_at[location as usize] = Some(k as u32);
+            }
+            if locker.capacity.0.iter().any(|&c| c < 0) || locker.booked.0.iter().any(|&c| c < 0) {
+                invalid("negative capacity or booking".into());
+            }
+            for message in window_issues(&locker.windows) {
+                invalid(message);
+            }
+        }
+        let mut locker_uses: Vec<Vec<Option<LockerUse>>> = self
+            .orders
+            .iter()
+            .map(|o| vec![None; o.alternatives.len()])
+            .collect();
+        for (u, lu) in uses.iter().enumerate() {
+            let mut invalid = |message: String| {
+                issues.push(ModelIssue::Invalid {
+                    what: "locker use",
+                    index: u,
+                    message,
+                })
+            };
+            let Some(slot) = locker_uses
+                .get_mut(lu.order as usize)
+                .and_then(|a| a.get_mut(lu.alternative as usize))
+            else {
+                invalid(format!(
+                    "order {} has no alternative {}",
+                    lu.order, lu.alternative
+                ));
+                continue;
+            };
+            let location =
+                self.orders[lu.order as usize].alternatives[lu.alternative as usize].location;
+            if locker_at
+                .get(location as usize)
+                .copied()
+                .flatten()
+                .is_none()
+            {
+                invalid(format!("location {location} is no locker's"));
+            }
+            if lu.amount.0.iter().any(|&a| a < 0) || lu.cost.0 < 0 {
+                invalid("negative amount or cost".into());
+            }
+            if slot.replace(*lu).is_some() {
+                invalid("a second use for the same alternative".into());
+            }
+        }
+        for (o, order) in self.orders.iter().enumerate() {
+            for (a, alt) in order.alternatives.iter().enumerate() {
+                let at_locker = locker_at
+                    .get(alt.location as usize)
+                    .copied()
+                    .flatten()
+                    .is_some();
+                if at_locker && locker_uses[o][a].is_none() {
+                    issues.push(ModelIssue::Invalid {
+                        what: "order",
+                        index: o,
+                        message: format!("alternative {a} is at a locker but has no locker use"),
+                    });
+                }
+            }
+        }
+        if !issues.is_empty() {
+            return Err(Error::Invalid(issues));
+        }
+        if lockers.is_empty() {
+            return Ok(self);
+        }
+        let alt_windows: Vec<Vec<Vec<TimeWindow>>> = (0..self.orders.len())
+            .map(|o| {
+                let order = &self.orders[o];
+                (0..order.alternatives.len())
+                    .map(|a| {
+                        let alt = &order.alternatives[a];
+                        let own = self.windows(o as u32, a as u32);
+                        match locker_at[alt.location as usize] {
+                            None => own.to_vec(),
+                            Some(k) => intersect(
+                                own,
+                                &service_starts(&lockers[k as usize].windows, alt.service),
+                            ),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        self.alt_windows = alt_windows;
+        self.locker_at = locker_at;
+        self.lockers = lockers;
+        self.locker_uses = locker_uses;
+        self.untimed = false;
+        Ok(self)
+    }
+
+    /// Parcel lockers and pickup points; empty for most problems.
+    pub fn lockers(&self) -> &[Locker] {
+        &self.lockers
+    }
+
+    /// The locker at location `location`, if any.
+    #[inline]
+    pub fn locker_at(&self, location: u32) -> Option<u32> {
+        self.locker_at.get(location as usize).copied().flatten()
+    }
+
+    /// What serving order `o` through alternative `a` takes from a locker, and costs (`None`:
+    /// not at a locker).
+    #[inline]
+    pub fn locker_use(&self, o: u32, a: u32) -> Option<&LockerUse> {
+        self.locker_uses
+            .get(o as usize)
+            .and_then(|alts| alts.get(a as usize))
+            .and_then(Option::as_ref)
+    }
+
+    /// The cost of serving order `o` through alternative `a` beyond the route's (zero unless at
+    /// a locker).
+    #[inline]
+    pub fn alternative_cost(&self, o: u32, a: u32) -> Cost {
+        self.locker_use(o, a).map_or(Cost::ZERO, |u| u.cost)
     }
 
     /// The zone fees vehicle type `v` pays, if any.
@@ -916,6 +1111,24 @@ impl Problem {
     pub fn fleet_size(&self) -> u32 {
         self.vehicle_types.iter().map(|v| v.count).sum()
     }
+}
+
+/// The windows in which a service of length `service` may start so as to end inside `windows`.
+fn service_starts(windows: &[TimeWindow], service: Duration) -> Vec<TimeWindow> {
+    windows
+        .iter()
+        .filter_map(|w| {
+            let close = if w.close == Time::MAX {
+                Time::MAX
+            } else {
+                w.close - service
+            };
+            (close >= w.open).then_some(TimeWindow {
+                open: w.open,
+                close,
+            })
+        })
+        .collect()
 }
 
 /// The intersection of two sorted, disjoint window lists.

@@ -14,7 +14,7 @@ use crate::solver::solution::{Solution, Visit};
 
 /// The value the search minimises, compared lexicographically: required orders left out first, then
 /// vehicles (only under the vehicles-first objective; 0 otherwise), then cost (routes plus penalties
-/// of unserved optional orders).
+/// of unserved optional orders and the cost of orders served at parcel lockers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Objective {
     /// Required orders not served.
@@ -127,6 +127,12 @@ impl SearchState {
     pub fn objective_for(&self, problem: &Problem, vehicles_first: bool) -> Objective {
         let mut missing_required = 0;
         let mut cost: Cost = self.routes.iter().map(|r| r.eval.cost).sum();
+        if !problem.lockers().is_empty() {
+            // Incentives or service-level penalties of orders served at lockers.
+            for s in self.routes.iter().flat_map(|r| r.stops.iter()) {
+                cost += problem.alternative_cost(s.order, s.alternative);
+            }
+        }
         for &o in &self.unassigned {
             match problem.order(o).penalty {
                 None => missing_required += 1,
