@@ -1330,3 +1330,63 @@ fn max_tasks_and_max_distance_limit_routes_and_are_judged_in_check_mode() {
     assert_eq!(status, 400, "{e}");
     assert_eq!(e["issues"][0]["path"], "vehicles[0].max_distance", "{e}");
 }
+
+#[test]
+fn cancelling_a_running_job_stops_its_search_long_before_its_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    // One worker and a time limit far above the test's patience: only the cancel can stop it.
+    let mut c = config();
+    c.workers = 1;
+    c.limits.time_limit = std::time::Duration::from_secs(3600);
+    let server = Server::start_state(with_jobs(
+        AppState::new(c, Some(chengdu()), None),
+        dir.path(),
+    ));
+    let budget: u64 = 1_000_000_000;
+    let mut long = scenario(vec![carrier("sf", [104.0450, 30.7150], 0)]);
+    long["scenario"]["solver"]["iterations"] = json!(budget);
+    let (status, accepted) = server.post("/v1/plans", &long, None);
+    assert_eq!(status, 202, "{accepted}");
+    let url = accepted["url"].as_str().unwrap().to_string();
+    // Wait until the search runs (a wait, not a timing assertion).
+    let mut searching = false;
+    for _ in 0..6000 {
+        let (_, v) = server.get(&url);
+        if v["progress"].as_str().unwrap_or("").contains("searching") {
+            searching = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(searching, "the search never started");
+    let (status, v) = server.call("DELETE", &url, None);
+    assert_eq!(
+        (status, v["status"].as_str()),
+        (200, Some("cancelled")),
+        "{v}"
+    );
+    // The worker reports how far the search got once it has stopped.
+    let mut stopped = None;
+    for _ in 0..6000 {
+        let (_, v) = server.get(&url);
+        let p = v["progress"].as_str().unwrap_or("").to_string();
+        if let Some(rest) = p.strip_prefix("cancelled: the search stopped after ") {
+            stopped = Some(rest.trim_end_matches(" iterations").parse::<u64>().unwrap());
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let iterations = stopped.expect("the search never stopped");
+    assert!(iterations < budget / 100, "{iterations} of {budget}");
+    let (_, v) = server.get(&url);
+    assert_eq!(v["status"], "cancelled");
+    assert!(v.get("result").is_none(), "{v}");
+    // The one worker is free again: a short job runs to the end.
+    let (_, accepted) = server.post(
+        "/v1/plans",
+        &scenario(vec![carrier("sf", [104.0450, 30.7150], 0)]),
+        None,
+    );
+    let done = wait(&server, accepted["url"].as_str().unwrap(), None);
+    assert_eq!(done["status"], "done", "{done}");
+}

@@ -119,6 +119,8 @@ async fn submit(
     scenario.solver.threads = scenario.solver.threads.clamp(1, limits.max_threads.max(1));
     let cap = limits.time_limit.as_secs_f64();
     scenario.solver.time_limit_s = Some(scenario.solver.time_limit_s.map_or(cap, |t| t.min(cap)));
+    // DELETE raises it: the job's searches stop at their next iteration.
+    scenario.solver.stop = store.stop_flag(&id);
     let plan = match sub.plan {
         Some(p) => match crate::io::plan_in::parse_plan(&p) {
             Ok(p) => Some(p),
@@ -139,6 +141,7 @@ async fn submit(
             .get(&job)
             .is_some_and(|m| m.status == Status::Cancelled)
         {
+            let _ = store.finish(&job, Err("cancelled before it started".into()));
             return;
         }
         let _ = store.update(&job, false, |m| {
@@ -286,7 +289,8 @@ pub async fn get_job(
     Ok(Json(answer(&store, &role, &meta)))
 }
 
-/// `DELETE /v1/{kind}/{id}`: cancel a queued or running job (its owner or a planner).
+/// `DELETE /v1/{kind}/{id}`: cancel a queued or running job (its owner or a planner); a running
+/// search stops at its next iteration.
 pub async fn cancel_job(
     State(state): State<Arc<AppState>>,
     axum::Extension(Caller(role)): axum::Extension<Caller>,
@@ -297,10 +301,7 @@ pub async fn cancel_job(
         return Err(forbidden("cancel a job it did not submit"));
     }
     if matches!(meta.status, Status::Queued | Status::Running) {
-        store.update(&id, false, |m| {
-            m.status = Status::Cancelled;
-            m.progress = "cancelled".into();
-        })?;
+        store.cancel(&id)?;
     }
     let meta = store.get(&id).unwrap_or(meta);
     Ok(Json(answer(&store, &role, &meta)))

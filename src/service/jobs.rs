@@ -10,11 +10,13 @@
 //! or another carrier's orders, customers or allocation in a share; lose a job silently: a job
 //! that was queued or running when the service stopped is `interrupted` after a restart.
 //! Invariants: `meta.json` and `result.json` are written atomically; a job's status moves
-//! queued -> running -> done | failed, or to cancelled (a running search is not interrupted:
-//! its result is dropped when it ends) or interrupted.
+//! queued -> running -> done | failed, or to cancelled or interrupted. Cancelling a running job
+//! raises its searches' [`StopFlag`]: they stop at their next iteration, the job keeps no
+//! result, and its progress then says how many iterations the search had run.
 
 use super::auth::Role;
 use super::error::{codes, ApiError};
+use crate::solver::StopFlag;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -88,6 +90,8 @@ pub struct JobStore {
     dir: PathBuf,
     metas: Mutex<BTreeMap<String, Meta>>,
     next: AtomicU64,
+    /// The stop flags of jobs not finished yet.
+    flags: Mutex<BTreeMap<String, StopFlag>>,
 }
 
 fn io_error(what: &str, path: &Path, e: impl std::fmt::Display) -> ApiError {
@@ -130,6 +134,7 @@ impl JobStore {
             dir,
             metas: Mutex::new(metas),
             next: AtomicU64::new(next),
+            flags: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -189,10 +194,47 @@ impl JobStore {
         self.save(&meta)
     }
 
-    /// Store a finished job's result and mark it done (a cancelled job keeps no result).
+    /// The flag that stops job `id`'s searches, raised by [`JobStore::cancel`].
+    pub fn stop_flag(&self, id: &str) -> StopFlag {
+        self.flags
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(id.to_string())
+            .or_insert_with(StopFlag::raisable)
+            .clone()
+    }
+
+    /// Cancel a queued or running job: its record says so at once, and a running search stops
+    /// at its next iteration.
+    pub fn cancel(&self, id: &str) -> Result<(), ApiError> {
+        self.update(id, false, |m| {
+            m.progress = if m.status == Status::Running {
+                "cancelling: the search stops at its next iteration".into()
+            } else {
+                "cancelled".into()
+            };
+            m.status = Status::Cancelled;
+        })?;
+        if let Some(f) = self.flags.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
+            f.raise();
+        }
+        Ok(())
+    }
+
+    /// Store a finished job's result and mark it done. A cancelled job keeps no result; its
+    /// progress says how its work ended.
     pub fn finish(&self, id: &str, result: Result<Value, String>) -> Result<(), ApiError> {
+        self.flags
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id);
         if self.get(id).is_some_and(|m| m.status == Status::Cancelled) {
-            return Ok(());
+            return self.update(id, true, |m| {
+                m.progress = match result {
+                    Err(e) if e.starts_with("cancelled") => e,
+                    _ => "cancelled (the work had finished; its result is dropped)".into(),
+                };
+            });
         }
         match result {
             Ok(v) => {
@@ -214,6 +256,10 @@ impl JobStore {
     /// Forget a job that could not be set up (its folder is removed).
     pub fn discard(&self, id: &str) {
         self.lock().remove(id);
+        self.flags
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id);
         let _ = std::fs::remove_dir_all(self.job_dir(id));
     }
 

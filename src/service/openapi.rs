@@ -255,7 +255,7 @@ pub fn description() -> Value {
                 ],
                 "get": {"summary": "A job's status, progress and (when done) result; another carrier's job is a 404",
                     "responses": with(json!({"description": "The job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}))},
-                "delete": {"summary": "Cancel a queued or running job (a running search finishes its budget; its result is dropped)",
+                "delete": {"summary": "Cancel a queued or running job (a running search stops at its next iteration; no result is kept)",
                     "responses": with(json!({"description": "The job, cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}))}
             },
             "/v1/route": {"post": {
