@@ -1390,3 +1390,68 @@ fn cancelling_a_running_job_stops_its_search_long_before_its_budget() {
     let done = wait(&server, accepted["url"].as_str().unwrap(), None);
     assert_eq!(done["status"], "done", "{done}");
 }
+
+#[test]
+fn scenario_jobs_take_bays_and_charging_stations_inline() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_state(with_jobs(
+        AppState::new(config(), Some(chengdu()), None),
+        dir.path(),
+    ));
+    let sf = carrier("sf", [104.0450, 30.7150], 0);
+    let first = &sf["orders"][0];
+    let (lon, lat) = (first["lon"].clone(), first["lat"].clone());
+    let mut body = scenario(vec![sf.clone()]);
+    // Vehicles may stop on no road: every order is served on foot from the bay.
+    body["scenario"]["bays"] = json!({
+        "no_stop_roads": ["motorway", "motorway_link", "trunk", "trunk_link", "primary",
+            "primary_link", "secondary", "secondary_link", "tertiary", "tertiary_link",
+            "unclassified", "residential", "living_street", "service", "road"],
+        "file": [{"id": "b1", "lon": lon, "lat": lat, "capacity": 2, "radius_m": 5000,
+                  "max_dwell_min": 120}]
+    });
+    body["scenario"]["charging"] =
+        json!({"file": [{"id": "c1", "lon": 104.06, "lat": 30.70, "power_kw": 30}]});
+    let (status, accepted) = server.post("/v1/plans", &body, None);
+    assert_eq!(status, 202, "{accepted}");
+    let done = wait(&server, accepted["url"].as_str().unwrap(), None);
+    assert_eq!(done["status"], "done", "{done}");
+    let plan = &done["result"]["plan"];
+    let stops: Vec<&Value> = plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap())
+        .filter(|s| s["kind"] == "delivery")
+        .collect();
+    assert_eq!(stops.len(), 3, "{plan}");
+    for s in stops {
+        assert_eq!(s["bay"], "b1", "{s}");
+        assert!(s["walk_m"].as_f64().unwrap() >= 0.0);
+    }
+    // A bad row is a 400 naming the bays file's record; a file name is not read.
+    let mut bad = body.clone();
+    bad["scenario"]["bays"]["file"][0]["capacity"] = json!("many");
+    let (status, e) = server.post("/v1/plans", &bad, None);
+    assert_eq!(status, 400, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("capacity"), "{e}");
+    let mut named = body.clone();
+    named["scenario"]["charging"]["file"] = json!("chargers.csv");
+    let (status, e) = server.post("/v1/plans", &named, None);
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(e["issues"][0]["path"], "scenario.charging.file", "{e}");
+    // Without the bay the same orders cannot be served at all.
+    let mut none = body.clone();
+    none["scenario"]["bays"]
+        .as_object_mut()
+        .unwrap()
+        .remove("file");
+    let (status, accepted) = server.post("/v1/plans", &none, None);
+    assert_eq!(status, 202, "{accepted}");
+    let done = wait(&server, accepted["url"].as_str().unwrap(), None);
+    assert_eq!(
+        done["result"]["plan"]["unserved"].as_array().unwrap().len(),
+        3,
+        "{done}"
+    );
+}

@@ -89,6 +89,7 @@ async fn submit(
         let (store, id, input) = (store.clone(), id.clone(), input.clone());
         let role = role.clone();
         let scenario = sub.scenario;
+        let roads_for_setup = roads.clone();
         tokio::task::spawn_blocking(move || -> Result<crate::scenario::Scenario, ApiError> {
             let carriers = jobs::write_scenario(&scenario, &input, &paths.0, paths.1.as_deref())?;
             if let Role::Carrier(me) = &role {
@@ -98,8 +99,10 @@ async fn submit(
                     )));
                 }
             }
-            let scenario = crate::io::scenario::read_scenario(&input.join("scenario.toml"))
+            let mut scenario = crate::io::scenario::read_scenario(&input.join("scenario.toml"))
                 .map_err(|e| ApiError::one(codes::INVALID, "scenario", e.to_string()))?;
+            // `[charging] osm = true`: the extract's public stations, as the CLI adds them.
+            scenario.add_osm_stations(&roads_for_setup.network.chargers);
             store.update(&id, true, |m| m.carriers = carriers)?;
             Ok(scenario)
         })

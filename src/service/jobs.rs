@@ -3,7 +3,8 @@
 //! `GET /v1/{kind}/{id}` reports status, progress and result; `DELETE` cancels.
 //!
 //! Owns: [`JobStore`] (jobs on disk under `--data/jobs/ID/`: `meta.json`, the scenario as
-//! `input/scenario.toml` plus one orders CSV per carrier, and `result.json`), the conversion
+//! `input/scenario.toml` plus one orders CSV per carrier and the bays and charging CSVs, and
+//! `result.json`), the conversion
 //! of the JSON scenario to the files [`crate::io::scenario::read_scenario`] reads (so the JSON
 //! form gets the file form's every check and message), tenancy ([`visible`], [`view`]).
 //! Must never: show a carrier another carrier's job (a 404, as for an id that does not exist),
@@ -328,12 +329,14 @@ const SERVER_KEYS: &[(&str, &str)] = &[
     ("osm", "the server's extract is used (serve --osm)"),
     ("policy", "the server's policy is used (serve --policy)"),
     ("classes", "the server's vehicle classes are used"),
-    ("bays", "bays files are not taken over HTTP yet"),
-    (
-        "charging",
-        "charging-station files are not taken over HTTP yet",
-    ),
     ("two_tier", "two-tier scenarios are not taken over HTTP yet"),
+];
+
+/// Tables whose `file` takes its rows inline over HTTP (as a carrier's `orders`), and the file
+/// each becomes.
+const INLINE_TABLES: &[(&str, &str, &str)] = &[
+    ("bays", "bays.csv", "{id, lon, lat, capacity, hours, max_dwell_min, clean_extra_min, classes, max_length_m, radius_m}"),
+    ("charging", "charging.csv", "{id, lon, lat, power_kw, connectors, hours, price_per_kwh}"),
 ];
 
 /// Write the JSON scenario as the files of a scenario folder (`scenario.toml`, one orders CSV
@@ -365,6 +368,43 @@ pub fn write_scenario(
     toml_obj.insert("osm".into(), json!(osm.display().to_string()));
     if let Some(p) = policy {
         toml_obj.insert("policy".into(), json!(p.display().to_string()));
+    }
+    // `[bays]` and `[charging]` with their rows inline: written as the CSV the table names.
+    for (key, file, columns) in INLINE_TABLES {
+        let Some(table) = toml_obj.get_mut(*key) else {
+            continue;
+        };
+        let path = format!("scenario.{key}");
+        let Some(table) = table.as_object_mut() else {
+            issues.push(super::error::Issue {
+                code: codes::INVALID,
+                path,
+                message: "must be an object (the scenario's table, `file` holding its rows)".into(),
+            });
+            continue;
+        };
+        match table.get("file") {
+            None => {}
+            Some(Value::Array(rows)) => match orders_csv(rows) {
+                Ok(text) => {
+                    let p = dir.join(file);
+                    std::fs::write(&p, text).map_err(|e| io_error("writing", &p, e))?;
+                    table.insert("file".into(), json!(file));
+                }
+                Err((r, message)) => issues.push(super::error::Issue {
+                    code: codes::INVALID,
+                    path: format!("{path}.file[{r}]"),
+                    message,
+                }),
+            },
+            Some(_) => issues.push(super::error::Issue {
+                code: codes::INVALID,
+                path: format!("{path}.file"),
+                message: format!(
+                    "the server reads no files: give the rows inline, a list of {columns}"
+                ),
+            }),
+        }
     }
     let mut ids = Vec::new();
     let carriers = toml_obj.get_mut("carrier").and_then(Value::as_array_mut);
@@ -425,7 +465,8 @@ pub fn write_scenario(
     Ok(ids)
 }
 
-/// Orders as the orders CSV (columns: `id, lon, lat` first, then every other key given).
+/// Rows (orders, bays, stations) as CSV (columns: `id, lon, lat` first, then every other key
+/// given).
 fn orders_csv(orders: &[Value]) -> Result<String, (usize, String)> {
     let mut columns: Vec<String> = vec!["id".into(), "lon".into(), "lat".into()];
     for (o, order) in orders.iter().enumerate() {

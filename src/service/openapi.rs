@@ -158,7 +158,7 @@ pub fn description() -> Value {
                 "steps": {"type": "array", "items": {"type": "object"}}}}}
         }},
         "JobRequest": {"type": "object", "required": ["scenario"], "properties": {
-            "scenario": {"type": "object", "description": "the scenario TOML as JSON (name, day, solver, factors, carrier[] with id, depot, fleet, shareable, orders[] inline); the server's extract and policy are used"},
+            "scenario": {"type": "object", "description": "the scenario TOML as JSON (name, day, solver, factors, bays and charging with their `file` rows inline, carrier[] with id, depot, fleet, shareable, orders[] inline); the server's extract and policy are used"},
             "plan": {"type": "object", "description": "/v1/checks only: the plan.json to judge"}
         }},
         "Job": {"type": "object", "required": ["id", "kind", "status"], "properties": {
