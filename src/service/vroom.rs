@@ -6,7 +6,9 @@
 //! the keys it does not know in `extra`, and [`super::mapping`] reports each as a 400 naming its
 //! JSON path. Invariants: field names and shapes follow VROOM's `docs/API.md` (v1.14 era:
 //! `matrices` per profile, `costs` per vehicle, `steps` for check mode); extensions live only
-//! under keys named `cityfreight`, which VROOM does not use, so they cannot clash.
+//! under keys named `cityfreight`, which VROOM does not use, so they cannot clash, plus one step
+//! type VROOM does not have, `charge` (a battery vehicle's charging stop, its details under the
+//! step's `cityfreight` key), which only requests with a `cityfreight.battery` ever see.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
