@@ -142,10 +142,14 @@
 //!   know the page format. Never plans or computes a KPI.
 //! * [`service`] — the HTTP layer (axum/tokio): VROOM-compatible `POST /v1/solve` and its
 //!   offline twin `cityfreight solve` ([`service::vroom`] types, [`service::mapping`] to and
-//!   from [`solver::Problem`], check mode judged by [`solver::check`] plus the city's rules),
+//!   from [`solver::Problem`]: bays as solver sites, charging stations and batteries,
+//!   `max_tasks` as a free load dimension; check mode judged by [`solver::check`] plus the
+//!   city's rules),
 //!   OSRM-like `/v1/table` and `/v1/route` per class, hour and permit ([`service::travel`] on
 //!   [`service::roads`]), scenario jobs kept on disk ([`service::jobs`], [`service::job_api`]),
-//!   tokens and roles ([`service::auth`]), one JSON error shape ([`service::error`]) and
+//!   tokens and roles ([`service::auth`]), cancelling a job raises its searches'
+//!   [`solver::StopFlag`] (`scenario.solver.stop`, polled every iteration), one JSON error
+//!   shape ([`service::error`]) and
 //!   `/openapi.json`. Never runs CPU work on the async threads (a bounded queue in front of
 //!   blocking workers); with `io` and `cli` the only layers that derive `Serialize`/`Deserialize`.
 //! * [`cli`] — the `cityfreight` binary: argument parsing, progress bars, printing, exit codes

@@ -503,8 +503,12 @@ fn a_chengdu_solve_on_the_extract_passes_the_independent_checker() {
     );
     let report = cityfreight::solver::check::check(&problem, &Solution { routes, unserved });
     assert!(report.feasible(), "{:?}", report.violations);
+    // Solver costs are thousandths of VROOM's (exact here: cost = travel seconds).
     let routes_cost: i64 = report.routes.iter().map(|r| r.cost.0).sum();
-    assert_eq!(out["summary"]["cost"].as_i64().unwrap(), routes_cost);
+    assert_eq!(
+        out["summary"]["cost"].as_i64().unwrap() * mapping::COST_SCALE,
+        routes_cost
+    );
     assert!(
         served.len() >= 18,
         "only {} of 20 jobs served",
@@ -699,6 +703,10 @@ fn openapi_lists_exactly_the_served_routes_and_its_examples_are_answered() {
             };
             let (status, out) = server.post(path, example, None);
             assert!(status == 200 || status == 202, "{path}: {status} {out}");
+            if path == "/v1/solve" {
+                // The example's bay is cheaper than the doors of jobs 1 and 2.
+                assert!(out.to_string().contains(r#""bay":"bay-a""#), "{out}");
+            }
             if status == 202 {
                 job = Some(out["url"].as_str().unwrap().to_string());
             }
@@ -999,4 +1007,451 @@ fn jobs_with_pickups_keep_the_load_within_capacity_at_every_step() {
         let end = steps.last().unwrap()["load"][0].as_i64().unwrap();
         assert_eq!(json!([end]), route["pickup"], "{route}");
     }
+}
+
+/// The plan of an answer as a solver solution of `problem` (built from the same request): job
+/// steps with the alternative of their bay, charging steps with their station and energy.
+fn answered_plan(input: &Value, out: &Value) -> Solution {
+    let jobs = input["jobs"].as_array().unwrap();
+    let bays: Vec<Value> = input["cityfreight"]["bays"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let stations: Vec<Value> = input["cityfreight"]["charging"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let parsed: Input = serde_json::from_value(input.clone()).unwrap();
+    let problem = mapping::problem(&parsed, None, &Limits::default()).unwrap();
+    let mut routes = Vec::new();
+    let mut served = std::collections::BTreeSet::new();
+    for r in out["routes"].as_array().unwrap() {
+        let v = input["vehicles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|x| x["id"] == r["vehicle"])
+            .unwrap();
+        let mut visits = Vec::new();
+        for s in r["steps"].as_array().unwrap() {
+            match s["type"].as_str().unwrap() {
+                "job" => {
+                    let j = jobs.iter().position(|x| x["id"] == s["id"]).unwrap() as u32;
+                    served.insert(j);
+                    let alternative = match s["cityfreight"]["bay"].as_str() {
+                        None => 0,
+                        Some(id) => {
+                            let b = bays.iter().position(|x| x["id"] == id).unwrap();
+                            let loc = problem
+                                .sites()
+                                .iter()
+                                .find(|site| site.name == bays[b]["id"].as_str().unwrap());
+                            let site = loc.unwrap();
+                            problem.order(j).alternatives[1..]
+                                .iter()
+                                .position(|a| {
+                                    a.location == site.location
+                                        || site.aliases.contains(&a.location)
+                                })
+                                .unwrap() as u32
+                                + 1
+                        }
+                    };
+                    visits.push(Visit::Order {
+                        order: j,
+                        alternative,
+                    });
+                }
+                "charge" => {
+                    let id = s["cityfreight"]["station"].as_str().unwrap();
+                    let station = stations.iter().position(|x| x["id"] == id).unwrap() as u32;
+                    visits.push(Visit::Charge {
+                        station,
+                        energy: cityfreight::solver::measure::Energy(
+                            s["cityfreight"]["energy_wh"].as_i64().unwrap(),
+                        ),
+                    });
+                }
+                _ => {}
+            }
+        }
+        routes.push(Route {
+            vehicle_type: v as u32,
+            visits,
+        });
+    }
+    let unserved = (0..jobs.len() as u32)
+        .filter(|j| !served.contains(j))
+        .collect();
+    let solution = Solution { routes, unserved };
+    let report = cityfreight::solver::check::check(&problem, &solution);
+    assert!(report.feasible(), "{:?}", report.violations);
+    solution
+}
+
+/// Two doors 1,000 s from the depot, a bay 100 s away that serves both on foot (60 s walk).
+fn bay_input() -> Value {
+    json!({
+        "vehicles": [{"id": 1, "start_index": 0, "end_index": 0}],
+        "jobs": [{"id": 1, "location_index": 1, "service": 30},
+                 {"id": 2, "location_index": 2, "service": 30}],
+        "matrices": {"car": {"durations": [
+            [0, 1000, 1000, 100], [1000, 0, 50, 950], [1000, 50, 0, 950], [100, 950, 950, 0]]}},
+        "cityfreight": {"iterations": 300, "bays": [
+            {"id": "b1", "location_index": 3, "capacity": 1, "jobs": [1, 2], "walk": 60,
+             "time_windows": [[0, 10000]], "max_dwell": 600}]}
+    })
+}
+
+#[test]
+fn bays_on_solve_serve_jobs_on_foot_within_dwell_and_hours() {
+    let server = Server::start(config(), None, None);
+    let input = bay_input();
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 200, "{out}");
+    // Both jobs from the bay: 100 s there and 100 s back, one stay.
+    assert_eq!(out["summary"]["cost"], 200, "{out}");
+    let steps = out["routes"][0]["steps"].as_array().unwrap();
+    for s in &steps[1..3] {
+        assert_eq!(s["cityfreight"]["bay"], "b1", "{s}");
+        assert_eq!(s["cityfreight"]["walk"], 60);
+        assert_eq!(s["service"], 90, "the walk is part of the stop: {s}");
+        assert_eq!(s["location_index"], 3);
+    }
+    assert_eq!(steps[2]["arrival"], 100 + 90, "{out}");
+    answered_plan(&input, &out);
+    // A stop longer than the bay's dwell limit (90 s > 80 s) is made at the door.
+    let mut short = input.clone();
+    short["cityfreight"]["bays"][0]["max_dwell"] = json!(80);
+    let (_, out) = server.post("/v1/solve", &short, None);
+    assert!(!out.to_string().contains("\"bay\""), "{out}");
+    assert_eq!(out["summary"]["cost"], 2050, "{out}");
+    answered_plan(&short, &out);
+    // A bay closed all day serves nobody.
+    let mut closed = input.clone();
+    closed["cityfreight"]["bays"][0]["time_windows"] = json!([[20000, 30000]]);
+    closed["vehicles"][0]["time_window"] = json!([0, 10000]);
+    let (_, out) = server.post("/v1/solve", &closed, None);
+    assert!(!out.to_string().contains("\"bay\""), "{out}");
+    // A radius instead of a job list needs coordinates, and every bad field is named.
+    let mut bad = input.clone();
+    bad["cityfreight"]["bays"][0]["jobs"] = json!([1, 99]);
+    bad["cityfreight"]["bays"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "b2", "location_index": 3, "radius": 100, "capacity": 0}));
+    bad["cityfreight"]["charging"] = json!([{"id": "c1", "location_index": 3, "power_kw": 0}]);
+    bad["vehicles"][0]["cityfreight"] =
+        json!({"battery": {"capacity_wh": 1000, "consumption_wh_per_km": 100}});
+    let (status, e) = server.post("/v1/solve", &bad, None);
+    assert_eq!(status, 400, "{e}");
+    let paths: Vec<&str> = e["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    for p in [
+        "cityfreight.bays[0].jobs[1]",
+        "cityfreight.bays[1].radius",
+        "cityfreight.bays[1].capacity",
+        "cityfreight.charging[0].power_kw",
+        "vehicles[0].cityfreight.battery",
+    ] {
+        assert!(paths.contains(&p), "{p} not in {paths:?}");
+    }
+}
+
+#[test]
+fn check_mode_reports_bay_hours_dwell_and_room() {
+    let server = Server::start(config(), None, None);
+    let mut input = bay_input();
+    input["vehicles"] = json!([
+        {"id": 1, "start_index": 0, "end_index": 0, "steps": [
+            {"type": "job", "id": 1, "cityfreight": {"bay": "b1"}}]},
+        {"id": 2, "start_index": 0, "end_index": 0, "steps": [
+            {"type": "job", "id": 2, "cityfreight": {"bay": "b1"}}]}
+    ]);
+    // Both vans at the one-vehicle bay from 100 s on.
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 200, "{out}");
+    let bay: Vec<&Value> = out["summary"]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["cause"] == "bay")
+        .collect();
+    assert_eq!(bay.len(), 1, "{out}");
+    assert!(
+        bay[0]["detail"].as_str().unwrap().contains("room for 1"),
+        "{out}"
+    );
+    // One van: fine at the bay; a bay closing at 50 s (the van stays from 100 s) or a 60 s
+    // dwell is not.
+    input["vehicles"].as_array_mut().unwrap().pop();
+    input["jobs"].as_array_mut().unwrap().pop();
+    input["cityfreight"]["bays"][0]["jobs"] = json!([1]);
+    let (_, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(out["summary"]["violations"], json!([]), "{out}");
+    let mut late = input.clone();
+    late["cityfreight"]["bays"][0]["time_windows"] = json!([[0, 50]]);
+    let (_, out) = server.post("/v1/solve", &late, None);
+    let v = &out["routes"][0]["violations"][0];
+    assert_eq!(v["cause"], "bay", "{out}");
+    assert!(
+        v["detail"].as_str().unwrap().contains("outside its hours"),
+        "{out}"
+    );
+    let mut dwell = input.clone();
+    dwell["cityfreight"]["bays"][0]["max_dwell"] = json!(60);
+    let (_, out) = server.post("/v1/solve", &dwell, None);
+    let v = &out["routes"][0]["violations"][0];
+    assert_eq!(
+        (v["cause"].as_str(), v["duration"].as_i64()),
+        (Some("bay"), Some(30)),
+        "{out}"
+    );
+    // A step naming a bay that may not serve its job is a 400.
+    let mut wrong = input.clone();
+    wrong["cityfreight"]["bays"][0]["jobs"] = json!([]);
+    wrong["cityfreight"]["bays"][0]["radius"] = json!(10);
+    let (status, e) = server.post("/v1/solve", &wrong, None);
+    assert_eq!(status, 400, "{e}");
+}
+
+/// A 60 km round trip for a 50 kWh van using 1 kWh/km; a charger half way out.
+fn charging_input() -> Value {
+    let d = json!([[0, 30000, 15000], [30000, 0, 15000], [15000, 15000, 0]]);
+    let t = json!([[0, 3000, 1500], [3000, 0, 1500], [1500, 1500, 0]]);
+    json!({
+        "vehicles": [{"id": 1, "start_index": 0, "end_index": 0,
+            "costs": {"per_hour": 0, "per_km": 1},
+            "cityfreight": {"battery": {"capacity_wh": 50000, "consumption_wh_per_km": 1000}}}],
+        "jobs": [{"id": 1, "location_index": 1, "service": 60}],
+        "matrices": {"van": {"durations": t, "distances": d}},
+        "cityfreight": {"iterations": 200,
+            "charging": [{"id": "c1", "location_index": 2, "power_kw": 50}]}
+    })
+}
+
+#[test]
+fn battery_vehicles_charge_on_solve_and_check_mode_judges_the_charge() {
+    let server = Server::start(config(), None, None);
+    let mut input = charging_input();
+    input["vehicles"][0]["profile"] = json!("van");
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["summary"]["unassigned"], 0, "{out}");
+    let steps = out["routes"][0]["steps"].as_array().unwrap();
+    let charge: Vec<&Value> = steps.iter().filter(|s| s["type"] == "charge").collect();
+    assert_eq!(charge.len(), 1, "{out}");
+    assert_eq!(charge[0]["cityfreight"]["station"], "c1");
+    let wh = charge[0]["cityfreight"]["energy_wh"].as_i64().unwrap();
+    assert!(wh >= 10_000, "{out}");
+    // Charging time at 50 kW, rounded up.
+    assert_eq!(
+        charge[0]["service"].as_i64().unwrap(),
+        (wh * 3600 + 49_999) / 50_000
+    );
+    // Cost = km (per_km 1): 60 km however the charger is placed on the way.
+    assert_eq!(out["summary"]["cost"], 60, "{out}");
+    assert_eq!(out["summary"]["distance"], 60000);
+    answered_plan(&input, &out);
+    // Without the charger the job is out of range.
+    let mut none = input.clone();
+    none["cityfreight"]["charging"] = json!([]);
+    let (_, out) = server.post("/v1/solve", &none, None);
+    assert_eq!(out["summary"]["unassigned"], 1, "{out}");
+    // Check mode: enough charge passes; too little is a battery violation.
+    let plan = |wh: i64| {
+        let mut v = input.clone();
+        v["vehicles"][0]["steps"] = json!([
+            {"type": "start"},
+            {"type": "charge", "cityfreight": {"station": "c1", "energy_wh": wh}},
+            {"type": "job", "id": 1}, {"type": "end"}]);
+        v
+    };
+    let (status, out) = server.post("/v1/solve", &plan(15000), None);
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["summary"]["violations"], json!([]), "{out}");
+    let (_, out) = server.post("/v1/solve", &plan(5000), None);
+    assert_eq!(out["summary"]["violations"][0]["cause"], "battery", "{out}");
+}
+
+#[test]
+fn max_tasks_and_max_distance_limit_routes_and_are_judged_in_check_mode() {
+    let server = Server::start(config(), None, None);
+    // VROOM's example: six jobs, one vehicle; at most four of them.
+    let mut input = example();
+    input["vehicles"][0]["max_tasks"] = json!(4);
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["summary"]["unassigned"], 2, "{out}");
+    let jobs = out["routes"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["type"] == "job")
+        .count();
+    assert_eq!(jobs, 4);
+    // The hidden task dimension never shows in loads.
+    assert_eq!(out["routes"][0]["steps"][0]["load"], json!([]), "{out}");
+    // Check mode: three jobs on a two-task vehicle.
+    let mut check = example();
+    check["vehicles"][0]["max_tasks"] = json!(2);
+    check["vehicles"][0]["steps"] =
+        json!([{"type": "job", "id": 1}, {"type": "job", "id": 2}, {"type": "job", "id": 3}]);
+    let (status, out) = server.post("/v1/solve", &check, None);
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(
+        out["routes"][0]["violations"][0]["cause"], "max_tasks",
+        "{out}"
+    );
+    // max_distance on a per-km vehicle: the 60 km round trip fits 60 km, not 59.
+    let mut far = charging_input();
+    far["vehicles"][0]["profile"] = json!("van");
+    far["vehicles"][0]["cityfreight"] = json!(null);
+    far["cityfreight"]["charging"] = json!([]);
+    far["vehicles"][0]["max_distance"] = json!(60000);
+    let (_, out) = server.post("/v1/solve", &far, None);
+    assert_eq!(out["summary"]["unassigned"], 0, "{out}");
+    far["vehicles"][0]["max_distance"] = json!(59999);
+    let (_, out) = server.post("/v1/solve", &far, None);
+    assert_eq!(out["summary"]["unassigned"], 1, "{out}");
+    far["vehicles"][0]["steps"] = json!([{"type": "job", "id": 1}]);
+    let (_, out) = server.post("/v1/solve", &far, None);
+    let v = &out["routes"][0]["violations"][0];
+    assert_eq!(v["cause"], "max_distance", "{out}");
+    assert_eq!(v["detail"], "1 m over");
+    // ... but with VROOM's default cost (travel time) it stays a 400.
+    let mut timed = example();
+    timed["vehicles"][0]["max_distance"] = json!(1000);
+    let (status, e) = server.post("/v1/solve", &timed, None);
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(e["issues"][0]["path"], "vehicles[0].max_distance", "{e}");
+}
+
+#[test]
+fn cancelling_a_running_job_stops_its_search_long_before_its_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    // One worker and a time limit far above the test's patience: only the cancel can stop it.
+    let mut c = config();
+    c.workers = 1;
+    c.limits.time_limit = std::time::Duration::from_secs(3600);
+    let server = Server::start_state(with_jobs(
+        AppState::new(c, Some(chengdu()), None),
+        dir.path(),
+    ));
+    let budget: u64 = 1_000_000_000;
+    let mut long = scenario(vec![carrier("sf", [104.0450, 30.7150], 0)]);
+    long["scenario"]["solver"]["iterations"] = json!(budget);
+    let (status, accepted) = server.post("/v1/plans", &long, None);
+    assert_eq!(status, 202, "{accepted}");
+    let url = accepted["url"].as_str().unwrap().to_string();
+    // Wait until the search runs (a wait, not a timing assertion).
+    let mut searching = false;
+    for _ in 0..6000 {
+        let (_, v) = server.get(&url);
+        if v["progress"].as_str().unwrap_or("").contains("searching") {
+            searching = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(searching, "the search never started");
+    let (status, v) = server.call("DELETE", &url, None);
+    assert_eq!(
+        (status, v["status"].as_str()),
+        (200, Some("cancelled")),
+        "{v}"
+    );
+    // The worker reports how far the search got once it has stopped.
+    let mut stopped = None;
+    for _ in 0..6000 {
+        let (_, v) = server.get(&url);
+        let p = v["progress"].as_str().unwrap_or("").to_string();
+        if let Some(rest) = p.strip_prefix("cancelled: the search stopped after ") {
+            stopped = Some(rest.trim_end_matches(" iterations").parse::<u64>().unwrap());
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let iterations = stopped.expect("the search never stopped");
+    assert!(iterations < budget / 100, "{iterations} of {budget}");
+    let (_, v) = server.get(&url);
+    assert_eq!(v["status"], "cancelled");
+    assert!(v.get("result").is_none(), "{v}");
+    // The one worker is free again: a short job runs to the end.
+    let (_, accepted) = server.post(
+        "/v1/plans",
+        &scenario(vec![carrier("sf", [104.0450, 30.7150], 0)]),
+        None,
+    );
+    let done = wait(&server, accepted["url"].as_str().unwrap(), None);
+    assert_eq!(done["status"], "done", "{done}");
+}
+
+#[test]
+fn scenario_jobs_take_bays_and_charging_stations_inline() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_state(with_jobs(
+        AppState::new(config(), Some(chengdu()), None),
+        dir.path(),
+    ));
+    let sf = carrier("sf", [104.0450, 30.7150], 0);
+    let first = &sf["orders"][0];
+    let (lon, lat) = (first["lon"].clone(), first["lat"].clone());
+    let mut body = scenario(vec![sf.clone()]);
+    // Vehicles may stop on no road: every order is served on foot from the bay.
+    body["scenario"]["bays"] = json!({
+        "no_stop_roads": ["motorway", "motorway_link", "trunk", "trunk_link", "primary",
+            "primary_link", "secondary", "secondary_link", "tertiary", "tertiary_link",
+            "unclassified", "residential", "living_street", "service", "road"],
+        "file": [{"id": "b1", "lon": lon, "lat": lat, "capacity": 2, "radius_m": 5000,
+                  "max_dwell_min": 120}]
+    });
+    body["scenario"]["charging"] =
+        json!({"file": [{"id": "c1", "lon": 104.06, "lat": 30.70, "power_kw": 30}]});
+    let (status, accepted) = server.post("/v1/plans", &body, None);
+    assert_eq!(status, 202, "{accepted}");
+    let done = wait(&server, accepted["url"].as_str().unwrap(), None);
+    assert_eq!(done["status"], "done", "{done}");
+    let plan = &done["result"]["plan"];
+    let stops: Vec<&Value> = plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap())
+        .filter(|s| s["kind"] == "delivery")
+        .collect();
+    assert_eq!(stops.len(), 3, "{plan}");
+    for s in stops {
+        assert_eq!(s["bay"], "b1", "{s}");
+        assert!(s["walk_m"].as_f64().unwrap() >= 0.0);
+    }
+    // A bad row is a 400 naming the bays file's record; a file name is not read.
+    let mut bad = body.clone();
+    bad["scenario"]["bays"]["file"][0]["capacity"] = json!("many");
+    let (status, e) = server.post("/v1/plans", &bad, None);
+    assert_eq!(status, 400, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("capacity"), "{e}");
+    let mut named = body.clone();
+    named["scenario"]["charging"]["file"] = json!("chargers.csv");
+    let (status, e) = server.post("/v1/plans", &named, None);
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(e["issues"][0]["path"], "scenario.charging.file", "{e}");
+    // Without the bay the same orders cannot be served at all.
+    let mut none = body.clone();
+    none["scenario"]["bays"]
+        .as_object_mut()
+        .unwrap()
+        .remove("file");
+    let (status, accepted) = server.post("/v1/plans", &none, None);
+    assert_eq!(status, 202, "{accepted}");
+    let done = wait(&server, accepted["url"].as_str().unwrap(), None);
+    assert_eq!(
+        done["result"]["plan"]["unserved"].as_array().unwrap().len(),
+        3,
+        "{done}"
+    );
 }

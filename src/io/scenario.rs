@@ -349,6 +349,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         threads: file.solver.threads.unwrap_or(2).max(1),
         seed: file.solver.seed.unwrap_or(1),
         local_search: file.solver.local_search,
+        stop: Default::default(),
     };
     let mut carriers = Vec::new();
     let mut places = Vec::new();

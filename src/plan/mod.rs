@@ -52,7 +52,7 @@ use crate::solver::model::{
 };
 use crate::solver::sisr::SearchParams;
 use crate::solver::solution::Visit;
-use crate::solver::solve::{solve, Progress, SolveParams, StopCriterion};
+use crate::solver::solve::{solve_until, Progress, SolveParams, StopCriterion};
 use crate::solver::travel::{Band, Matrix, Profile};
 use crate::vehicle::{Category, Energy};
 use crate::zones::{Effect, ZoneTags};
@@ -107,6 +107,12 @@ pub enum PlanError {
     /// A broken invariant of the planner itself.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The scenario's [`crate::scenario::SolverSettings::stop`] flag was raised.
+    #[error("cancelled: the search stopped after {iterations} iterations")]
+    Cancelled {
+        /// Iterations of the search that was running (summed over its threads; 0 if none was).
+        iterations: u64,
+    },
 }
 
 /// One stop of a planned route.

@@ -1,5 +1,6 @@
 //! Solving a pool: the search budget and progress reports, then the independent checker's
-//! verdict on the best plan. Owns [`SolvedPool`].
+//! verdict on the best plan. Owns [`SolvedPool`]. A raised `scenario.solver.stop` flag ends it
+//! with [`PlanError::Cancelled`] (before building, or as soon as the search notices).
 
 use super::*;
 
@@ -44,6 +45,9 @@ pub(crate) fn solve_pool(
     progress: &(dyn Fn(&str) + Sync),
     booked: &Bookings,
 ) -> Result<SolvedPool, PlanError> {
+    if scenario.solver.stop.is_raised() {
+        return Err(PlanError::Cancelled { iterations: 0 });
+    }
     let pool = build_pool(scenario, network, engine, tags, cache, members, booked)?;
     progress(&format!(
         "{}: problem built ({} orders, {} locations), searching",
@@ -89,11 +93,22 @@ pub(crate) fn solve_pool(
             ));
         }
     };
-    let outcome =
-        solve(&pool.problem, &stop, &params, &report).map_err(|source| PlanError::Solver {
-            carrier: pool_label(scenario, members),
-            source,
-        })?;
+    let outcome = solve_until(
+        &pool.problem,
+        &stop,
+        &params,
+        &report,
+        &scenario.solver.stop,
+    )
+    .map_err(|source| PlanError::Solver {
+        carrier: pool_label(scenario, members),
+        source,
+    })?;
+    if outcome.cancelled {
+        return Err(PlanError::Cancelled {
+            iterations: outcome.iterations,
+        });
+    }
     let unserved = outcome.solution.unserved.len();
     progress(&format!(
         "{}: {} iterations in {:.1} s, routes cost {:.2} yuan, {} orders unserved",

@@ -242,6 +242,10 @@ pub struct SolverSettings {
     /// and the best plan is polished after each epoch (see `docs/solver.md`). `None`: see
     /// [`SolverSettings::local_search_for`].
     pub local_search: Option<usize>,
+    /// Raised by another thread to stop the scenario's searches early (the service cancelling a
+    /// job): planning then ends with [`crate::plan::PlanError::Cancelled`]. Never read from a
+    /// file; the default can never be raised.
+    pub stop: crate::solver::StopFlag,
 }
 
 impl SolverSettings {
@@ -516,6 +520,7 @@ mod tests {
             threads: 1,
             seed: 1,
             local_search: None,
+            stop: Default::default(),
         };
         let limit = SolverSettings::LOCAL_SEARCH_MAX_ORDERS;
         assert_eq!(

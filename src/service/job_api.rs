@@ -89,6 +89,7 @@ async fn submit(
         let (store, id, input) = (store.clone(), id.clone(), input.clone());
         let role = role.clone();
         let scenario = sub.scenario;
+        let roads_for_setup = roads.clone();
         tokio::task::spawn_blocking(move || -> Result<crate::scenario::Scenario, ApiError> {
             let carriers = jobs::write_scenario(&scenario, &input, &paths.0, paths.1.as_deref())?;
             if let Role::Carrier(me) = &role {
@@ -98,8 +99,10 @@ async fn submit(
                     )));
                 }
             }
-            let scenario = crate::io::scenario::read_scenario(&input.join("scenario.toml"))
+            let mut scenario = crate::io::scenario::read_scenario(&input.join("scenario.toml"))
                 .map_err(|e| ApiError::one(codes::INVALID, "scenario", e.to_string()))?;
+            // `[charging] osm = true`: the extract's public stations, as the CLI adds them.
+            scenario.add_osm_stations(&roads_for_setup.network.chargers);
             store.update(&id, true, |m| m.carriers = carriers)?;
             Ok(scenario)
         })
@@ -119,6 +122,8 @@ async fn submit(
     scenario.solver.threads = scenario.solver.threads.clamp(1, limits.max_threads.max(1));
     let cap = limits.time_limit.as_secs_f64();
     scenario.solver.time_limit_s = Some(scenario.solver.time_limit_s.map_or(cap, |t| t.min(cap)));
+    // DELETE raises it: the job's searches stop at their next iteration.
+    scenario.solver.stop = store.stop_flag(&id);
     let plan = match sub.plan {
         Some(p) => match crate::io::plan_in::parse_plan(&p) {
             Ok(p) => Some(p),
@@ -139,6 +144,7 @@ async fn submit(
             .get(&job)
             .is_some_and(|m| m.status == Status::Cancelled)
         {
+            let _ = store.finish(&job, Err("cancelled before it started".into()));
             return;
         }
         let _ = store.update(&job, false, |m| {
@@ -286,7 +292,8 @@ pub async fn get_job(
     Ok(Json(answer(&store, &role, &meta)))
 }
 
-/// `DELETE /v1/{kind}/{id}`: cancel a queued or running job (its owner or a planner).
+/// `DELETE /v1/{kind}/{id}`: cancel a queued or running job (its owner or a planner); a running
+/// search stops at its next iteration.
 pub async fn cancel_job(
     State(state): State<Arc<AppState>>,
     axum::Extension(Caller(role)): axum::Extension<Caller>,
@@ -297,10 +304,7 @@ pub async fn cancel_job(
         return Err(forbidden("cancel a job it did not submit"));
     }
     if matches!(meta.status, Status::Queued | Status::Running) {
-        store.update(&id, false, |m| {
-            m.status = Status::Cancelled;
-            m.progress = "cancelled".into();
-        })?;
+        store.cancel(&id)?;
     }
     let meta = store.get(&id).unwrap_or(meta);
     Ok(Json(answer(&store, &role, &meta)))

@@ -3,18 +3,21 @@
 //! `GET /v1/{kind}/{id}` reports status, progress and result; `DELETE` cancels.
 //!
 //! Owns: [`JobStore`] (jobs on disk under `--data/jobs/ID/`: `meta.json`, the scenario as
-//! `input/scenario.toml` plus one orders CSV per carrier, and `result.json`), the conversion
+//! `input/scenario.toml` plus one orders CSV per carrier and the bays and charging CSVs, and
+//! `result.json`), the conversion
 //! of the JSON scenario to the files [`crate::io::scenario::read_scenario`] reads (so the JSON
 //! form gets the file form's every check and message), tenancy ([`visible`], [`view`]).
 //! Must never: show a carrier another carrier's job (a 404, as for an id that does not exist),
 //! or another carrier's orders, customers or allocation in a share; lose a job silently: a job
 //! that was queued or running when the service stopped is `interrupted` after a restart.
 //! Invariants: `meta.json` and `result.json` are written atomically; a job's status moves
-//! queued -> running -> done | failed, or to cancelled (a running search is not interrupted:
-//! its result is dropped when it ends) or interrupted.
+//! queued -> running -> done | failed, or to cancelled or interrupted. Cancelling a running job
+//! raises its searches' [`StopFlag`]: they stop at their next iteration, the job keeps no
+//! result, and its progress then says how many iterations the search had run.
 
 use super::auth::Role;
 use super::error::{codes, ApiError};
+use crate::solver::StopFlag;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -88,6 +91,8 @@ pub struct JobStore {
     dir: PathBuf,
     metas: Mutex<BTreeMap<String, Meta>>,
     next: AtomicU64,
+    /// The stop flags of jobs not finished yet.
+    flags: Mutex<BTreeMap<String, StopFlag>>,
 }
 
 fn io_error(what: &str, path: &Path, e: impl std::fmt::Display) -> ApiError {
@@ -130,6 +135,7 @@ impl JobStore {
             dir,
             metas: Mutex::new(metas),
             next: AtomicU64::new(next),
+            flags: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -189,10 +195,47 @@ impl JobStore {
         self.save(&meta)
     }
 
-    /// Store a finished job's result and mark it done (a cancelled job keeps no result).
+    /// The flag that stops job `id`'s searches, raised by [`JobStore::cancel`].
+    pub fn stop_flag(&self, id: &str) -> StopFlag {
+        self.flags
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(id.to_string())
+            .or_insert_with(StopFlag::raisable)
+            .clone()
+    }
+
+    /// Cancel a queued or running job: its record says so at once, and a running search stops
+    /// at its next iteration.
+    pub fn cancel(&self, id: &str) -> Result<(), ApiError> {
+        self.update(id, false, |m| {
+            m.progress = if m.status == Status::Running {
+                "cancelling: the search stops at its next iteration".into()
+            } else {
+                "cancelled".into()
+            };
+            m.status = Status::Cancelled;
+        })?;
+        if let Some(f) = self.flags.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
+            f.raise();
+        }
+        Ok(())
+    }
+
+    /// Store a finished job's result and mark it done. A cancelled job keeps no result; its
+    /// progress says how its work ended.
     pub fn finish(&self, id: &str, result: Result<Value, String>) -> Result<(), ApiError> {
+        self.flags
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id);
         if self.get(id).is_some_and(|m| m.status == Status::Cancelled) {
-            return Ok(());
+            return self.update(id, true, |m| {
+                m.progress = match result {
+                    Err(e) if e.starts_with("cancelled") => e,
+                    _ => "cancelled (the work had finished; its result is dropped)".into(),
+                };
+            });
         }
         match result {
             Ok(v) => {
@@ -214,6 +257,10 @@ impl JobStore {
     /// Forget a job that could not be set up (its folder is removed).
     pub fn discard(&self, id: &str) {
         self.lock().remove(id);
+        self.flags
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id);
         let _ = std::fs::remove_dir_all(self.job_dir(id));
     }
 
@@ -282,12 +329,14 @@ const SERVER_KEYS: &[(&str, &str)] = &[
     ("osm", "the server's extract is used (serve --osm)"),
     ("policy", "the server's policy is used (serve --policy)"),
     ("classes", "the server's vehicle classes are used"),
-    ("bays", "bays files are not taken over HTTP yet"),
-    (
-        "charging",
-        "charging-station files are not taken over HTTP yet",
-    ),
     ("two_tier", "two-tier scenarios are not taken over HTTP yet"),
+];
+
+/// Tables whose `file` takes its rows inline over HTTP (as a carrier's `orders`), and the file
+/// each becomes.
+const INLINE_TABLES: &[(&str, &str, &str)] = &[
+    ("bays", "bays.csv", "{id, lon, lat, capacity, hours, max_dwell_min, clean_extra_min, classes, max_length_m, radius_m}"),
+    ("charging", "charging.csv", "{id, lon, lat, power_kw, connectors, hours, price_per_kwh}"),
 ];
 
 /// Write the JSON scenario as the files of a scenario folder (`scenario.toml`, one orders CSV
@@ -319,6 +368,43 @@ pub fn write_scenario(
     toml_obj.insert("osm".into(), json!(osm.display().to_string()));
     if let Some(p) = policy {
         toml_obj.insert("policy".into(), json!(p.display().to_string()));
+    }
+    // `[bays]` and `[charging]` with their rows inline: written as the CSV the table names.
+    for (key, file, columns) in INLINE_TABLES {
+        let Some(table) = toml_obj.get_mut(*key) else {
+            continue;
+        };
+        let path = format!("scenario.{key}");
+        let Some(table) = table.as_object_mut() else {
+            issues.push(super::error::Issue {
+                code: codes::INVALID,
+                path,
+                message: "must be an object (the scenario's table, `file` holding its rows)".into(),
+            });
+            continue;
+        };
+        match table.get("file") {
+            None => {}
+            Some(Value::Array(rows)) => match orders_csv(rows) {
+                Ok(text) => {
+                    let p = dir.join(file);
+                    std::fs::write(&p, text).map_err(|e| io_error("writing", &p, e))?;
+                    table.insert("file".into(), json!(file));
+                }
+                Err((r, message)) => issues.push(super::error::Issue {
+                    code: codes::INVALID,
+                    path: format!("{path}.file[{r}]"),
+                    message,
+                }),
+            },
+            Some(_) => issues.push(super::error::Issue {
+                code: codes::INVALID,
+                path: format!("{path}.file"),
+                message: format!(
+                    "the server reads no files: give the rows inline, a list of {columns}"
+                ),
+            }),
+        }
     }
     let mut ids = Vec::new();
     let carriers = toml_obj.get_mut("carrier").and_then(Value::as_array_mut);
@@ -379,7 +465,8 @@ pub fn write_scenario(
     Ok(ids)
 }
 
-/// Orders as the orders CSV (columns: `id, lon, lat` first, then every other key given).
+/// Rows (orders, bays, stations) as CSV (columns: `id, lon, lat` first, then every other key
+/// given).
 fn orders_csv(orders: &[Value]) -> Result<String, (usize, String)> {
     let mut columns: Vec<String> = vec!["id".into(), "lon".into(), "lat".into()];
     for (o, order) in orders.iter().enumerate() {

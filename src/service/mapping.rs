@@ -7,8 +7,17 @@
 //! is a 500, never an answer). Invariants, VROOM's semantics where nothing else is said:
 //! * cost = travel cost: per leg `duration * per_hour / 3600 + distance * per_km / 1000` (default
 //!   `per_hour = 3600`: cost = travel seconds), or the profile's `costs` matrix; plus `fixed` per
-//!   used vehicle. The solver sees it as the profile's "distance" with one cost unit per unit, so
-//!   it minimises exactly that; real distances are only reported.
+//!   used vehicle. The solver sees it as the profile's "distance" in thousandths of a cost unit
+//!   ([`COST_SCALE`], so a per-km cost is exact per metre), so it minimises exactly that; real
+//!   distances are only reported. Answers give costs in VROOM's units (rounded).
+//! * limits on the solver's one distance: `max_travel_time` when the cost is the travel time
+//!   (default costs), `max_distance` and a `battery`'s consumption when it is the distance
+//!   (`per_hour: 0`, `per_km > 0`: the solver's distance is then metres times `per_km`, exactly).
+//!   `max_tasks` is a capacity in a load dimension the request leaves free (each job takes 1).
+//! * a bay (`cityfreight.bays`) is a solver site: a job it may serve gets a second alternative
+//!   there, with the walk there and back added to its service; one bay location per set of job
+//!   skills (aliases of one site), so skills still close a job to a profile. Charging stations
+//!   are the solver's stations, used by vehicles with a `cityfreight.battery`.
 //! * every job is optional for the solver with a penalty far above any route cost
 //!   (`UNASSIGNED_COST + priority * PRIORITY_COST`), so infeasible jobs come back `unassigned`, as
 //!   in VROOM, and higher priorities are kept first.
@@ -26,13 +35,16 @@
 use super::error::{codes, ApiError, Issue};
 use super::roads::Roads;
 use super::vroom::{
-    ComputingTimes, Extra, Input, Job, OutRoute, OutStep, OutViolation, Output, Summary,
-    Unassigned, Vehicle,
+    ComputingTimes, Extra, Input, Job, OutRoute, OutStep, OutStepInfo, OutViolation, Output,
+    Summary, Unassigned, Vehicle,
 };
 use crate::graph::{ClassId, Snap};
 use crate::solver::check::Violation;
-use crate::solver::measure::{Cost, Distance, Duration, Load, Time, LOAD_DIMS};
-use crate::solver::model::{Alternative, Order, TimeWindow, VehicleType};
+use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time, LOAD_DIMS};
+use crate::solver::model::{
+    Alternative, Battery, ChargePolicy, ChargeRate, ChargingStation, Consumption, Order, Site,
+    TimeWindow, VehicleType,
+};
 use crate::solver::solution::{Route, Visit};
 use crate::solver::travel::{Band, Matrix, Profile};
 use crate::solver::{self, Problem, SearchParams, Solution, SolveParams, StopCriterion};
@@ -40,12 +52,19 @@ use crate::time::{WeekTime, DAY, WEEK};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
-/// Penalty of an unassigned job of priority 0 (cost units): above any route cost.
-pub const UNASSIGNED_COST: i64 = 1_000_000_000_000;
-/// Extra penalty per priority point.
-pub const PRIORITY_COST: i64 = 10_000_000_000;
-/// Cost of a leg no road or matrix entry allows (the duration is unreachable too).
+/// Solver cost units per VROOM cost unit.
+pub const COST_SCALE: i64 = 1000;
+/// Penalty of an unassigned job of priority 0 (solver cost units): above any route cost.
+pub const UNASSIGNED_COST: i64 = 100_000_000_000_000;
+/// Extra penalty per priority point (solver cost units).
+pub const PRIORITY_COST: i64 = 1_000_000_000_000;
+/// Capacity of the task dimension for a vehicle without `max_tasks`.
+const NO_TASK_LIMIT: i64 = 1 << 40;
+/// Distance (m) of a pair no road or matrix entry connects.
 const NO_PATH_COST: i64 = 1_000_000_000_000;
+/// Solver cost of a leg no road or matrix entry allows (the duration is unreachable too): above
+/// the penalty of leaving any job unassigned, so such a leg is never driven.
+const BLOCKED_COST: i64 = 4 * (UNASSIGNED_COST + 100 * PRIORITY_COST);
 /// Default search iterations per thread: this many per job, at least [`MIN_ITERATIONS`].
 pub const ITERATIONS_PER_JOB: u64 = 100;
 /// See [`ITERATIONS_PER_JOB`].
@@ -212,7 +231,11 @@ fn validate(
             limits.max_vehicles
         )));
     }
-    let locations = input.jobs.len() + 2 * input.vehicles.len() + 1;
+    let locations = input.jobs.len()
+        + 2 * input.vehicles.len()
+        + 1
+        + bays_of(input).len()
+        + stations_of(input).len();
     if locations > limits.max_locations {
         return Err(too_large(format!(
             "{} jobs and {} vehicles make {locations} locations; this server takes at most {} per request",
@@ -395,21 +418,105 @@ fn validate(
                 "breaks are not supported yet",
             );
         }
-        if veh.max_tasks.is_some() {
+        if veh.max_tasks.is_some_and(|t| t < 0) {
             push(
                 &mut issues,
-                codes::UNSUPPORTED,
+                codes::INVALID,
                 join(&path, "max_tasks"),
-                "max_tasks is not supported yet",
+                "must not be negative",
             );
         }
-        if veh.max_distance.is_some() {
-            push(
-                &mut issues,
-                codes::UNSUPPORTED,
-                join(&path, "max_distance"),
-                "max_distance is not supported yet (max_travel_time is)",
-            );
+        // The solver's one distance is the vehicle's cost: metres only when the cost is per km.
+        let distance_cost = {
+            let (_, per_hour, per_km) = costs_of(veh);
+            let costs_matrix = input
+                .matrices
+                .get(profile_name(veh))
+                .is_some_and(|m| m.costs.is_some());
+            per_hour == 0 && per_km > 0 && !costs_matrix
+        };
+        if let Some(d) = veh.max_distance {
+            if d < 0 {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    join(&path, "max_distance"),
+                    "must not be negative",
+                );
+            }
+            if !distance_cost {
+                push(
+                    &mut issues,
+                    codes::UNSUPPORTED,
+                    join(&path, "max_distance"),
+                    "max_distance is supported only when the vehicle's cost is its distance (costs with per_hour 0 and per_km > 0, no `costs` matrix)",
+                );
+            }
+            if veh.max_travel_time.is_some() {
+                push(
+                    &mut issues,
+                    codes::UNSUPPORTED,
+                    join(&path, "max_distance"),
+                    "max_distance and max_travel_time together are not supported",
+                );
+            }
+        }
+        if let Some(b) = veh.cityfreight.as_ref().and_then(|o| o.battery.as_ref()) {
+            let bp = format!("{path}.cityfreight.battery");
+            unknown(&mut issues, &bp, &b.extra);
+            if b.capacity_wh <= 0 {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    join(&bp, "capacity_wh"),
+                    "must be positive",
+                );
+            }
+            if b.consumption_wh_per_km < 0 {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    join(&bp, "consumption_wh_per_km"),
+                    "must not be negative",
+                );
+            }
+            if b.reserve_wh < 0 || b.reserve_wh >= b.capacity_wh.max(1) {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    join(&bp, "reserve_wh"),
+                    "must be at least 0 and below capacity_wh",
+                );
+            }
+            if let Some(c) = &b.charge {
+                if c != "full" && c != "partial" {
+                    push(
+                        &mut issues,
+                        codes::INVALID,
+                        join(&bp, "charge"),
+                        format!("`{c}` is not a charging policy (full, partial)"),
+                    );
+                }
+            }
+            let known = stations_of(input);
+            for (k, id) in b.stations.iter().flatten().enumerate() {
+                if !known.iter().any(|s| s.id == *id) {
+                    push(
+                        &mut issues,
+                        codes::INVALID,
+                        format!("{bp}.stations[{k}]"),
+                        format!("no station `{id}` in cityfreight.charging"),
+                    );
+                }
+            }
+            if !distance_cost {
+                push(
+                    &mut issues,
+                    codes::UNSUPPORTED,
+                    bp.clone(),
+                    "a battery is supported only when the vehicle's cost is its distance (costs with per_hour 0 and per_km > 0, no `costs` matrix): consumption follows the solver's distance",
+                );
+            }
         }
         if let Some(s) = veh.speed_factor {
             if !(s.is_finite() && s > 0.0 && s <= 5.0) {
@@ -604,8 +711,58 @@ fn validate(
                     );
                 }
             }
+            if let Some(o) = &step.cityfreight {
+                unknown(&mut issues, &join(&sp, "cityfreight"), &o.extra);
+                if o.bay.is_some() && step.kind != "job" {
+                    push(
+                        &mut issues,
+                        codes::INVALID,
+                        format!("{sp}.cityfreight.bay"),
+                        "only a `job` step is served from a bay",
+                    );
+                }
+            }
             match step.kind.as_str() {
                 "start" | "end" => {}
+                "charge" => {
+                    let o = step.cityfreight.clone().unwrap_or_default();
+                    if veh
+                        .cityfreight
+                        .as_ref()
+                        .and_then(|c| c.battery.as_ref())
+                        .is_none()
+                    {
+                        push(
+                            &mut issues,
+                            codes::INVALID,
+                            join(&sp, "type"),
+                            "a `charge` step needs a vehicle with cityfreight.battery",
+                        );
+                    }
+                    match &o.station {
+                        Some(id) if stations_of(input).iter().any(|s| s.id == *id) => {}
+                        Some(id) => push(
+                            &mut issues,
+                            codes::INVALID,
+                            format!("{sp}.cityfreight.station"),
+                            format!("no station `{id}` in cityfreight.charging"),
+                        ),
+                        None => push(
+                            &mut issues,
+                            codes::INVALID,
+                            format!("{sp}.cityfreight.station"),
+                            "a `charge` step names its station",
+                        ),
+                    }
+                    if o.energy_wh.is_none_or(|e| e <= 0) {
+                        push(
+                            &mut issues,
+                            codes::INVALID,
+                            format!("{sp}.cityfreight.energy_wh"),
+                            "a `charge` step gives the energy charged (Wh, positive)",
+                        );
+                    }
+                }
                 "job" => match step.id {
                     Some(id) if job_ids.contains_key(&id) => {}
                     Some(id) => push(
@@ -631,7 +788,7 @@ fn validate(
                     &mut issues,
                     codes::INVALID,
                     join(&sp, "type"),
-                    format!("`{other}` is not a step type (start, job, end)"),
+                    format!("`{other}` is not a step type (start, job, end, charge)"),
                 ),
             }
         }
@@ -662,6 +819,21 @@ fn validate(
             );
         }
     }
+    let used_dims = dims.as_ref().map_or(0, |d| d.0);
+    for (v, veh) in input.vehicles.iter().enumerate() {
+        if veh.max_tasks.is_some() && used_dims >= LOAD_DIMS {
+            push(
+                &mut issues,
+                codes::UNSUPPORTED,
+                format!("vehicles[{v}].max_tasks"),
+                format!(
+                    "max_tasks needs a free amount dimension (at most {} used)",
+                    LOAD_DIMS - 1
+                ),
+            );
+        }
+    }
+    validate_places(input, uses_matrix.as_ref(), uses_road, &mut issues);
     // Job locations for the sources in use.
     for (j, job) in input.jobs.iter().enumerate() {
         if let Some((name, n)) = &uses_matrix {
@@ -707,6 +879,253 @@ fn validate(
     }
 }
 
+/// The request's bays.
+fn bays_of(input: &Input) -> &[super::vroom::Bay] {
+    input.cityfreight.as_ref().map_or(&[], |o| &o.bays)
+}
+
+/// The request's charging stations.
+fn stations_of(input: &Input) -> &[super::vroom::Station] {
+    input.cityfreight.as_ref().map_or(&[], |o| &o.charging)
+}
+
+/// Per job: the bays it may be served from, with the walk there and back (s). Assumes a valid
+/// request; a pair with no walk to compute is left out (validation reports it).
+fn bay_options(input: &Input) -> Vec<Vec<(usize, i64)>> {
+    let stop = crate::scenario::Stopping::default();
+    let o = input.cityfreight.as_ref();
+    let speed = o.and_then(|o| o.walk_speed).unwrap_or(stop.walk_m_s);
+    let detour = o.and_then(|o| o.walk_detour).unwrap_or(stop.walk_detour);
+    input
+        .jobs
+        .iter()
+        .map(|job| {
+            bays_of(input)
+                .iter()
+                .enumerate()
+                .filter_map(|(b, bay)| {
+                    let straight = match (job.location, bay.location) {
+                        (Some(a), Some(c)) => Some(crate::geometry::haversine_m(a, c)),
+                        _ => None,
+                    };
+                    let listed = bay.jobs.contains(&job.id);
+                    let near = matches!((bay.radius, straight), (Some(r), Some(d)) if d <= r);
+                    if !(listed || near) {
+                        return None;
+                    }
+                    let walk = bay
+                        .walk
+                        .or_else(|| straight.map(|d| (2.0 * d * detour / speed).ceil() as i64))?;
+                    Some((b, walk))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn windows_issues(issues: &mut Vec<Issue>, path: &str, windows: &[[i64; 2]]) {
+    for (w, tw) in windows.iter().enumerate() {
+        if tw[0] > tw[1] {
+            push(
+                issues,
+                codes::INVALID,
+                format!("{path}.time_windows[{w}]"),
+                "starts after it ends",
+            );
+        }
+    }
+}
+
+/// Every issue of the bays, stations and walking options, and of job steps served from a bay.
+fn validate_places(
+    input: &Input,
+    uses_matrix: Option<&(String, usize)>,
+    uses_road: bool,
+    issues: &mut Vec<Issue>,
+) {
+    let o = input.cityfreight.clone().unwrap_or_default();
+    if o.walk_speed.is_some_and(|x| !(x.is_finite() && x > 0.0)) {
+        push(
+            issues,
+            codes::INVALID,
+            "cityfreight.walk_speed".into(),
+            "must be a positive number of m/s",
+        );
+    }
+    if o.walk_detour.is_some_and(|x| !(x.is_finite() && x >= 1.0)) {
+        push(
+            issues,
+            codes::INVALID,
+            "cityfreight.walk_detour".into(),
+            "must be at least 1",
+        );
+    }
+    let place = |issues: &mut Vec<Issue>, path: &str, index: Option<usize>, at: bool| {
+        if let Some((name, n)) = uses_matrix {
+            match index {
+                None => push(
+                    issues,
+                    codes::INVALID,
+                    join(path, "location_index"),
+                    format!("vehicles use matrices.{name}: give `location_index`"),
+                ),
+                Some(i) if i >= *n => push(
+                    issues,
+                    codes::INVALID,
+                    join(path, "location_index"),
+                    format!("{i} is outside matrices.{name} ({n} rows)"),
+                ),
+                _ => {}
+            }
+        }
+        if uses_road && !at {
+            push(
+                issues,
+                codes::INVALID,
+                join(path, "location"),
+                "vehicles route on the extract: give `location` as [lon, lat]",
+            );
+        }
+    };
+    let job_ids: BTreeSet<u64> = input.jobs.iter().map(|j| j.id).collect();
+    let mut ids = BTreeMap::new();
+    for (b, bay) in o.bays.iter().enumerate() {
+        let path = format!("cityfreight.bays[{b}]");
+        unknown(issues, &path, &bay.extra);
+        if let Some(prev) = ids.insert(bay.id.clone(), b) {
+            push(
+                issues,
+                codes::INVALID,
+                join(&path, "id"),
+                format!("id `{}` is also cityfreight.bays[{prev}]'s", bay.id),
+            );
+        }
+        place(issues, &path, bay.location_index, bay.location.is_some());
+        if bay.capacity == 0 {
+            push(
+                issues,
+                codes::INVALID,
+                join(&path, "capacity"),
+                "room for at least one vehicle is needed",
+            );
+        }
+        windows_issues(issues, &path, &bay.time_windows);
+        if bay.max_dwell.is_some_and(|d| d < 0) || bay.walk.is_some_and(|w| w < 0) {
+            push(
+                issues,
+                codes::INVALID,
+                path.clone(),
+                "max_dwell and walk must not be negative",
+            );
+        }
+        for (k, id) in bay.jobs.iter().enumerate() {
+            if !job_ids.contains(id) {
+                push(
+                    issues,
+                    codes::INVALID,
+                    format!("{path}.jobs[{k}]"),
+                    format!("no job has id {id}"),
+                );
+            }
+        }
+        match bay.radius {
+            Some(r) if !(r.is_finite() && r >= 0.0) => push(
+                issues,
+                codes::INVALID,
+                join(&path, "radius"),
+                "must be a non-negative number of metres",
+            ),
+            Some(_) if bay.location.is_none() => push(
+                issues,
+                codes::INVALID,
+                join(&path, "radius"),
+                "a radius needs the bay's `location` as [lon, lat]",
+            ),
+            None if bay.jobs.is_empty() => push(
+                issues,
+                codes::INVALID,
+                path.clone(),
+                "give the `jobs` it may serve or a `radius`",
+            ),
+            _ => {}
+        }
+        if bay.walk.is_none() {
+            for job in input.jobs.iter().filter(|j| bay.jobs.contains(&j.id)) {
+                if job.location.is_none() || bay.location.is_none() {
+                    push(
+                        issues,
+                        codes::INVALID,
+                        join(&path, "walk"),
+                        format!(
+                            "job {} and the bay need `location`s to walk between; or give `walk` (s)",
+                            job.id
+                        ),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+    let mut ids = BTreeMap::new();
+    for (k, st) in o.charging.iter().enumerate() {
+        let path = format!("cityfreight.charging[{k}]");
+        unknown(issues, &path, &st.extra);
+        if let Some(prev) = ids.insert(st.id.clone(), k) {
+            push(
+                issues,
+                codes::INVALID,
+                join(&path, "id"),
+                format!("id `{}` is also cityfreight.charging[{prev}]'s", st.id),
+            );
+        }
+        place(issues, &path, st.location_index, st.location.is_some());
+        if !(st.power_kw.is_finite() && st.power_kw > 0.0) {
+            push(
+                issues,
+                codes::INVALID,
+                join(&path, "power_kw"),
+                "must be a positive number of kW",
+            );
+        }
+        windows_issues(issues, &path, &st.time_windows);
+    }
+    // Job steps served from a bay: the bay exists and may serve the job.
+    let options = bay_options(input);
+    for (v, veh) in input.vehicles.iter().enumerate() {
+        for (s, step) in veh.steps.iter().enumerate() {
+            let Some(bay) = step.cityfreight.as_ref().and_then(|c| c.bay.as_ref()) else {
+                continue;
+            };
+            let path = format!("vehicles[{v}].steps[{s}].cityfreight.bay");
+            let Some(b) = o.bays.iter().position(|x| x.id == *bay) else {
+                push(
+                    issues,
+                    codes::INVALID,
+                    path,
+                    format!("no bay `{bay}` in cityfreight.bays"),
+                );
+                continue;
+            };
+            let job = step
+                .id
+                .and_then(|id| input.jobs.iter().position(|j| j.id == id));
+            if let Some(j) = job {
+                if !options[j].iter().any(|x| x.0 == b) {
+                    push(
+                        issues,
+                        codes::INVALID,
+                        path,
+                        format!(
+                            "bay `{bay}` may not serve job {} (not in its `jobs`, not within its `radius`)",
+                            input.jobs[j].id
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
 fn too_large(message: String) -> ApiError {
     ApiError::new(
         axum::http::StatusCode::PAYLOAD_TOO_LARGE,
@@ -724,6 +1143,13 @@ enum Point {
     End(usize),
     /// The free depot of open routes.
     Open,
+    /// Bay `bay` as seen by jobs with skill set `skills` (an index into `Built::skill_sets`).
+    Bay {
+        bay: usize,
+        skills: usize,
+    },
+    /// A charging station.
+    Station(usize),
 }
 
 /// What a group's matrices depend on: travel source, skills held (empty in check mode),
@@ -752,6 +1178,12 @@ struct Built {
     /// Week second of time 0.
     time_zero: u32,
     dims: usize,
+    /// The load dimension counting jobs (`max_tasks`), if any.
+    task_dim: Option<usize>,
+    /// Per job and alternative (after the door, alternative 0): the bay and the walk (s).
+    options: Vec<Vec<(usize, i64)>>,
+    /// Per vehicle: the solver distance units per metre when its limit is `max_distance`.
+    per_metre: Vec<Option<i64>>,
 }
 
 fn week_time(time_zero: u32, t: Time) -> WeekTime {
@@ -808,6 +1240,32 @@ fn build(
     if open_needed {
         points.push(Point::Open);
     }
+    // Bays: one location per bay and skill set of the jobs it serves; then the stations.
+    let options = bay_options(input);
+    let mut skill_sets: Vec<Vec<u32>> = Vec::new();
+    let mut job_set = Vec::new();
+    for job in &input.jobs {
+        let mut k = job.skills.clone();
+        k.sort_unstable();
+        k.dedup();
+        let i = skill_sets.iter().position(|x| *x == k).unwrap_or_else(|| {
+            skill_sets.push(k);
+            skill_sets.len() - 1
+        });
+        job_set.push(i);
+    }
+    let mut bay_points: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    for (j, opts) in options.iter().enumerate() {
+        for &(b, _) in opts {
+            bay_points.entry((b, job_set[j])).or_insert(0);
+        }
+    }
+    for (&(bay, skills), at) in bay_points.iter_mut() {
+        *at = points.len() as u32;
+        points.push(Point::Bay { bay, skills });
+    }
+    let first_station = points.len();
+    points.extend((0..stations_of(input).len()).map(Point::Station));
     let n = points.len();
     let time_zero = input
         .cityfreight
@@ -818,7 +1276,7 @@ fn build(
     let dims = input
         .jobs
         .iter()
-        .filter_map(|j| delivery_of(j).map(Vec::len))
+        .filter_map(|j| delivery_of(j).or(j.pickup.as_ref()).map(Vec::len))
         .chain(
             input
                 .vehicles
@@ -832,6 +1290,16 @@ fn build(
         .jobs
         .iter()
         .flat_map(|j| j.time_windows.iter().map(|w| w[1]))
+        .chain(
+            bays_of(input)
+                .iter()
+                .flat_map(|b| b.time_windows.iter().map(|w| w[1])),
+        )
+        .chain(
+            stations_of(input)
+                .iter()
+                .flat_map(|b| b.time_windows.iter().map(|w| w[1])),
+        )
         .chain(
             input
                 .vehicles
@@ -848,6 +1316,14 @@ fn build(
             Point::Start(v) => (input.vehicles[v].start_index, input.vehicles[v].start),
             Point::End(v) => (input.vehicles[v].end_index, input.vehicles[v].end),
             Point::Open => (None, None),
+            Point::Bay { bay, .. } => {
+                let b = &bays_of(input)[bay];
+                (b.location_index, b.location)
+            }
+            Point::Station(s) => {
+                let st = &stations_of(input)[s];
+                (st.location_index, st.location)
+            }
         }
     };
 
@@ -898,12 +1374,13 @@ fn build(
         let mut snaps = Vec::new();
         let cost_matrix: Matrix<Distance>;
         let closed_to = |b: usize| -> bool {
-            // A job whose skills the group lacks (never in check mode: skills are judged there).
+            // A job (or a bay seen by jobs) whose skills the group lacks (never in check mode:
+            // skills are judged there).
+            let lacks = |needed: &[u32]| needed.iter().any(|s| skills.binary_search(s).is_err());
             match points[b] {
-                Point::Job(j) => !input.jobs[j]
-                    .skills
-                    .iter()
-                    .all(|s| skills.binary_search(s).is_ok()),
+                _ if check => false,
+                Point::Job(j) => lacks(&input.jobs[j].skills),
+                Point::Bay { skills: k, .. } => lacks(&skill_sets[k]),
                 _ => false,
             }
         };
@@ -936,14 +1413,16 @@ fn build(
                 }
                 cost_matrix = Matrix::from_fn(n, |a, b| {
                     if blocked[a] || blocked[b] {
-                        return Distance(NO_PATH_COST);
+                        return Distance(BLOCKED_COST);
                     }
                     if let Some(c) = &m.costs {
-                        return get(c, a, b).map_or(Distance(NO_PATH_COST), Distance);
+                        return get(c, a, b).map_or(Distance(BLOCKED_COST), |x| {
+                            Distance(x.saturating_mul(COST_SCALE))
+                        });
                     }
                     let dur = durations.get(a as u32, b as u32);
                     if dur >= Duration::MAX {
-                        return Distance(NO_PATH_COST);
+                        return Distance(BLOCKED_COST);
                     }
                     let dist = distances
                         .as_ref()
@@ -968,6 +1447,12 @@ fn build(
                                     Point::Start(v) => format!("vehicles[{v}].start"),
                                     Point::End(v) => format!("vehicles[{v}].end"),
                                     Point::Open => String::new(),
+                                    Point::Bay { bay, .. } => {
+                                        format!("cityfreight.bays[{bay}].location")
+                                    }
+                                    Point::Station(s) => {
+                                        format!("cityfreight.charging[{s}].location")
+                                    }
                                 };
                                 routing_issues.push(Issue {
                                     code: codes::ROUTING,
@@ -1058,9 +1543,9 @@ fn build(
                 }));
                 cost_matrix = Matrix::from_fn(n, |a, b| {
                     if blocked[a] || blocked[b] {
-                        return Distance(NO_PATH_COST);
+                        return Distance(BLOCKED_COST);
                     }
-                    first(a, b).map_or(Distance(NO_PATH_COST), |(d, m)| {
+                    first(a, b).map_or(Distance(BLOCKED_COST), |(d, m)| {
                         Distance(leg_cost(scale(d), m, *per_hour, *per_km))
                     })
                 });
@@ -1090,20 +1575,30 @@ fn build(
         });
     }
     if !routing_issues.is_empty() {
+        let mut seen = BTreeSet::new();
+        routing_issues.retain(|i| seen.insert((i.path.clone(), i.message.clone())));
         let mut e = ApiError::input(routing_issues);
         e.class = 3;
         e.code = codes::ROUTING;
         return Err(e);
     }
     // max_travel_time becomes the solver's distance limit, valid only with one band (cost =
-    // travel time of that band).
+    // travel time of that band); max_distance too, when the cost is the distance.
     let mut issues = Vec::new();
     let mut vehicle_types = Vec::new();
+    let task_dim = input
+        .vehicles
+        .iter()
+        .any(|v| v.max_tasks.is_some())
+        .then_some(dims);
+    let mut per_metre = Vec::new();
     for (v, veh) in input.vehicles.iter().enumerate() {
         let g = vehicle_group[v];
-        let max_distance = match veh.max_travel_time {
-            None => Distance::MAX,
-            Some(t) => {
+        let (fixed, _, per_km) = costs_of(veh);
+        per_metre.push(veh.max_distance.map(|_| per_km));
+        let max_distance = match (veh.max_travel_time, veh.max_distance) {
+            (None, None) => Distance::MAX,
+            (Some(t), _) => {
                 if profiles[g].bands.len() > 1 {
                     push(
                         &mut issues,
@@ -1112,10 +1607,11 @@ fn build(
                         "max_travel_time is not supported when the policy gives the class several hour bands",
                     );
                 }
-                Distance(t)
+                Distance(t.saturating_mul(COST_SCALE))
             }
+            // Cost per leg = metres * per_km (solver units): exact.
+            (None, Some(d)) => Distance(d.saturating_mul(per_km)),
         };
-        let (fixed, _, _) = costs_of(veh);
         let shift = veh.time_window.map_or(
             TimeWindow {
                 open: Time(0),
@@ -1126,22 +1622,54 @@ fn build(
                 close: Time(w[1]),
             },
         );
+        let mut capacity = amounts(veh.capacity.as_ref());
+        if let Some(d) = task_dim {
+            capacity.0[d] = veh.max_tasks.unwrap_or(NO_TASK_LIMIT);
+        }
+        let battery = veh
+            .cityfreight
+            .as_ref()
+            .and_then(|o| o.battery.as_ref())
+            .map(|b| {
+                let all = stations_of(input);
+                let stations = match &b.stations {
+                    None => (0..all.len() as u32).collect(),
+                    Some(ids) => (0..all.len() as u32)
+                        .filter(|&s| ids.contains(&all[s as usize].id))
+                        .collect(),
+                };
+                // A km is 1000 * per_km solver distance units (the cost, see above).
+                Battery::new(
+                    Energy(b.capacity_wh),
+                    Consumption {
+                        energy: Energy(b.consumption_wh_per_km),
+                        per: Distance(1000 * per_km.max(1)),
+                    },
+                )
+                .with_reserve(Energy(b.reserve_wh))
+                .with_stations(stations)
+                .with_policy(if b.charge.as_deref() == Some("full") {
+                    ChargePolicy::Full
+                } else {
+                    ChargePolicy::Partial
+                })
+            });
         vehicle_types.push(VehicleType {
             name: veh.id.to_string(),
-            capacity: amounts(veh.capacity.as_ref()),
+            capacity,
             start: starts[v].unwrap_or(open_loc),
             end: ends[v].unwrap_or(open_loc),
             shift,
             max_duration: Duration::MAX,
             max_distance,
-            fixed_cost: Cost(fixed),
+            fixed_cost: Cost(fixed.saturating_mul(COST_SCALE)),
             cost_per_distance: 1,
             cost_per_duration: 0,
             count: 1,
             profile: g as u32,
             reload_depots: Vec::new(),
             reload_time: Duration::ZERO,
-            battery: None,
+            battery,
         });
     }
     if !issues.is_empty() {
@@ -1151,20 +1679,67 @@ fn build(
         .jobs
         .iter()
         .enumerate()
-        .map(|(j, job)| Order {
-            id: job.id.to_string(),
-            alternatives: vec![Alternative {
-                location: j as u32,
-                service: Duration(job.setup + job.service),
-            }],
-            demand: amounts(delivery_of(job)),
-            // VROOM's job pickup: collected there and carried to the route's end, as the
-            // solver's simultaneous pickup and delivery (`solver::load`).
-            pickup: amounts(job.pickup.as_ref()),
-            windows: windows(&job.time_windows),
-            penalty: Some(Cost(
-                UNASSIGNED_COST + i64::from(job.priority) * PRIORITY_COST,
-            )),
+        .map(|(j, job)| {
+            let service = job.setup + job.service;
+            let mut demand = amounts(delivery_of(job));
+            if let Some(d) = task_dim {
+                demand.0[d] = 1;
+            }
+            Order {
+                id: job.id.to_string(),
+                alternatives: std::iter::once(Alternative {
+                    location: j as u32,
+                    service: Duration(service),
+                })
+                .chain(options[j].iter().map(|&(b, walk)| Alternative {
+                    location: bay_points[&(b, job_set[j])],
+                    service: Duration(service + walk),
+                }))
+                .collect(),
+                demand,
+                // VROOM's job pickup: collected there and carried to the route's end, as the
+                // solver's simultaneous pickup and delivery (`solver::load`).
+                pickup: amounts(job.pickup.as_ref()),
+                windows: windows(&job.time_windows),
+                penalty: Some(Cost(
+                    UNASSIGNED_COST + i64::from(job.priority) * PRIORITY_COST,
+                )),
+            }
+        })
+        .collect();
+    let sites: Vec<Site> = bays_of(input)
+        .iter()
+        .enumerate()
+        .filter_map(|(b, bay)| {
+            let mut at = bay_points
+                .iter()
+                .filter(|((x, _), _)| *x == b)
+                .map(|(_, &l)| l);
+            let location = at.next()?;
+            Some(Site {
+                name: bay.id.clone(),
+                location,
+                aliases: at.collect(),
+                capacity: bay.capacity,
+                windows: windows(&bay.time_windows),
+                max_dwell: bay
+                    .max_dwell
+                    .map_or(Vec::new(), |d| vec![Duration(d); input.vehicles.len()]),
+                booked: Vec::new(),
+            })
+        })
+        .collect();
+    let stations: Vec<ChargingStation> = stations_of(input)
+        .iter()
+        .enumerate()
+        .map(|(k, st)| ChargingStation {
+            name: st.id.clone(),
+            location: (first_station + k) as u32,
+            rate: ChargeRate {
+                time: Duration(3600),
+                per: Energy((st.power_kw * 1000.0).round().max(1.0) as i64),
+            },
+            windows: windows(&st.time_windows),
         })
         .collect();
     let names: Vec<String> = points
@@ -1174,9 +1749,16 @@ fn build(
             Point::Start(v) => format!("start of vehicle {}", input.vehicles[*v].id),
             Point::End(v) => format!("end of vehicle {}", input.vehicles[*v].id),
             Point::Open => "open route end".to_string(),
+            Point::Bay { bay, skills } => format!(
+                "bay {} (skills {:?})",
+                bays_of(input)[*bay].id,
+                skill_sets[*skills]
+            ),
+            Point::Station(k) => format!("station {}", stations_of(input)[*k].id),
         })
         .collect();
-    let problem = Problem::new(names, profiles, orders, vehicle_types)
+    let problem = Problem::with_stations(names, profiles, orders, vehicle_types, stations)
+        .and_then(|p| p.with_sites(sites))
         .map_err(|e| ApiError::one(codes::INVALID, "", e.to_string()))?;
     Ok(Built {
         problem,
@@ -1184,6 +1766,9 @@ fn build(
         groups,
         time_zero,
         dims,
+        task_dim,
+        options,
+        per_metre,
     })
 }
 
@@ -1194,14 +1779,17 @@ fn profile_label(source: &Source, roads: &Roads) -> String {
     }
 }
 
-/// VROOM's leg cost.
+/// VROOM's leg cost in solver units ([`COST_SCALE`] per VROOM unit): exact for a cost per
+/// hour that is a multiple of 3.6 and for any cost per km.
 fn leg_cost(duration_s: i64, distance_m: i64, per_hour: i64, per_km: i64) -> i64 {
-    if per_hour == 3600 && per_km == 0 {
-        return duration_s;
-    }
-    let c =
-        duration_s as i128 * per_hour as i128 * 1000 + distance_m as i128 * per_km as i128 * 3600;
-    (c as f64 / 3_600_000.0).round() as i64
+    let c = duration_s as i128 * per_hour as i128 * COST_SCALE as i128
+        + distance_m as i128 * per_km as i128 * 3600;
+    ((c + 1800) / 3600) as i64
+}
+
+/// A solver cost in VROOM's units (rounded half up).
+fn vroom_cost(c: i64) -> i64 {
+    (c + COST_SCALE / 2).div_euclid(COST_SCALE)
 }
 
 /// Sorted, merged windows (default: from 0 on).
@@ -1312,19 +1900,40 @@ fn given_plan(input: &Input, built: &Built) -> Solution {
     let mut routes = Vec::new();
     let mut served = BTreeSet::new();
     for (v, veh) in input.vehicles.iter().enumerate() {
-        let visits: Vec<Visit> = veh
-            .steps
-            .iter()
-            .filter(|s| s.kind == "job")
-            .filter_map(|s| s.id.and_then(|id| by_id.get(&id)))
-            .map(|&j| {
-                served.insert(j);
-                Visit::Order {
-                    order: j as u32,
-                    alternative: 0,
+        let mut visits = Vec::new();
+        for step in &veh.steps {
+            let extra = step.cityfreight.clone().unwrap_or_default();
+            match step.kind.as_str() {
+                "job" => {
+                    let Some(&j) = step.id.and_then(|id| by_id.get(&id)) else {
+                        continue;
+                    };
+                    served.insert(j);
+                    // Alternative 0 is the door; bay `b` is the alternative after its option.
+                    let alternative = extra
+                        .bay
+                        .and_then(|id| bays_of(input).iter().position(|b| b.id == id))
+                        .and_then(|b| built.options[j].iter().position(|o| o.0 == b))
+                        .map_or(0, |k| k as u32 + 1);
+                    visits.push(Visit::Order {
+                        order: j as u32,
+                        alternative,
+                    });
                 }
-            })
-            .collect();
+                "charge" => {
+                    let station = extra
+                        .station
+                        .and_then(|id| stations_of(input).iter().position(|s| s.id == id));
+                    if let (Some(station), Some(e)) = (station, extra.energy_wh) {
+                        visits.push(Visit::Charge {
+                            station: station as u32,
+                            energy: Energy(e),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
         if !visits.is_empty() {
             routes.push(Route {
                 vehicle_type: v as u32,
@@ -1391,10 +2000,35 @@ fn render(
                         .filter(|c| *c <= *arrival)
                         .max()
                         .unwrap_or(*arrival);
-                    step_violations
-                        .entry((*route, pos))
-                        .or_default()
-                        .push(violation("delay", Some(arrival.0 - close.0), None));
+                    let alternative = r.visits.iter().find_map(|v| match *v {
+                        Visit::Order {
+                            order: o,
+                            alternative,
+                        } if o == *order => Some(alternative),
+                        _ => None,
+                    });
+                    let own_ok = crate::solver::model::service_start(
+                        &problem.order(*order).windows,
+                        *arrival,
+                    )
+                    .is_some();
+                    let bay = alternative
+                        .and_then(|a| a.checked_sub(1))
+                        .and_then(|a| built.options[*order as usize].get(a as usize));
+                    let v = match bay {
+                        // The job's own windows allow it: the bay's hours do not.
+                        Some(&(b, _)) if own_ok => violation(
+                            "bay",
+                            None,
+                            Some(format!(
+                                "served from bay `{}` from {}, outside its hours",
+                                bays_of(input)[b].id,
+                                arrival.0
+                            )),
+                        ),
+                        _ => violation("delay", Some(arrival.0 - close.0), None),
+                    };
+                    step_violations.entry((*route, pos)).or_default().push(v);
                 }
                 Violation::Shift {
                     route,
@@ -1405,19 +2039,101 @@ fn render(
                     Some(arrival.0 - close.0),
                     None,
                 )),
-                Violation::Capacity { route, .. } => route_violations
-                    .entry(*route)
-                    .or_default()
-                    .push(violation("load", None, None)),
+                Violation::Capacity {
+                    route,
+                    load,
+                    capacity,
+                    ..
+                } => {
+                    let entry = route_violations.entry(*route).or_default();
+                    let over = |d: usize| load.0[d] > capacity.0[d];
+                    if let Some(d) = built.task_dim.filter(|&d| over(d)) {
+                        entry.push(violation(
+                            "max_tasks",
+                            None,
+                            Some(format!("{} jobs, at most {}", load.0[d], capacity.0[d])),
+                        ));
+                    }
+                    if (0..LOAD_DIMS).any(|d| Some(d) != built.task_dim && over(d)) {
+                        entry.push(violation("load", None, None));
+                    }
+                }
                 Violation::Distance {
                     route,
                     distance,
                     max,
+                } => {
+                    let v = solution.routes[*route].vehicle_type as usize;
+                    let over = distance.0 - max.0;
+                    route_violations.entry(*route).or_default().push(
+                        match built.per_metre.get(v).copied().flatten() {
+                            Some(per) => violation(
+                                "max_distance",
+                                None,
+                                Some(format!("{} m over", over / per.max(1))),
+                            ),
+                            None => violation(
+                                "max_travel_time",
+                                Some((over + COST_SCALE - 1).div_euclid(COST_SCALE)),
+                                None,
+                            ),
+                        },
+                    )
+                }
+                Violation::SiteClosed {
+                    route,
+                    site,
+                    start,
+                    end,
                 } => route_violations.entry(*route).or_default().push(violation(
-                    "max_travel_time",
-                    Some(distance.0 - max.0),
+                    "bay",
                     None,
+                    Some(format!(
+                        "stays at bay `{}` from {} to {}, outside its hours",
+                        problem.sites()[*site as usize].name,
+                        start.0,
+                        end.0
+                    )),
                 )),
+                Violation::Dwell {
+                    route,
+                    site,
+                    dwell,
+                    max,
+                } => route_violations.entry(*route).or_default().push(violation(
+                    "bay",
+                    Some(dwell.0 - max.0),
+                    Some(format!(
+                        "stays {} s at bay `{}`, longest allowed {} s",
+                        dwell.0,
+                        problem.sites()[*site as usize].name,
+                        max.0
+                    )),
+                )),
+                Violation::SiteCapacity {
+                    site,
+                    at,
+                    vehicles,
+                    capacity,
+                } => plan_violations.push(violation(
+                    "bay",
+                    None,
+                    Some(format!(
+                        "{vehicles} vehicles at bay `{}` at {}, room for {capacity}",
+                        problem.sites()[*site as usize].name,
+                        at.0
+                    )),
+                )),
+                Violation::BelowReserve { route, .. } => route_violations
+                    .entry(*route)
+                    .or_default()
+                    .push(violation("battery", None, Some(v.to_string()))),
+                Violation::NotAllowedStation { route, .. }
+                | Violation::BadChargeAmount { route, .. }
+                | Violation::StationClosed { route, .. } => route_violations
+                    .entry(*route)
+                    .or_default()
+                    .push(violation("charging", None, Some(v.to_string()))),
                 other => plan_violations.push(violation("plan", None, Some(other.to_string()))),
             }
         }
@@ -1440,7 +2156,7 @@ fn render(
             .fold(Load::ZERO, |acc, o| acc + problem.order(o).pickup);
         let mut out = OutRoute {
             vehicle: veh.id,
-            cost: rep.map_or(0, |r| r.cost.0),
+            cost: rep.map_or(0, |r| vroom_cost(r.cost.0)),
             delivery: delivered.clone(),
             pickup: cut(picked),
             description: veh.description.clone(),
@@ -1543,11 +2259,47 @@ fn render(
         };
         let order_list: Vec<u32> = route.orders().collect();
         for (k, visit) in route.visits.iter().enumerate() {
-            let Visit::Order { order, .. } = *visit else {
-                continue;
+            let loc = solver::schedule::place(problem, visit);
+            let (order, alternative) = match *visit {
+                Visit::Order { order, alternative } => (order, alternative),
+                Visit::Charge { station, energy } => {
+                    let mut vio = Vec::new();
+                    let (travel, wait, d) = leg(at, loc, ready, &mut line, &mut vio)?;
+                    cum_travel += travel;
+                    cum_dist += d;
+                    let times = sched.visits[k];
+                    let st = &stations_of(input)[station as usize];
+                    out.waiting_time += times.start.0 - times.arrival.0 + wait;
+                    out.steps.push(OutStep {
+                        kind: "charge".into(),
+                        arrival: times.arrival.0,
+                        duration: cum_travel,
+                        service: times.departure.0 - times.start.0,
+                        waiting_time: times.start.0 - times.arrival.0,
+                        load: cut(load),
+                        distance: group.distances.as_ref().map(|_| cum_dist),
+                        location: st.location,
+                        location_index: st.location_index,
+                        violations: vio,
+                        cityfreight: Some(OutStepInfo {
+                            station: Some(st.id.clone()),
+                            energy_wh: Some(energy.0),
+                            ..OutStepInfo::default()
+                        }),
+                        ..OutStep::default()
+                    });
+                    at = loc;
+                    ready = times.departure;
+                    continue;
+                }
+                Visit::Reload { .. } => continue,
             };
             let job = &input.jobs[order as usize];
-            let loc = order;
+            // Served from a bay: the stop is at the bay, the walk is part of the service.
+            let bay = alternative
+                .checked_sub(1)
+                .and_then(|a| built.options[order as usize].get(a as usize))
+                .map(|&(b, walk)| (&bays_of(input)[b], walk));
             let mut vio = step_violations
                 .remove(&(ri, order_list.iter().position(|&o| o == order).unwrap_or(k)))
                 .unwrap_or_default();
@@ -1560,24 +2312,30 @@ fn render(
             if judged && !job.skills.iter().all(|s| veh.skills.contains(s)) {
                 vio.push(violation("skills", None, None));
             }
+            let walk = bay.map_or(0, |b| b.1);
             out.waiting_time += waiting + wait;
             out.setup += job.setup;
-            out.service += job.service;
+            out.service += job.service + walk;
             out.priority += u64::from(job.priority);
             out.steps.push(OutStep {
                 kind: "job".into(),
                 arrival: times.arrival.0,
                 duration: cum_travel,
                 setup: job.setup,
-                service: job.service,
+                service: job.service + walk,
                 waiting_time: waiting,
                 load: cut(load),
                 distance: group.distances.as_ref().map(|_| cum_dist),
                 id: Some(job.id),
-                location: job.location,
-                location_index: job.location_index,
+                location: bay.map_or(job.location, |b| b.0.location),
+                location_index: bay.map_or(job.location_index, |b| b.0.location_index),
                 description: job.description.clone(),
                 violations: vio,
+                cityfreight: bay.map(|(b, walk)| OutStepInfo {
+                    bay: Some(b.id.clone()),
+                    walk: Some(walk),
+                    ..OutStepInfo::default()
+                }),
             });
             at = loc;
             ready = times.departure;

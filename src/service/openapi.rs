@@ -22,7 +22,9 @@ pub fn solve_example() -> Value {
         "matrices": {"car": {"durations": [
             [0, 600, 900, 1200], [600, 0, 400, 800], [900, 400, 0, 500], [1200, 800, 500, 0]
         ]}},
-        "cityfreight": {"iterations": 200}
+        "cityfreight": {"iterations": 200, "bays": [
+            {"id": "bay-a", "location_index": 2, "capacity": 1, "jobs": [1, 2], "walk": 60, "max_dwell": 1800}
+        ]}
     })
 }
 
@@ -53,6 +55,134 @@ pub fn description() -> Value {
         json!({"type": "array", "items": {"type": "integer", "minimum": 0}, "maxItems": 3});
     let window =
         json!({"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2});
+    let bay = json!({"type": "object", "required": ["id"], "description": "a loading bay: jobs it may serve are served on foot from it (walk added to the stop), within its hours, dwell and room", "properties": {
+        "id": {"type": "string"},
+        "location": point, "location_index": {"type": "integer", "minimum": 0},
+        "capacity": {"type": "integer", "minimum": 1},
+        "time_windows": {"type": "array", "items": window},
+        "max_dwell": {"type": "integer", "minimum": 0},
+        "jobs": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+        "radius": {"type": "number", "minimum": 0},
+        "walk": {"type": "integer", "minimum": 0}
+    }});
+    let station = json!({"type": "object", "required": ["id", "power_kw"], "properties": {
+        "id": {"type": "string"},
+        "location": point, "location_index": {"type": "integer", "minimum": 0},
+        "power_kw": {"type": "number", "exclusiveMinimum": true, "minimum": 0},
+        "time_windows": {"type": "array", "items": window}
+    }});
+    let vehicle_extension = json!({"type": "object", "properties": {
+                        "permit": {"type": "string"},
+                        "battery": {"type": "object", "required": ["capacity_wh", "consumption_wh_per_km"], "description": "needs costs with per_hour 0 and per_km > 0", "properties": {
+                            "capacity_wh": {"type": "integer", "minimum": 1},
+                            "consumption_wh_per_km": {"type": "integer", "minimum": 0},
+                            "reserve_wh": {"type": "integer", "minimum": 0},
+                            "charge": {"type": "string", "enum": ["partial", "full"]},
+                            "stations": {"type": "array", "items": {"type": "string"}}}}}});
+    let schemas = json!({
+        "Error": {"type": "object", "required": ["code", "error", "error_code"], "properties": {
+            "code": {"type": "integer", "description": "VROOM class: 1 internal, 2 input, 3 routing"},
+            "error": {"type": "string"},
+            "error_code": {"type": "string", "enum": [
+                "bad_json", "unknown_field", "unsupported", "invalid", "input", "routing",
+                "body_too_large", "request_too_large", "busy", "unauthorized", "forbidden",
+                "not_found", "method_not_allowed", "timeout", "internal"]},
+            "issues": {"type": "array", "items": {"type": "object", "properties": {
+                "code": {"type": "string"}, "path": {"type": "string"}, "message": {"type": "string"}}}}
+        }},
+        "Job": {"type": "object", "required": ["id"], "properties": {
+            "id": {"type": "integer", "minimum": 0},
+            "description": {"type": "string"},
+            "location": point,
+            "location_index": {"type": "integer", "minimum": 0},
+            "setup": {"type": "integer", "minimum": 0},
+            "service": {"type": "integer", "minimum": 0},
+            "delivery": amounts,
+            "pickup": amounts,
+            "skills": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+            "priority": {"type": "integer", "minimum": 0, "maximum": 100},
+            "time_windows": {"type": "array", "items": window}
+        }},
+        "Vehicle": {"type": "object", "required": ["id"], "properties": {
+            "id": {"type": "integer", "minimum": 0},
+            "profile": {"type": "string", "description": "a key of `matrices`, or a vehicle class of the extract"},
+            "description": {"type": "string"},
+            "start": point, "start_index": {"type": "integer", "minimum": 0},
+            "end": point, "end_index": {"type": "integer", "minimum": 0},
+            "capacity": amounts,
+            "costs": {"type": "object", "properties": {
+                "fixed": {"type": "integer", "minimum": 0},
+                "per_hour": {"type": "integer", "minimum": 0},
+                "per_km": {"type": "integer", "minimum": 0}}},
+            "skills": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+            "time_window": window,
+            "speed_factor": {"type": "number"},
+            "max_travel_time": {"type": "integer", "minimum": 0},
+            "steps": {"type": "array", "description": "a given route: check mode", "items": {"type": "object", "required": ["type"], "properties": {
+                "type": {"type": "string", "enum": ["start", "job", "end", "charge"]},
+                "id": {"type": "integer", "minimum": 0},
+                "cityfreight": {"type": "object", "description": "a job step served from a bay, or what a charge step charges", "properties": {
+                    "bay": {"type": "string"}, "station": {"type": "string"},
+                    "energy_wh": {"type": "integer", "minimum": 1}}}}}},
+            "max_tasks": {"type": "integer", "minimum": 0},
+            "max_distance": {"type": "integer", "minimum": 0, "description": "metres; needs costs with per_hour 0 and per_km > 0"},
+            "cityfreight": vehicle_extension
+        }},
+        "Bay": bay,
+        "Station": station,
+        "SolveRequest": {"type": "object", "required": ["vehicles"], "properties": {
+            "jobs": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}},
+            "vehicles": {"type": "array", "items": {"$ref": "#/components/schemas/Vehicle"}},
+            "matrices": {"type": "object", "additionalProperties": {"type": "object", "properties": {
+                "durations": {"type": "array", "items": {"type": "array", "items": {"type": "integer", "minimum": 0}}},
+                "distances": {"type": "array", "items": {"type": "array", "items": {"type": "integer", "minimum": 0}}},
+                "costs": {"type": "array", "items": {"type": "array", "items": {"type": "integer", "minimum": 0}}}}}},
+            "cityfreight": {"type": "object", "properties": {
+                "iterations": {"type": "integer", "minimum": 1},
+                "time_limit": {"type": "number", "exclusiveMinimum": true, "minimum": 0},
+                "seed": {"type": "integer", "minimum": 0},
+                "threads": {"type": "integer", "minimum": 1},
+                "time_zero": {"type": "string", "example": "Tu 00:00"},
+                "geometry": {"type": "boolean"},
+                "bays": {"type": "array", "items": {"$ref": "#/components/schemas/Bay"}},
+                "charging": {"type": "array", "items": {"$ref": "#/components/schemas/Station"}},
+                "walk_speed": {"type": "number", "exclusiveMinimum": true, "minimum": 0},
+                "walk_detour": {"type": "number", "minimum": 1}}}
+        }},
+        "SolveAnswer": {"type": "object", "required": ["code", "summary", "unassigned", "routes"], "properties": {
+            "code": {"type": "integer"},
+            "summary": {"type": "object"},
+            "unassigned": {"type": "array", "items": {"type": "object"}},
+            "routes": {"type": "array", "items": {"type": "object", "properties": {
+                "vehicle": {"type": "integer"}, "cost": {"type": "integer"},
+                "steps": {"type": "array", "items": {"type": "object"}}}}}
+        }},
+        "JobRequest": {"type": "object", "required": ["scenario"], "properties": {
+            "scenario": {"type": "object", "description": "the scenario TOML as JSON (name, day, solver, factors, bays and charging with their `file` rows inline, carrier[] with id, depot, fleet, shareable, orders[] inline); the server's extract and policy are used"},
+            "plan": {"type": "object", "description": "/v1/checks only: the plan.json to judge"}
+        }},
+        "Job": {"type": "object", "required": ["id", "kind", "status"], "properties": {
+            "id": {"type": "string"},
+            "kind": {"type": "string", "enum": ["plans", "shares", "checks"]},
+            "status": {"type": "string", "enum": ["queued", "running", "done", "failed", "cancelled", "interrupted"]},
+            "progress": {"type": "string"},
+            "error": {"type": "string"},
+            "result": {"type": "object"}
+        }},
+        "TableRequest": {"type": "object", "required": ["class", "sources"], "properties": {
+            "class": {"type": "string"},
+            "sources": {"type": "array", "items": point},
+            "destinations": {"type": "array", "items": point},
+            "departure": {"type": "string", "example": "Tu 08:30"},
+            "permit": {"type": "string"}
+        }},
+        "RouteRequest": {"type": "object", "required": ["class", "from", "to"], "properties": {
+            "class": {"type": "string"},
+            "from": point, "to": point,
+            "departure": {"type": "string"},
+            "permit": {"type": "string"}
+        }}
+    });
     let errors = json!({
         "400": error_response("Bad input: every issue with its JSON path"),
         "401": error_response("Missing or unknown bearer token"),
@@ -77,99 +207,7 @@ pub fn description() -> Value {
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": {"type": "object", "required": ["code", "error", "error_code"], "properties": {
-                    "code": {"type": "integer", "description": "VROOM class: 1 internal, 2 input, 3 routing"},
-                    "error": {"type": "string"},
-                    "error_code": {"type": "string", "enum": [
-                        "bad_json", "unknown_field", "unsupported", "invalid", "input", "routing",
-                        "body_too_large", "request_too_large", "busy", "unauthorized", "forbidden",
-                        "not_found", "method_not_allowed", "timeout", "internal"]},
-                    "issues": {"type": "array", "items": {"type": "object", "properties": {
-                        "code": {"type": "string"}, "path": {"type": "string"}, "message": {"type": "string"}}}}
-                }},
-                "Job": {"type": "object", "required": ["id"], "properties": {
-                    "id": {"type": "integer", "minimum": 0},
-                    "description": {"type": "string"},
-                    "location": point,
-                    "location_index": {"type": "integer", "minimum": 0},
-                    "setup": {"type": "integer", "minimum": 0},
-                    "service": {"type": "integer", "minimum": 0},
-                    "delivery": amounts,
-                    "pickup": amounts,
-                    "skills": {"type": "array", "items": {"type": "integer", "minimum": 0}},
-                    "priority": {"type": "integer", "minimum": 0, "maximum": 100},
-                    "time_windows": {"type": "array", "items": window}
-                }},
-                "Vehicle": {"type": "object", "required": ["id"], "properties": {
-                    "id": {"type": "integer", "minimum": 0},
-                    "profile": {"type": "string", "description": "a key of `matrices`, or a vehicle class of the extract"},
-                    "description": {"type": "string"},
-                    "start": point, "start_index": {"type": "integer", "minimum": 0},
-                    "end": point, "end_index": {"type": "integer", "minimum": 0},
-                    "capacity": amounts,
-                    "costs": {"type": "object", "properties": {
-                        "fixed": {"type": "integer", "minimum": 0},
-                        "per_hour": {"type": "integer", "minimum": 0},
-                        "per_km": {"type": "integer", "minimum": 0}}},
-                    "skills": {"type": "array", "items": {"type": "integer", "minimum": 0}},
-                    "time_window": window,
-                    "speed_factor": {"type": "number"},
-                    "max_travel_time": {"type": "integer", "minimum": 0},
-                    "steps": {"type": "array", "description": "a given route: check mode", "items": {"type": "object", "required": ["type"], "properties": {
-                        "type": {"type": "string", "enum": ["start", "job", "end"]},
-                        "id": {"type": "integer", "minimum": 0}}}},
-                    "cityfreight": {"type": "object", "properties": {"permit": {"type": "string"}}}
-                }},
-                "SolveRequest": {"type": "object", "required": ["vehicles"], "properties": {
-                    "jobs": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}},
-                    "vehicles": {"type": "array", "items": {"$ref": "#/components/schemas/Vehicle"}},
-                    "matrices": {"type": "object", "additionalProperties": {"type": "object", "properties": {
-                        "durations": {"type": "array", "items": {"type": "array", "items": {"type": "integer", "minimum": 0}}},
-                        "distances": {"type": "array", "items": {"type": "array", "items": {"type": "integer", "minimum": 0}}},
-                        "costs": {"type": "array", "items": {"type": "array", "items": {"type": "integer", "minimum": 0}}}}}},
-                    "cityfreight": {"type": "object", "properties": {
-                        "iterations": {"type": "integer", "minimum": 1},
-                        "time_limit": {"type": "number", "exclusiveMinimum": true, "minimum": 0},
-                        "seed": {"type": "integer", "minimum": 0},
-                        "threads": {"type": "integer", "minimum": 1},
-                        "time_zero": {"type": "string", "example": "Tu 00:00"},
-                        "geometry": {"type": "boolean"}}}
-                }},
-                "SolveAnswer": {"type": "object", "required": ["code", "summary", "unassigned", "routes"], "properties": {
-                    "code": {"type": "integer"},
-                    "summary": {"type": "object"},
-                    "unassigned": {"type": "array", "items": {"type": "object"}},
-                    "routes": {"type": "array", "items": {"type": "object", "properties": {
-                        "vehicle": {"type": "integer"}, "cost": {"type": "integer"},
-                        "steps": {"type": "array", "items": {"type": "object"}}}}}
-                }},
-                "JobRequest": {"type": "object", "required": ["scenario"], "properties": {
-                    "scenario": {"type": "object", "description": "the scenario TOML as JSON (name, day, solver, factors, carrier[] with id, depot, fleet, shareable, orders[] inline); the server's extract and policy are used"},
-                    "plan": {"type": "object", "description": "/v1/checks only: the plan.json to judge"}
-                }},
-                "Job": {"type": "object", "required": ["id", "kind", "status"], "properties": {
-                    "id": {"type": "string"},
-                    "kind": {"type": "string", "enum": ["plans", "shares", "checks"]},
-                    "status": {"type": "string", "enum": ["queued", "running", "done", "failed", "cancelled", "interrupted"]},
-                    "progress": {"type": "string"},
-                    "error": {"type": "string"},
-                    "result": {"type": "object"}
-                }},
-                "TableRequest": {"type": "object", "required": ["class", "sources"], "properties": {
-                    "class": {"type": "string"},
-                    "sources": {"type": "array", "items": point},
-                    "destinations": {"type": "array", "items": point},
-                    "departure": {"type": "string", "example": "Tu 08:30"},
-                    "permit": {"type": "string"}
-                }},
-                "RouteRequest": {"type": "object", "required": ["class", "from", "to"], "properties": {
-                    "class": {"type": "string"},
-                    "from": point, "to": point,
-                    "departure": {"type": "string"},
-                    "permit": {"type": "string"}
-                }}
-            }
+            "schemas": schemas
         },
         "security": [{"bearer": []}],
         "paths": {
@@ -217,7 +255,7 @@ pub fn description() -> Value {
                 ],
                 "get": {"summary": "A job's status, progress and (when done) result; another carrier's job is a 404",
                     "responses": with(json!({"description": "The job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}))},
-                "delete": {"summary": "Cancel a queued or running job (a running search finishes its budget; its result is dropped)",
+                "delete": {"summary": "Cancel a queued or running job (a running search stops at its next iteration; no result is kept)",
                     "responses": with(json!({"description": "The job, cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}))}
             },
             "/v1/route": {"post": {

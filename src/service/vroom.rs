@@ -6,7 +6,9 @@
 //! the keys it does not know in `extra`, and [`super::mapping`] reports each as a 400 naming its
 //! JSON path. Invariants: field names and shapes follow VROOM's `docs/API.md` (v1.14 era:
 //! `matrices` per profile, `costs` per vehicle, `steps` for check mode); extensions live only
-//! under keys named `cityfreight`, which VROOM does not use, so they cannot clash.
+//! under keys named `cityfreight`, which VROOM does not use, so they cannot clash, plus one step
+//! type VROOM does not have, `charge` (a battery vehicle's charging stop, its details under the
+//! step's `cityfreight` key), which only requests with a `cityfreight.battery` ever see.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -64,6 +66,103 @@ pub struct Options {
     /// extract.
     #[serde(default)]
     pub geometry: bool,
+    /// Loading bays: places with room for a few vehicles where nearby jobs are served on foot.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bays: Vec<Bay>,
+    /// Charging stations for vehicles with a `cityfreight.battery`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub charging: Vec<Station>,
+    /// Walking speed from a bay to a door (m/s; default 1.2, as in scenarios).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walk_speed: Option<f64>,
+    /// Walking distance over straight-line distance (default 1.3, as in scenarios).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walk_detour: Option<f64>,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A loading bay (`cityfreight.bays[]`): a vehicle parks there, within its hours and for at most
+/// `max_dwell`, and serves the jobs it may serve on foot (walking there and back is added to the
+/// stop). At most `capacity` vehicles stay at once.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct Bay {
+    /// User id (named in output steps and violations).
+    pub id: String,
+    /// `[lon, lat]` (vehicles routing on the extract).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<[f64; 2]>,
+    /// Row and column in the matrices (vehicles with matrices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_index: Option<usize>,
+    /// Vehicles that may stay at once (default 1).
+    #[serde(default = "one")]
+    pub capacity: u32,
+    /// Opening hours, `[start, end]` seconds (default: always open); every stay lies inside one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_windows: Vec<Window>,
+    /// Longest stay per vehicle (s; default: no limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_dwell: Option<i64>,
+    /// Ids of the jobs that may be served from the bay.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jobs: Vec<u64>,
+    /// Jobs whose `location` lies within this many metres (straight line) of the bay's may be
+    /// served from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub radius: Option<f64>,
+    /// Walking time there and back for every job served from the bay (s; default: from the
+    /// coordinates, `2 * straight * walk_detour / walk_speed`, rounded up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walk: Option<i64>,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A charging station (`cityfreight.charging[]`), charging linearly at `power_kw`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct Station {
+    /// User id (named in output steps).
+    pub id: String,
+    /// `[lon, lat]` (vehicles routing on the extract).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<[f64; 2]>,
+    /// Row and column in the matrices (vehicles with matrices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_index: Option<usize>,
+    /// Charging power (kW).
+    pub power_kw: f64,
+    /// Opening hours, `[start, end]` seconds (default: always open); a charge lies inside one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_windows: Vec<Window>,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A vehicle's battery (`vehicles[].cityfreight.battery`): it leaves its start full, never
+/// arrives anywhere below `reserve_wh` and charges only at the request's stations.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct Battery {
+    /// Usable capacity (Wh).
+    pub capacity_wh: i64,
+    /// Consumption (Wh per km driven).
+    pub consumption_wh_per_km: i64,
+    /// Charge that must remain at every arrival (Wh, default 0).
+    #[serde(default)]
+    pub reserve_wh: i64,
+    /// `partial` (default: just enough to reach the next charging stop or the end) or `full`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge: Option<String>,
+    /// Ids of the stations it may use (default: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stations: Option<Vec<String>>,
     /// Unknown keys.
     #[serde(flatten)]
     pub extra: Extra,
@@ -186,15 +285,15 @@ pub struct Vehicle {
     /// Travel times are divided by this (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed_factor: Option<f64>,
-    /// Most jobs per route (not supported).
+    /// Most jobs per route.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_tasks: Option<Value>,
+    pub max_tasks: Option<i64>,
     /// Longest total travel time (s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_travel_time: Option<i64>,
-    /// Longest total distance (m) (not supported).
+    /// Longest total distance (m).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_distance: Option<Value>,
+    pub max_distance: Option<i64>,
     /// A given route: check mode.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<VehicleStep>,
@@ -212,6 +311,9 @@ pub struct VehicleOptions {
     /// A permit of the server's policy the vehicle holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permit: Option<String>,
+    /// A battery (electric vehicles that may stop at the request's charging stations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battery: Option<Battery>,
     /// Unknown keys.
     #[serde(flatten)]
     pub extra: Extra,
@@ -220,7 +322,8 @@ pub struct VehicleOptions {
 /// One step of a given route (VROOM `vehicles[].steps[]`).
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct VehicleStep {
-    /// `start`, `job`, `end` (`pickup`, `delivery`, `break` are not supported).
+    /// `start`, `job`, `end`, or cityfreight's `charge` (`pickup`, `delivery`, `break` are not
+    /// supported).
     #[serde(rename = "type")]
     pub kind: String,
     /// Job id for `job` steps.
@@ -235,6 +338,26 @@ pub struct VehicleStep {
     /// Not supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_before: Option<Value>,
+    /// Where a `job` step is served from (a bay) or what a `charge` step charges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cityfreight: Option<StepOptions>,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The `cityfreight` object of a given step.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct StepOptions {
+    /// A `job` step served from this bay (its id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bay: Option<String>,
+    /// A `charge` step at this station (its id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station: Option<String>,
+    /// Energy a `charge` step adds (Wh).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy_wh: Option<i64>,
     /// Unknown keys.
     #[serde(flatten)]
     pub extra: Extra,
@@ -371,7 +494,7 @@ pub struct OutRoute {
 /// A step of an answered route.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 pub struct OutStep {
-    /// `start`, `job` or `end`.
+    /// `start`, `job`, `end`, or cityfreight's `charge` (a charging stop of a battery vehicle).
     #[serde(rename = "type")]
     pub kind: String,
     /// Arrival (s).
@@ -403,10 +526,32 @@ pub struct OutStep {
     pub description: Option<String>,
     /// Violations at this step (check mode).
     pub violations: Vec<OutViolation>,
+    /// A job served from a bay (`bay`, `walk` s, part of `service`); a charging stop
+    /// (`station`, `energy_wh`; `service` is the charging time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cityfreight: Option<OutStepInfo>,
 }
 
-/// A broken rule in check mode: VROOM's causes (`delay`, `load`, `skills`, `max_travel_time`,
-/// `missing_break`...) plus the city's (`closed_zone`, `permit`, `permit_quota`).
+/// The `cityfreight` object of an answered step.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub struct OutStepInfo {
+    /// The bay a job is served from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bay: Option<String>,
+    /// Walking there and back from the bay (s), included in the step's `service`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walk: Option<i64>,
+    /// The station of a charging stop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station: Option<String>,
+    /// Energy charged (Wh).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy_wh: Option<i64>,
+}
+
+/// A broken rule in check mode: VROOM's causes (`delay`, `load`, `skills`, `max_tasks`,
+/// `max_travel_time`, `max_distance`, ...) plus the city's (`closed_zone`, `permit`,
+/// `permit_quota`, `bay`, `battery`, `charging`).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 pub struct OutViolation {
     /// The cause.

@@ -52,5 +52,5 @@ pub use search::{neighbours, rng, search_state, sisr, solve};
 pub use error::Error;
 pub use model::Problem;
 pub use search::sisr::SearchParams;
-pub use search::solve::{solve, SolveOutcome, SolveParams, StopCriterion};
+pub use search::solve::{solve, solve_until, SolveOutcome, SolveParams, StopCriterion, StopFlag};
 pub use solution::Solution;

@@ -6,11 +6,13 @@
 //! [`Worker::step_fleet`]; workers restart only when one of them served everything with fewer
 //! routes), and the cost search that follows never opens more routes than the best plan has.
 //!
-//! Owns: [`solve`], [`StopCriterion`], [`SolveParams`], [`SolveOutcome`], [`Progress`] (errors: [`Error`]). Must never:
+//! Owns: [`solve`], [`solve_until`], [`StopCriterion`], [`StopFlag`], [`SolveParams`],
+//! [`SolveOutcome`], [`Progress`] (errors: [`Error`]). Must never:
 //! print (progress goes through the caller's callback), or let thread scheduling influence a
 //! decision. Invariant: with an iteration limit (and no time limit) the result depends only on the
 //! problem, the seed, the thread count and the parameters. A time limit is checked between epochs and
-//! before every iteration inside one, so time-limited runs are not reproducible.
+//! before every iteration inside one, so time-limited runs are not reproducible; so is a
+//! [`StopFlag`] ([`solve_until`]), which a run never raised leaves without effect.
 
 use crate::solver::error::Error;
 use crate::solver::local_search::improve;
@@ -23,7 +25,44 @@ use crate::solver::sisr::{temperature, SearchParams, Worker};
 use crate::solver::sites::repair;
 use crate::solver::solution::Solution;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// A flag another thread raises to stop searches early (a cancelled job): a search polls it
+/// before every iteration and between epochs, and returns its best plan so far. Clones share the
+/// flag; the default is a flag nobody can raise. Two flags are equal when they are the same flag.
+#[derive(Clone, Debug, Default)]
+pub struct StopFlag(Option<Arc<AtomicBool>>);
+
+impl StopFlag {
+    /// A flag that can be raised (unlike the default).
+    pub fn raisable() -> Self {
+        Self(Some(Arc::new(AtomicBool::new(false))))
+    }
+
+    /// Stop every search polling this flag (and its clones).
+    pub fn raise(&self) {
+        if let Some(f) = &self.0 {
+            f.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// True once raised.
+    pub fn is_raised(&self) -> bool {
+        self.0.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+}
+
+impl PartialEq for StopFlag {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
 
 /// When to stop (the first criterion met wins; at least one should be set).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -72,6 +111,8 @@ pub struct SolveOutcome {
     pub iterations: u64,
     /// Wall-clock time.
     pub elapsed: Duration,
+    /// The search stopped because its [`StopFlag`] was raised.
+    pub cancelled: bool,
 }
 
 /// Solve `problem`. `progress` is called after every epoch and at every tenth of the budget.
@@ -80,6 +121,17 @@ pub fn solve(
     stop: &StopCriterion,
     params: &SolveParams,
     progress: &(dyn Fn(&Progress) + Sync),
+) -> Result<SolveOutcome, Error> {
+    solve_until(problem, stop, params, progress, &StopFlag::default())
+}
+
+/// [`solve`], stopping early (with the best plan so far) once `flag` is raised.
+pub fn solve_until(
+    problem: &Problem,
+    stop: &StopCriterion,
+    params: &SolveParams,
+    progress: &(dyn Fn(&Progress) + Sync),
+    flag: &StopFlag,
 ) -> Result<SolveOutcome, Error> {
     if stop.max_iterations.is_none()
         && stop.time_limit.is_none()
@@ -179,6 +231,9 @@ pub fn solve(
             workers.par_iter_mut().enumerate().for_each(|(index, w)| {
                 let mut last_drop = fleet_drop;
                 for k in 0..epoch {
+                    if flag.is_raised() {
+                        break;
+                    }
                     let f = if stop.time_limit.is_some() {
                         let f = fraction(epoch_start + k, Instant::now());
                         if f >= 1.0 {
@@ -261,7 +316,7 @@ pub fn solve(
         let stalled = stop
             .max_no_improvement
             .is_some_and(|m| done - last_improvement >= m);
-        if out_of_iterations || out_of_time || stalled {
+        if out_of_iterations || out_of_time || stalled || flag.is_raised() {
             break;
         }
         if fleet_phase && improved && best_obj.vehicles < vehicles_before {
@@ -285,5 +340,6 @@ pub fn solve(
         objective: best_obj,
         iterations: workers.iter().map(|w| w.iterations).sum(),
         elapsed: started.elapsed(),
+        cancelled: flag.is_raised(),
     })
 }
