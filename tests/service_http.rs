@@ -1440,6 +1440,34 @@ fn scenario_jobs_take_bays_and_charging_stations_inline() {
     let (status, e) = server.post("/v1/plans", &named, None);
     assert_eq!(status, 400, "{e}");
     assert_eq!(e["issues"][0]["path"], "scenario.charging.file", "{e}");
+    // Nor the lockers' or the traffic's files: the server reads no file a request names.
+    let mut named = body.clone();
+    named["scenario"]["lockers"] = json!({"file": "/etc/passwd"});
+    named["scenario"]["traffic"] =
+        json!({"profile": "free-flow", "classes": "/etc/passwd", "ways": "w.csv"});
+    let (status, e) = server.post("/v1/plans", &named, None);
+    assert_eq!(status, 400, "{e}");
+    let paths: Vec<&str> = e["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    for p in [
+        "scenario.lockers.file",
+        "scenario.traffic.classes",
+        "scenario.traffic.ways",
+    ] {
+        assert!(paths.contains(&p), "{p} missing in {e}");
+    }
+    assert!(!e.to_string().contains("root:"), "{e}");
+    // A traffic profile alone is taken: the same plan at free flow.
+    let mut free = body.clone();
+    free["scenario"]["traffic"] = json!({"profile": "free-flow"});
+    let (status, accepted) = server.post("/v1/plans", &free, None);
+    assert_eq!(status, 202, "{accepted}");
+    let done = wait(&server, accepted["url"].as_str().unwrap(), None);
+    assert_eq!(done["status"], "done", "{done}");
     // Without the bay the same orders cannot be served at all.
     let mut none = body.clone();
     none["scenario"]["bays"]

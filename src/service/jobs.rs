@@ -337,7 +337,12 @@ const SERVER_KEYS: &[(&str, &str)] = &[
 const INLINE_TABLES: &[(&str, &str, &str)] = &[
     ("bays", "bays.csv", "{id, lon, lat, capacity, hours, max_dwell_min, clean_extra_min, classes, max_length_m, radius_m}"),
     ("charging", "charging.csv", "{id, lon, lat, power_kw, connectors, hours, price_per_kwh}"),
+    ("lockers", "lockers.csv", "{id, name, kind, lon, lat, small, medium, large, parcels, hours, carriers, service_s, per_parcel_s}"),
 ];
+
+/// Keys of tables that name files the service does not read (their rows are not taken inline
+/// yet); the table's other keys are taken.
+const FILE_KEYS: &[(&str, &str)] = &[("traffic", "classes"), ("traffic", "ways")];
 
 /// Write the JSON scenario as the files of a scenario folder (`scenario.toml`, one orders CSV
 /// per carrier) in `dir`; returns the carrier ids. `osm` and `policy` are the server's.
@@ -369,7 +374,20 @@ pub fn write_scenario(
     if let Some(p) = policy {
         toml_obj.insert("policy".into(), json!(p.display().to_string()));
     }
-    // `[bays]` and `[charging]` with their rows inline: written as the CSV the table names.
+    for (table, key) in FILE_KEYS {
+        if obj.get(*table).and_then(|t| t.get(*key)).is_some() {
+            issues.push(super::error::Issue {
+                code: codes::UNSUPPORTED,
+                path: format!("scenario.{table}.{key}"),
+                message:
+                    "the server reads no files, and this table's rows are not taken inline yet \
+                          (`profile` is: \"default\" or \"free-flow\")"
+                        .to_string(),
+            });
+        }
+    }
+    // `[bays]`, `[charging]` and `[lockers]` with their rows inline: written as the CSV the
+    // table names.
     for (key, file, columns) in INLINE_TABLES {
         let Some(table) = toml_obj.get_mut(*key) else {
             continue;
