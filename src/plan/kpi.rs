@@ -8,7 +8,7 @@
 //! as `range_factor` shrinks); NOx and PM2.5 from [`crate::scenario::Factors::exhaust_g_per_km`]
 //! (per-class factors, else the diesel defaults scaled ×2 per emission standard below China VI).
 
-use super::{PlannedRoute, Unserved, CM_PER_KM};
+use super::{PlannedRoute, PlannedStop, Unserved, CM_PER_KM};
 use crate::scenario::Scenario;
 use crate::scenario::{DeliveryOrder, PickupKind};
 use crate::time::DAY;
@@ -468,17 +468,7 @@ impl Kpis {
                     r.stops
                         .iter()
                         .filter(|s| at_night(s.start_s))
-                        .filter_map(|s| {
-                            let (carrier, order) =
-                                (s.order_carrier.as_deref()?, s.order.as_deref()?);
-                            scenario
-                                .carriers
-                                .iter()
-                                .find(|c| c.id == carrier)?
-                                .orders
-                                .iter()
-                                .find(|o| o.id == order)
-                        })
+                        .filter_map(|s| order_at(scenario, s))
                 })
                 .map(|o| u64::from(o.parcels))
                 .sum();
@@ -775,16 +765,7 @@ fn locker_use(scenario: &Scenario, routes: &[&PlannedRoute]) -> LockerUse {
         for s in &r.stops {
             let here = s.locker.as_deref();
             if let Some(id) = here {
-                let order = (|| {
-                    let (carrier, order) = (s.order_carrier.as_deref()?, s.order.as_deref()?);
-                    scenario
-                        .carriers
-                        .iter()
-                        .find(|c| c.id == carrier)?
-                        .orders
-                        .iter()
-                        .find(|o| o.id == order)
-                })();
+                let order = order_at(scenario, s);
                 let parcels = u64::from(order.map_or(1, |o| o.parcels.max(1)));
                 if let Some(k) = lockers.list.iter().position(|l| l.id == id) {
                     let kind = lockers.list[k].kind;
@@ -810,16 +791,22 @@ fn delivered<'s>(
     scenario: &'s Scenario,
     route: &'s PlannedRoute,
 ) -> impl Iterator<Item = &'s DeliveryOrder> + 's {
-    route.stops.iter().filter_map(move |s| {
-        let (carrier, order) = (s.order_carrier.as_deref()?, s.order.as_deref()?);
-        scenario
-            .carriers
-            .iter()
-            .find(|c| c.id == carrier)?
-            .orders
-            .iter()
-            .find(|o| o.id == order)
-    })
+    route
+        .stops
+        .iter()
+        .filter_map(move |s| order_at(scenario, s))
+}
+
+/// The order a stop serves, in its own carrier's list (`None` for depot and charging stops).
+fn order_at<'s>(scenario: &'s Scenario, stop: &PlannedStop) -> Option<&'s DeliveryOrder> {
+    let (carrier, order) = (stop.order_carrier.as_deref()?, stop.order.as_deref()?);
+    scenario
+        .carriers
+        .iter()
+        .find(|c| c.id == carrier)?
+        .orders
+        .iter()
+        .find(|o| o.id == order)
 }
 
 #[cfg(test)]
