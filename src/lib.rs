@@ -42,7 +42,7 @@
 //! * [`traffic`] — congestion by hour: [`traffic::Traffic`], a travel-time factor per road class
 //!   and hour of the week with per-way overrides (probe speeds), the documented
 //!   [`traffic::DEFAULT_PROFILE`] of a large Chinese city, [`traffic::Traffic::boundaries`] where
-//!   speeds change and [`traffic::Traffic::state_at`] so equal hours share a metric. Knows roads
+//!   speeds change and [`traffic::Traffic::hour_states`] so equal hours share a metric. Knows roads
 //!   only through their class and OSM way id; never reads files (`io/traffic.rs` does).
 //! * [`routing`] — [`routing::Metric`] (weights for one class at one moment, scaled by the
 //!   congestion then with [`routing::Metric::with_traffic`]), [`routing::Seed`]s

@@ -164,31 +164,23 @@ impl Network {
     ) -> Result<TimedRoute, RequestError> {
         let graph = &self.graph;
         let now = self.route_with(from, to, &conditions.metric(graph, class, ready))?;
-        let mut best = TimedRoute {
-            arrival_ms: now.route.duration_ms,
-            answer: now,
-            ready,
-            wait_ms: 0,
-        };
         let bands = conditions.bands(graph, class);
-        for (offset_ms, metric) in Conditions::later_bands(&bands, ready, best.arrival_ms) {
-            if offset_ms >= best.arrival_ms {
-                break;
-            }
-            let metric = conditions.metric(graph, class, bands.metrics[metric]);
-            if let Ok(answer) = self.route_with(from, to, &metric) {
-                let arrival_ms = offset_ms + answer.route.duration_ms;
-                if arrival_ms < best.arrival_ms {
-                    best = TimedRoute {
-                        answer,
-                        ready,
-                        wait_ms: offset_ms,
-                        arrival_ms,
-                    };
-                }
-            }
-        }
-        Ok(best)
+        let (answer, wait_ms) = Conditions::earliest(
+            &bands,
+            ready,
+            now,
+            |a| a.route.duration_ms,
+            |moment| {
+                self.route_with(from, to, &conditions.metric(graph, class, moment))
+                    .ok()
+            },
+        );
+        Ok(TimedRoute {
+            arrival_ms: wait_ms + answer.route.duration_ms,
+            answer,
+            ready,
+            wait_ms,
+        })
     }
 
     /// The fastest route between two snapped positions under `metric` (for example one built

@@ -8,7 +8,7 @@
 //!
 //! Owns: [`Traffic`], [`DEFAULT_PROFILE`], the hours at which speeds change
 //! ([`Traffic::boundaries`]) and the hour states that let equal hours share one metric
-//! ([`Traffic::state_at`]). Must never: read files (that is `io/traffic.rs`), decide access, or
+//! ([`Traffic::hour_states`]). Must never: read files (that is `io/traffic.rs`), decide access, or
 //! know about vehicles beyond the road they drive on.
 //! Invariants: factors are per mille, within `1..=MAX_FACTOR_PERMILLE`; a factor holds for a whole
 //! clock hour; a metric evaluated at moment `t` scales every open edge by the factor of the hour
@@ -211,22 +211,30 @@ impl Traffic {
             .collect()
     }
 
-    /// Moments of the week (s) at which some speed changes: the starts of the hours whose column
+    /// The traffic state of every hour of the week: equal for two hours exactly when every road
+    /// has the same factor in both (the first hour of the week with the same column). One pass
+    /// over the tables; ask once and look hours up, rather than calling [`Traffic::state_at`] per
+    /// moment.
+    pub fn hour_states(&self) -> Vec<usize> {
+        let mut first: BTreeMap<Vec<u16>, usize> = BTreeMap::new();
+        (0..HOURS)
+            .map(|h| *first.entry(self.column(h)).or_insert(h))
+            .collect()
+    }
+
+    /// Moments of the week (s) at which some speed changes: the starts of the hours whose state
     /// differs from the previous hour's (hour 0 against hour 167).
     pub fn boundaries(&self) -> Vec<u32> {
-        let columns: Vec<Vec<u16>> = (0..HOURS).map(|h| self.column(h)).collect();
+        let states = self.hour_states();
         (0..HOURS)
-            .filter(|&h| columns[h] != columns[(h + HOURS - 1) % HOURS])
+            .filter(|&h| states[h] != states[(h + HOURS - 1) % HOURS])
             .map(|h| (h as u32) * 3600)
             .collect()
     }
 
-    /// The traffic state at `t`: equal for two moments exactly when every road has the same
-    /// factor in both (the index of the first hour of the week with the same column).
+    /// The traffic state at `t` (see [`Traffic::hour_states`]).
     pub fn state_at(&self, t: WeekTime) -> usize {
-        let h = hour_of_week(t);
-        let column = self.column(h);
-        (0..=h).find(|&k| self.column(k) == column).unwrap_or(h)
+        self.hour_states()[hour_of_week(t)]
     }
 
     /// Factor per road of `graph` at `t` (per mille).

@@ -73,7 +73,7 @@ pub fn parse_class_factors(text: &str, traffic: &mut Traffic) -> Result<(), Vec<
         }
     }
     if !problems.is_empty() {
-        return Err(problems);
+        return Err(in_line_order(problems));
     }
     for (class, h, f) in cells {
         traffic.set_class(class, h, f);
@@ -106,7 +106,7 @@ pub fn parse_way_factors(text: &str, traffic: &mut Traffic) -> Result<(), Vec<St
         }
     }
     if !problems.is_empty() {
-        return Err(problems);
+        return Err(in_line_order(problems));
     }
     for (way, h, f) in cells {
         traffic.set_way(way, h, f);
@@ -218,6 +218,18 @@ fn rows(text: &str, key: &str) -> Result<(Vec<Row>, Vec<String>), Vec<String>> {
     Ok((out, problems))
 }
 
+/// Problems in the order of their lines (each starts `line N:`; a stable sort keeps a line's own
+/// order).
+fn in_line_order(mut problems: Vec<String>) -> Vec<String> {
+    problems.sort_by_key(|p| {
+        p.strip_prefix("line ")
+            .and_then(|rest| rest.split(':').next())
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0)
+    });
+    problems
+}
+
 fn road_classes(key: &str) -> Option<Vec<RoadClass>> {
     let key = key.trim().to_ascii_lowercase();
     if let Some(c) = RoadClass::parse(&key) {
@@ -305,6 +317,7 @@ mod tests {
             assert!(text.contains(needle), "missing `{needle}` in:\n{text}");
         }
         assert_eq!(problems.len(), 6, "{text}");
+        assert!(problems[0].starts_with("line 2:"), "in line order: {text}");
         assert_eq!(
             t,
             Traffic::free_flow(),

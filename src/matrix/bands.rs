@@ -5,6 +5,7 @@
 //! the same access for the class and the same traffic factor share one metric (and so one
 //! customization and one matrix).
 
+use super::TravelMatrix;
 use crate::graph::{ClassId, RoadGraph};
 use crate::routing::Metric;
 use crate::time::{WeekTime, WEEK};
@@ -64,6 +65,7 @@ impl HourBands {
             .chain(policy.boundaries())
             .chain(traffic.boundaries())
             .collect();
+        let traffic_states = traffic.hour_states();
         starts.sort_unstable();
         starts.dedup();
         let mut signatures: Vec<Vec<usize>> = Vec::new();
@@ -76,7 +78,9 @@ impl HourBands {
             let signature: Vec<usize> = (0..graph.access_rule_count())
                 .map(|r| usize::from(graph.rule_access(r, class).is_open_at(t)))
                 .chain((0..64).map(|z| (closed_zones >> z & 1) as usize))
-                .chain(std::iter::once(traffic.state_at(t)))
+                .chain(std::iter::once(
+                    traffic_states[crate::traffic::hour_of_week(t)],
+                ))
                 .collect();
             let metric = match signatures.iter().position(|s| *s == signature) {
                 Some(m) => m,
@@ -136,6 +140,54 @@ impl Conditions<'_> {
     pub fn metric(&self, graph: &RoadGraph, class: ClassId, t: WeekTime) -> Metric {
         Metric::with_policy(graph, class, t, self.policy, self.tags, self.permit)
             .with_traffic(graph, self.traffic)
+    }
+
+    /// The earliest arrival for a vehicle ready at `t`: `now` (driven in the band of `t`, taking
+    /// `duration_ms(&now)`), or, where a later band arrives sooner, what `in_band(moment)` gives
+    /// for that band's metric moment, after waiting for the band to start. Returns the choice and
+    /// its wait (ms). The one rule behind route queries with a wait ([`Conditions::later_bands`]).
+    pub fn earliest<T>(
+        bands: &HourBands,
+        t: WeekTime,
+        now: T,
+        duration_ms: impl Fn(&T) -> u64,
+        mut in_band: impl FnMut(WeekTime) -> Option<T>,
+    ) -> (T, u64) {
+        let mut arrival = duration_ms(&now);
+        let mut best = (now, 0);
+        for (offset_ms, metric) in Conditions::later_bands(bands, t, arrival) {
+            if offset_ms >= arrival {
+                break;
+            }
+            if let Some(later) = in_band(bands.metrics[metric]) {
+                if offset_ms + duration_ms(&later) < arrival {
+                    arrival = offset_ms + duration_ms(&later);
+                    best = (later, offset_ms);
+                }
+            }
+        }
+        best
+    }
+
+    /// The matrix for a vehicle ready at `t`: `in_band(moment)` gives the matrix of the band with
+    /// that metric moment; the band of `t`'s is improved by every later band that starts before
+    /// its longest entry ([`TravelMatrix::wait_for`]). Returns it and how many entries improved.
+    pub fn earliest_matrix<E>(
+        bands: &HourBands,
+        t: WeekTime,
+        mut in_band: impl FnMut(WeekTime) -> Result<TravelMatrix, E>,
+    ) -> Result<(TravelMatrix, usize), E> {
+        let mut m = in_band(bands.metrics[bands.band_at(t).metric])?;
+        let longest = (0..m.len())
+            .flat_map(|i| (0..m.len()).map(move |j| (i, j)))
+            .filter_map(|(i, j)| m.get(i, j).map(|c| c.time_ms))
+            .max()
+            .unwrap_or(0);
+        let mut waits = 0;
+        for (offset_ms, metric) in Conditions::later_bands(bands, t, longest) {
+            waits += m.wait_for(offset_ms, &in_band(bands.metrics[metric])?);
+        }
+        Ok((m, waits))
     }
 
     /// Later bands a vehicle ready at `t` might wait for: every band after the one containing `t`

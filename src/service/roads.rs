@@ -164,17 +164,10 @@ impl Roads {
         at: WeekTime,
         points: &[Option<Snap>],
     ) -> Result<TravelMatrix, String> {
-        let mut m = self.matrix(&*self.customized(class, permit, at)?, points);
-        let longest = (0..m.len())
-            .flat_map(|i| (0..m.len()).map(move |j| (i, j)))
-            .filter_map(|(i, j)| m.get(i, j).map(|c| c.time_ms))
-            .max()
-            .unwrap_or(0);
         let bands = self.bands(class, permit);
-        for (offset_ms, metric) in Conditions::later_bands(&bands, at, longest) {
-            let later = self.customized_at(class, permit, bands.metrics[metric])?;
-            m.wait_for(offset_ms, &self.matrix(&later, points));
-        }
+        let (m, _) = Conditions::earliest_matrix(&bands, at, |moment| {
+            Ok::<_, String>(self.matrix(&*self.customized_at(class, permit, moment)?, points))
+        })?;
         Ok(m)
     }
 
@@ -190,21 +183,25 @@ impl Roads {
         let Some(now) = self.route(&*self.customized(class, permit, at)?, from, to) else {
             return Ok(None);
         };
-        let mut best = (now, 0u64);
         let bands = self.bands(class, permit);
-        let horizon = best.0.duration_ms;
-        for (offset_ms, metric) in Conditions::later_bands(&bands, at, horizon) {
-            if offset_ms >= best.0.duration_ms + best.1 {
-                break;
-            }
-            let later = self.customized_at(class, permit, bands.metrics[metric])?;
-            if let Some(r) = self.route(&later, from, to) {
-                if offset_ms + r.duration_ms < best.0.duration_ms + best.1 {
-                    best = (r, offset_ms);
+        let mut failed = None;
+        let best = Conditions::earliest(
+            &bands,
+            at,
+            now,
+            |r| r.duration_ms,
+            |moment| match self.customized_at(class, permit, moment) {
+                Ok(c) => self.route(&c, from, to),
+                Err(e) => {
+                    failed = Some(e);
+                    None
                 }
-            }
+            },
+        );
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(Some(best)),
         }
-        Ok(Some(best))
     }
 
     /// A metric without the policy (how the roads are, whatever the city rules), for judging
