@@ -197,3 +197,42 @@ impl MatrixCache {
         members.iter().all(|c| self.index.contains_key(c))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Under congestion a day has five metrics; a fleet working 06:00-20:00 gets matrices only for
+    /// the bands it can drive in (not the night's), and the first band kept covers the early hours.
+    #[test]
+    fn only_the_bands_a_fleet_can_drive_in_get_matrices() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut s = crate::io::scenario::read_scenario(
+            &root.join("data/scenarios/chengdu-core/scenario.toml"),
+        )
+        .unwrap();
+        s.policy = crate::zones::Policy::default();
+        for f in &mut s.carriers[0].fleet {
+            f.permit = None;
+        }
+        s.carriers[0]
+            .fleet
+            .retain(|f| s.classes[f.class].id == "e-micro-van");
+        s.carriers[0].fleet[0].shift = (6 * 3600, 20 * 3600);
+        let network = Network::load(&s.osm, &s.classes, &|_, _, _| {}).unwrap();
+        let (engine, _) = MatrixEngine::new(&network.graph, None).unwrap();
+        let tags = ZoneTags::new(&network.graph, &s.policy);
+        let cache = MatrixCache::build(&s, &network, &engine, &tags, &[0]).unwrap();
+        let van = network.graph.class_id("e-micro-van").unwrap();
+        let p = cache.profile(van, None).unwrap();
+        let starts: Vec<u32> = p.bands.iter().map(|b| b.0 / 3600).collect();
+        // Tuesday: shoulder from 06 (covering 00-06), peak 07, day 09, peak 17, day 19.
+        assert_eq!(starts, vec![6, 7, 9, 17, 19], "{:?}", p.bands);
+        assert_eq!(
+            p.matrices.len(),
+            4,
+            "night and late shoulder are not computed"
+        );
+        assert_eq!(p.metrics.len(), 4);
+    }
+}

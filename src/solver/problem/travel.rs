@@ -232,6 +232,14 @@ mod tests {
     }
 
     #[test]
+    fn a_cloned_matrix_shares_its_cells() {
+        let m = Matrix::from_fn(3, |i, j| Duration((i * 3 + j) as i64));
+        let c = m.clone();
+        assert!(std::sync::Arc::ptr_eq(&m.data, &c.data));
+        assert_eq!(c.get(2, 1), Duration(7));
+    }
+
+    #[test]
     fn arrival_is_monotone() {
         let p = two_band();
         let mut prev = Time::MIN;
