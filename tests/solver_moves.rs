@@ -1,7 +1,8 @@
 //! Every local-search move against the independent checker, on every route kind the city uses:
 //! for each relocate, swap, 2-opt*, or-opt and 2-opt between the routes (or within a route) of a
 //! real plan, `evaluate` is `Some(delta)` exactly when the moved plan is feasible, and then the
-//! checker's cost changes by `delta`. Route kinds: distance-priced with windows (the O(1) paths),
+//! checker's cost changes by `delta`; the SWAP* move of every pair of routes, when there is one,
+//! is feasible and changes the checker's cost by its (negative) delta. Route kinds: distance-priced with windows (the O(1) paths),
 //! duration-priced with a shift limit, two hour bands, reloading tricycles, a battery with no
 //! station, pickups, and vehicle types mixed. Local search never makes a plan worse and keeps it
 //! feasible on each kind.
@@ -16,7 +17,7 @@ use cityfreight::solver::neighbours::Neighbours;
 use cityfreight::solver::search_state::SearchState;
 use cityfreight::solver::sisr::SearchParams;
 use cityfreight::solver::solve::{solve, SolveParams, StopCriterion};
-use cityfreight::solver::{or_opt, relocate, swap, two_opt, two_opt_star};
+use cityfreight::solver::{or_opt, relocate, swap, swap_star, two_opt, two_opt_star};
 
 /// The route kinds, as changes to a random VRPTW with 40 orders.
 #[derive(Clone, Copy, Debug)]
@@ -119,6 +120,8 @@ fn plan(kind: Kind, iterations: u64) -> (Problem, SearchState) {
 struct Tally {
     some: usize,
     none: usize,
+    /// SWAP* moves found (each verified like the others).
+    star: usize,
 }
 
 fn verify(
@@ -149,11 +152,21 @@ fn check_every_move(kind: Kind) -> Tally {
     assert!(base.feasible(), "{kind:?}: {:?}", base.violations);
     let base = base.cost;
     let mut t = Tally::default();
+    let mut scratch = swap_star::Scratch::default();
     let n = state.routes.len();
     for ra in 0..n {
         let la = state.routes[ra].len();
         for rb in 0..n {
             let lb = state.routes[rb].len();
+            if ra < rb {
+                if let Some((m, d)) = swap_star::best(&problem, &state, ra, rb, &mut scratch) {
+                    assert!(d < Cost::ZERO, "{kind:?}: SWAP* returned {d:?}");
+                    let mut moved = state.clone();
+                    swap_star::apply(&problem, &mut moved, m);
+                    verify(&problem, base, Some(d), &moved, "swap*", &mut t);
+                    t.star += 1;
+                }
+            }
             if ra == rb {
                 for from in 0..la {
                     for len in 1..=3 {
@@ -201,8 +214,10 @@ fn check_every_move(kind: Kind) -> Tally {
 
 #[test]
 fn move_deltas_match_the_checker_on_every_route_kind() {
+    let mut star = 0;
     for kind in KINDS {
         let t = check_every_move(kind);
+        star += t.star;
         assert!(
             t.some > 50 && t.none > 50,
             "{kind:?}: feasible {}, infeasible {}",
@@ -210,6 +225,8 @@ fn move_deltas_match_the_checker_on_every_route_kind() {
             t.none
         );
     }
+    // SWAP* only answers with improving moves; plans after 5 iterations have some.
+    assert!(star >= KINDS.len(), "SWAP* found {star} moves");
 }
 
 #[test]
@@ -219,7 +236,7 @@ fn local_search_only_improves_on_every_route_kind() {
         let before = check(&problem, &state.to_solution(&problem));
         assert!(before.feasible(), "{kind:?}: {:?}", before.violations);
         let neighbours = Neighbours::new(&problem, 20);
-        let moves = improve(&problem, &mut state, &neighbours, 20, 50);
+        let moves = improve(&problem, &mut state, &neighbours, 20, 50, true);
         let after = check(&problem, &state.to_solution(&problem));
         assert!(after.feasible(), "{kind:?}: {:?}", after.violations);
         assert!(moves > 0, "{kind:?}: no move");

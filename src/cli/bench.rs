@@ -60,6 +60,10 @@ pub struct SolveOptions {
     /// above 2,000 customers, else off).
     #[arg(long)]
     descend_start: Option<usize>,
+    /// Let local search try SWAP* between two routes when no simple move improves (default:
+    /// off).
+    #[arg(long)]
+    swap_star: Option<bool>,
     /// Minimise vehicles first, then distance (default: on for families whose best-known
     /// solutions are hierarchical, such as E-VRPTW).
     #[arg(long)]
@@ -203,6 +207,9 @@ fn run_one(
     }
     if let Some(k) = options.descend_start {
         search.start_neighbours = k;
+    }
+    if let Some(b) = options.swap_star {
+        search.swap_star = b;
     }
     if let Some(e) = options.epoch {
         search.epoch_iterations = e;

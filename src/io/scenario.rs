@@ -13,6 +13,7 @@
 //! seed = 1
 //! local_search = 10                                # neighbours per order (0: off; default 10
 //!                                                  # up to 1,000 orders per problem, off above)
+//! swap_star = false                                # local search also tries SWAP* (default off)
 //!
 //! [factors]                                        # override any of scenario::Factors
 //! grid_kg_co2_per_kwh = 0.6
@@ -191,6 +192,7 @@ struct SolverEntry {
     threads: Option<usize>,
     seed: Option<u64>,
     local_search: Option<usize>,
+    swap_star: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -349,6 +351,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
         threads: file.solver.threads.unwrap_or(2).max(1),
         seed: file.solver.seed.unwrap_or(1),
         local_search: file.solver.local_search,
+        swap_star: file.solver.swap_star.unwrap_or(false),
         stop: Default::default(),
     };
     let mut carriers = Vec::new();

@@ -143,14 +143,19 @@ pub const RUN_KIND: &str = "share-coalition";
 /// What decides a coalition's result besides the scenario's content: its members and the seed
 /// and budget in force (the key of its run hash).
 pub fn coalition_key(members: &[String], solver: &crate::scenario::SolverSettings) -> String {
-    format!(
+    let mut key = format!(
         "members {}\niterations {:?}\ntime_limit_s {:?}\nseed {}\nlocal_search {:?}\n",
         members.join(","),
         solver.iterations,
         solver.time_limit_s,
         solver.seed,
         solver.local_search
-    )
+    );
+    // Named only when on, so runs recorded before the setting existed keep their hashes.
+    if solver.swap_star {
+        key.push_str("swap_star true\n");
+    }
+    key
 }
 
 /// A coalition's run as the `result` of its run file: its cost (milli-cents, exact), its

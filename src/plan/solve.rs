@@ -73,6 +73,7 @@ pub(crate) fn solve_pool(
             polish_neighbours: local_search,
             intensify_neighbours: local_search,
             start_neighbours: local_search,
+            swap_star: scenario.solver.swap_star,
             ..SearchParams::for_size(pool.problem.orders().len())
         },
     };

@@ -242,6 +242,10 @@ pub struct SolverSettings {
     /// and the best plan is polished after each epoch (see `docs/solver.md`). `None`: see
     /// [`SolverSettings::local_search_for`].
     pub local_search: Option<usize>,
+    /// Local search also tries SWAP* between two routes when no simple move improves
+    /// (`[solver] swap_star = true`; off by default, see `docs/solver.md` for what it was
+    /// measured to give).
+    pub swap_star: bool,
     /// Raised by another thread to stop the scenario's searches early (the service cancelling a
     /// job): planning then ends with [`crate::plan::PlanError::Cancelled`]. Never read from a
     /// file; the default can never be raised.
@@ -520,6 +524,7 @@ mod tests {
             threads: 1,
             seed: 1,
             local_search: None,
+            swap_star: false,
             stop: Default::default(),
         };
         let limit = SolverSettings::LOCAL_SEARCH_MAX_ORDERS;

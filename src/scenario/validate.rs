@@ -723,6 +723,7 @@ mod tests {
                 threads: 1,
                 seed: 1,
                 local_search: Some(0),
+                swap_star: false,
                 stop: Default::default(),
             },
             factors: Factors::default(),

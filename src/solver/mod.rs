@@ -44,7 +44,7 @@ pub mod search;
 // the rest of the crate, the tests and the benches use.
 pub(crate) use evaluation::{charging, lockers, sites};
 pub use evaluation::{fees, load, route_state, schedule};
-pub use operators::{local_search, or_opt, relocate, swap, two_opt, two_opt_star};
+pub use operators::{local_search, or_opt, relocate, swap, swap_star, two_opt, two_opt_star};
 pub(crate) use operators::{recreate, ruin};
 pub use problem::{error, measure, model, solution, travel};
 pub use search::{neighbours, rng, search_state, sisr, solve};

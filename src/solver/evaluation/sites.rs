@@ -510,8 +510,14 @@ mod tests {
         let mut state = SearchState::from_solution(&p, &solution);
         assert!(plan_fits(&p, &state.routes, &mut Vec::new()));
         let before = state.objective(&p).cost;
-        let moves =
-            crate::solver::local_search::improve(&p, &mut state, &Neighbours::new(&p, 5), 5, 5);
+        let moves = crate::solver::local_search::improve(
+            &p,
+            &mut state,
+            &Neighbours::new(&p, 5),
+            5,
+            5,
+            true,
+        );
         assert_eq!(moves, 0);
         assert_eq!(state.routes.len(), 2);
         assert_eq!(state.objective(&p).cost, before);
@@ -527,8 +533,14 @@ mod tests {
         .and_then(|q| q.with_sites(sites))
         .unwrap();
         let mut state = SearchState::from_solution(&q, &solution);
-        let moves =
-            crate::solver::local_search::improve(&q, &mut state, &Neighbours::new(&q, 5), 5, 5);
+        let moves = crate::solver::local_search::improve(
+            &q,
+            &mut state,
+            &Neighbours::new(&q, 5),
+            5,
+            5,
+            true,
+        );
         assert_eq!((moves, state.routes.len()), (1, 1));
         assert!(plan_fits(&q, &state.routes, &mut Vec::new()));
     }

@@ -2,7 +2,7 @@
 //! nearest neighbours. Between routes: [`relocate`] (before or after the neighbour), [`swap`] and
 //! [`2-opt*`](crate::solver::two_opt_star) both ways; within a route: [`or_opt`] (strings of one
 //! to three orders moved next to the neighbour) and [`two_opt`] (the stretch between them
-//! reversed). Every route kind takes part: the moves price fast routes in O(1) and the others
+//! reversed); optionally [`swap_star`] on the two routes when none of these improves. Every route kind takes part: the moves price fast routes in O(1) and the others
 //! exactly by simulation.
 //!
 //! Owns: [`improve`], [`improve_around`]. Must never: accept a move that does not strictly lower the cost (so it
@@ -17,7 +17,9 @@ use crate::solver::neighbours::Neighbours;
 use crate::solver::route_state::RouteState;
 use crate::solver::search_state::SearchState;
 use crate::solver::sites::{plan_fits, Stay};
+use crate::solver::swap_star::{self, SwapStar};
 use crate::solver::{or_opt, relocate, swap, two_opt, two_opt_star};
+use std::collections::HashMap;
 
 /// One improving move, as found by [`best_move_for`].
 #[derive(Clone, Copy, Debug)]
@@ -27,6 +29,7 @@ enum Move {
     TwoOptStar(usize, usize, usize, usize),
     OrOpt(usize, usize, usize, usize),
     TwoOpt(usize, usize, usize),
+    SwapStar(SwapStar),
 }
 
 impl Move {
@@ -37,6 +40,7 @@ impl Move {
                 (a, b)
             }
             Move::OrOpt(r, ..) | Move::TwoOpt(r, ..) => (r, r),
+            Move::SwapStar(m) => (m.ra, m.rb),
         }
     }
 
@@ -47,6 +51,7 @@ impl Move {
             Move::TwoOptStar(a, p, b, q) => two_opt_star::apply(problem, state, a, p, b, q),
             Move::OrOpt(r, from, len, to) => or_opt::apply(problem, state, r, from, len, to),
             Move::TwoOpt(r, i, j) => two_opt::apply(problem, state, r, i, j),
+            Move::SwapStar(m) => swap_star::apply(problem, state, m),
         }
     }
 }
@@ -98,15 +103,26 @@ fn first_move(
 }
 
 /// Improve `state` with moves towards the first `k` neighbours of each order; at most `max_passes`
-/// passes over the orders. Returns the number of moves applied.
+/// passes over the orders. With `use_swap_star`, a pair of an order and a neighbour in another route
+/// that no simple move improves also tries [`swap_star`] on their two routes (once per pair of
+/// routes until one of them changes). Returns the number of moves applied.
 pub fn improve(
     problem: &Problem,
     state: &mut SearchState,
     neighbours: &Neighbours,
     k: usize,
     max_passes: usize,
+    use_swap_star: bool,
 ) -> usize {
-    improve_around(problem, state, neighbours, k, max_passes, None)
+    improve_around(
+        problem,
+        state,
+        neighbours,
+        k,
+        max_passes,
+        use_swap_star,
+        None,
+    )
 }
 
 /// [`improve`], starting from the orders marked in `focus` (all when `None`): the first pass
@@ -120,6 +136,7 @@ pub fn improve_around(
     neighbours: &Neighbours,
     k: usize,
     max_passes: usize,
+    use_swap_star: bool,
     focus: Option<&[bool]>,
 ) -> usize {
     let sites = !problem.sites().is_empty();
@@ -133,6 +150,9 @@ pub fn improve_around(
         None => vec![None; n],
     };
     let mut moves = 0u64;
+    let mut star = swap_star::Scratch::default();
+    // Move counter when SWAP* last searched each pair of routes (looked up, never iterated).
+    let mut pair_tried: HashMap<(usize, usize), u64> = HashMap::new();
     for _ in 0..max_passes {
         let before = moves;
         for u in 0..n as u32 {
@@ -149,8 +169,18 @@ pub fn improve_around(
                 if since.is_some_and(|t| t >= changed[ra] && t >= changed[rb]) {
                     continue;
                 }
-                let Some(m) = first_move(problem, state, (ra, pa as usize), (rb, pb as usize))
-                else {
+                let mut found = first_move(problem, state, (ra, pa as usize), (rb, pb as usize));
+                if found.is_none() && use_swap_star && ra != rb {
+                    // SWAP* once per pair of routes until one of them changes.
+                    let key = (ra.min(rb), ra.max(rb));
+                    let last = pair_tried.get(&key).copied();
+                    if !last.is_some_and(|t| t >= changed[ra] && t >= changed[rb]) {
+                        pair_tried.insert(key, moves);
+                        found = swap_star::best(problem, state, ra, rb, &mut star)
+                            .map(|(m, _)| Move::SwapStar(m));
+                    }
+                }
+                let Some(m) = found else {
                     continue;
                 };
                 let (a, b) = m.routes();

@@ -9,5 +9,6 @@ pub(crate) mod recreate;
 pub mod relocate;
 pub(crate) mod ruin;
 pub mod swap;
+pub mod swap_star;
 pub mod two_opt;
 pub mod two_opt_star;

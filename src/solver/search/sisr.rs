@@ -38,6 +38,11 @@ pub struct SearchParams {
     /// When non-zero, every plan that improves a worker's best is first improved by local search
     /// towards this many nearest neighbours of each order (intensification, as in PyVRP's ILS).
     pub intensify_neighbours: usize,
+    /// Local search (start descent, intensification, polish) also tries SWAP*
+    /// ([`crate::solver::swap_star`]) between the routes of an order and its neighbour when no
+    /// simple move improves. Off by default: measured not to pay on Solomon at equal iterations
+    /// (`docs/solver.md`).
+    pub swap_star: bool,
     /// Minimise vehicles first, then cost (the hierarchical objective of the VRPTW and E-VRPTW
     /// literature).
     pub vehicles_first: bool,
@@ -74,6 +79,7 @@ impl SearchParams {
             epoch_iterations: (20 * orders as u64).max(2_000),
             polish_neighbours: 0,
             intensify_neighbours: 0,
+            swap_star: false,
             start_neighbours: if orders > 2_000 { 20 } else { 0 },
             vehicles_first: false,
             fleet_share: 0.5,
@@ -174,6 +180,7 @@ impl Worker {
                     neighbours,
                     params.intensify_neighbours,
                     10,
+                    params.swap_star,
                     Some(&self.focus),
                 );
                 self.current_obj = self.current.objective_for(problem, params.vehicles_first);

@@ -169,6 +169,7 @@ pub fn solve_until(
             &neighbours,
             search.start_neighbours,
             50,
+            search.swap_star,
         );
     }
     let vehicles_first = search.vehicles_first;
@@ -297,6 +298,7 @@ pub fn solve_until(
                     &neighbours,
                     search.polish_neighbours,
                     10,
+                    search.swap_star,
                 );
                 best_obj = best.objective_for(problem, vehicles_first);
             }
