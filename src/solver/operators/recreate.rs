@@ -144,8 +144,12 @@ struct Placement {
     stop: Stop,
 }
 
-/// True when a stop at a site keeps the site's dwell limit and finds room there (judged on the
-/// new stop alone; the acceptance test in [`crate::solver::sisr`] is exact).
+/// True when a stop at a site keeps the site's dwell limit and finds room there. The stop joins
+/// the route's stops next to it at the same location into one stay (as `sites::route_stays`
+/// counts it): the stay runs from the service start of the first of them (the stops before the
+/// new one keep their times) to the departure after the last (the stops after it rolled forward
+/// from the new stop's departure), and the whole stay must keep the dwell limit and find room.
+/// Later stops elsewhere may still shift; the acceptance test in [`crate::solver::sisr`] is exact.
 fn site_allows(
     problem: &Problem,
     book: &SiteBook,
@@ -157,16 +161,37 @@ fn site_allows(
     let Some(site) = problem.site_at(stop.location) else {
         return true;
     };
-    let service = problem.order(stop.order).alternatives[stop.alternative as usize].service;
-    if service > problem.sites()[site as usize].max_dwell(route.vehicle_type) {
+    let max_dwell = problem.sites()[site as usize].max_dwell(route.vehicle_type);
+    let service_of = |s: &Stop| problem.order(s.order).alternatives[s.alternative as usize].service;
+    if service_of(&stop) > max_dwell {
         return false;
     }
     let profile = problem.profile_of(route.vehicle_type);
     let arrival = profile.arrival(route.node(pos), stop.location, route.ready_at(pos));
-    match service_start(problem.windows(stop.order, stop.alternative), arrival) {
-        Some(start) => book.has_room(problem, site, index, start, start + service),
-        None => false,
+    let Some(start) = service_start(problem.windows(stop.order, stop.alternative), arrival) else {
+        return false;
+    };
+    // The stay's first service start: the earliest of the run of stops just before at the same
+    // location (node position k + 1 holds stop k; it leaves at `ready_at(k + 1)`).
+    let mut stay_start = start;
+    let mut k = pos;
+    while k > 0 && route.stops[k - 1].location == stop.location {
+        stay_start = route.ready_at(k) - service_of(&route.stops[k - 1]);
+        k -= 1;
     }
+    // The stay's end: the departure after the run of stops just after at the same location.
+    let mut leave = start + service_of(&stop);
+    for s in route.stops[pos..]
+        .iter()
+        .take_while(|s| s.location == stop.location)
+    {
+        let arrival = profile.arrival(stop.location, s.location, leave);
+        let Some(start) = service_start(problem.windows(s.order, s.alternative), arrival) else {
+            return false;
+        };
+        leave = start + service_of(s);
+    }
+    leave - stay_start <= max_dwell && book.has_room(problem, site, index, stay_start, leave)
 }
 
 /// Best placement of `order` into `route` (number `index`; positions blink with `blink_rate`).
