@@ -71,7 +71,9 @@
 //!   zone fees per vehicle type in `solver/evaluation/fees.rs`, one pricing rule for every evaluator in
 //!   `route_state::route_cost`, and the timetable of a finished route in
 //!   `solver/evaluation/schedule.rs`; load segments for simultaneous pickup and delivery in
-//!   `solver/evaluation/load.rs`; local search with five moves on every route kind in
+//!   `solver/evaluation/load.rs`; shipments (pickup-and-delivery pairs: one route, pickup first,
+//!   both or neither served) kept whole in `solver/evaluation/pairs.rs`, removed and inserted as
+//!   one unit by ruin and recreate; local search with five moves on every route kind in
 //!   `solver/operators/`), in folders by layer: `problem/` (measures, matrices, the
 //!   validated problem, the solution), `check.rs` (the independent checker), `evaluation/` (where
 //!   each constraint is checked during the search), `operators/`, `search/`; a small public face

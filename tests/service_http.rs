@@ -247,7 +247,8 @@ fn the_solve_cli_gives_the_same_answer_offline() {
 fn every_unsupported_or_unknown_field_is_a_400_naming_its_path() {
     let server = Server::start(config(), None, None);
     let mut input = example();
-    input["shipments"] = json!([{"pickup": {"id": 9}, "delivery": {"id": 10}}]);
+    input["shipments"] =
+        json!([{"pickup": {"id": 9, "location_index": 1, "colour": 1}, "delivery": {"id": 10}}]);
     input["vehicles"][0]["breaks"] = json!([{"id": 1, "time_windows": [[0, 10]]}]);
     input["jobs"][3]["colour"] = json!("red");
     input["jobs"][4]["location_index"] = json!(99);
@@ -266,7 +267,8 @@ fn every_unsupported_or_unknown_field_is_a_400_naming_its_path() {
         })
         .collect();
     for (path, code) in [
-        ("shipments", "unsupported"),
+        ("shipments[0].pickup.colour", "unknown_field"),
+        ("shipments[0].delivery.location_index", "invalid"),
         ("vehicles[0].breaks", "unsupported"),
         ("jobs[3].colour", "unknown_field"),
         ("jobs[4].location_index", "invalid"),
@@ -1012,7 +1014,9 @@ fn jobs_with_pickups_keep_the_load_within_capacity_at_every_step() {
 /// The plan of an answer as a solver solution of `problem` (built from the same request): job
 /// steps with the alternative of their bay, charging steps with their station and energy.
 fn answered_plan(input: &Value, out: &Value) -> Solution {
-    let jobs = input["jobs"].as_array().unwrap();
+    let jobs = input["jobs"].as_array().cloned().unwrap_or_default();
+    let shipments = input["shipments"].as_array().cloned().unwrap_or_default();
+    let orders = jobs.len() + 2 * shipments.len();
     let bays: Vec<Value> = input["cityfreight"]["bays"]
         .as_array()
         .cloned()
@@ -1062,6 +1066,19 @@ fn answered_plan(input: &Value, out: &Value) -> Solution {
                         alternative,
                     });
                 }
+                side @ ("pickup" | "delivery") => {
+                    // Shipment k is orders jobs + 2k (pickup) and jobs + 2k + 1 (delivery).
+                    let k = shipments
+                        .iter()
+                        .position(|x| x[side]["id"] == s["id"])
+                        .unwrap();
+                    let order = (jobs.len() + 2 * k + usize::from(side == "delivery")) as u32;
+                    served.insert(order);
+                    visits.push(Visit::Order {
+                        order,
+                        alternative: 0,
+                    });
+                }
                 "charge" => {
                     let id = s["cityfreight"]["station"].as_str().unwrap();
                     let station = stations.iter().position(|x| x["id"] == id).unwrap() as u32;
@@ -1080,9 +1097,7 @@ fn answered_plan(input: &Value, out: &Value) -> Solution {
             visits,
         });
     }
-    let unserved = (0..jobs.len() as u32)
-        .filter(|j| !served.contains(j))
-        .collect();
+    let unserved = (0..orders as u32).filter(|j| !served.contains(j)).collect();
     let solution = Solution { routes, unserved };
     let report = cityfreight::solver::check::check(&problem, &solution);
     assert!(report.feasible(), "{:?}", report.violations);
@@ -1481,5 +1496,142 @@ fn scenario_jobs_take_bays_and_charging_stations_inline() {
         done["result"]["plan"]["unserved"].as_array().unwrap().len(),
         3,
         "{done}"
+    );
+}
+
+/// The documented example's matrix with two vehicles of capacity 4, four jobs delivering 1 and
+/// three shipments (pickup ids 1-3 reuse job ids: ids are unique per kind, as in VROOM).
+fn shipment_input() -> Value {
+    let mut input = example();
+    input["vehicles"] = json!([
+        {"id": 0, "start_index": 0, "end_index": 7, "capacity": [4]},
+        {"id": 1, "start_index": 0, "end_index": 0, "capacity": [4]}
+    ]);
+    input["jobs"] = json!([
+        {"id": 1, "location_index": 1, "delivery": [1]},
+        {"id": 2, "location_index": 2, "delivery": [1]},
+        {"id": 3, "location_index": 3, "delivery": [1]},
+        {"id": 4, "location_index": 4, "delivery": [1]}
+    ]);
+    input["shipments"] = json!([
+        {"amount": [3], "pickup": {"id": 1, "location_index": 5, "service": 60},
+         "delivery": {"id": 1, "location_index": 4, "service": 60}},
+        {"amount": [2], "pickup": {"id": 2, "location_index": 6},
+         "delivery": {"id": 2, "location_index": 3}},
+        {"amount": [2], "pickup": {"id": 3, "location_index": 2},
+         "delivery": {"id": 3, "location_index": 1}, "priority": 5}
+    ]);
+    input
+}
+
+#[test]
+fn shipments_are_answered_in_vroom_shape_pickup_first_with_the_amount_aboard_between() {
+    let server = Server::start(config(), None, None);
+    let input = shipment_input();
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["summary"]["unassigned"], 0, "{out}");
+    // VROOM's totals count a shipment as delivered and as picked up.
+    assert_eq!(out["summary"]["delivery"], json!([4 + 7]), "{out}");
+    assert_eq!(out["summary"]["pickup"], json!([7]), "{out}");
+    let amount = |k: usize| input["shipments"][k]["amount"][0].as_i64().unwrap();
+    let mut seen = [(None, None); 3];
+    for (r, route) in out["routes"].as_array().unwrap().iter().enumerate() {
+        let steps = route["steps"].as_array().unwrap();
+        let mut prev = steps[0]["load"][0].as_i64().unwrap();
+        for (k, step) in steps.iter().enumerate() {
+            let load = step["load"][0].as_i64().unwrap();
+            assert!((0..=4).contains(&load), "load {load} at {step}");
+            let kind = step["type"].as_str().unwrap();
+            if kind == "pickup" || kind == "delivery" {
+                let s = (step["id"].as_u64().unwrap() - 1) as usize;
+                let change = if kind == "pickup" {
+                    amount(s)
+                } else {
+                    -amount(s)
+                };
+                assert_eq!(
+                    load,
+                    prev + change,
+                    "the amount rides from pickup to delivery: {step}"
+                );
+                if kind == "pickup" {
+                    seen[s].0 = Some((r, k));
+                } else {
+                    seen[s].1 = Some((r, k));
+                }
+            }
+            prev = load;
+        }
+    }
+    for (s, (p, d)) in seen.iter().enumerate() {
+        let (Some((rp, kp)), Some((rd, kd))) = (p, d) else {
+            panic!("shipment {s} not served whole: {out}");
+        };
+        assert_eq!(rp, rd, "shipment {s} on two vehicles");
+        assert!(kp < kd, "shipment {s} delivered before its pickup");
+    }
+    // The independent checker accepts the answered plan (load walked point by point, pairs).
+    answered_plan(&input, &out);
+    // A shipment nobody can serve is unassigned on both sides, typed.
+    let mut closed = input.clone();
+    closed["shipments"][2]["skills"] = json!([7]);
+    let (status, out) = server.post("/v1/solve", &closed, None);
+    assert_eq!(status, 200, "{out}");
+    let mut un: Vec<(String, u64)> = out["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["type"].as_str().unwrap().to_string(),
+                u["id"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    un.sort();
+    assert_eq!(un, [("delivery".to_string(), 3), ("pickup".to_string(), 3)]);
+}
+
+#[test]
+fn check_mode_reports_a_delivery_before_its_pickup() {
+    let server = Server::start(config(), None, None);
+    let mut input = shipment_input();
+    input["jobs"] = json!([]);
+    input["shipments"] = json!([input["shipments"][0].clone()]);
+    let plan = |first: &str, second: &str| json!([{"type": "start"}, {"type": first, "id": 1}, {"type": second, "id": 1}, {"type": "end"}]);
+    input["vehicles"] = json!([{"id": 0, "start_index": 0, "end_index": 7, "capacity": [4],
+                               "steps": plan("delivery", "pickup")}]);
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 200, "{out}");
+    let causes: Vec<&Value> = out["routes"][0]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["cause"] == "precedence")
+        .collect();
+    assert_eq!(causes.len(), 1, "{out}");
+    assert!(
+        causes[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("before its pickup"),
+        "{out}"
+    );
+    // The same shipment the right way round is legal.
+    input["vehicles"][0]["steps"] = plan("pickup", "delivery");
+    let (status, out) = server.post("/v1/solve", &input, None);
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["summary"]["violations"], json!([]), "{out}");
+    // A pickup planned without its delivery is named too.
+    input["vehicles"][0]["steps"] = json!([{"type": "pickup", "id": 1}]);
+    let (_, out) = server.post("/v1/solve", &input, None);
+    assert!(
+        out["summary"]["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["cause"] == "precedence"),
+        "{out}"
     );
 }

@@ -1,5 +1,5 @@
 //! The search against exhaustive enumeration on tiny VRPTW instances, with and without
-//! simultaneous pickups: with a fixed seed and an iteration limit it must find the optimum, and the
+//! simultaneous pickups, and with shipments (pickup-and-delivery pairs): with a fixed seed and an iteration limit it must find the optimum, and the
 //! checker must accept its plan.
 
 mod common;
@@ -96,6 +96,16 @@ fn finds_the_optimum_of_tiny_pickup_and_delivery_instances() {
     // route fits, not only its total.
     finds_the_optimum(|seed, vehicles| {
         common::with_pickups(&common::random_vrptw(seed, 6, vehicles, 10), seed, 5)
+    });
+}
+
+#[test]
+fn finds_the_optimum_of_tiny_shipment_instances() {
+    // Two pickup-and-delivery pairs of up to 6 units (against a capacity of 10) among six
+    // orders: the enumeration judges every order of stops with the checker, which refuses split
+    // or inverted pairs, so the optimum keeps each pair in one route, pickup first.
+    finds_the_optimum(|seed, vehicles| {
+        common::with_shipments(&common::random_vrptw(seed, 6, vehicles, 10), seed, 2, 6)
     });
 }
 

@@ -4,7 +4,7 @@
 //! checker's cost changes by `delta`; the SWAP* move of every pair of routes, when there is one,
 //! is feasible and changes the checker's cost by its (negative) delta. Route kinds: distance-priced with windows (the O(1) paths),
 //! duration-priced with a shift limit, two hour bands, reloading tricycles, a battery with no
-//! station, pickups, and vehicle types mixed. Local search never makes a plan worse and keeps it
+//! station, pickups, shipments (pickup-and-delivery pairs), and vehicle types mixed. Local search never makes a plan worse and keeps it
 //! feasible on each kind.
 
 mod common;
@@ -29,9 +29,10 @@ enum Kind {
     Battery,
     Pickups,
     MixedTypes,
+    Shipments,
 }
 
-const KINDS: [Kind; 7] = [
+const KINDS: [Kind; 8] = [
     Kind::Plain,
     Kind::DurationPriced,
     Kind::Banded,
@@ -39,6 +40,7 @@ const KINDS: [Kind; 7] = [
     Kind::Battery,
     Kind::Pickups,
     Kind::MixedTypes,
+    Kind::Shipments,
 ];
 
 fn problem(kind: Kind) -> Problem {
@@ -81,6 +83,11 @@ fn problem(kind: Kind) -> Problem {
         }
         Kind::Pickups => {
             return common::with_pickups(&base, 5, 4);
+        }
+        Kind::Shipments => {
+            // Ten pickup-and-delivery pairs among the 40 orders: moves that split or invert a
+            // pair must be refused, moves that keep them whole priced exactly.
+            return common::with_shipments(&base, 5, 10, 6);
         }
         Kind::MixedTypes => {
             let mut second = vts[0].clone();
@@ -151,6 +158,13 @@ fn check_every_move(kind: Kind) -> Tally {
     let base = check(&problem, &state.to_solution(&problem));
     assert!(base.feasible(), "{kind:?}: {:?}", base.violations);
     let base = base.cost;
+    if let Kind::Shipments = kind {
+        // The moves must meet pairs: most of the ten are served.
+        let served = (0..problem.orders().len() as u32)
+            .filter(|&o| problem.pair(o).is_some() && state.where_of[o as usize].is_some())
+            .count();
+        assert!(served >= 12, "only {served} paired orders served");
+    }
     let mut t = Tally::default();
     let mut scratch = swap_star::Scratch::default();
     let n = state.routes.len();

@@ -27,6 +27,14 @@
 //! * a job's `delivery` leaves the start with the vehicle and its `pickup` rides from the job to
 //!   the end: the solver's simultaneous pickup and delivery, so the load fits the capacity at
 //!   every step (each step's `load` is what is aboard after it).
+//! * a shipment is two tasks appended to the jobs (`expand`): a solver pair
+//!   ([`Problem::with_pairs`]) whose pickup loads `amount` and whose delivery unloads it, one
+//!   route, pickup first, both or neither served; its penalty (priority included) is on the
+//!   pickup, its delivery's is 0, so it pays one penalty. Steps and `unassigned` entries say
+//!   `pickup` / `delivery` with that side's id; the step `load` holds the amount between them;
+//!   route and summary `delivery` and `pickup` count it on both sides, as VROOM does. Check mode
+//!   judges a delivery before its pickup, the two on different vehicles and a half-planned
+//!   shipment as `precedence`. A shipment's sides are never served from a bay.
 //! * `setup` is added to the service time at every job (VROOM skips it when the previous step is
 //!   at the same location; cityfreight never does, so its timing is never optimistic).
 //! * on the extract, time 0 is `cityfreight.time_zero` of the week (default Monday 00:00); travel
@@ -36,19 +44,20 @@ use super::error::{codes, ApiError, Issue};
 use super::roads::Roads;
 use super::vroom::{
     ComputingTimes, Extra, Input, Job, OutRoute, OutStep, OutStepInfo, OutViolation, Output,
-    Summary, Unassigned, Vehicle,
+    Summary, Task, Unassigned, Vehicle,
 };
 use crate::graph::{ClassId, Snap};
 use crate::solver::check::Violation;
 use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time, LOAD_DIMS};
 use crate::solver::model::{
-    Alternative, Battery, ChargePolicy, ChargeRate, ChargingStation, Consumption, Order, Site,
-    TimeWindow, VehicleType,
+    Alternative, Battery, ChargePolicy, ChargeRate, ChargingStation, Consumption, Order, Shipment,
+    Site, TimeWindow, VehicleType,
 };
 use crate::solver::solution::{Route, Visit};
 use crate::solver::travel::{Band, Matrix, Profile};
 use crate::solver::{self, Problem, SearchParams, Solution, SolveParams, StopCriterion};
 use crate::time::{WeekTime, DAY, WEEK};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
@@ -157,6 +166,47 @@ fn costs_of(v: &Vehicle) -> (i64, i64, i64) {
 }
 
 /// Check mode: some vehicle has `steps`.
+/// The request with each shipment appended to `jobs` as two tasks, its pickup then its delivery
+/// (orders `jobs.len() + 2 s` and `+ 1`), marked by [`Job::task`] and carrying the shipment's
+/// skills and priority; amounts, priority and unknown keys are read from `shipments` itself.
+/// Everything after works on the tasks as on jobs.
+fn expand(input: &Input) -> Cow<'_, Input> {
+    if input.shipments.is_empty() {
+        return Cow::Borrowed(input);
+    }
+    let mut out = input.clone();
+    for (k, sh) in input.shipments.iter().enumerate() {
+        for (side, task) in [
+            (&sh.pickup, Task::Pickup(k)),
+            (&sh.delivery, Task::Delivery(k)),
+        ] {
+            out.jobs.push(Job {
+                id: side.id,
+                description: side.description.clone(),
+                location: side.location,
+                location_index: side.location_index,
+                setup: side.setup,
+                service: side.service,
+                skills: sh.skills.clone(),
+                priority: sh.priority,
+                time_windows: side.time_windows.clone(),
+                task,
+                ..Job::default()
+            });
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The JSON path of task `j` (a job, or one side of a shipment).
+fn job_path(job: &Job, j: usize) -> String {
+    match job.task {
+        Task::Job => format!("jobs[{j}]"),
+        Task::Pickup(s) => format!("shipments[{s}].pickup"),
+        Task::Delivery(s) => format!("shipments[{s}].delivery"),
+    }
+}
+
 pub fn is_check(input: &Input) -> bool {
     input.vehicles.iter().any(|v| !v.steps.is_empty())
 }
@@ -169,14 +219,6 @@ fn validate(
 ) -> Result<Vec<Source>, ApiError> {
     let mut issues = Vec::new();
     unknown(&mut issues, "", &input.extra);
-    if !input.shipments.is_empty() {
-        push(
-            &mut issues,
-            codes::UNSUPPORTED,
-            "shipments".into(),
-            "shipments (pickup-and-delivery pairs) are not supported yet",
-        );
-    }
     if let Some(o) = &input.cityfreight {
         unknown(&mut issues, "cityfreight", &o.extra);
         if let Some(t) = o.time_limit {
@@ -321,17 +363,22 @@ fn validate(
         ),
         Some(_) => {}
     };
-    // Jobs.
+    // Jobs, and the shipments' sides (ids unique per kind, as in VROOM).
     let mut job_ids = BTreeMap::new();
     for (j, job) in input.jobs.iter().enumerate() {
-        let path = format!("jobs[{j}]");
+        let path = job_path(job, j);
         unknown(&mut issues, &path, &job.extra);
-        if let Some(prev) = job_ids.insert(job.id, j) {
+        if let Some(prev) = job_ids.insert((job.task.kind(), job.id), j) {
             push(
                 &mut issues,
                 codes::INVALID,
                 join(&path, "id"),
-                format!("id {} is also jobs[{prev}]'s", job.id),
+                format!(
+                    "{} id {} is also {}'s",
+                    job.task.kind(),
+                    job.id,
+                    job_path(&input.jobs[prev], prev)
+                ),
             );
         }
         if job.setup < 0 {
@@ -350,13 +397,20 @@ fn validate(
                 "must not be negative",
             );
         }
-        if job.priority > 100 {
-            push(
+        match job.task {
+            Task::Job if job.priority > 100 => push(
                 &mut issues,
                 codes::INVALID,
                 join(&path, "priority"),
                 "must be within 0..=100",
-            );
+            ),
+            Task::Pickup(k) if job.priority > 100 => push(
+                &mut issues,
+                codes::INVALID,
+                format!("shipments[{k}].priority"),
+                "must be within 0..=100",
+            ),
+            _ => {}
         }
         if job.delivery.is_some() && job.amount.is_some() {
             push(
@@ -392,6 +446,23 @@ fn validate(
                     "starts after it ends",
                 );
             }
+        }
+    }
+    for (k, sh) in input.shipments.iter().enumerate() {
+        let path = format!("shipments[{k}]");
+        unknown(&mut issues, &path, &sh.extra);
+        unknown(&mut issues, &join(&path, "pickup"), &sh.pickup.extra);
+        unknown(&mut issues, &join(&path, "delivery"), &sh.delivery.extra);
+        if let Some(a) = &sh.amount {
+            if a.iter().any(|&x| x < 0) {
+                push(
+                    &mut issues,
+                    codes::INVALID,
+                    join(&path, "amount"),
+                    "amounts must not be negative",
+                );
+            }
+            dim_check(&mut issues, a.len(), join(&path, "amount"));
         }
     }
     // Vehicles.
@@ -763,47 +834,56 @@ fn validate(
                         );
                     }
                 }
-                "job" => match step.id {
-                    Some(id) if job_ids.contains_key(&id) => {}
-                    Some(id) => push(
+                kind @ ("job" | "pickup" | "delivery") => match step.id {
+                    Some(id) if job_ids.contains_key(&(kind, id)) => {}
+                    Some(id) if kind == "job" => push(
                         &mut issues,
                         codes::INVALID,
                         join(&sp, "id"),
                         format!("no job has id {id}"),
                     ),
+                    Some(id) => push(
+                        &mut issues,
+                        codes::INVALID,
+                        join(&sp, "id"),
+                        format!("no shipment has a {kind} with id {id}"),
+                    ),
                     None => push(
                         &mut issues,
                         codes::INVALID,
                         join(&sp, "id"),
-                        "a job step needs the job's id",
+                        format!("a {kind} step needs the {kind}'s id"),
                     ),
                 },
-                "pickup" | "delivery" | "break" => push(
+                "break" => push(
                     &mut issues,
                     codes::UNSUPPORTED,
                     join(&sp, "type"),
-                    format!("`{}` steps are not supported yet", step.kind),
+                    "`break` steps are not supported yet",
                 ),
                 other => push(
                     &mut issues,
                     codes::INVALID,
                     join(&sp, "type"),
-                    format!("`{other}` is not a step type (start, job, end, charge)"),
+                    format!(
+                        "`{other}` is not a step type (start, job, pickup, delivery, end, charge)"
+                    ),
                 ),
             }
         }
     }
-    // Each job twice in the given steps.
+    // Each job (or shipment side) twice in the given steps.
     let mut seen = BTreeMap::new();
     for (v, veh) in input.vehicles.iter().enumerate() {
         for (s, step) in veh.steps.iter().enumerate() {
-            if let ("job", Some(id)) = (step.kind.as_str(), step.id) {
-                if let Some(prev) = seen.insert(id, format!("vehicles[{v}].steps[{s}]")) {
+            let kind = step.kind.as_str();
+            if let (true, Some(id)) = (matches!(kind, "job" | "pickup" | "delivery"), step.id) {
+                if let Some(prev) = seen.insert((kind, id), format!("vehicles[{v}].steps[{s}]")) {
                     push(
                         &mut issues,
                         codes::INVALID,
                         format!("vehicles[{v}].steps[{s}].id"),
-                        format!("job {id} is also planned at {prev}"),
+                        format!("{kind} {id} is also planned at {prev}"),
                     );
                 }
             }
@@ -841,13 +921,13 @@ fn validate(
                 None => push(
                     &mut issues,
                     codes::INVALID,
-                    format!("jobs[{j}].location_index"),
+                    join(&job_path(job, j), "location_index"),
                     format!("vehicles use matrices.{name}: every job needs `location_index`"),
                 ),
                 Some(i) if i >= *n => push(
                     &mut issues,
                     codes::INVALID,
-                    format!("jobs[{j}].location_index"),
+                    join(&job_path(job, j), "location_index"),
                     format!("{i} is outside matrices.{name} ({n} rows)"),
                 ),
                 _ => {}
@@ -857,7 +937,7 @@ fn validate(
             push(
                 &mut issues,
                 codes::INVALID,
-                format!("jobs[{j}].location"),
+                join(&job_path(job, j), "location"),
                 "vehicles route on the extract: every job needs `location` as [lon, lat]",
             );
         }
@@ -900,6 +980,10 @@ fn bay_options(input: &Input) -> Vec<Vec<(usize, i64)>> {
         .jobs
         .iter()
         .map(|job| {
+            if job.task != Task::Job {
+                // A shipment's sides are served at their own places (`Problem::with_pairs`).
+                return Vec::new();
+            }
             bays_of(input)
                 .iter()
                 .enumerate()
@@ -987,7 +1071,12 @@ fn validate_places(
             );
         }
     };
-    let job_ids: BTreeSet<u64> = input.jobs.iter().map(|j| j.id).collect();
+    let job_ids: BTreeSet<u64> = input
+        .jobs
+        .iter()
+        .filter(|j| j.task == Task::Job)
+        .map(|j| j.id)
+        .collect();
     let mut ids = BTreeMap::new();
     for (b, bay) in o.bays.iter().enumerate() {
         let path = format!("cityfreight.bays[{b}]");
@@ -1050,7 +1139,11 @@ fn validate_places(
             _ => {}
         }
         if bay.walk.is_none() {
-            for job in input.jobs.iter().filter(|j| bay.jobs.contains(&j.id)) {
+            for job in input
+                .jobs
+                .iter()
+                .filter(|j| j.task == Task::Job && bay.jobs.contains(&j.id))
+            {
                 if job.location.is_none() || bay.location.is_none() {
                     push(
                         issues,
@@ -1106,9 +1199,12 @@ fn validate_places(
                 );
                 continue;
             };
-            let job = step
-                .id
-                .and_then(|id| input.jobs.iter().position(|j| j.id == id));
+            let job = step.id.and_then(|id| {
+                input
+                    .jobs
+                    .iter()
+                    .position(|j| j.task == Task::Job && j.id == id)
+            });
             if let Some(j) = job {
                 if !options[j].iter().any(|x| x.0 == b) {
                     push(
@@ -1279,6 +1375,12 @@ fn build(
         .filter_map(|j| delivery_of(j).or(j.pickup.as_ref()).map(Vec::len))
         .chain(
             input
+                .shipments
+                .iter()
+                .filter_map(|s| s.amount.as_ref().map(Vec::len)),
+        )
+        .chain(
+            input
                 .vehicles
                 .iter()
                 .filter_map(|v| v.capacity.as_ref().map(Vec::len)),
@@ -1443,7 +1545,7 @@ fn build(
                             Ok(s) => snaps.push(Some(s)),
                             Err(e) => {
                                 let path = match p {
-                                    Point::Job(j) => format!("jobs[{j}].location"),
+                                    Point::Job(j) => join(&job_path(&input.jobs[j], j), "location"),
                                     Point::Start(v) => format!("vehicles[{v}].start"),
                                     Point::End(v) => format!("vehicles[{v}].end"),
                                     Point::Open => String::new(),
@@ -1698,12 +1800,17 @@ fn build(
                 .collect(),
                 demand,
                 // VROOM's job pickup: collected there and carried to the route's end, as the
-                // solver's simultaneous pickup and delivery (`solver::load`).
+                // solver's simultaneous pickup and delivery (`solver::load`). A shipment's
+                // amount is set by `with_pairs` below.
                 pickup: amounts(job.pickup.as_ref()),
                 windows: windows(&job.time_windows),
-                penalty: Some(Cost(
-                    UNASSIGNED_COST + i64::from(job.priority) * PRIORITY_COST,
-                )),
+                // A shipment pays its penalty once, on its pickup.
+                penalty: Some(Cost(match job.task {
+                    Task::Delivery(_) => 0,
+                    Task::Job | Task::Pickup(_) => {
+                        UNASSIGNED_COST + i64::from(job.priority) * PRIORITY_COST
+                    }
+                })),
             }
         })
         .collect();
@@ -1745,7 +1852,7 @@ fn build(
     let names: Vec<String> = points
         .iter()
         .map(|p| match p {
-            Point::Job(j) => format!("job {}", input.jobs[*j].id),
+            Point::Job(j) => format!("{} {}", input.jobs[*j].task.kind(), input.jobs[*j].id),
             Point::Start(v) => format!("start of vehicle {}", input.vehicles[*v].id),
             Point::End(v) => format!("end of vehicle {}", input.vehicles[*v].id),
             Point::Open => "open route end".to_string(),
@@ -1757,8 +1864,19 @@ fn build(
             Point::Station(k) => format!("station {}", stations_of(input)[*k].id),
         })
         .collect();
+    let shipments: Vec<Shipment> = input
+        .shipments
+        .iter()
+        .enumerate()
+        .map(|(k, sh)| Shipment {
+            pickup: (nj - 2 * input.shipments.len() + 2 * k) as u32,
+            delivery: (nj - 2 * input.shipments.len() + 2 * k + 1) as u32,
+            amount: amounts(sh.amount.as_ref()),
+        })
+        .collect();
     let problem = Problem::with_stations(names, profiles, orders, vehicle_types, stations)
         .and_then(|p| p.with_sites(sites))
+        .and_then(|p| p.with_pairs(shipments))
         .map_err(|e| ApiError::one(codes::INVALID, "", e.to_string()))?;
     Ok(Built {
         problem,
@@ -1816,17 +1934,20 @@ fn windows(given: &[[i64; 2]]) -> Vec<TimeWindow> {
 }
 
 /// The solver problem a request maps to (validated; solve mode even when vehicles have
-/// `steps`), for re-checking an answer independently: order `j` is `jobs[j]`, vehicle type `v`
-/// is `vehicles[v]`.
+/// `steps`), for re-checking an answer independently: order `j` is `jobs[j]`, then shipment `s`
+/// is orders `jobs.len() + 2 s` (its pickup) and `+ 1` (its delivery); vehicle type `v` is
+/// `vehicles[v]`.
 pub fn problem(input: &Input, roads: Option<&Roads>, limits: &Limits) -> Result<Problem, ApiError> {
-    let sources = validate(input, roads, limits)?;
-    Ok(build(input, roads, &sources, false)?.problem)
+    let input = expand(input);
+    let sources = validate(&input, roads, limits)?;
+    Ok(build(&input, roads, &sources, false)?.problem)
 }
 
 /// Solve (or, with `steps`, judge) a VROOM request; the search is bounded by its iterations and
 /// by the time limit of `limits`.
 pub fn run(input: &Input, roads: Option<&Roads>, limits: &Limits) -> Result<Output, ApiError> {
     let started = Instant::now();
+    let input = &*expand(input);
     let sources = validate(input, roads, limits)?;
     let check = is_check(input);
     let built = build(input, roads, &sources, check)?;
@@ -1891,11 +2012,11 @@ fn search(input: &Input, built: &Built, limits: &Limits) -> Result<Solution, Api
 
 /// The plan given by the vehicles' `steps`.
 fn given_plan(input: &Input, built: &Built) -> Solution {
-    let by_id: BTreeMap<u64, usize> = input
+    let by_id: BTreeMap<(&str, u64), usize> = input
         .jobs
         .iter()
         .enumerate()
-        .map(|(j, job)| (job.id, j))
+        .map(|(j, job)| ((job.task.kind(), job.id), j))
         .collect();
     let mut routes = Vec::new();
     let mut served = BTreeSet::new();
@@ -1904,8 +2025,8 @@ fn given_plan(input: &Input, built: &Built) -> Solution {
         for step in &veh.steps {
             let extra = step.cityfreight.clone().unwrap_or_default();
             match step.kind.as_str() {
-                "job" => {
-                    let Some(&j) = step.id.and_then(|id| by_id.get(&id)) else {
+                kind @ ("job" | "pickup" | "delivery") => {
+                    let Some(&j) = step.id.and_then(|id| by_id.get(&(kind, id))) else {
                         continue;
                     };
                     served.insert(j);
@@ -2134,6 +2255,52 @@ fn render(
                     .entry(*route)
                     .or_default()
                     .push(violation("charging", None, Some(v.to_string()))),
+                Violation::PairOrder {
+                    route,
+                    pickup,
+                    delivery,
+                } => route_violations.entry(*route).or_default().push(violation(
+                    "precedence",
+                    None,
+                    Some(format!(
+                        "delivery {} comes before its pickup {}",
+                        input.jobs[*delivery as usize].id, input.jobs[*pickup as usize].id
+                    )),
+                )),
+                Violation::PairSplit {
+                    pickup,
+                    delivery,
+                    pickup_route,
+                    delivery_route,
+                } => plan_violations.push(violation(
+                    "precedence",
+                    None,
+                    Some(format!(
+                        "pickup {} on vehicle {} but its delivery {} on vehicle {}",
+                        input.jobs[*pickup as usize].id,
+                        input.vehicles[solution.routes[*pickup_route].vehicle_type as usize].id,
+                        input.jobs[*delivery as usize].id,
+                        input.vehicles[solution.routes[*delivery_route].vehicle_type as usize].id
+                    )),
+                )),
+                Violation::PairHalfServed {
+                    pickup,
+                    delivery,
+                    unserved,
+                } => plan_violations.push(violation(
+                    "precedence",
+                    None,
+                    Some(format!(
+                        "pickup {} and delivery {} of one shipment: the {} is not planned",
+                        input.jobs[*pickup as usize].id,
+                        input.jobs[*delivery as usize].id,
+                        if unserved == pickup {
+                            "pickup"
+                        } else {
+                            "delivery"
+                        }
+                    )),
+                )),
                 other => plan_violations.push(violation("plan", None, Some(other.to_string()))),
             }
         }
@@ -2150,14 +2317,23 @@ fn render(
         let mut load: Load = route
             .orders()
             .fold(Load::ZERO, |acc, o| acc + problem.order(o).demand);
-        let delivered = cut(load);
-        let picked = route
-            .orders()
-            .fold(Load::ZERO, |acc, o| acc + problem.order(o).pickup);
+        let aboard = cut(load);
+        // VROOM's totals: what the route's tasks deliver and pick up, shipments on both sides
+        // (the solver holds a shipment as a pickup of +amount and -amount at its delivery).
+        let (mut delivered, mut picked) = (load, Load::ZERO);
+        for o in route.orders() {
+            for (d, &x) in problem.order(o).pickup.0.iter().enumerate() {
+                if x >= 0 {
+                    picked.0[d] += x;
+                } else {
+                    delivered.0[d] -= x;
+                }
+            }
+        }
         let mut out = OutRoute {
             vehicle: veh.id,
             cost: rep.map_or(0, |r| vroom_cost(r.cost.0)),
-            delivery: delivered.clone(),
+            delivery: cut(delivered),
             pickup: cut(picked),
             description: veh.description.clone(),
             ..OutRoute::default()
@@ -2190,7 +2366,7 @@ fn render(
             out.steps.push(OutStep {
                 kind: "start".into(),
                 arrival: sched.departure.0,
-                load: delivered.clone(),
+                load: aboard.clone(),
                 distance: dist(0, 0).map(|_| 0),
                 location: veh.start,
                 location_index: veh.start_index,
@@ -2316,9 +2492,12 @@ fn render(
             out.waiting_time += waiting + wait;
             out.setup += job.setup;
             out.service += job.service + walk;
-            out.priority += u64::from(job.priority);
+            if !matches!(job.task, Task::Delivery(_)) {
+                // A shipment's priority counts once.
+                out.priority += u64::from(job.priority);
+            }
             out.steps.push(OutStep {
-                kind: "job".into(),
+                kind: job.task.kind().into(),
                 arrival: times.arrival.0,
                 duration: cum_travel,
                 setup: job.setup,
@@ -2421,7 +2600,7 @@ fn render(
             let job = &input.jobs[o as usize];
             Unassigned {
                 id: job.id,
-                kind: "job".into(),
+                kind: job.task.kind().into(),
                 location: job.location,
                 location_index: job.location_index,
                 description: job.description.clone(),

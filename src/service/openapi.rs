@@ -19,6 +19,10 @@ pub fn solve_example() -> Value {
             {"id": 2, "location_index": 2, "delivery": [1], "service": 300},
             {"id": 3, "location_index": 3, "delivery": [1], "time_windows": [[0, 3600]]}
         ],
+        "shipments": [
+            {"amount": [2], "pickup": {"id": 4, "location_index": 2, "service": 120},
+             "delivery": {"id": 4, "location_index": 3, "service": 120}}
+        ],
         "matrices": {"car": {"durations": [
             [0, 600, 900, 1200], [600, 0, 400, 800], [900, 400, 0, 500], [1200, 800, 500, 0]
         ]}},
@@ -103,6 +107,22 @@ pub fn description() -> Value {
             "priority": {"type": "integer", "minimum": 0, "maximum": 100},
             "time_windows": {"type": "array", "items": window}
         }},
+        "ShipmentStep": {"type": "object", "required": ["id"], "properties": {
+            "id": {"type": "integer", "minimum": 0},
+            "description": {"type": "string"},
+            "location": point,
+            "location_index": {"type": "integer", "minimum": 0},
+            "setup": {"type": "integer", "minimum": 0},
+            "service": {"type": "integer", "minimum": 0},
+            "time_windows": {"type": "array", "items": window}
+        }},
+        "Shipment": {"type": "object", "required": ["pickup", "delivery"], "description": "`amount` loaded at `pickup` and unloaded at `delivery` by one vehicle, pickup first (both or neither served)", "properties": {
+            "amount": amounts,
+            "skills": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+            "priority": {"type": "integer", "minimum": 0, "maximum": 100},
+            "pickup": {"$ref": "#/components/schemas/ShipmentStep"},
+            "delivery": {"$ref": "#/components/schemas/ShipmentStep"}
+        }},
         "Vehicle": {"type": "object", "required": ["id"], "properties": {
             "id": {"type": "integer", "minimum": 0},
             "profile": {"type": "string", "description": "a key of `matrices`, or a vehicle class of the extract"},
@@ -119,7 +139,7 @@ pub fn description() -> Value {
             "speed_factor": {"type": "number"},
             "max_travel_time": {"type": "integer", "minimum": 0},
             "steps": {"type": "array", "description": "a given route: check mode", "items": {"type": "object", "required": ["type"], "properties": {
-                "type": {"type": "string", "enum": ["start", "job", "end", "charge"]},
+                "type": {"type": "string", "enum": ["start", "job", "pickup", "delivery", "end", "charge"]},
                 "id": {"type": "integer", "minimum": 0},
                 "cityfreight": {"type": "object", "description": "a job step served from a bay, or what a charge step charges", "properties": {
                     "bay": {"type": "string"}, "station": {"type": "string"},
@@ -132,6 +152,7 @@ pub fn description() -> Value {
         "Station": station,
         "SolveRequest": {"type": "object", "required": ["vehicles"], "properties": {
             "jobs": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}},
+            "shipments": {"type": "array", "items": {"$ref": "#/components/schemas/Shipment"}},
             "vehicles": {"type": "array", "items": {"$ref": "#/components/schemas/Vehicle"}},
             "matrices": {"type": "object", "additionalProperties": {"type": "object", "properties": {
                 "durations": {"type": "array", "items": {"type": "array", "items": {"type": "integer", "minimum": 0}}},
@@ -161,7 +182,7 @@ pub fn description() -> Value {
             "scenario": {"type": "object", "description": "the scenario TOML as JSON (name, day, solver, factors, bays and charging with their `file` rows inline, carrier[] with id, depot, fleet, shareable, orders[] inline); the server's extract and policy are used"},
             "plan": {"type": "object", "description": "/v1/checks only: the plan.json to judge"}
         }},
-        "Job": {"type": "object", "required": ["id", "kind", "status"], "properties": {
+        "JobStatus": {"type": "object", "required": ["id", "kind", "status"], "properties": {
             "id": {"type": "string"},
             "kind": {"type": "string", "enum": ["plans", "shares", "checks"]},
             "status": {"type": "string", "enum": ["queued", "running", "done", "failed", "cancelled", "interrupted"]},
@@ -254,9 +275,9 @@ pub fn description() -> Value {
                     {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
                 ],
                 "get": {"summary": "A job's status, progress and (when done) result; another carrier's job is a 404",
-                    "responses": with(json!({"description": "The job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}))},
+                    "responses": with(json!({"description": "The job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobStatus"}}}}))},
                 "delete": {"summary": "Cancel a queued or running job (a running search stops at its next iteration; no result is kept)",
-                    "responses": with(json!({"description": "The job, cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}))}
+                    "responses": with(json!({"description": "The job, cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobStatus"}}}}))}
             },
             "/v1/route": {"post": {
                 "summary": "The fastest legal route for a vehicle class at a departure moment, with GeoJSON geometry",

@@ -26,9 +26,9 @@ pub struct Input {
     /// Single-location tasks.
     #[serde(default)]
     pub jobs: Vec<Job>,
-    /// Pickup-and-delivery pairs (not supported: any entry is a 400).
+    /// Pickup-and-delivery pairs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub shipments: Vec<Value>,
+    pub shipments: Vec<Shipment>,
     /// The vehicles.
     #[serde(default)]
     pub vehicles: Vec<Vehicle>,
@@ -191,7 +191,7 @@ pub struct Job {
     /// Delivered amounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<Vec<i64>>,
-    /// Picked-up amounts (only all-zero is supported).
+    /// Picked-up amounts (carried from the job to the route's end).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pickup: Option<Vec<i64>>,
     /// Deprecated VROOM alias of `delivery`.
@@ -203,6 +203,83 @@ pub struct Job {
     /// 0..=100: higher is kept assigned first.
     #[serde(default)]
     pub priority: u32,
+    /// Windows for the start of service.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_windows: Vec<Window>,
+    /// What the entry stands for (a job unless the mapping appended it for a shipment).
+    #[serde(skip)]
+    pub task: Task,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// What an entry of [`Input::jobs`] stands for: a job as given, or (after the mapping appends
+/// them, see `mapping::expand`) one side of shipment `s`. Never read from or written to JSON.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Task {
+    /// A job of the request.
+    #[default]
+    Job,
+    /// The pickup of `shipments[s]`.
+    Pickup(usize),
+    /// The delivery of `shipments[s]`.
+    Delivery(usize),
+}
+
+impl Task {
+    /// VROOM's step and unassigned `type` for it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Task::Job => "job",
+            Task::Pickup(_) => "pickup",
+            Task::Delivery(_) => "delivery",
+        }
+    }
+}
+
+/// A shipment (VROOM `shipments[]`): `amount` loaded at `pickup` and unloaded at `delivery`, by
+/// the same vehicle, pickup first.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct Shipment {
+    /// What rides from the pickup to the delivery, per amount dimension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Vec<i64>>,
+    /// Skills a vehicle must have.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<u32>,
+    /// 0..=100: higher is kept assigned first.
+    #[serde(default)]
+    pub priority: u32,
+    /// Where it is loaded.
+    pub pickup: ShipmentStep,
+    /// Where it is unloaded.
+    pub delivery: ShipmentStep,
+    /// Unknown keys.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// One side of a shipment (VROOM `shipments[].pickup` and `.delivery`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct ShipmentStep {
+    /// User id (unique among the shipments' pickups, or among their deliveries).
+    pub id: u64,
+    /// Text passed through to the output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `[lon, lat]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<[f64; 2]>,
+    /// Row and column in the matrices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_index: Option<usize>,
+    /// Setup time (s), before service.
+    #[serde(default)]
+    pub setup: i64,
+    /// Service time (s).
+    #[serde(default)]
+    pub service: i64,
     /// Windows for the start of service.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub time_windows: Vec<Window>,
@@ -322,11 +399,11 @@ pub struct VehicleOptions {
 /// One step of a given route (VROOM `vehicles[].steps[]`).
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct VehicleStep {
-    /// `start`, `job`, `end`, or cityfreight's `charge` (`pickup`, `delivery`, `break` are not
+    /// `start`, `job`, `pickup`, `delivery`, `end`, or cityfreight's `charge` (`break` is not
     /// supported).
     #[serde(rename = "type")]
     pub kind: String,
-    /// Job id for `job` steps.
+    /// Job id for `job` steps, the shipment side's id for `pickup` and `delivery` steps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// Not supported.
@@ -436,12 +513,12 @@ pub struct ComputingTimes {
     pub routing: u64,
 }
 
-/// An unassigned job.
+/// An unassigned job or shipment side.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 pub struct Unassigned {
-    /// Job id.
+    /// Job id, or the shipment side's id.
     pub id: u64,
-    /// Always `job`.
+    /// `job`, `pickup` or `delivery`.
     #[serde(rename = "type")]
     pub kind: String,
     /// `[lon, lat]`, if given.
@@ -494,7 +571,8 @@ pub struct OutRoute {
 /// A step of an answered route.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 pub struct OutStep {
-    /// `start`, `job`, `end`, or cityfreight's `charge` (a charging stop of a battery vehicle).
+    /// `start`, `job`, `pickup`, `delivery`, `end`, or cityfreight's `charge` (a charging stop of
+    /// a battery vehicle).
     #[serde(rename = "type")]
     pub kind: String,
     /// Arrival (s).
@@ -512,7 +590,7 @@ pub struct OutStep {
     /// Distance so far (m), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distance: Option<i64>,
-    /// Job id (job steps).
+    /// Job id (job steps), the shipment side's id (pickup and delivery steps).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `[lon, lat]`, if given.
@@ -549,8 +627,8 @@ pub struct OutStepInfo {
     pub energy_wh: Option<i64>,
 }
 
-/// A broken rule in check mode: VROOM's causes (`delay`, `load`, `skills`, `max_tasks`,
-/// `max_travel_time`, `max_distance`, ...) plus the city's (`closed_zone`, `permit`,
+/// A broken rule in check mode: VROOM's causes (`delay`, `load`, `skills`, `precedence`,
+/// `max_tasks`, `max_travel_time`, `max_distance`, ...) plus the city's (`closed_zone`, `permit`,
 /// `permit_quota`, `bay`, `battery`, `charging`).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 pub struct OutViolation {

@@ -18,10 +18,12 @@
 //! and rises by the pickup, and it must fit the capacity at every point of the trip. Parcel
 //! lockers: the amounts of every order served at one, plus its booking, fit its capacity in each
 //! dimension; service there starts and ends inside one of its windows; each order's locker cost
-//! is part of the total.
+//! is part of the total. Shipments (pickup-and-delivery pairs): both orders served by one route,
+//! the pickup first and no reload between them, or neither served; the load walk above holds them
+//! aboard from the pickup to the delivery (whose pickup amount is negative).
 
 use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
-use crate::solver::model::{ChargePolicy, Problem, TimeWindow};
+use crate::solver::model::{ChargePolicy, PairRole, Problem, TimeWindow};
 use crate::solver::solution::{Solution, Visit};
 use crate::solver::travel::Profile;
 
@@ -226,6 +228,52 @@ pub enum Violation {
         held: Load,
         /// Its capacity.
         capacity: Load,
+    },
+    /// The two orders of a shipment are served by different routes.
+    #[error("shipment of orders {pickup} and {delivery}: served by routes {pickup_route} and {delivery_route}")]
+    PairSplit {
+        /// Pickup order.
+        pickup: u32,
+        /// Delivery order.
+        delivery: u32,
+        /// Route serving the pickup.
+        pickup_route: usize,
+        /// Route serving the delivery.
+        delivery_route: usize,
+    },
+    /// A shipment's delivery comes before its pickup.
+    #[error(
+        "route {route}: order {delivery} delivers before order {pickup} picks the shipment up"
+    )]
+    PairOrder {
+        /// Route number.
+        route: usize,
+        /// Pickup order.
+        pickup: u32,
+        /// Delivery order.
+        delivery: u32,
+    },
+    /// One order of a shipment is served and the other is not.
+    #[error("shipment of orders {pickup} and {delivery}: order {unserved} is not served but its partner is")]
+    PairHalfServed {
+        /// Pickup order.
+        pickup: u32,
+        /// Delivery order.
+        delivery: u32,
+        /// The one left out.
+        unserved: u32,
+    },
+    /// A reload between a shipment's pickup and delivery (it would be unloaded there).
+    #[error(
+        "route {route}: a reload between order {pickup}'s pickup and order {delivery}'s delivery"
+    )]
+    PairAcrossReload {
+        /// Route number.
+        route: usize,
+        /// Pickup order.
+        pickup: u32,
+        /// Delivery order.
+        delivery: u32,
     },
     /// More vehicles at a site at once than it has room for.
     #[error("site {site}: {vehicles} vehicles at {at:?}, room for {capacity}")]
@@ -433,6 +481,58 @@ fn check_stays(
     }
 }
 
+/// Shipments: both orders served by one route, the pickup first and in the same trip, or
+/// neither served. `served_at` gives each served order's (route, visit, trip).
+fn check_pairs(
+    problem: &Problem,
+    served_at: &[Option<(usize, usize, usize)>],
+    violations: &mut Vec<Violation>,
+) {
+    for o in 0..problem.orders().len() as u32 {
+        let Some(pair) = problem.pair(o) else {
+            continue;
+        };
+        if pair.role != PairRole::Pickup {
+            continue;
+        }
+        let (pickup, delivery) = (o, pair.partner);
+        match (served_at[pickup as usize], served_at[delivery as usize]) {
+            (None, None) => {}
+            (Some(_), None) | (None, Some(_)) => violations.push(Violation::PairHalfServed {
+                pickup,
+                delivery,
+                unserved: if served_at[pickup as usize].is_none() {
+                    pickup
+                } else {
+                    delivery
+                },
+            }),
+            (Some((rp, vp, tp)), Some((rd, vd, td))) => {
+                if rp != rd {
+                    violations.push(Violation::PairSplit {
+                        pickup,
+                        delivery,
+                        pickup_route: rp,
+                        delivery_route: rd,
+                    });
+                } else if vd < vp {
+                    violations.push(Violation::PairOrder {
+                        route: rp,
+                        pickup,
+                        delivery,
+                    });
+                } else if tp != td {
+                    violations.push(Violation::PairAcrossReload {
+                        route: rp,
+                        pickup,
+                        delivery,
+                    });
+                }
+            }
+        }
+    }
+}
+
 /// `ceil(x * num / den)` in 128 bits.
 fn ceil_mul_div(x: i64, num: i64, den: i64) -> i64 {
     let (p, d) = (x as i128 * num as i128, den.max(1) as i128);
@@ -449,6 +549,8 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
     let mut stays: Vec<(u32, usize, Time, Time)> = Vec::new();
     let mut locker_used = vec![Load::ZERO; problem.lockers().len()];
     let mut locker_cost = Cost::ZERO;
+    // Where each order is served: (route, visit number, trip), for the shipment rules.
+    let mut served_at: Vec<Option<(usize, usize, usize)>> = vec![None; problem.orders().len()];
     for (r, route) in solution.routes.iter().enumerate() {
         let Some(vt) = problem.vehicle_types().get(route.vehicle_type as usize) else {
             violations.push(Violation::UnknownVehicleType {
@@ -540,6 +642,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
                         continue;
                     };
                     served[order as usize] += 1;
+                    served_at[order as usize] = Some((r, vi, trip));
                     load.push((o.demand, o.pickup));
                     drive(
                         &mut violations,
@@ -767,6 +870,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
             violations.push(Violation::UnservedListWrong { order: o });
         }
     }
+    check_pairs(problem, &served_at, &mut violations);
     let mut cost: Cost = reports.iter().map(|r| r.cost).sum::<Cost>() + locker_cost;
     for (o, order) in problem.orders().iter().enumerate() {
         let o32 = o as u32;

@@ -19,18 +19,22 @@
 //! bay sites are crate-private.
 //!
 //! Codemap, by layer (folders): `problem/` — [`measure`] units → [`travel`] matrices and hour
-//! bands → [`model`] the problem (batteries and charging stations included) → [`solution`] the
-//! plan. [`check`] — the independent checker. `evaluation/` — where each constraint is checked
+//! bands → [`model`] the problem (batteries, charging stations and shipments included) →
+//! [`solution`] the plan. [`check`] — the independent checker. `evaluation/` — where each constraint is checked
 //! during the search: [`route_state`] (per-route evaluator with O(1) insertion checks, duration
 //! costs and limits included, the one pricing rule `route_cost`, and `sequence_cost`, the exact
 //! price of any order of stops that every move falls back on; battery routes that charge call
 //! `charging`, the charging-stop placement), [`load`] (load segments: deliveries, pickups and
-//! the peak aboard, concatenated in O(1)), `sites` (room and dwell at loading bays), `lockers` (parcels held by lockers and pickup
-//! points, a cumulative capacity),
+//! the peak aboard, concatenated in O(1), shipments included), `sites` (room and dwell at loading
+//! bays), `lockers` (parcels held by lockers and pickup points, a cumulative capacity), `pairs`
+//! (shipments, i.e. pickup-and-delivery pairs, kept whole and pickup first in every simulated
+//! sequence; routes holding one take no O(1) shortcut),
 //! [`fees`] (zone fees), [`schedule`] (the timetable `plan` replays). `operators/` — `ruin` +
 //! `recreate` (SISR), [`local_search`] ([`relocate`], [`swap`], [`two_opt_star`] between routes,
-//! [`or_opt`], [`two_opt`] within one; every route kind, loading bays kept inside the move). `search/` —
-//! [`search_state`] (a whole plan under search), [`sisr`] (one annealing worker, route removal
+//! [`or_opt`], [`two_opt`] within one; every route kind, loading bays kept inside the move;
+//! `ruin` removes a shipment whole and `recreate` inserts it as one unit: every pickup and later
+//! delivery position, priced exactly). `search/` — [`search_state`] (a whole plan under search),
+//! [`sisr`] (one annealing worker, route removal
 //! when vehicles have a fixed cost, and the fleet-minimisation step of the vehicles-first
 //! objective), [`solve`] (threads and epochs), [`rng`] and [`neighbours`].
 
@@ -42,7 +46,7 @@ pub mod search;
 
 // The layers' modules under their short paths (`solver::model`, `solver::route_state`, ...), which
 // the rest of the crate, the tests and the benches use.
-pub(crate) use evaluation::{charging, lockers, sites};
+pub(crate) use evaluation::{charging, lockers, pairs, sites};
 pub use evaluation::{fees, load, route_state, schedule};
 pub use operators::{local_search, or_opt, relocate, swap, swap_star, two_opt, two_opt_star};
 pub(crate) use operators::{recreate, ruin};

@@ -130,3 +130,37 @@ pub fn with_pickups(problem: &Problem, seed: u64, max_pickup: i64) -> Problem {
     )
     .expect("valid pickup problem")
 }
+
+/// `problem` with its first `2 * pairs` orders made shipments: orders `2k` (pickup) and `2k + 1`
+/// (delivery) carry 1..=`max_amount` units (seeded) from one to the other and deliver nothing
+/// from the depot; the delivery's window is widened to the shift so that pickup-then-delivery
+/// is often possible.
+pub fn with_shipments(problem: &Problem, seed: u64, pairs: usize, max_amount: i64) -> Problem {
+    use cityfreight::solver::model::Shipment;
+    let mut rng = Rng::new(seed, 11);
+    let mut orders = problem.orders().to_vec();
+    let close = problem.vehicle_types()[0].shift.close;
+    let mut shipments = Vec::new();
+    for k in 0..pairs {
+        let (p, d) = (2 * k, 2 * k + 1);
+        orders[p].demand = Load::ZERO;
+        orders[d].demand = Load::ZERO;
+        orders[d].windows = vec![TimeWindow {
+            open: orders[d].windows[0].open,
+            close,
+        }];
+        shipments.push(Shipment {
+            pickup: p as u32,
+            delivery: d as u32,
+            amount: Load::weight(1 + rng.below(max_amount as usize) as i64),
+        });
+    }
+    Problem::new(
+        problem.locations().to_vec(),
+        problem.profiles().to_vec(),
+        orders,
+        problem.vehicle_types().to_vec(),
+    )
+    .and_then(|p| p.with_pairs(shipments))
+    .expect("valid shipment problem")
+}

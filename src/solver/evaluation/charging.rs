@@ -99,7 +99,8 @@ fn best_reload(vt: &VehicleType, profile: &Profile, from: u32, to: u32) -> Optio
         .min_by_key(|&r| profile.distance(from, r) + profile.distance(r, to))
 }
 
-/// Build the fixed sequence (orders with greedily placed reloads); `None` when a load cannot fit.
+/// Build the fixed sequence (orders with greedily placed reloads); `None` when a load cannot fit
+/// or a shipment is split or inverted ([`crate::solver::pairs`]).
 fn fixed_sequence(
     problem: &Problem,
     vt: &VehicleType,
@@ -109,8 +110,13 @@ fn fixed_sequence(
 ) -> Option<()> {
     let mut trip = LoadSegment::EMPTY;
     let mut at = vt.start;
+    let paired = problem.has_pairs();
+    let mut pairs = crate::solver::pairs::PairWalk::default();
     for s in stops {
         let order = problem.order(s.order);
+        if paired && !pairs.visit(problem, s.order) {
+            return None;
+        }
         let here = LoadSegment::order(order.demand, order.pickup);
         if !trip.then(here).fits(vt.capacity) {
             if vt.reload_depots.is_empty() || trip.peak == Load::ZERO {
@@ -137,7 +143,7 @@ fn fixed_sequence(
         });
         at = s.location;
     }
-    Some(())
+    pairs.closed().then_some(())
 }
 
 /// Service start at fixed node `f` for an arrival at `arrival` (`None`: every window closed).

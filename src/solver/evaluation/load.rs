@@ -11,7 +11,11 @@
 //! deliveries aboard, [`LoadSegment::peak`] is the highest load at any point inside `S` (per
 //! dimension); the peak of `A` then `B` is `max(peak(A) + delivery(B), peak(B) + pickup(A))`,
 //! because `B`'s deliveries ride through `A` and `A`'s pickups ride through `B`. Without pickups the
-//! peak is the delivered total, as before.
+//! peak is the delivered total, as before. Shipments (pickup-and-delivery pairs) are a pickup
+//! of `+s` at the pickup order and `-s` at the delivery order: every term above is linear in the
+//! loads, so the concatenation stays the exact maximum over every point whatever the signs; with
+//! the pickup first the load never drops below what the plain orders hold, and the shipment adds
+//! nothing to what leaves the depot or comes back (tested against the walked profile).
 
 use crate::solver::measure::{Load, LOAD_DIMS};
 
@@ -106,6 +110,60 @@ mod tests {
             // Any split concatenates to the same segment (associativity as used by the moves).
             prop_assert_eq!(seg(&orders[..cut]).then(seg(&orders[cut..])), whole);
         }
+    }
+
+    /// `orders` with shipments inserted: each `(amount, i, j)` puts a pickup of `amount`
+    /// (pickup `+amount`) before position `i` and its delivery (pickup `-amount`) before position
+    /// `j >= i` of the orders as they were, as `Problem::with_pairs` represents them.
+    fn with_shipments(
+        orders: &[(Load, Load)],
+        shipments: &[(Load, usize, usize)],
+    ) -> Vec<(Load, Load)> {
+        let mut out = orders.to_vec();
+        for &(s, i, j) in shipments {
+            let n = out.len();
+            let (i, j) = (i.min(n), j.min(n));
+            let (i, j) = (i.min(j), i.max(j));
+            out.insert(j, (Load::ZERO, Load::ZERO - s));
+            out.insert(i, (Load::ZERO, s));
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn concatenation_stays_exact_with_shipments_picked_up_first(
+            orders in proptest::collection::vec((load(), load()), 0..8),
+            shipments in proptest::collection::vec((load(), 0usize..10, 0usize..10), 0..4),
+            cut in 0usize..20,
+        ) {
+            let all = with_shipments(&orders, &shipments);
+            let cut = cut.min(all.len());
+            let seg = |s: &[(Load, Load)]| {
+                s.iter().fold(LoadSegment::EMPTY, |acc, &(d, p)| acc.then(LoadSegment::order(d, p)))
+            };
+            let whole = seg(&all);
+            // The walk sees each shipment aboard from its pickup to its delivery only.
+            prop_assert_eq!(whole.peak, walked_peak(&all));
+            prop_assert_eq!(seg(&all[..cut]).then(seg(&all[cut..])), whole);
+            // Shipments add nothing to what leaves the depot or comes back.
+            prop_assert_eq!(whole.delivery, seg(&orders).delivery);
+            prop_assert_eq!(whole.pickup, seg(&orders).pickup);
+        }
+    }
+
+    #[test]
+    fn a_shipment_is_aboard_only_between_its_pickup_and_delivery() {
+        let s = Load::weight(6);
+        let p = LoadSegment::order(Load::ZERO, s);
+        let d = LoadSegment::order(Load::ZERO, Load::ZERO - s);
+        let drop = LoadSegment::order(Load::weight(4), Load::ZERO);
+        // Deliver 4 first, then carry the shipment: never more than 6 aboard.
+        assert_eq!(drop.then(p).then(d).peak, Load::weight(6));
+        // Carry the shipment while the 4 are still aboard: 10.
+        assert_eq!(p.then(drop).then(d).peak, Load::weight(10));
+        // Picked up and delivered in one stretch, it leaves nothing behind.
+        assert_eq!(p.then(d).pickup, Load::ZERO);
     }
 
     #[test]

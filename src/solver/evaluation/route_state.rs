@@ -16,6 +16,7 @@ use crate::solver::fees::FeeMeter;
 use crate::solver::load::LoadSegment;
 use crate::solver::measure::{Cost, Distance, Duration, Energy, Load, Time};
 use crate::solver::model::{latest_arrival, service_start, ChargePolicy, Problem, VehicleType};
+use crate::solver::pairs::PairWalk;
 use crate::solver::solution::{Route, Visit};
 use crate::solver::travel::Profile;
 
@@ -170,8 +171,13 @@ pub fn simulate_plain(
     let mut trip = LoadSegment::EMPTY;
     let mut first: Option<(u32, Time)> = None;
     let mut count = 0usize;
+    let paired = problem.has_pairs();
+    let mut pairs = PairWalk::default();
     for (i, s) in stops.enumerate() {
         let order = problem.order(s.order);
+        if paired && !pairs.visit(problem, s.order) {
+            return None;
+        }
         let here = LoadSegment::order(order.demand, order.pickup);
         if !trip.then(here).fits(vt.capacity) {
             if vt.reload_depots.is_empty() || trip.peak == Load::ZERO {
@@ -204,6 +210,9 @@ pub fn simulate_plain(
         ready = start + order.alternatives[s.alternative as usize].service;
         at = s.location;
         count += 1;
+    }
+    if !pairs.closed() {
+        return None;
     }
     if count == 0 {
         return Some(RouteEval::EMPTY);
@@ -279,7 +288,14 @@ pub struct RouteState {
     pub eval: RouteEval,
     /// False when the current stops break a rule (only possible right after loading a solution).
     pub feasible: bool,
+    /// The O(1) checks decide (see [`RouteState::is_fast`]): `fast_type` and no shipment aboard.
     fast: bool,
+    /// The vehicle type alone allows the O(1) checks (single trip, distance-priced, no battery,
+    /// no fees).
+    fast_type: bool,
+    /// The route holds an order of a shipment: every insertion and move is simulated, where
+    /// pairs are judged ([`crate::solver::pairs`]).
+    paired: bool,
     /// The vehicle type pays zone fees: insertions are simulated (fees depend on order and time).
     fees: bool,
     reloads: bool,
@@ -309,6 +325,8 @@ impl Clone for RouteState {
             eval: self.eval,
             feasible: self.feasible,
             fast: self.fast,
+            fast_type: self.fast_type,
+            paired: self.paired,
             fees: self.fees,
             reloads: self.reloads,
             energy: self.energy,
@@ -335,6 +353,8 @@ impl Clone for RouteState {
         self.eval = o.eval;
         self.feasible = o.feasible;
         self.fast = o.fast;
+        self.fast_type = o.fast_type;
+        self.paired = o.paired;
         self.fees = o.fees;
         self.reloads = o.reloads;
         self.energy = o.energy;
@@ -347,6 +367,10 @@ impl RouteState {
     /// An empty route of type `vt`.
     pub fn new(problem: &Problem, vt: u32) -> Self {
         let t = problem.vehicle_type(vt);
+        let fast_type = t.reload_depots.is_empty()
+            && !t.duration_matters()
+            && t.battery.is_none()
+            && problem.zone_fees(vt).is_none();
         let mut s = Self {
             vehicle_type: vt,
             stops: Vec::new(),
@@ -363,10 +387,9 @@ impl RouteState {
             load: LoadSegment::EMPTY,
             eval: RouteEval::EMPTY,
             feasible: true,
-            fast: t.reload_depots.is_empty()
-                && !t.duration_matters()
-                && t.battery.is_none()
-                && problem.zone_fees(vt).is_none(),
+            fast: fast_type,
+            fast_type,
+            paired: false,
             fees: problem.zone_fees(vt).is_some(),
             reloads: !t.reload_depots.is_empty(),
             energy: Energy::ZERO,
@@ -392,6 +415,9 @@ impl RouteState {
         let vt = problem.vehicle_type(self.vehicle_type);
         let profile = problem.profile_of(self.vehicle_type);
         let n = self.stops.len();
+        self.paired =
+            problem.has_pairs() && self.stops.iter().any(|s| problem.pair(s.order).is_some());
+        self.fast = self.fast_type && !self.paired;
         self.nodes.clear();
         self.nodes.push(vt.start);
         self.nodes.extend(self.stops.iter().map(|s| s.location));
@@ -551,7 +577,8 @@ impl RouteState {
         }
     }
 
-    /// True when the O(1) checks decide feasibility and cost exactly (no reloads, duration free).
+    /// True when the O(1) checks decide feasibility and cost exactly (no reloads, duration free,
+    /// no shipment aboard).
     #[inline]
     pub fn is_fast(&self) -> bool {
         self.fast
@@ -691,7 +718,8 @@ impl RouteState {
     /// [`RouteState::insertion_delta_below`] simulates the route.
     #[inline]
     pub fn quick_insertion(&self, problem: &Problem, pos: usize, stop: Stop) -> Quick {
-        if self.reloads {
+        if self.reloads || self.paired || problem.pair(stop.order).is_some() {
+            // Shipments: the simulation judges the pairs (a lone half is always refused).
             return Quick::Unknown;
         }
         let vt = problem.vehicle_type(self.vehicle_type);

@@ -5,8 +5,9 @@
 //! parcel lockers within capacity, through [`crate::solver::lockers`]). Must never: be used by the checker
 //! ([`crate::solver::check`] has its own implementation). Invariants: a stay runs from the start of
 //! service to the departure; consecutive stops of one route at the same site are one stay; a stay
-//! that ends when another starts does not overlap it. Insertion tests ([`SiteBook::has_room`]) look
-//! at the new stop only (later stops of the route may shift); [`plan_fits`] is exact and decides.
+//! that ends when another starts does not overlap it. Insertion tests (recreate's `site_allows`, with
+//! [`SiteBook::has_room`]) judge the whole stay the new stop joins, its neighbours at the same
+//! location included (later stops elsewhere may shift); [`plan_fits`] is exact and decides.
 
 use crate::solver::lockers::{lockers_fit, over_full};
 use crate::solver::measure::Time;
@@ -475,6 +476,82 @@ mod tests {
                 .any(|v| matches!(v, Violation::TimeWindow { order: 0, .. })),
             "{v:?}"
         );
+    }
+
+    /// One van; depot 0, a bay at 1 (15 minutes at most), doors at 2 and 3. Each order may be
+    /// served at its door (10 minutes) or from the bay (10 minutes with the walk). Serving both
+    /// from the bay in one stay would take 20 minutes, so one of them must go to its door.
+    fn bay_or_door() -> Problem {
+        let pts = [(0i64, 0i64), (100, 0), (100, 30), (100, -30)];
+        let d = Matrix::from_fn(4, |i, j| {
+            let (a, b) = (pts[i], pts[j]);
+            Distance((a.0 - b.0).abs() + (a.1 - b.1).abs())
+        });
+        let t = Matrix::from_fn(4, |i, j| Duration(d.get(i as u32, j as u32).0));
+        let order = |id: &str, door: u32| Order {
+            id: id.into(),
+            alternatives: vec![
+                Alternative {
+                    location: door,
+                    service: Duration(600),
+                },
+                Alternative {
+                    location: 1,
+                    service: Duration(600),
+                },
+            ],
+            demand: Load([1, 0, 0]),
+            pickup: Load::ZERO,
+            windows: vec![TimeWindow::ALWAYS],
+            penalty: None,
+        };
+        let mut vt = bay_problem(1).vehicle_types()[0].clone();
+        vt.count = 1;
+        Problem::new(
+            (0..4).map(|i| format!("n{i}")).collect(),
+            vec![Profile::constant("p", d, t)],
+            vec![order("a", 2), order("b", 3)],
+            vec![vt],
+        )
+        .and_then(|p| {
+            p.with_sites(vec![Site {
+                name: "bay".into(),
+                location: 1,
+                aliases: vec![],
+                capacity: 1,
+                windows: vec![TimeWindow::ALWAYS],
+                max_dwell: vec![Duration(900)],
+                booked: vec![],
+            }])
+        })
+        .expect("valid problem")
+    }
+
+    #[test]
+    fn consecutive_stops_at_a_bay_are_judged_as_one_stay_during_the_search() {
+        use crate::solver::check::check;
+        use crate::solver::solve::{solve, SolveParams, StopCriterion};
+        let p = bay_or_door();
+        let out = solve(
+            &p,
+            &StopCriterion {
+                max_iterations: Some(200),
+                time_limit: None,
+                max_no_improvement: None,
+            },
+            &SolveParams {
+                threads: 1,
+                seed: 3,
+                search: crate::solver::sisr::SearchParams::for_size(2),
+            },
+            &|_| {},
+        )
+        .expect("solves");
+        let report = check(&p, &out.solution);
+        assert!(report.feasible(), "{:?}", report.violations);
+        assert_eq!(out.solution.unserved, Vec::<u32>::new());
+        // One from the bay (200 m there and back), the other at its door next to it (+60 m).
+        assert_eq!(report.distance, Distance(260));
     }
 
     #[test]

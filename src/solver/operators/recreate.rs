@@ -8,14 +8,17 @@
 //! depends only on the state and the generator. With a granular limit, only routes that hold one of
 //! the order's nearest neighbours are tried (plus a new route), nearest neighbour's route first;
 //! otherwise, and when none of those has room, every route by increasing index. Orders that no
-//! vehicle type can serve alone are never tried.
+//! vehicle type can serve alone are never tried. A shipment (pickup-and-delivery pair) is
+//! inserted as one unit when its pickup comes up: every pickup position and every later delivery
+//! position of each candidate route, priced exactly (`best_pair_in_route`); it stays unserved as a
+//! whole, and an optional one is worth serving when it costs less than both orders' penalties.
 
 use crate::solver::lockers::LockerBook;
 use crate::solver::measure::{Cost, Distance};
-use crate::solver::model::{service_start, Problem};
+use crate::solver::model::{service_start, Pair, PairRole, Problem};
 use crate::solver::neighbours::Neighbours;
 use crate::solver::rng::Rng;
-use crate::solver::route_state::{Quick, RouteState, Stop};
+use crate::solver::route_state::{sequence_cost, Quick, RouteState, Stop};
 use crate::solver::search_state::SearchState;
 use crate::solver::sites::SiteBook;
 
@@ -75,6 +78,24 @@ impl RecreateScratch {
         };
         let servable = (0..problem.orders().len() as u32)
             .map(|o| {
+                if let Some(pair) = problem.pair(o) {
+                    // A shipment is servable when some vehicle type serves the pair alone.
+                    let (p, d) = pickup_first(o, pair);
+                    return empties.iter().any(|e| {
+                        let mut best = None;
+                        best_pair_in_route(
+                            problem,
+                            e,
+                            p,
+                            d,
+                            0.0,
+                            &mut Rng::new(0, 0),
+                            &mut best,
+                            None,
+                        );
+                        best.is_some()
+                    });
+                }
                 empties.iter().any(|e| {
                     problem
                         .order(o)
@@ -123,8 +144,12 @@ struct Placement {
     stop: Stop,
 }
 
-/// True when a stop at a site keeps the site's dwell limit and finds room there (judged on the
-/// new stop alone; the acceptance test in [`crate::solver::sisr`] is exact).
+/// True when a stop at a site keeps the site's dwell limit and finds room there. The stop joins
+/// the route's stops next to it at the same location into one stay (as `sites::route_stays`
+/// counts it): the stay runs from the service start of the first of them (the stops before the
+/// new one keep their times) to the departure after the last (the stops after it rolled forward
+/// from the new stop's departure), and the whole stay must keep the dwell limit and find room.
+/// Later stops elsewhere may still shift; the acceptance test in [`crate::solver::sisr`] is exact.
 fn site_allows(
     problem: &Problem,
     book: &SiteBook,
@@ -136,16 +161,37 @@ fn site_allows(
     let Some(site) = problem.site_at(stop.location) else {
         return true;
     };
-    let service = problem.order(stop.order).alternatives[stop.alternative as usize].service;
-    if service > problem.sites()[site as usize].max_dwell(route.vehicle_type) {
+    let max_dwell = problem.sites()[site as usize].max_dwell(route.vehicle_type);
+    let service_of = |s: &Stop| problem.order(s.order).alternatives[s.alternative as usize].service;
+    if service_of(&stop) > max_dwell {
         return false;
     }
     let profile = problem.profile_of(route.vehicle_type);
     let arrival = profile.arrival(route.node(pos), stop.location, route.ready_at(pos));
-    match service_start(problem.windows(stop.order, stop.alternative), arrival) {
-        Some(start) => book.has_room(problem, site, index, start, start + service),
-        None => false,
+    let Some(start) = service_start(problem.windows(stop.order, stop.alternative), arrival) else {
+        return false;
+    };
+    // The stay's first service start: the earliest of the run of stops just before at the same
+    // location (node position k + 1 holds stop k; it leaves at `ready_at(k + 1)`).
+    let mut stay_start = start;
+    let mut k = pos;
+    while k > 0 && route.stops[k - 1].location == stop.location {
+        stay_start = route.ready_at(k) - service_of(&route.stops[k - 1]);
+        k -= 1;
     }
+    // The stay's end: the departure after the run of stops just after at the same location.
+    let mut leave = start + service_of(&stop);
+    for s in route.stops[pos..]
+        .iter()
+        .take_while(|s| s.location == stop.location)
+    {
+        let arrival = profile.arrival(stop.location, s.location, leave);
+        let Some(start) = service_start(problem.windows(s.order, s.alternative), arrival) else {
+            return false;
+        };
+        leave = start + service_of(s);
+    }
+    leave - stay_start <= max_dwell && book.has_room(problem, site, index, stay_start, leave)
 }
 
 /// Best placement of `order` into `route` (number `index`; positions blink with `blink_rate`).
@@ -235,6 +281,159 @@ fn best_in_route(
     }
 }
 
+/// A shipment's orders as (pickup, delivery), given one of them and its side of the pair.
+fn pickup_first(o: u32, pair: Pair) -> (u32, u32) {
+    match pair.role {
+        PairRole::Pickup => (o, pair.partner),
+        PairRole::Delivery => (pair.partner, o),
+    }
+}
+
+/// A shipment's placement in one route: the delta, the pickup's position and stop, the
+/// delivery's position (in the route before either is inserted, at or after the pickup's) and
+/// stop.
+type PairAt = (Cost, usize, Stop, usize, Stop);
+
+/// Best placement of the shipment `(p, d)` into `route`: every pickup position `i` (blinking
+/// with `blink_rate`) and every delivery position `j >= i`, priced exactly by
+/// [`sequence_cost`], so O(n^2) evaluations of O(n) each per route (fine for the tens of stops
+/// per route of VROOM requests; a position pair whose distance lower bound cannot beat the best so
+/// far, here or `outer`, is skipped). The prefix before the pickup is unchanged, so a pickup
+/// position whose window has closed on arrival is skipped whole. Shipments are never at sites or
+/// lockers ([`Problem::with_pairs`]), so no book is consulted.
+#[allow(clippy::too_many_arguments)] // plain values on the hot path, no bundling struct
+fn best_pair_in_route(
+    problem: &Problem,
+    route: &RouteState,
+    p: u32,
+    d: u32,
+    blink_rate: f64,
+    rng: &mut Rng,
+    best: &mut Option<PairAt>,
+    outer: Option<Cost>,
+) {
+    let stop = |o: u32| {
+        let alt = problem.order(o).alternatives[0];
+        Stop {
+            order: o,
+            alternative: 0,
+            location: alt.location,
+        }
+    };
+    let (sp, sd) = (stop(p), stop(d));
+    let vt = problem.vehicle_type(route.vehicle_type);
+    let (op, od) = (problem.order(p), problem.order(d));
+    // Leaving with every delivery aboard and returning with every pickup must fit (single trip).
+    if !(route.load.delivery + op.demand + od.demand).fits(vt.capacity)
+        || !(route.load.pickup + op.pickup + od.pickup).fits(vt.capacity)
+    {
+        return;
+    }
+    let profile = problem.profile_of(route.vehicle_type);
+    let extra = problem.alternative_cost(p, 0) + problem.alternative_cost(d, 0);
+    let to_beat = |best: &Option<PairAt>| match (best.map(|b| b.0), outer) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let n = route.len();
+    for i in 0..=n {
+        if blink_rate > 0.0 && rng.f64() < blink_rate {
+            continue;
+        }
+        let arrival = profile.arrival(route.node(i), sp.location, route.ready_at(i));
+        if service_start(problem.windows(p, 0), arrival).is_none() {
+            continue;
+        }
+        let lb_p = route.detour_lower_bound(problem, i, sp);
+        for j in i..=n {
+            if let Some(beat) = to_beat(best) {
+                let lb_d = route.detour_lower_bound(problem, j, sd);
+                let lb = match (lb_p, lb_d) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+                if lb.is_some_and(|lb| lb + extra >= beat) {
+                    continue;
+                }
+            }
+            let seq = route.stops[..i]
+                .iter()
+                .copied()
+                .chain(std::iter::once(sp))
+                .chain(route.stops[i..j].iter().copied())
+                .chain(std::iter::once(sd))
+                .chain(route.stops[j..].iter().copied());
+            let Some(cost) = sequence_cost(problem, route.vehicle_type, seq) else {
+                continue;
+            };
+            let delta = cost - route.eval.cost + extra;
+            if best.is_none_or(|b| delta < b.0) {
+                *best = Some((delta, i, sp, j, sd));
+            }
+        }
+    }
+}
+
+/// Cheapest placement of the shipment `(p, d)`: the `candidates` routes, then (when there is
+/// room for a route and none took it, or a new route is always priced) a new route of each type
+/// with vehicles left.
+#[allow(clippy::too_many_arguments)] // plain values on the hot path, no bundling struct
+fn place_pair(
+    problem: &Problem,
+    state: &SearchState,
+    scratch: &RecreateScratch,
+    candidates: &[u32],
+    p: u32,
+    d: u32,
+    params: &RecreateParams,
+    rng: &mut Rng,
+) -> Option<(Option<usize>, u32, PairAt)> {
+    let mut best: Option<(Option<usize>, u32, PairAt)> = None;
+    for &r in candidates {
+        let mut here = None;
+        best_pair_in_route(
+            problem,
+            &state.routes[r as usize],
+            p,
+            d,
+            params.blink_rate,
+            rng,
+            &mut here,
+            best.map(|b| b.2 .0),
+        );
+        if let Some(at) = here {
+            if best.is_none_or(|b| at.0 < b.2 .0) {
+                best = Some((Some(r as usize), 0, at));
+            }
+        }
+    }
+    let room = (state.routes.len() as u32) < state.max_routes;
+    if room && (best.is_none() || params.always_try_new_route) {
+        for (v, empty) in scratch.empties.iter().enumerate() {
+            if state.used[v] >= problem.vehicle_types()[v].count {
+                continue;
+            }
+            let mut here = None;
+            best_pair_in_route(
+                problem,
+                empty,
+                p,
+                d,
+                0.0,
+                rng,
+                &mut here,
+                best.map(|b| b.2 .0),
+            );
+            if let Some(at) = here {
+                if best.is_none_or(|b| at.0 < b.2 .0) {
+                    best = Some((None, v as u32, at));
+                }
+            }
+        }
+    }
+    best
+}
+
 /// Cheapest placement of `order` into one of the `candidates` routes.
 #[allow(clippy::too_many_arguments)] // plain values on the hot path, no bundling struct
 fn scan_routes(
@@ -312,10 +511,32 @@ pub fn recreate(
     if lockers {
         scratch.lockers.fill(problem, &state.routes);
     }
+    if problem.has_pairs() {
+        // A shipment is placed once, from its pickup, when both its orders wait (a delivery
+        // whose pickup is routed, possible only in a loaded plan, is tried alone and fails).
+        let waiting = &state.where_of;
+        todo.retain(|&o| match problem.pair(o) {
+            Some(pr) if pr.role == PairRole::Delivery => waiting[pr.partner as usize].is_some(),
+            _ => true,
+        });
+    }
     for order in todo {
         if !scratch.servable[order as usize] {
             state.unassigned.push(order);
+            if let Some(pr) = problem.pair(order) {
+                if pr.role == PairRole::Pickup && state.where_of[pr.partner as usize].is_none() {
+                    state.unassigned.push(pr.partner);
+                }
+            }
             continue;
+        }
+        if let Some(pr) = problem.pair(order) {
+            if pr.role == PairRole::Pickup && state.where_of[pr.partner as usize].is_none() {
+                insert_pair(
+                    problem, state, neighbours, params, rng, scratch, order, pr.partner,
+                );
+                continue;
+            }
         }
         let books = Books {
             sites: sites.then_some(&scratch.book),
@@ -433,5 +654,73 @@ pub fn recreate(
             }
             _ => state.unassigned.push(order),
         }
+    }
+}
+
+/// Place the shipment `(p, d)` where it is cheapest (granular candidates first, as for single
+/// orders), or leave both unserved: when no route takes it, or when it is optional and costs
+/// more than both orders' penalties.
+#[allow(clippy::too_many_arguments)] // plain values on the hot path, no bundling struct
+fn insert_pair(
+    problem: &Problem,
+    state: &mut SearchState,
+    neighbours: &Neighbours,
+    params: &RecreateParams,
+    rng: &mut Rng,
+    scratch: &mut RecreateScratch,
+    p: u32,
+    d: u32,
+) {
+    let mut candidates = std::mem::take(&mut scratch.candidates);
+    candidates.clear();
+    let granular_used = params.granular > 0 && state.routes.len() > 8;
+    if granular_used {
+        for &nb in neighbours.of(p).iter().take(params.granular) {
+            if let Some((r, _)) = state.where_of[nb as usize] {
+                if !candidates.contains(&r) {
+                    candidates.push(r);
+                }
+            }
+        }
+    } else {
+        candidates.extend(0..state.routes.len() as u32);
+    }
+    let mut best = place_pair(problem, state, scratch, &candidates, p, d, params, rng);
+    if best.is_none() && granular_used {
+        candidates.clear();
+        candidates.extend(0..state.routes.len() as u32);
+        best = place_pair(problem, state, scratch, &candidates, p, d, params, rng);
+    }
+    scratch.candidates = candidates;
+    let worth = match (best, problem.order(p).penalty, problem.order(d).penalty) {
+        (Some(b), Some(a), Some(c)) => b.2 .0 < a + c,
+        (Some(_), _, _) => true,
+        (None, _, _) => false,
+    };
+    let Some((route, new_type, (_, i, sp, j, sd))) = best.filter(|_| worth) else {
+        state.unassigned.push(p);
+        state.unassigned.push(d);
+        return;
+    };
+    let r = match route {
+        Some(r) => r,
+        None => {
+            state
+                .routes
+                .push(scratch.empties[new_type as usize].clone());
+            state.used[new_type as usize] += 1;
+            state.routes.len() - 1
+        }
+    };
+    let rs = &mut state.routes[r];
+    rs.stops.insert(j, sd);
+    rs.stops.insert(i, sp);
+    rs.update(problem);
+    state.index_route(r);
+    if !problem.sites().is_empty() {
+        scratch.book.refresh(problem, &state.routes, r);
+    }
+    if scratch.mark.len() < state.routes.len() {
+        scratch.mark.resize(state.routes.len(), 0);
     }
 }

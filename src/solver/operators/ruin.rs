@@ -1,9 +1,10 @@
 //! The ruin operator of SISR (Christiaens & Vanden Berghe 2020): remove a few strings (runs of
 //! consecutive orders) from routes near a random seed order, to induce slack.
 //!
-//! Owns: [`ruin`] and [`RuinParams`]. Must never: insert orders, or touch more than one string per
-//! route. Invariant on return: the state is compacted (no empty route) and every removed order is
-//! appended to `unassigned`.
+//! Owns: [`ruin`] and [`RuinParams`]. Must never: insert orders, touch more than one string per
+//! route, or split a shipment (removing one order of a pickup-and-delivery pair removes its
+//! partner too, wherever it is). Invariant on return: the state is compacted (no empty route) and
+//! every removed order is appended to `unassigned`.
 //!
 //! Choices where the paper leaves freedom: the split-string variant keeps `m` orders in the middle of
 //! a string of `l + m`, with `m = 1` grown by one with probability `split_depth` each step.
@@ -111,6 +112,31 @@ pub fn ruin(
                 true
             }
         });
+        if problem.has_pairs() {
+            // A shipment leaves whole: the partners of removed orders go too (from this route,
+            // where they are, or from any other a loaded plan put them in).
+            let partners: Vec<u32> = removed_here
+                .iter()
+                .filter_map(|&o| problem.pair(o).map(|p| p.partner))
+                .filter(|p| !removed_here.contains(p))
+                .collect();
+            for p in partners {
+                let Some((pr, _)) = state.where_of[p as usize] else {
+                    continue;
+                };
+                let pr = pr as usize;
+                let other = &mut state.routes[pr];
+                if let Some(k) = other.stops.iter().position(|s| s.order == p) {
+                    other.stops.remove(k);
+                    removed_here.push(p);
+                    if pr != r {
+                        other.update(problem);
+                        state.index_route(pr);
+                    }
+                }
+            }
+        }
+        let route = &mut state.routes[r];
         route.update(problem);
         for o in removed_here {
             state.where_of[o as usize] = None;

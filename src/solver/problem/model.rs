@@ -2,7 +2,8 @@
 //!
 //! Owns: [`Problem`] and its parts (locations, orders with alternatives and time windows, vehicle
 //! types with profiles, shifts, limits, costs and reload depots, charging stations and batteries,
-//! sites with limited room, parcel lockers with a cumulative capacity). Must never: do I/O, read files, or know about the search.
+//! sites with limited room, parcel lockers with a cumulative capacity, shipments: pickup-and-delivery
+//! pairs). Must never: do I/O, read files, or know about the search.
 //! Invariants after [`Problem::new`] / [`Problem::with_stations`]: every index points inside its
 //! list; every order has at least one alternative and one time window; windows (of orders and
 //! stations) are sorted and disjoint; every vehicle type's profile exists; demands and capacities
@@ -11,7 +12,9 @@
 //! room for a vehicle, and [`Problem::windows`] gives each alternative's service windows narrowed
 //! to its site's hours. After [`Problem::with_lockers`]: at most one locker per location and none
 //! at a site, every alternative at a locker has exactly one [`LockerUse`], and its windows are
-//! narrowed to the locker's hours. All quantities use the integer units of [`crate::solver::measure`]; the
+//! narrowed to the locker's hours. After [`Problem::with_pairs`]: each order is in at most one
+//! [`Shipment`], [`Problem::pair`] points both ways, a delivery order's `pickup` is minus its
+//! shipment's amount (the only negative amounts), and no vehicle type reloads. All quantities use the integer units of [`crate::solver::measure`]; the
 //! builder of the problem documents its scale. Rates (energy per distance, charging time per
 //! energy) are exact ratios of two integers, rounded up when applied.
 
@@ -131,11 +134,44 @@ pub struct Order {
     /// Amount picked up (parcels sent, e-commerce returns, packaging for recovery): aboard from
     /// this order to the next reload or the end depot, where it is unloaded. Zero for a pure
     /// delivery; an order with zero `demand` is a pure pickup. See [`crate::solver::load`].
+    /// Never negative as given; [`Problem::with_pairs`] adds a shipment's amount to its pickup
+    /// order's and subtracts it from its delivery order's (the load falls by it there).
     pub pickup: Load,
     /// Windows for the start of service, sorted and disjoint (at least one).
     pub windows: Vec<TimeWindow>,
     /// `None`: the order is required. `Some(p)`: optional, leaving it unserved costs `p`.
     pub penalty: Option<Cost>,
+}
+
+/// Which half of a shipment an order is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairRole {
+    /// Where the shipment is loaded.
+    Pickup,
+    /// Where it is unloaded (after the pickup, by the same vehicle).
+    Delivery,
+}
+
+/// A shipment (pickup-and-delivery pair) as given to [`Problem::with_pairs`]: order `pickup`
+/// loads `amount`, which rides aboard until order `delivery` unloads it. Both are served by the
+/// same route, the pickup first, or both are unserved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shipment {
+    /// Order index of the pickup.
+    pub pickup: u32,
+    /// Order index of the delivery.
+    pub delivery: u32,
+    /// What rides from one to the other (each dimension non-negative).
+    pub amount: Load,
+}
+
+/// An order's side of a shipment: its partner and its role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pair {
+    /// The other order of the shipment.
+    pub partner: u32,
+    /// This order's role.
+    pub role: PairRole,
 }
 
 /// A vehicle type: `count` identical vehicles.
@@ -364,6 +400,8 @@ pub struct Problem {
     locker_at: Vec<Option<u32>>,
     /// Per order and alternative: the locker use (empty when there are no lockers).
     locker_uses: Vec<Vec<Option<LockerUse>>>,
+    /// Per order: its side of a shipment (empty when there are no shipments).
+    pairs: Vec<Option<Pair>>,
 }
 
 /// For every arc `(a, b)` of one battery vehicle type, the stations it may use that no other one
@@ -701,6 +739,7 @@ impl Problem {
                 lockers: Vec::new(),
                 locker_at: Vec::new(),
                 locker_uses: Vec::new(),
+                pairs: Vec::new(),
             })
         } else {
             Err(Error::Invalid(issues))
@@ -711,7 +750,7 @@ impl Problem {
     /// narrows the service windows of the alternatives served from a site so that service ends
     /// inside the site's hours (an alternative may end with no window: it is then never used).
     pub fn with_sites(mut self, sites: Vec<Site>) -> Result<Self, Error> {
-        let mut issues = Vec::new();
+        let mut issues = self.pairs_added_before("sites");
         let n_loc = self.locations.len();
         let mut site_at = vec![None; n_loc];
         for (s, site) in sites.iter().enumerate() {
@@ -855,7 +894,7 @@ impl Problem {
         lockers: Vec<Locker>,
         uses: Vec<LockerUse>,
     ) -> Result<Self, Error> {
-        let mut issues = Vec::new();
+        let mut issues = self.pairs_added_before("lockers");
         let n_loc = self.locations.len();
         let mut locker_at = vec![None; n_loc];
         for (k, locker) in lockers.iter().enumerate() {
@@ -974,6 +1013,126 @@ impl Problem {
         self.locker_uses = locker_uses;
         self.untimed = false;
         Ok(self)
+    }
+
+    /// One issue when shipments were already added (sites and lockers must come first, so that
+    /// [`Problem::with_pairs`] can judge the orders' places).
+    fn pairs_added_before(&self, what: &'static str) -> Vec<ModelIssue> {
+        if self.pairs.is_empty() {
+            return Vec::new();
+        }
+        vec![ModelIssue::Invalid {
+            what,
+            index: 0,
+            message: "add sites and lockers before shipments (with_pairs)".into(),
+        }]
+    }
+
+    /// Add shipments (pickup-and-delivery pairs, see [`Shipment`]). Validates every shipment
+    /// (all issues at once): both orders exist and differ, no order is in two shipments, the
+    /// amount is non-negative, neither order picks anything up of its own, each has exactly one
+    /// alternative and it is not at a site or a locker (the search places a pair as one unit and
+    /// does not book bays or lockers for it), both are required or both optional, and no vehicle
+    /// type reloads (a reload would unload an open shipment). The orders keep their `demand`
+    /// (delivered from the depot as usual). Then adds `amount` to the pickup order's `pickup` and
+    /// subtracts it from the delivery order's, so the load rises by it at the pickup and falls by
+    /// it at the delivery (exact in [`crate::solver::load`]'s concatenation whenever the pickup
+    /// comes first). An unserved optional pair pays both orders' penalties (give the delivery a
+    /// zero penalty for one penalty per pair). Call after [`Problem::with_sites`] and
+    /// [`Problem::with_lockers`].
+    pub fn with_pairs(mut self, shipments: Vec<Shipment>) -> Result<Self, Error> {
+        let mut issues = Vec::new();
+        let n = self.orders.len();
+        let mut pairs: Vec<Option<Pair>> = vec![None; n];
+        if !shipments.is_empty() {
+            for (v, vt) in self.vehicle_types.iter().enumerate() {
+                if !vt.reload_depots.is_empty() {
+                    issues.push(ModelIssue::Invalid {
+                        what: "vehicle type",
+                        index: v,
+                        message: "reloads with shipments are not supported (a reload would unload a shipment still aboard)".into(),
+                    });
+                }
+            }
+        }
+        for (k, sh) in shipments.iter().enumerate() {
+            let mut invalid = |message: String| {
+                issues.push(ModelIssue::Invalid {
+                    what: "shipment",
+                    index: k,
+                    message,
+                })
+            };
+            let (p, d) = (sh.pickup as usize, sh.delivery as usize);
+            if p >= n || d >= n {
+                invalid(format!(
+                    "orders {} and {} must both exist ({n} orders)",
+                    sh.pickup, sh.delivery
+                ));
+                continue;
+            }
+            if p == d {
+                invalid(format!("order {p} is both its pickup and its delivery"));
+                continue;
+            }
+            if sh.amount.has_negative() {
+                invalid("negative amount".into());
+            }
+            for (o, role) in [(p, PairRole::Pickup), (d, PairRole::Delivery)] {
+                let order = &self.orders[o];
+                if pairs[o].is_some() {
+                    invalid(format!("order {o} is already in another shipment"));
+                }
+                if order.pickup != Load::ZERO {
+                    invalid(format!("order {o} picks up an amount of its own"));
+                }
+                if order.alternatives.len() != 1 {
+                    invalid(format!(
+                        "order {o} has {} alternatives; a shipment's orders need exactly one",
+                        order.alternatives.len()
+                    ));
+                } else {
+                    let at = order.alternatives[0].location;
+                    if self.site_at(at).is_some() || self.locker_at(at).is_some() {
+                        invalid(format!(
+                            "order {o} is served at a site or locker, which shipments do not support"
+                        ));
+                    }
+                }
+                let partner = if role == PairRole::Pickup { d } else { p };
+                pairs[o] = Some(Pair {
+                    partner: partner as u32,
+                    role,
+                });
+            }
+            if self.orders[p].penalty.is_some() != self.orders[d].penalty.is_some() {
+                invalid("one order is required and the other optional".into());
+            }
+        }
+        if !issues.is_empty() {
+            return Err(Error::Invalid(issues));
+        }
+        if shipments.is_empty() {
+            return Ok(self);
+        }
+        for sh in &shipments {
+            self.orders[sh.pickup as usize].pickup = sh.amount;
+            self.orders[sh.delivery as usize].pickup = Load::ZERO - sh.amount;
+        }
+        self.pairs = pairs;
+        Ok(self)
+    }
+
+    /// Order `o`'s side of a shipment, if it is in one.
+    #[inline]
+    pub fn pair(&self, o: u32) -> Option<Pair> {
+        self.pairs.get(o as usize).copied().flatten()
+    }
+
+    /// True when some orders are shipments (see [`Problem::with_pairs`]).
+    #[inline]
+    pub fn has_pairs(&self) -> bool {
+        !self.pairs.is_empty()
     }
 
     /// Parcel lockers and pickup points; empty for most problems.
