@@ -74,7 +74,7 @@
 //!   `solver/evaluation/load.rs`; shipments (pickup-and-delivery pairs: one route, pickup first,
 //!   both or neither served) kept whole in `solver/evaluation/pairs.rs`, removed and inserted as
 //!   one unit by ruin and recreate; local search with five moves on every route kind in
-//!   `solver/operators/`), in folders by layer: `problem/` (measures, matrices, the
+//!   `solver/operators/`, plus SWAP* in `swap_star.rs`, off by default), in folders by layer: `problem/` (measures, matrices, the
 //!   validated problem, the solution), `check.rs` (the independent checker), `evaluation/` (where
 //!   each constraint is checked during the search), `operators/`, `search/`; a small public face
 //!   at `solver::` (`Problem`, `Solution`, `solve`, `check`, `schedule`); its own codemap is in
