@@ -183,6 +183,7 @@ pub fn best(
             .reload_depots
             .is_empty()
     };
+    let (single_a, single_b) = (single_trip(a), single_trip(b));
     preprocess(problem, a, b, &mut scratch.top_a);
     preprocess(problem, b, a, &mut scratch.top_b);
     scratch.candidates.clear();
@@ -195,13 +196,13 @@ pub fn best(
         for (j, &v) in b.stops.iter().enumerate() {
             let ov = problem.order(v.order);
             // A single trip leaves with all its deliveries and ends with all its pickups aboard.
-            if single_trip(a)
+            if single_a
                 && !((a.load.delivery - ou.demand + ov.demand).fits(cap_a)
                     && (a.load.pickup - ou.pickup + ov.pickup).fits(cap_a))
             {
                 continue;
             }
-            if single_trip(b)
+            if single_b
                 && !((b.load.delivery - ov.demand + ou.demand).fits(cap_b)
                     && (b.load.pickup - ov.pickup + ou.pickup).fits(cap_b))
             {
