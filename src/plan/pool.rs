@@ -685,7 +685,10 @@ pub(crate) struct Pool {
 }
 
 /// An `n` x `n` solver matrix with `f(i, j)` in every cell, rows in parallel.
-fn par_matrix<T: Copy + Send>(n: usize, f: impl Fn(usize, usize) -> T + Sync) -> Matrix<T> {
+fn par_matrix<T: crate::solver::travel::Cell + Send>(
+    n: usize,
+    f: impl Fn(usize, usize) -> T + Sync,
+) -> Matrix<T> {
     use rayon::prelude::*;
     if n == 0 {
         return Matrix::from_fn(0, f);

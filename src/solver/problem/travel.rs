@@ -1,7 +1,7 @@
 //! Travel data of one routing profile: a distance matrix and piecewise-constant duration matrices by
 //! departure hour band, plus the time-dependent arrival functions every other module uses.
 //!
-//! Owns: [`Matrix`], [`Profile`], [`Profile::arrival`] and [`Profile::latest_departure`]. Must never:
+//! Owns: [`Matrix`] (and [`Cell`], what it stores), [`Profile`], [`Profile::arrival`] and [`Profile::latest_departure`]. Must never:
 //! know about orders, vehicles or routes. Invariants: matrices are square over the problem's
 //! locations; band starts are strictly increasing and the first band starts at [`Time::MIN`] (it
 //! covers everything before the second band). A vehicle may wait before leaving, so the arrival
@@ -11,34 +11,104 @@
 
 use crate::solver::measure::{Distance, Duration, Time};
 
-/// A dense square matrix over location indices, row-major. Immutable once built; a clone shares
-/// its cells (hour bands with the same travel times hold one matrix, not a copy each).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Matrix<T> {
-    n: usize,
-    data: std::sync::Arc<[T]>,
+/// What a [`Matrix`] cell can hold: a value stored as its raw representation, so that two
+/// matrices of different measures with equal cells (a benchmark's distances and durations, which
+/// its files give as one table) can share one buffer through [`Matrix::view_as`].
+pub trait Cell: Copy {
+    /// The stored representation.
+    type Raw: Copy + PartialEq + std::fmt::Debug + Send + Sync;
+    /// The value of a stored cell.
+    fn from_raw(raw: Self::Raw) -> Self;
+    /// The stored form of a value.
+    fn into_raw(self) -> Self::Raw;
 }
 
-impl<T: Copy> Matrix<T> {
+macro_rules! measure_cell {
+    ($($name:ident),*) => {$(
+        impl Cell for $name {
+            type Raw = i64;
+            #[inline]
+            fn from_raw(raw: i64) -> Self {
+                $name(raw)
+            }
+            #[inline]
+            fn into_raw(self) -> i64 {
+                self.0
+            }
+        }
+    )*};
+}
+measure_cell!(Distance, Duration);
+
+impl Cell for bool {
+    type Raw = bool;
+    #[inline]
+    fn from_raw(raw: bool) -> Self {
+        raw
+    }
+    #[inline]
+    fn into_raw(self) -> bool {
+        self
+    }
+}
+
+/// A dense square matrix over location indices, row-major. Immutable once built; a clone shares
+/// its cells (hour bands with the same travel times hold one matrix, not a copy each), and so
+/// does a [`Matrix::view_as`] of the same cells as another measure.
+pub struct Matrix<T: Cell> {
+    n: usize,
+    data: std::sync::Arc<[T::Raw]>,
+}
+
+impl<T: Cell> Clone for Matrix<T> {
+    fn clone(&self) -> Self {
+        Self {
+            n: self.n,
+            data: self.data.clone(),
+        }
+    }
+}
+
+impl<T: Cell> PartialEq for Matrix<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.n == other.n && self.data == other.data
+    }
+}
+
+impl<T: Cell> std::fmt::Debug for Matrix<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matrix")
+            .field("n", &self.n)
+            .field("data", &self.data)
+            .finish()
+    }
+}
+
+impl<T: Cell> Matrix<T> {
     /// Build from row-major data; `None` when `data.len() != n * n`.
     pub fn from_vec(n: usize, data: Vec<T>) -> Option<Self> {
         (data.len() == n * n).then(|| Self {
             n,
-            data: data.into(),
+            data: data.into_iter().map(T::into_raw).collect(),
         })
     }
 
-    /// Build by calling `f(i, j)` for every cell.
+    /// Build by calling `f(i, j)` for every cell, row by row.
     pub fn from_fn(n: usize, mut f: impl FnMut(usize, usize) -> T) -> Self {
-        let mut data = Vec::with_capacity(n * n);
-        for i in 0..n {
-            for j in 0..n {
-                data.push(f(i, j));
-            }
-        }
+        // A range mapped has an exact length, so the shared buffer is allocated once and
+        // written in place: no second copy of a large matrix while it is built.
         Self {
             n,
-            data: data.into(),
+            data: (0..n * n).map(|k| f(k / n, k % n).into_raw()).collect(),
+        }
+    }
+
+    /// The same cells read as another measure, sharing this matrix's buffer (no copy): a
+    /// benchmark whose durations equal its distances holds one table, not two.
+    pub fn view_as<U: Cell<Raw = T::Raw>>(&self) -> Matrix<U> {
+        Matrix {
+            n: self.n,
+            data: self.data.clone(),
         }
     }
 
@@ -50,7 +120,7 @@ impl<T: Copy> Matrix<T> {
     /// The cell `(i, j)`.
     #[inline]
     pub fn get(&self, i: u32, j: u32) -> T {
-        self.data[i as usize * self.n + j as usize]
+        T::from_raw(self.data[i as usize * self.n + j as usize])
     }
 }
 
@@ -237,6 +307,14 @@ mod tests {
         let c = m.clone();
         assert!(std::sync::Arc::ptr_eq(&m.data, &c.data));
         assert_eq!(c.get(2, 1), Duration(7));
+    }
+
+    #[test]
+    fn a_view_as_another_measure_shares_its_cells() {
+        let m = Matrix::from_fn(3, |i, j| Distance((i * 3 + j) as i64));
+        let d: Matrix<Duration> = m.view_as();
+        assert!(std::sync::Arc::ptr_eq(&m.data, &d.data));
+        assert_eq!(d.get(2, 1), Duration(7));
     }
 
     #[test]
