@@ -13,6 +13,7 @@ pub mod convention;
 pub mod error;
 pub mod evrptw;
 pub mod solomon;
+pub(crate) mod tsplib;
 pub mod vrplib;
 pub mod vrpspd;
 

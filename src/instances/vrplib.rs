@@ -2,13 +2,51 @@
 //!
 //! Owns: [`parse`]. Must never: accept an edge weight type other than `EUC_2D`, or a file with a
 //! depot other than node 1 (a file without `DEPOT_SECTION`, such as the Belgium instances of
-//! Arnold, Gendreau & Sörensen, has node 1 as its depot, as LKH-3 reads it), or allocate for a
-//! `DIMENSION` larger than the file has lines. Customer
+//! Arnold, Gendreau & Sörensen, has node 1 as its depot, as LKH-3 reads it); the TSPLIB lines are
+//! read by [`crate::instances::tsplib`], shared with the VRPSPD reader. Customer
 //! numbers follow the `.sol` convention: node id minus one, so the depot (node 1) is 0. The fleet
 //! is unlimited (one vehicle per customer) and there are no time windows.
 
+use crate::instances::tsplib::{scan, Line, Sections};
 use crate::instances::{build_euclidean, Convention, Family, Instance, InstanceError, Node};
 use std::path::Path;
+
+/// What a VRPLIB file gives, node by node.
+#[derive(Default)]
+struct File {
+    capacity: Option<i64>,
+    coords: Vec<Option<(f64, f64)>>,
+    demands: Vec<Option<i64>>,
+}
+
+impl Sections for File {
+    fn dimension(&mut self, nodes: usize) {
+        self.coords = vec![None; nodes];
+        self.demands = vec![None; nodes];
+    }
+
+    fn header(&mut self, key: &str, value: &str, line: &Line) -> Result<(), InstanceError> {
+        match key {
+            "CAPACITY" => self.capacity = Some(line.positive(key, value)?),
+            "EDGE_WEIGHT_TYPE" if value != "EUC_2D" => {
+                return Err(line.error(format!("unsupported EDGE_WEIGHT_TYPE {value}")))
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn data(&mut self, section: &str, line: &Line) -> Result<(), InstanceError> {
+        match section {
+            "NODE_COORD_SECTION" => {
+                self.coords[line.node(0)?] = Some((line.field(1)?, line.field(2)?))
+            }
+            "DEMAND_SECTION" => self.demands[line.node(0)?] = Some(line.amount(1, "demand")?),
+            other => return Err(line.error(format!("data outside a known section ({other:?})"))),
+        }
+        Ok(())
+    }
+}
 
 /// Parse a VRPLIB file. `convention` `None` uses rounded `EUC_2D` distances.
 pub fn parse(
@@ -17,128 +55,19 @@ pub fn parse(
     text: &str,
     convention: Option<Convention>,
 ) -> Result<Instance, InstanceError> {
-    let err = |line: usize, message: String| InstanceError::Parse {
+    let err = |message: String| InstanceError::Parse {
         path: path.to_path_buf(),
-        line,
+        line: 0,
         message,
     };
-    let mut dimension: Option<usize> = None;
-    let mut capacity: Option<i64> = None;
-    let mut coords: Vec<Option<(f64, f64)>> = Vec::new();
-    let mut demands: Vec<Option<i64>> = Vec::new();
-    let mut depots = Vec::new();
-    let mut section = String::new();
-    let lines = text.lines().count();
-    for (i, raw) in text.lines().enumerate() {
-        let lineno = i + 1;
-        let line = raw.trim();
-        if line.is_empty() {
-            continue;
-        }
-        if line == "EOF" {
-            break;
-        }
-        if let Some((key, value)) = line.split_once(':') {
-            let (key, value) = (key.trim(), value.trim());
-            match key {
-                "DIMENSION" => {
-                    let d = value
-                        .parse::<usize>()
-                        .map_err(|e| err(lineno, format!("DIMENSION {value:?}: {e}")))?;
-                    // Every node needs its own coordinate line: a larger count is a typo, and
-                    // allocating for it could exhaust memory.
-                    if d > lines {
-                        return Err(err(
-                            lineno,
-                            format!(
-                                "DIMENSION {d} is more nodes than the file's {lines} lines hold"
-                            ),
-                        ));
-                    }
-                    dimension = Some(d);
-                    coords = vec![None; d];
-                    demands = vec![None; d];
-                }
-                "CAPACITY" => {
-                    capacity = Some(
-                        value
-                            .parse::<i64>()
-                            .map_err(|e| err(lineno, format!("CAPACITY {value:?}: {e}")))?,
-                    )
-                }
-                "EDGE_WEIGHT_TYPE" if value != "EUC_2D" => {
-                    return Err(err(lineno, format!("unsupported EDGE_WEIGHT_TYPE {value}")))
-                }
-                _ => {}
-            }
-            continue;
-        }
-        if line.ends_with("_SECTION") {
-            section = line.to_string();
-            continue;
-        }
-        let f: Vec<&str> = line.split_whitespace().collect();
-        let num = |k: usize| -> Result<f64, InstanceError> {
-            let field = f
-                .get(k)
-                .ok_or_else(|| err(lineno, format!("missing field {}", k + 1)))?;
-            crate::instances::file_number(field)
-                .map_err(|e| err(lineno, format!("field {} {field:?}: {e}", k + 1)))
-        };
-        let node = |v: f64| -> Result<usize, InstanceError> {
-            let d = dimension.ok_or_else(|| err(lineno, "section before DIMENSION".into()))?;
-            if v.fract() != 0.0 || v < 1.0 || v as usize > d {
-                return Err(err(lineno, format!("node id {v} outside 1..={d}")));
-            }
-            Ok(v as usize - 1)
-        };
-        match section.as_str() {
-            "NODE_COORD_SECTION" => {
-                let k = node(num(0)?)?;
-                coords[k] = Some((num(1)?, num(2)?));
-            }
-            "DEMAND_SECTION" => {
-                let k = node(num(0)?)?;
-                let d = num(1)?;
-                if d.fract() != 0.0 || d < 0.0 {
-                    return Err(err(
-                        lineno,
-                        format!("demand {d} is not a non-negative integer"),
-                    ));
-                }
-                demands[k] = Some(d as i64);
-            }
-            "DEPOT_SECTION" => {
-                let v = num(0)?;
-                if v >= 0.0 {
-                    depots.push(node(v)?);
-                }
-            }
-            other => {
-                return Err(err(
-                    lineno,
-                    format!("data outside a known section ({other:?})"),
-                ))
-            }
-        }
-    }
-    let dimension = dimension.ok_or_else(|| err(0, "no DIMENSION".into()))?;
-    let capacity = capacity.ok_or_else(|| err(0, "no CAPACITY".into()))?;
-    if depots.is_empty() {
-        // No DEPOT_SECTION (the Belgium instances): node 1 is the depot, as LKH-3 assumes.
-        depots.push(0);
-    }
-    if depots != [0] {
-        return Err(err(
-            0,
-            format!("expected the single depot 1, found {depots:?}"),
-        ));
-    }
+    let mut file = File::default();
+    let dimension = scan(path, text, 1, &mut file)?;
+    let capacity = file.capacity.ok_or_else(|| err("no CAPACITY".into()))?;
     let mut nodes = Vec::with_capacity(dimension);
     for k in 0..dimension {
         let (x, y) =
-            coords[k].ok_or_else(|| err(0, format!("node {} has no coordinates", k + 1)))?;
-        let demand = demands[k].ok_or_else(|| err(0, format!("node {} has no demand", k + 1)))?;
+            file.coords[k].ok_or_else(|| err(format!("node {} has no coordinates", k + 1)))?;
+        let demand = file.demands[k].ok_or_else(|| err(format!("node {} has no demand", k + 1)))?;
         nodes.push(Node {
             id: k as u32,
             x,

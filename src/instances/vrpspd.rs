@@ -2,8 +2,8 @@
 //! TSPLIB-style format: Dethloff's 40 (`TYPE : VRPSPD`, an explicit full matrix) and Salhi & Nagy's
 //! 70 (`TYPE : MVRPB`, `EXACT_2D` coordinates, optional route-duration limit).
 //!
-//! Owns: [`parse`], [`looks_like_vrpspd`]. Must never: accept a file without exactly one depot (node
-//! 1), or allocate for a `DIMENSION` larger than the file has lines. Conventions (from the data set's
+//! Owns: [`parse`], [`looks_like_vrpspd`]. Must never: accept a depot other than node 1 (the TSPLIB
+//! lines are read by [`crate::instances::tsplib`], shared with the VRPLIB reader). Conventions (from the data set's
 //! `SOURCE.md`): `PICKUP_AND_DELIVERY_SECTION` lines read `id demand earliest latest service pickup
 //! delivery` (column 6 is the pickup, column 7 the delivery; `demand` and the dummy window are
 //! ignored); a route leaves the depot with its deliveries and the load must fit at every point;
@@ -13,7 +13,8 @@
 //! Salhi & Nagy's coordinates go through the [`Convention`] (default: exact double precision, as the
 //! best-known values are). Customer numbers are node id minus one (the depot is 0).
 
-use crate::instances::{file_number, Convention, Family, Instance, InstanceError, SCALE};
+use crate::instances::tsplib::{scan, Line as TsplibLine, Sections};
+use crate::instances::{Convention, Family, Instance, InstanceError, SCALE};
 use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
 use crate::solver::model::{Alternative, Order, Problem, TimeWindow, VehicleType};
 use crate::solver::travel::{Matrix, Profile};
@@ -32,6 +33,82 @@ struct Line {
     delivery: i64,
 }
 
+/// What a VRPSPD file gives, node by node.
+#[derive(Default)]
+struct File {
+    nodes: usize,
+    capacity: Option<i64>,
+    max_duration: Option<f64>,
+    explicit: bool,
+    coords: Vec<Option<(f64, f64)>>,
+    weights: Vec<i64>,
+    lines: Vec<Option<Line>>,
+}
+
+impl Sections for File {
+    fn dimension(&mut self, nodes: usize) {
+        self.nodes = nodes;
+        self.coords = vec![None; nodes];
+        self.lines = vec![None; nodes];
+    }
+
+    fn header(&mut self, key: &str, value: &str, line: &TsplibLine) -> Result<(), InstanceError> {
+        match key {
+            "CAPACITY" => self.capacity = Some(line.positive(key, value)?),
+            "DISTANCE" => {
+                let d = line.value(key, value)?;
+                if d < 0.0 {
+                    return Err(line.error(format!("DISTANCE {d} is negative")));
+                }
+                self.max_duration = (d > 0.0).then_some(d);
+            }
+            "EDGE_WEIGHT_TYPE" => match value {
+                "EXPLICIT" => self.explicit = true,
+                "EXACT_2D" | "EUC_2D" => self.explicit = false,
+                other => return Err(line.error(format!("unsupported EDGE_WEIGHT_TYPE {other}"))),
+            },
+            "EDGE_WEIGHT_FORMAT" if value != "FULL_MATRIX" => {
+                return Err(line.error(format!(
+                    "unsupported EDGE_WEIGHT_FORMAT {value} (expected FULL_MATRIX)"
+                )))
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn data(&mut self, section: &str, line: &TsplibLine) -> Result<(), InstanceError> {
+        match section {
+            "EDGE_WEIGHT_SECTION" => {
+                let d = self.nodes;
+                for k in 0..line.len() {
+                    if self.weights.len() == d * d {
+                        return Err(line.error(format!("more than {d} x {d} edge weights")));
+                    }
+                    self.weights.push(line.amount(k, "edge weight")?);
+                }
+            }
+            "NODE_COORD_SECTION" => {
+                self.coords[line.node(0)?] = Some((line.field(1)?, line.field(2)?))
+            }
+            "PICKUP_AND_DELIVERY_SECTION" => {
+                let k = line.node(0)?;
+                let service = line.field(4)?;
+                if service < 0.0 {
+                    return Err(line.error(format!("service time {service} is negative")));
+                }
+                self.lines[k] = Some(Line {
+                    service,
+                    pickup: line.amount(5, "pickup")?,
+                    delivery: line.amount(6, "delivery")?,
+                });
+            }
+            other => return Err(line.error(format!("data outside a known section ({other:?})"))),
+        }
+        Ok(())
+    }
+}
+
 /// Parse a VRPSPD file.
 pub fn parse(
     path: &Path,
@@ -44,162 +121,18 @@ pub fn parse(
         line,
         message,
     };
-    let mut dimension: Option<usize> = None;
-    let mut capacity: Option<i64> = None;
-    let mut max_duration: Option<f64> = None;
-    let mut explicit = false;
-    let mut coords: Vec<Option<(f64, f64)>> = Vec::new();
-    let mut weights: Vec<i64> = Vec::new();
-    let mut lines: Vec<Option<Line>> = Vec::new();
-    let mut depots = Vec::new();
-    let mut section = String::new();
-    let line_count = text.lines().count();
-    for (i, raw) in text.lines().enumerate() {
-        let lineno = i + 1;
-        let line = raw.trim();
-        if line.is_empty() {
-            continue;
-        }
-        if line == "EOF" {
-            break;
-        }
-        if let Some((key, value)) = line.split_once(':') {
-            let (key, value) = (key.trim(), value.trim());
-            let number = |what: &str| -> Result<f64, InstanceError> {
-                file_number(value).map_err(|e| err(lineno, format!("{what} {value:?}: {e}")))
-            };
-            match key {
-                "DIMENSION" => {
-                    let d = value
-                        .parse::<usize>()
-                        .map_err(|e| err(lineno, format!("DIMENSION {value:?}: {e}")))?;
-                    if d > line_count || d < 2 {
-                        return Err(err(
-                            lineno,
-                            format!("DIMENSION {d}: expected 2 to the file's {line_count} lines"),
-                        ));
-                    }
-                    dimension = Some(d);
-                    coords = vec![None; d];
-                    lines = vec![None; d];
-                }
-                "CAPACITY" => {
-                    let c = number("CAPACITY")?;
-                    if c.fract() != 0.0 || c <= 0.0 {
-                        return Err(err(
-                            lineno,
-                            format!("CAPACITY {c} is not a positive integer"),
-                        ));
-                    }
-                    capacity = Some(c as i64);
-                }
-                "DISTANCE" => {
-                    let d = number("DISTANCE")?;
-                    if d < 0.0 {
-                        return Err(err(lineno, format!("DISTANCE {d} is negative")));
-                    }
-                    max_duration = (d > 0.0).then_some(d);
-                }
-                "EDGE_WEIGHT_TYPE" => match value {
-                    "EXPLICIT" => explicit = true,
-                    "EXACT_2D" | "EUC_2D" => explicit = false,
-                    other => {
-                        return Err(err(lineno, format!("unsupported EDGE_WEIGHT_TYPE {other}")))
-                    }
-                },
-                "EDGE_WEIGHT_FORMAT" if value != "FULL_MATRIX" => {
-                    return Err(err(
-                        lineno,
-                        format!("unsupported EDGE_WEIGHT_FORMAT {value} (expected FULL_MATRIX)"),
-                    ))
-                }
-                _ => {}
-            }
-            continue;
-        }
-        if line.ends_with("_SECTION") {
-            section = line.to_string();
-            continue;
-        }
-        let f: Vec<&str> = line.split_whitespace().collect();
-        let num = |k: usize| -> Result<f64, InstanceError> {
-            let field = f
-                .get(k)
-                .ok_or_else(|| err(lineno, format!("missing field {}", k + 1)))?;
-            file_number(field).map_err(|e| err(lineno, format!("field {} {field:?}: {e}", k + 1)))
-        };
-        let d = dimension.ok_or_else(|| err(lineno, "section before DIMENSION".into()))?;
-        let node = |v: f64| -> Result<usize, InstanceError> {
-            if v.fract() != 0.0 || v < 1.0 || v as usize > d {
-                return Err(err(lineno, format!("node id {v} outside 1..={d}")));
-            }
-            Ok(v as usize - 1)
-        };
-        let amount = |k: usize, what: &str| -> Result<i64, InstanceError> {
-            let v = num(k)?;
-            if v.fract() != 0.0 || v < 0.0 {
-                return Err(err(
-                    lineno,
-                    format!("{what} {v} is not a non-negative integer"),
-                ));
-            }
-            Ok(v as i64)
-        };
-        match section.as_str() {
-            "EDGE_WEIGHT_SECTION" => {
-                for k in 0..f.len() {
-                    if weights.len() == d * d {
-                        return Err(err(lineno, format!("more than {d} x {d} edge weights")));
-                    }
-                    weights.push(amount(k, "edge weight")?);
-                }
-            }
-            "NODE_COORD_SECTION" => {
-                let k = node(num(0)?)?;
-                coords[k] = Some((num(1)?, num(2)?));
-            }
-            "PICKUP_AND_DELIVERY_SECTION" => {
-                let k = node(num(0)?)?;
-                let service = num(4)?;
-                if service < 0.0 {
-                    return Err(err(lineno, format!("service time {service} is negative")));
-                }
-                lines[k] = Some(Line {
-                    service,
-                    pickup: amount(5, "pickup")?,
-                    delivery: amount(6, "delivery")?,
-                });
-            }
-            "DEPOT_SECTION" => {
-                let v = num(0)?;
-                if v >= 0.0 {
-                    depots.push(node(v)?);
-                }
-            }
-            other => {
-                return Err(err(
-                    lineno,
-                    format!("data outside a known section ({other:?})"),
-                ))
-            }
-        }
-    }
-    let n = dimension.ok_or_else(|| err(0, "no DIMENSION".into()))?;
-    let capacity = capacity.ok_or_else(|| err(0, "no CAPACITY".into()))?;
-    if depots != [0] {
-        return Err(err(
-            0,
-            format!("expected the single depot 1, found {depots:?}"),
-        ));
-    }
+    let mut file = File::default();
+    let n = scan(path, text, 2, &mut file)?;
+    let capacity = file.capacity.ok_or_else(|| err(0, "no CAPACITY".into()))?;
+    let (max_duration, weights, coords) = (file.max_duration, file.weights, file.coords);
     let mut customers = Vec::with_capacity(n);
-    for (k, l) in lines.iter().enumerate() {
+    for (k, l) in file.lines.iter().enumerate() {
         customers.push(
             l.ok_or_else(|| err(0, format!("node {} has no pickup and delivery line", k + 1)))?,
         );
     }
     let convention = convention.unwrap_or(Convention::Exact);
-    let dist = if explicit {
+    let dist = if file.explicit {
         if weights.len() != n * n {
             return Err(err(
                 0,
