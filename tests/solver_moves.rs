@@ -3,6 +3,7 @@
 //! real plan, `evaluate` is `Some(delta)` exactly when the moved plan is feasible, and then the
 //! checker's cost changes by `delta`; the SWAP* move of every pair of routes, when there is one,
 //! is feasible and changes the checker's cost by its (negative) delta. Route kinds: distance-priced with windows (the O(1) paths),
+//! untimed on an asymmetric matrix with a distance limit (the O(1) intra-route paths),
 //! duration-priced with a shift limit, two hour bands, reloading tricycles, a battery with no
 //! station, pickups, shipments (pickup-and-delivery pairs), and vehicle types mixed. Local search never makes a plan worse and keeps it
 //! feasible on each kind.
@@ -11,18 +12,20 @@ mod common;
 
 use cityfreight::solver::check::check;
 use cityfreight::solver::local_search::improve;
-use cityfreight::solver::measure::{Cost, Duration, Energy};
-use cityfreight::solver::model::{Battery, Consumption, Problem};
+use cityfreight::solver::measure::{Cost, Distance, Duration, Energy, Time};
+use cityfreight::solver::model::{Battery, Consumption, Problem, TimeWindow};
 use cityfreight::solver::neighbours::Neighbours;
 use cityfreight::solver::search_state::SearchState;
 use cityfreight::solver::sisr::SearchParams;
 use cityfreight::solver::solve::{solve, SolveParams, StopCriterion};
+use cityfreight::solver::travel::{Matrix, Profile};
 use cityfreight::solver::{or_opt, relocate, swap, swap_star, two_opt, two_opt_star};
 
 /// The route kinds, as changes to a random VRPTW with 40 orders.
 #[derive(Clone, Copy, Debug)]
 enum Kind {
     Plain,
+    Untimed,
     DurationPriced,
     Banded,
     Reloads,
@@ -32,8 +35,9 @@ enum Kind {
     Shipments,
 }
 
-const KINDS: [Kind; 8] = [
+const KINDS: [Kind; 9] = [
     Kind::Plain,
+    Kind::Untimed,
     Kind::DurationPriced,
     Kind::Banded,
     Kind::Reloads,
@@ -50,6 +54,23 @@ fn problem(kind: Kind) -> Problem {
     let mut orders = base.orders().to_vec();
     match kind {
         Kind::Plain => {}
+        Kind::Untimed => {
+            // A CVRP (no time rule, no pickup: only the distance can change within a route, the
+            // O(1) or-opt and the distance-summed 2-opt) on an asymmetric matrix, so a reversal
+            // is not free, with a distance limit that refuses some moves.
+            for o in &mut orders {
+                o.windows = vec![TimeWindow::ALWAYS];
+            }
+            vts[0].shift.close = Time::MAX;
+            vts[0].max_duration = Duration::MAX;
+            vts[0].max_distance = Distance(230);
+            let d = &profiles[0].distances;
+            let skewed = Matrix::from_fn(d.size(), |i, j| {
+                Distance(d.get(i as u32, j as u32).0 + if i < j { 9 } else { 0 })
+            });
+            profiles[0] =
+                Profile::constant("skewed", skewed.clone(), common::as_durations(&skewed));
+        }
         Kind::DurationPriced => {
             vts[0].cost_per_duration = 2;
             vts[0].fixed_cost = Cost(40);

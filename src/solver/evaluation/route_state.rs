@@ -590,6 +590,16 @@ impl RouteState {
         self.nodes[i]
     }
 
+    /// True when reordering this route's own stops can change only its distance: a fast route
+    /// (distance-priced, single trip, no battery, no fees) of a problem without time rules, whose
+    /// orders pick nothing up (the vehicle then carries its deliveries out whatever the order, so
+    /// the load fits at every point as it did). Intra-route moves are then O(1) or summed from
+    /// distances alone.
+    #[inline]
+    pub fn only_distance_moves(&self, problem: &Problem) -> bool {
+        self.fast && problem.is_untimed() && self.load.pickup == Load::ZERO
+    }
+
     /// Earliest time the vehicle can leave node position `i`.
     #[inline]
     pub fn ready_at(&self, i: usize) -> Time {

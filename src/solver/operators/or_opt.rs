@@ -3,11 +3,13 @@
 //!
 //! Owns: [`evaluate`] and [`apply`]. Invariant: the delta is exact on every route kind: the new
 //! order of stops is priced by [`sequence_cost`] (O(n): times, loads with pickups, reloads,
-//! durations, fees and batteries all depend on the order).
+//! durations, fees and batteries all depend on the order), except where only the distance can
+//! change ([`RouteState::only_distance_moves`]: a CVRP's routes), where three legs out and three
+//! in give it in O(1).
 
 use crate::solver::measure::Cost;
 use crate::solver::model::Problem;
-use crate::solver::route_state::{sequence_cost, Stop};
+use crate::solver::route_state::{sequence_cost, RouteState, Stop};
 use crate::solver::search_state::SearchState;
 
 /// The stops of `stops` with `stops[from..from + len]` moved to before position `to` of the
@@ -48,12 +50,39 @@ pub fn evaluate(
     if len == 0 || from + len > n || to > n || (from..=from + len).contains(&to) {
         return None;
     }
+    if route.only_distance_moves(problem) {
+        return distance_delta(problem, route, from, len, to);
+    }
     let cost = sequence_cost(
         problem,
         route.vehicle_type,
         moved(&route.stops, from, len, to),
     )?;
     Some(cost - route.eval.cost)
+}
+
+/// [`evaluate`] on a route where only the distance can change: the string leaves the legs
+/// `prev -> first` and `last -> next` (joining `prev -> next`) and enters between two stops
+/// whose leg it splits; that leg is not one the removal touched, since `to` lies outside the
+/// string and its two ends.
+fn distance_delta(
+    problem: &Problem,
+    route: &RouteState,
+    from: usize,
+    len: usize,
+    to: usize,
+) -> Option<Cost> {
+    let vt = problem.vehicle_type(route.vehicle_type);
+    let d = |a: u32, b: u32| problem.profile_of(route.vehicle_type).distance(a, b);
+    // Node position k + 1 is stop k (0 and len + 1 are the depots).
+    let (prev, first) = (route.node(from), route.node(from + 1));
+    let (last, next) = (route.node(from + len), route.node(from + len + 1));
+    let (p, q) = (route.node(to), route.node(to + 1));
+    let dd = d(prev, next) - d(prev, first) - d(last, next) + d(p, first) + d(last, q) - d(p, q);
+    if route.eval.distance + dd > vt.max_distance {
+        return None;
+    }
+    Some(Cost(dd.0 * vt.cost_per_distance))
 }
 
 /// Perform the move.
