@@ -434,3 +434,40 @@ fn pickups_are_checked_exactly_and_as_the_checker_walks_them() {
     assert!(all - feasible > 100, "only {} infeasible", all - feasible);
     assert!(over > 20, "only {over} routes over capacity");
 }
+
+#[test]
+fn a_copied_route_answers_as_its_source() {
+    // `clone_from` skips the copy when the target already holds the source (same stamp and
+    // stops); a target left with a changed source's old schedule would price insertions wrong.
+    let problem = banded_multi_window(3);
+    let stop = |o: u32| Stop {
+        order: o,
+        alternative: 0,
+        location: o + 1,
+    };
+    let deltas = |rs: &RouteState| -> Vec<_> {
+        (0..8)
+            .flat_map(|o| (0..=rs.len()).map(move |pos| (o, pos)))
+            .filter(|&(o, _)| rs.stops.iter().all(|s| s.order != o))
+            .map(|(o, pos)| rs.insertion_delta(&problem, pos, stop(o)))
+            .collect()
+    };
+    let mut source = RouteState::new(&problem, 0);
+    source.stops = vec![stop(2), stop(5)];
+    source.update(&problem);
+    let mut copy = source.clone();
+    copy.clone_from(&source);
+    assert_eq!(deltas(&copy), deltas(&source));
+    // The source changes and is updated: the copy follows.
+    source.stops.insert(1, stop(0));
+    source.update(&problem);
+    assert_ne!(deltas(&copy), deltas(&source), "the change must show");
+    copy.clone_from(&source);
+    assert_eq!(copy.stops, source.stops);
+    assert_eq!(copy.eval, source.eval);
+    assert_eq!(deltas(&copy), deltas(&source));
+    // A caller changed the stops and has not updated yet: the copy still takes them.
+    source.stops.pop();
+    copy.clone_from(&source);
+    assert_eq!(copy.stops, source.stops);
+}
