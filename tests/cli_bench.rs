@@ -154,3 +154,13 @@ fn a_missing_instance_names_the_file() {
     assert_ne!(code, 0);
     assert!(err.contains("data/vrp/no-such.vrp"), "{err}");
 }
+
+#[test]
+fn large_instances_get_the_start_descent_and_the_polish_by_default() {
+    // Documented in `bench --help` and docs/solver.md (Belgium): both pay above 2,000 customers.
+    use cityfreight::solver::sisr::SearchParams;
+    let (small, large) = (SearchParams::for_size(2_000), SearchParams::for_size(2_001));
+    assert_eq!((small.start_neighbours, small.polish_neighbours), (0, 0));
+    assert_eq!((large.start_neighbours, large.polish_neighbours), (20, 20));
+    assert_eq!(large.intensify_neighbours, 0);
+}

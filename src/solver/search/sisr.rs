@@ -28,7 +28,9 @@ pub struct SearchParams {
     /// Iterations per thread between two synchronisations.
     pub epoch_iterations: u64,
     /// When non-zero, the best plan is polished after every epoch by local search
-    /// ([`crate::solver::local_search`]) towards this many nearest neighbours of each order.
+    /// ([`crate::solver::local_search`]) towards this many nearest neighbours of each order; on
+    /// by default (20) for more than 2,000 orders (Belgium A2 at 120 s on one thread: 10.76%
+    /// above the best known without, 7.18% with; L1 at 60 s: 0.75% and 0.56%).
     pub polish_neighbours: usize,
     /// When non-zero, the start plan (built by insertion) is descended by local search towards
     /// this many nearest neighbours of each order before the annealing starts; on by default for
@@ -77,7 +79,7 @@ impl SearchParams {
             temperature_start: 1.0,
             temperature_end: 0.01,
             epoch_iterations: (20 * orders as u64).max(2_000),
-            polish_neighbours: 0,
+            polish_neighbours: if orders > 2_000 { 20 } else { 0 },
             intensify_neighbours: 0,
             swap_star: false,
             start_neighbours: if orders > 2_000 { 20 } else { 0 },
