@@ -3,28 +3,12 @@
 //! parsed and then ignored would leave the plan as it was), and a suite writes one CSV row per
 //! instance.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use common::cityfreight;
 
-fn cityfreight(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cityfreight"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// `bench --json` on CMT1X (50 customers) at 300 iterations on one thread, with `extra` flags.
-fn bench(extra: &[&str]) -> serde_json::Value {
+/// `bench` on CMT1X (50 customers) at 300 iterations on one thread, with `extra` flags.
+fn bench_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "bench",
         "data/vrp/vrpspd/CMT1X.vrpspd",
@@ -34,9 +18,15 @@ fn bench(extra: &[&str]) -> serde_json::Value {
         "1",
         "--bks",
         "data/vrp/vrpspd/bks.csv",
-        "--json",
     ];
     args.extend_from_slice(extra);
+    args
+}
+
+/// `bench --json` with `extra` flags (see [`bench_args`]).
+fn bench(extra: &[&str]) -> serde_json::Value {
+    let mut args = bench_args(extra);
+    args.push("--json");
     let (code, out, err) = cityfreight(&args);
     assert_eq!(code, 0, "bench {extra:?}: {err}");
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("bench {extra:?} JSON: {e}\n{out}"))
@@ -70,16 +60,7 @@ fn bench_checks_its_plan_and_prints_the_gap() {
     seen.sort_unstable();
     assert_eq!(seen, (1..=50).collect::<Vec<u64>>());
     // The text form says the same.
-    let (code, text, err) = cityfreight(&[
-        "bench",
-        "data/vrp/vrpspd/CMT1X.vrpspd",
-        "--iterations",
-        "300",
-        "--threads",
-        "1",
-        "--bks",
-        "data/vrp/vrpspd/bks.csv",
-    ]);
+    let (code, text, err) = cityfreight(&bench_args(&[]));
     assert_eq!(code, 0, "{err}");
     assert!(text.contains("checker     feasible"), "{text}");
     assert!(text.contains(&format!("gap {gap:.3}%")), "{text}");

@@ -2,7 +2,7 @@
 //! in: `KEY : value` lines, `NAME_SECTION` lines that open a section, data lines of numbers, and
 //! an optional `EOF`.
 //!
-//! Owns: [`scan`], [`Sections`] (what a reader does with headers and data lines) and [`Line`] (one
+//! Owns: [`scan`], [`file_error`], [`Sections`] (what a reader does with headers and data lines) and [`Line`] (one
 //! line's fields with the checks every reader needs). Must never: know what a section other than
 //! `DEPOT_SECTION` means (the readers do), or let a `DIMENSION` larger than the file's line count
 //! through (readers allocate per node when they learn it). Invariants: data before `DIMENSION`
@@ -90,6 +90,15 @@ impl Line<'_> {
     }
 }
 
+/// An error about the file at `path` as a whole (line 0), such as a missing header or node.
+pub(crate) fn file_error(path: &Path, message: String) -> InstanceError {
+    InstanceError::Parse {
+        path: path.to_path_buf(),
+        line: 0,
+        message,
+    }
+}
+
 /// Read `text` (the file at `path`) line by line into `sections`; returns `DIMENSION`, at least
 /// `min_nodes`. Checks that the only depot is node 1.
 pub(crate) fn scan(
@@ -98,11 +107,7 @@ pub(crate) fn scan(
     min_nodes: usize,
     sections: &mut impl Sections,
 ) -> Result<usize, InstanceError> {
-    let whole = |message: String| InstanceError::Parse {
-        path: path.to_path_buf(),
-        line: 0,
-        message,
-    };
+    let whole = |message: String| file_error(path, message);
     let line_count = text.lines().count();
     let mut dimension = None;
     let mut depots = Vec::new();

@@ -7,7 +7,7 @@
 //! numbers follow the `.sol` convention: node id minus one, so the depot (node 1) is 0. The fleet
 //! is unlimited (one vehicle per customer) and there are no time windows.
 
-use crate::instances::tsplib::{scan, Line, Sections};
+use crate::instances::tsplib::{file_error, scan, Line, Sections};
 use crate::instances::{build_euclidean, Convention, Family, Instance, InstanceError, Node};
 use std::path::Path;
 
@@ -55,11 +55,7 @@ pub fn parse(
     text: &str,
     convention: Option<Convention>,
 ) -> Result<Instance, InstanceError> {
-    let err = |message: String| InstanceError::Parse {
-        path: path.to_path_buf(),
-        line: 0,
-        message,
-    };
+    let err = |message: String| file_error(path, message);
     let mut file = File::default();
     let dimension = scan(path, text, 1, &mut file)?;
     let capacity = file.capacity.ok_or_else(|| err("no CAPACITY".into()))?;

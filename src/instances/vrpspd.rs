@@ -13,7 +13,7 @@
 //! Salhi & Nagy's coordinates go through the [`Convention`] (default: exact double precision, as the
 //! best-known values are). Customer numbers are node id minus one (the depot is 0).
 
-use crate::instances::tsplib::{scan, Line as TsplibLine, Sections};
+use crate::instances::tsplib::{file_error, scan, Line as TsplibLine, Sections};
 use crate::instances::{Convention, Family, Instance, InstanceError, SCALE};
 use crate::solver::measure::{Cost, Distance, Duration, Load, Time};
 use crate::solver::model::{Alternative, Order, Problem, TimeWindow, VehicleType};
@@ -116,38 +116,30 @@ pub fn parse(
     text: &str,
     convention: Option<Convention>,
 ) -> Result<Instance, InstanceError> {
-    let err = |line: usize, message: String| InstanceError::Parse {
-        path: path.to_path_buf(),
-        line,
-        message,
-    };
+    let err = |message: String| file_error(path, message);
     let mut file = File::default();
     let n = scan(path, text, 2, &mut file)?;
-    let capacity = file.capacity.ok_or_else(|| err(0, "no CAPACITY".into()))?;
+    let capacity = file.capacity.ok_or_else(|| err("no CAPACITY".into()))?;
     let (max_duration, weights, coords) = (file.max_duration, file.weights, file.coords);
     let mut customers = Vec::with_capacity(n);
     for (k, l) in file.lines.iter().enumerate() {
-        customers.push(
-            l.ok_or_else(|| err(0, format!("node {} has no pickup and delivery line", k + 1)))?,
-        );
+        customers
+            .push(l.ok_or_else(|| err(format!("node {} has no pickup and delivery line", k + 1)))?);
     }
     let convention = convention.unwrap_or(Convention::Exact);
     let dist = if file.explicit {
         if weights.len() != n * n {
-            return Err(err(
-                0,
-                format!(
-                    "EDGE_WEIGHT_SECTION holds {} weights, expected {n} x {n}",
-                    weights.len()
-                ),
-            ));
+            return Err(err(format!(
+                "EDGE_WEIGHT_SECTION holds {} weights, expected {n} x {n}",
+                weights.len()
+            )));
         }
         // Already 10⁴ × the distance, truncated (SOURCE.md), which is `SCALE` internal units.
         Matrix::from_fn(n, |i, j| Distance(weights[i * n + j] * (SCALE / 10_000)))
     } else {
         let mut xy = Vec::with_capacity(n);
         for (k, c) in coords.iter().enumerate() {
-            xy.push(c.ok_or_else(|| err(0, format!("node {} has no coordinates", k + 1)))?);
+            xy.push(c.ok_or_else(|| err(format!("node {} has no coordinates", k + 1)))?);
         }
         Matrix::from_fn(n, |i, j| {
             let (a, b) = (xy[i], xy[j]);

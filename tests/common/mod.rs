@@ -17,6 +17,20 @@ use osmpbfreader::osmformat::{
 use protobuf::{EnumOrUnknown, Message};
 use std::path::{Path, PathBuf};
 
+/// Run the `cityfreight` binary with `args` (from the crate root, where cargo runs tests):
+/// exit code (-1 when killed), stdout, stderr.
+pub fn cityfreight(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cityfreight"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Tags as written in the fixture.
 pub type Tags = Vec<(&'static str, &'static str)>;
 /// A relation member: kind (`'n'` node, `'w'` way), id, role.

@@ -624,6 +624,14 @@ impl RouteState {
         self.fast && problem.is_untimed() && self.load.pickup == Load::ZERO
     }
 
+    /// The cost of changing this route's distance by `dd` (a fast route pays per distance only),
+    /// or `None` when the new distance breaks the vehicle's limit.
+    #[inline]
+    pub fn distance_change_cost(&self, problem: &Problem, dd: Distance) -> Option<Cost> {
+        let vt = problem.vehicle_type(self.vehicle_type);
+        (self.eval.distance + dd <= vt.max_distance).then(|| Cost(dd.0 * vt.cost_per_distance))
+    }
+
     /// Earliest time the vehicle can leave node position `i`.
     #[inline]
     pub fn ready_at(&self, i: usize) -> Time {

@@ -72,17 +72,13 @@ fn distance_delta(
     len: usize,
     to: usize,
 ) -> Option<Cost> {
-    let vt = problem.vehicle_type(route.vehicle_type);
     let d = |a: u32, b: u32| problem.profile_of(route.vehicle_type).distance(a, b);
     // Node position k + 1 is stop k (0 and len + 1 are the depots).
     let (prev, first) = (route.node(from), route.node(from + 1));
     let (last, next) = (route.node(from + len), route.node(from + len + 1));
     let (p, q) = (route.node(to), route.node(to + 1));
     let dd = d(prev, next) - d(prev, first) - d(last, next) + d(p, first) + d(last, q) - d(p, q);
-    if route.eval.distance + dd > vt.max_distance {
-        return None;
-    }
-    Some(Cost(dd.0 * vt.cost_per_distance))
+    route.distance_change_cost(problem, dd)
 }
 
 /// Perform the move.

@@ -24,19 +24,15 @@ fn removal_delta(problem: &Problem, route: &RouteState, pos: usize) -> Option<Co
             .copied();
         return Some(sequence_cost(problem, route.vehicle_type, rest)? - route.eval.cost);
     }
-    let vt = problem.vehicle_type(route.vehicle_type);
     let profile = problem.profile_of(route.vehicle_type);
     let (prev, u, next) = (route.node(pos), route.node(pos + 1), route.node(pos + 2));
     let dd = profile.distance(prev, next) - profile.distance(prev, u) - profile.distance(u, next);
-    if route.eval.distance + dd > vt.max_distance {
-        return None;
-    }
     if !problem.is_untimed()
         && profile.arrival(prev, next, route.ready_at(pos)) > route.latest_at(pos + 2)
     {
         return None;
     }
-    Some(Cost(dd.0 * vt.cost_per_distance))
+    route.distance_change_cost(problem, dd)
 }
 
 /// Cost change of moving stop `pos` of route `from` into route `to` before its stop `at`.

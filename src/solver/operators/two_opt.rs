@@ -8,7 +8,7 @@
 
 use crate::solver::measure::{Cost, Distance};
 use crate::solver::model::Problem;
-use crate::solver::route_state::{sequence_cost, Stop};
+use crate::solver::route_state::{sequence_cost, RouteState, Stop};
 use crate::solver::search_state::SearchState;
 
 fn reversed(stops: &[Stop], i: usize, j: usize) -> impl Iterator<Item = Stop> + Clone + '_ {
@@ -33,30 +33,27 @@ pub fn evaluate(
         return None;
     }
     if route.only_distance_moves(problem) {
-        // Only the distance changes: the two end legs, and the stretch driven backwards (equal
-        // to forwards on a symmetric matrix, but summed so that any matrix is exact).
-        let vt = problem.vehicle_type(route.vehicle_type);
-        let d = |a: u32, b: u32| problem.profile_of(route.vehicle_type).distance(a, b);
-        // Node position k + 1 is stop k.
-        let (before, start, end, after) = (
-            route.node(i),
-            route.node(i + 1),
-            route.node(j + 1),
-            route.node(j + 2),
-        );
-        let forwards = route.distance_to(j + 1) - route.distance_to(i + 1);
-        let backwards: Distance = (i + 1..=j)
-            .map(|k| d(route.node(k + 1), route.node(k)))
-            .sum();
-        let dd = d(before, end) + d(start, after) - d(before, start) - d(end, after) + backwards
-            - forwards;
-        if route.eval.distance + dd > vt.max_distance {
-            return None;
-        }
-        return Some(Cost(dd.0 * vt.cost_per_distance));
+        return distance_delta(problem, route, i, j);
     }
     let cost = sequence_cost(problem, route.vehicle_type, reversed(&route.stops, i, j))?;
     Some(cost - route.eval.cost)
+}
+
+/// [`evaluate`] on a route where only the distance can change: the two end legs, and the
+/// stretch driven backwards (equal to forwards on a symmetric matrix, but summed so that any
+/// matrix is exact).
+fn distance_delta(problem: &Problem, route: &RouteState, i: usize, j: usize) -> Option<Cost> {
+    let d = |a: u32, b: u32| problem.profile_of(route.vehicle_type).distance(a, b);
+    // Node position k + 1 is stop k.
+    let (before, start) = (route.node(i), route.node(i + 1));
+    let (end, after) = (route.node(j + 1), route.node(j + 2));
+    let forwards = route.distance_to(j + 1) - route.distance_to(i + 1);
+    let backwards: Distance = (i + 1..=j)
+        .map(|k| d(route.node(k + 1), route.node(k)))
+        .sum();
+    let dd =
+        d(before, end) + d(start, after) - d(before, start) - d(end, after) + backwards - forwards;
+    route.distance_change_cost(problem, dd)
 }
 
 /// Perform the reversal.
