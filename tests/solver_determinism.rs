@@ -107,3 +107,38 @@ fn polishing_keeps_the_plan_feasible_and_reproducible() {
     assert!(report.feasible(), "{:?}", report.violations);
     assert_eq!(report.cost, a.objective.cost);
 }
+
+/// A raised stop flag also ends the local search outside the workers: with the flag raised before
+/// the solve, the start descent stops before its first order, so the plan is the insertion start
+/// whether the descent is on or off; with the flag down the descent changes that plan.
+#[test]
+fn a_raised_flag_ends_the_start_descent() {
+    use cityfreight::solver::solve::{solve_until, StopFlag};
+    let problem = common::random_vrptw(11, 60, 12, 20);
+    let run = |descend: usize, flag: &StopFlag| {
+        let mut search = SearchParams::for_size(60);
+        search.start_neighbours = descend;
+        solve_until(
+            &problem,
+            &StopCriterion {
+                max_iterations: Some(1),
+                ..Default::default()
+            },
+            &SolveParams {
+                threads: 1,
+                seed: 3,
+                search,
+            },
+            &|_| {},
+            flag,
+        )
+        .expect("solve")
+    };
+    let raised = StopFlag::raisable();
+    raised.raise();
+    let start = run(0, &raised).solution;
+    assert_eq!(run(20, &raised).solution, start);
+    let descended = run(20, &StopFlag::default());
+    assert_ne!(descended.solution, start);
+    assert!(check(&problem, &descended.solution).feasible());
+}

@@ -471,3 +471,56 @@ fn a_copied_route_answers_as_its_source() {
     copy.clone_from(&source);
     assert_eq!(copy.stops, source.stops);
 }
+
+/// `RouteState::splice_cost` (the keep-roll-meet path every move takes off the O(1) paths)
+/// against the whole sequence simulated, on duration-priced routes with two hour bands, short and
+/// long windows (so that schedules wait and meet again) and a battery some routes exceed: every
+/// kept prefix of a route, followed by unrouted orders or none, then a tail of the same route or
+/// of another.
+#[test]
+fn splices_match_the_simulation() {
+    use cityfreight::solver::route_state::sequence_cost;
+    let stop = |o: u32| Stop {
+        order: o,
+        alternative: 0,
+        location: o + 1,
+    };
+    let (mut feasible, mut all) = (0usize, 0usize);
+    for seed in 0..200u64 {
+        let problem = duration_variant(seed, false, false, seed % 3 == 0);
+        let mut rng = Rng::new(seed, 9);
+        let mut ids: Vec<u32> = (0..8).collect();
+        rng.shuffle(&mut ids);
+        let (ka, kb) = (1 + seed as usize % 4, 1 + (seed as usize / 4) % 3);
+        let route = |ids: &[u32]| {
+            let mut rs = RouteState::new(&problem, 0);
+            rs.stops = ids.iter().map(|&o| stop(o)).collect();
+            rs.update(&problem);
+            rs
+        };
+        let (a, b) = (route(&ids[..ka]), route(&ids[ka..ka + kb]));
+        let spare: Vec<Stop> = ids[ka + kb..].iter().map(|&o| stop(o)).collect();
+        for keep in 0..=a.len() {
+            for middle in [&spare[..0], &spare[..1], &spare[..2.min(spare.len())]] {
+                let tails = (keep..=a.len())
+                    .map(|f| (&a, f))
+                    .chain((0..=b.len()).map(|f| (&b, f)));
+                for (tail, from) in tails {
+                    let seq: Vec<Stop> = a.stops[..keep]
+                        .iter()
+                        .chain(middle)
+                        .chain(&tail.stops[from..])
+                        .copied()
+                        .collect();
+                    let want = sequence_cost(&problem, 0, seq.iter().copied());
+                    let got = a.splice_cost(&problem, keep, middle.iter().copied(), tail, from);
+                    assert_eq!(got, want, "seed {seed}: {seq:?}");
+                    feasible += usize::from(want.is_some());
+                    all += 1;
+                }
+            }
+        }
+    }
+    assert!(feasible > 500, "only {feasible} feasible splices");
+    assert!(all - feasible > 500, "only {} infeasible", all - feasible);
+}

@@ -11,8 +11,7 @@
 //! iterations = 3000
 //! threads = 2
 //! seed = 1
-//! local_search = 10                                # neighbours per order (0: off; default 10
-//!                                                  # up to 1,000 orders per problem, off above)
+//! local_search = 10                                # neighbours per order (0: off; default 10)
 //! swap_star = false                                # local search also tries SWAP* (default off)
 //!
 //! [factors]                                        # override any of scenario::Factors

@@ -63,9 +63,7 @@ pub(crate) fn solve_pool(
             .map(std::time::Duration::from_secs_f64),
         max_no_improvement: None,
     };
-    let local_search = scenario
-        .solver
-        .local_search_for(pool.problem.orders().len());
+    let local_search = scenario.solver.local_search();
     let params = SolveParams {
         threads,
         seed: scenario.solver.seed,

@@ -239,8 +239,8 @@ pub struct SolverSettings {
     pub seed: u64,
     /// Local search towards this many nearest neighbours of each order (0: ruin and recreate
     /// only): the start plan is descended, each worker's new best is improved before it is kept,
-    /// and the best plan is polished after each epoch (see `docs/solver.md`). `None`: see
-    /// [`SolverSettings::local_search_for`].
+    /// and the best plan is polished after each epoch (see `docs/solver.md`). `None`:
+    /// [`SolverSettings::DEFAULT_LOCAL_SEARCH`], at every size.
     pub local_search: Option<usize>,
     /// Local search also tries SWAP* between two routes when no simple move improves
     /// (`[solver] swap_star = true`; off by default, see `docs/solver.md` for what it was
@@ -253,23 +253,15 @@ pub struct SolverSettings {
 }
 
 impl SolverSettings {
-    /// Neighbours per order for local search when a scenario does not say, for problems of up to
-    /// [`SolverSettings::LOCAL_SEARCH_MAX_ORDERS`] orders.
-    pub const DEFAULT_LOCAL_SEARCH: usize = 10;
-    /// Above this many orders in one problem, local search is off unless a scenario asks for it:
+    /// Neighbours per order for local search when a scenario does not say, at every size:
     /// measured to pay at 150 orders (the demo: 864.23 -> 809.50 yuan at 1,500 iterations) and
-    /// to cost at 10,000 (the pooled scale plan: 20,442.71 -> 21,168.10 yuan and 12x the time at
-    /// 3,000 iterations; `docs/solver.md`). Sizes in between are not measured.
-    pub const LOCAL_SEARCH_MAX_ORDERS: usize = 1_000;
+    /// at 10,000 (the pooled scale plan at 3,000 iterations: 21,396.56 yuan off, 20,606.72 on,
+    /// and off given 14,000 iterations, about the same search time, 20,788.24; `docs/solver.md`).
+    pub const DEFAULT_LOCAL_SEARCH: usize = 10;
 
-    /// Neighbours per order for local search in a problem of `orders` orders.
-    pub fn local_search_for(&self, orders: usize) -> usize {
-        self.local_search
-            .unwrap_or(if orders <= Self::LOCAL_SEARCH_MAX_ORDERS {
-                Self::DEFAULT_LOCAL_SEARCH
-            } else {
-                0
-            })
+    /// Neighbours per order for local search.
+    pub fn local_search(&self) -> usize {
+        self.local_search.unwrap_or(Self::DEFAULT_LOCAL_SEARCH)
     }
 }
 
@@ -517,7 +509,7 @@ mod tests {
     }
 
     #[test]
-    fn local_search_is_on_by_default_up_to_its_size_limit_only() {
+    fn local_search_is_on_by_default_and_a_scenario_can_set_it() {
         let mut solver = SolverSettings {
             iterations: Some(10),
             time_limit_s: None,
@@ -527,20 +519,11 @@ mod tests {
             swap_star: false,
             stop: Default::default(),
         };
-        let limit = SolverSettings::LOCAL_SEARCH_MAX_ORDERS;
-        assert_eq!(
-            solver.local_search_for(150),
-            SolverSettings::DEFAULT_LOCAL_SEARCH
-        );
-        assert_eq!(
-            solver.local_search_for(limit),
-            SolverSettings::DEFAULT_LOCAL_SEARCH
-        );
-        assert_eq!(solver.local_search_for(limit + 1), 0);
-        // A scenario that says so wins at any size.
+        assert_eq!(solver.local_search(), SolverSettings::DEFAULT_LOCAL_SEARCH);
+        assert_eq!(SolverSettings::DEFAULT_LOCAL_SEARCH, 10);
         solver.local_search = Some(7);
-        assert_eq!(solver.local_search_for(10_000), 7);
+        assert_eq!(solver.local_search(), 7);
         solver.local_search = Some(0);
-        assert_eq!(solver.local_search_for(150), 0);
+        assert_eq!(solver.local_search(), 0);
     }
 }

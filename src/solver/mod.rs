@@ -22,8 +22,10 @@
 //! bands → [`model`] the problem (batteries, charging stations and shipments included) →
 //! [`solution`] the plan. [`check`] — the independent checker. `evaluation/` — where each constraint is checked
 //! during the search: [`route_state`] (per-route evaluator with O(1) insertion checks, duration
-//! costs and limits included, the one pricing rule `route_cost`, and `sequence_cost`, the exact
-//! price of any order of stops that every move falls back on; battery routes that charge call
+//! costs and limits included, the one pricing rule `route_cost`, `sequence_cost`, the exact
+//! price of any order of stops, and `RouteState::splice_cost`, the same price for a route's kept
+//! prefix, new stops and a tail, rolled forward from the first change, which every move off the
+//! O(1) paths takes; battery routes that charge call
 //! `charging`, the charging-stop placement), [`load`] (load segments: deliveries, pickups and
 //! the peak aboard, concatenated in O(1), shipments included), `sites` (room and dwell at loading
 //! bays), `lockers` (parcels held by lockers and pickup points, a cumulative capacity), `pairs`

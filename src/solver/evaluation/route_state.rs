@@ -150,6 +150,15 @@ pub fn sequence_cost(
             return None;
         }
     }
+    if v.battery.is_some() {
+        // When the whole route fits the battery without charging, the plain evaluation is exact
+        // (charging only adds distance and time; a route the plain schedule rejects stays
+        // infeasible), and it is many times cheaper than placing charging stops.
+        let e = simulate_plain(problem, vt, stops.clone(), None)?;
+        if fits_without_charging(v, &e, stops.clone().count()) {
+            return Some(e.cost);
+        }
+    }
     simulate(problem, vt, stops, None).map(|e| e.cost)
 }
 
@@ -947,6 +956,100 @@ impl RouteState {
             Cost::ZERO
         };
         Some(fixed + Cost(dd.0 * vt.cost_per_distance))
+    }
+
+    /// The cost of the route of this vehicle that serves `self.stops[..keep]`, then `middle`,
+    /// then `tail.stops[from..]` (`tail` may be this route), exactly as [`sequence_cost`] prices
+    /// that sequence; `None` when a rule breaks. The path every move between or within routes
+    /// takes where no O(1) check decides it. Where the route is one plain schedule (no reloads,
+    /// no fees, no shipments, no charging stop needed), the kept stops keep their times and the
+    /// loads come from the prefix and suffix segments, so only the schedule from `keep` on is
+    /// rolled forward, and it stops where it meets the tail's own times (same vehicle type:
+    /// everything after is then the tail's, which holds with hour bands too, since a leg's
+    /// arrival depends only on when it starts). Otherwise the whole sequence is simulated.
+    pub fn splice_cost<I>(
+        &self,
+        problem: &Problem,
+        keep: usize,
+        middle: I,
+        tail: &RouteState,
+        from: usize,
+    ) -> Option<Cost>
+    where
+        I: Iterator<Item = Stop> + Clone,
+    {
+        let whole = || {
+            let seq = self.stops[..keep]
+                .iter()
+                .copied()
+                .chain(middle.clone())
+                .chain(tail.stops[from..].iter().copied());
+            sequence_cost(problem, self.vehicle_type, seq)
+        };
+        let vt = problem.vehicle_type(self.vehicle_type);
+        if self.reloads || self.fees || problem.has_pairs() {
+            return whole();
+        }
+        let order_load = |s: Stop| {
+            let o = problem.order(s.order);
+            LoadSegment::order(o.demand, o.pickup)
+        };
+        let load = middle
+            .clone()
+            .fold(self.prefix_load[keep], |acc, s| acc.then(order_load(s)))
+            .then(tail.suffix_load[from]);
+        if !load.fits(vt.capacity) {
+            return None;
+        }
+        let profile = problem.profile_of(self.vehicle_type);
+        let service = |s: Stop| problem.order(s.order).alternatives[s.alternative as usize].service;
+        let (mut at, mut ready, mut distance) =
+            (self.nodes[keep], self.ready[keep], self.cum_dist[keep]);
+        let mut first = (keep > 0).then(|| (self.nodes[1], self.ready[1] - service(self.stops[0])));
+        let mut count = keep;
+        for s in middle.clone() {
+            let arrival = profile.arrival(at, s.location, ready);
+            let start = service_start(problem.windows(s.order, s.alternative), arrival)?;
+            first.get_or_insert((s.location, start));
+            distance += profile.distance(at, s.location);
+            ready = start + service(s);
+            at = s.location;
+            count += 1;
+        }
+        let m = tail.stops.len();
+        let same = tail.vehicle_type == self.vehicle_type;
+        let mut end = None;
+        for i in from + 1..=m {
+            let s = tail.stops[i - 1];
+            if first.is_none() {
+                return whole(); // a new first stop and no middle: rare, simulated whole
+            }
+            let arrival = profile.arrival(at, s.location, ready);
+            let start = service_start(problem.windows(s.order, s.alternative), arrival)?;
+            distance += profile.distance(at, s.location);
+            ready = start + service(s);
+            at = s.location;
+            count += 1;
+            if same && ready == tail.ready[i] {
+                // From here on the route is the tail's.
+                distance += tail.cum_dist[m + 1] - tail.cum_dist[i];
+                count += m - i;
+                end = Some(tail.ready[m + 1]);
+                break;
+            }
+        }
+        if first.is_none() {
+            return Some(Cost::ZERO); // no stops
+        }
+        let end = end.unwrap_or_else(|| {
+            distance += profile.distance(at, vt.end);
+            profile.arrival(at, vt.end, ready)
+        });
+        let eval = close_route(vt, profile, end, distance, first, 0, Cost::ZERO)?;
+        if self.battery && !fits_without_charging(vt, &eval, count) {
+            return whole(); // charging stops to place
+        }
+        Some(eval.cost)
     }
 
     /// Insert `stop` before position `pos` and update.

@@ -5,7 +5,7 @@
 //! reversed); optionally [`swap_star`] on the two routes when none of these improves. Every route kind takes part: the moves price fast routes in O(1) and the others
 //! exactly by simulation.
 //!
-//! Owns: [`improve`], [`improve_around`]. Must never: accept a move that does not strictly lower the cost (so it
+//! Owns: [`improve`], [`improve_around`], [`improve_until`], [`improve_focused_until`]. Must never: accept a move that does not strictly lower the cost (so it
 //! terminates), leave a plan whose loading bays overflow (with sites, a move is kept only when the
 //! whole plan still fits them, [`plan_fits`], and undone otherwise), or depend on anything but the
 //! state and the neighbour lists (it is deterministic). Invariant on return: the state is
@@ -125,6 +125,41 @@ pub fn improve(
     )
 }
 
+/// [`improve`] that ends early, with the moves made so far kept, once `stop` answers true (asked
+/// before each order is tried): the solve driver's start descent and polish under a time limit
+/// or a cancelled job. A `stop` that never answers true changes nothing.
+pub fn improve_until(
+    problem: &Problem,
+    state: &mut SearchState,
+    neighbours: &Neighbours,
+    k: usize,
+    max_passes: usize,
+    use_swap_star: bool,
+    stop: &dyn Fn() -> bool,
+) -> usize {
+    descend(
+        problem,
+        state,
+        neighbours,
+        (k, max_passes, use_swap_star),
+        None,
+        stop,
+    )
+}
+
+/// [`improve_around`] from the orders marked in `focus`, ending early like [`improve_until`]
+/// (the workers' intensification; `(k, max_passes, use_swap_star)` as there).
+pub fn improve_focused_until(
+    problem: &Problem,
+    state: &mut SearchState,
+    neighbours: &Neighbours,
+    params: (usize, usize, bool),
+    focus: &[bool],
+    stop: &dyn Fn() -> bool,
+) -> usize {
+    descend(problem, state, neighbours, params, Some(focus), stop)
+}
+
 /// [`improve`], starting from the orders marked in `focus` (all when `None`): the first pass
 /// tries only them; each later pass tries an order again only when its route or a neighbour's
 /// route changed since the order was last tried (PyVRP's last-modified rule). Skipping such a
@@ -138,6 +173,25 @@ pub fn improve_around(
     max_passes: usize,
     use_swap_star: bool,
     focus: Option<&[bool]>,
+) -> usize {
+    descend(
+        problem,
+        state,
+        neighbours,
+        (k, max_passes, use_swap_star),
+        focus,
+        &|| false,
+    )
+}
+
+/// The descent behind [`improve_around`] and [`improve_until`].
+fn descend(
+    problem: &Problem,
+    state: &mut SearchState,
+    neighbours: &Neighbours,
+    (k, max_passes, use_swap_star): (usize, usize, bool),
+    focus: Option<&[bool]>,
+    stop: &dyn Fn() -> bool,
 ) -> usize {
     let sites = !problem.sites().is_empty();
     let mut stays: Vec<Stay> = Vec::new();
@@ -153,9 +207,12 @@ pub fn improve_around(
     let mut star = swap_star::Scratch::default();
     // Move counter when SWAP* last searched each pair of routes (looked up, never iterated).
     let mut pair_tried: HashMap<(usize, usize), u64> = HashMap::new();
-    for _ in 0..max_passes {
+    'passes: for _ in 0..max_passes {
         let before = moves;
         for u in 0..n as u32 {
+            if stop() {
+                break 'passes;
+            }
             let Some((ra, pa)) = state.where_of[u as usize] else {
                 continue;
             };

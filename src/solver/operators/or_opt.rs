@@ -2,14 +2,14 @@
 //! (the intra-route relocate; PyVRP's Exchange10/20/30 within a route).
 //!
 //! Owns: [`evaluate`] and [`apply`]. Invariant: the delta is exact on every route kind: the new
-//! order of stops is priced by [`sequence_cost`] (O(n): times, loads with pickups, reloads,
+//! order of stops is priced by [`RouteState::splice_cost`] (from the first stop that moves: times, loads with pickups, reloads,
 //! durations, fees and batteries all depend on the order), except where only the distance can
 //! change ([`RouteState::only_distance_moves`]: a CVRP's routes), where three legs out and three
 //! in give it in O(1).
 
 use crate::solver::measure::Cost;
 use crate::solver::model::Problem;
-use crate::solver::route_state::{sequence_cost, RouteState, Stop};
+use crate::solver::route_state::{RouteState, Stop};
 use crate::solver::search_state::SearchState;
 
 /// The stops of `stops` with `stops[from..from + len]` moved to before position `to` of the
@@ -53,11 +53,16 @@ pub fn evaluate(
     if route.only_distance_moves(problem) {
         return distance_delta(problem, route, from, len, to);
     }
-    let cost = sequence_cost(
-        problem,
-        route.vehicle_type,
-        moved(&route.stops, from, len, to),
-    )?;
+    // The route keeps its stops before the first one that moves and its stops after the last.
+    let stops = &route.stops;
+    let string = stops[from..from + len].iter();
+    let cost = if to < from {
+        let middle = string.chain(&stops[to..from]).copied();
+        route.splice_cost(problem, to, middle, route, from + len)?
+    } else {
+        let middle = stops[from + len..to].iter().chain(string).copied();
+        route.splice_cost(problem, from, middle, route, to)?
+    };
     Some(cost - route.eval.cost)
 }
 

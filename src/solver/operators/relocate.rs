@@ -4,11 +4,12 @@
 //! [`crate::solver::or_opt`]). Invariant: the delta is exact on every route kind
 //! (`tests/solver_moves.rs`): O(1) where both routes are on the fast path (distance-priced, single
 //! trip, no battery, no fees), otherwise the insertion check of the receiving route (O(1) where it
-//! decides, else simulated) plus the simulated cost of the route that loses the order.
+//! decides, else simulated) plus the cost of the route that loses the order ([`RouteState::splice_cost`], rolled forward
+//! from the removed position).
 
 use crate::solver::measure::Cost;
 use crate::solver::model::Problem;
-use crate::solver::route_state::{sequence_cost, RouteState};
+use crate::solver::route_state::RouteState;
 use crate::solver::search_state::SearchState;
 
 /// Cost change of removing stop `pos` from `route`, or `None` when the rest breaks a rule.
@@ -18,11 +19,8 @@ fn removal_delta(problem: &Problem, route: &RouteState, pos: usize) -> Option<Co
     }
     if !route.is_fast() {
         // Reloads may move, a later first stop changes the departure, fees follow the legs.
-        let rest = route.stops[..pos]
-            .iter()
-            .chain(&route.stops[pos + 1..])
-            .copied();
-        return Some(sequence_cost(problem, route.vehicle_type, rest)? - route.eval.cost);
+        let cost = route.splice_cost(problem, pos, std::iter::empty(), route, pos + 1)?;
+        return Some(cost - route.eval.cost);
     }
     let profile = problem.profile_of(route.vehicle_type);
     let (prev, u, next) = (route.node(pos), route.node(pos + 1), route.node(pos + 2));

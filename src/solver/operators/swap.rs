@@ -4,11 +4,12 @@
 //! [`crate::solver::or_opt`]). Invariant: the delta is exact on every route kind
 //! (`tests/solver_moves.rs`): O(1) where both routes are on the fast path (load segments around the
 //! position, the distance change, and the new stop's service against the next position's latest
-//! arrival), otherwise both new routes are priced by [`sequence_cost`].
+//! arrival), otherwise both new routes are priced by
+//! [`RouteState::splice_cost`] (each rolled forward from the swapped position).
 
 use crate::solver::measure::{Cost, Distance};
 use crate::solver::model::{service_start, Problem};
-use crate::solver::route_state::{sequence_cost, RouteState, Stop};
+use crate::solver::route_state::{RouteState, Stop};
 use crate::solver::search_state::SearchState;
 
 /// Distance change of putting `stop` at position `i` of the fast route `r` instead of its own
@@ -45,15 +46,6 @@ fn fast_replace(problem: &Problem, r: &RouteState, i: usize, stop: Stop) -> Opti
     Some(dd)
 }
 
-/// The stops of `r` with `s` in place of position `k`.
-fn with(r: &RouteState, k: usize, s: Stop) -> impl Iterator<Item = Stop> + Clone + '_ {
-    r.stops[..k]
-        .iter()
-        .copied()
-        .chain(std::iter::once(s))
-        .chain(r.stops[k + 1..].iter().copied())
-}
-
 /// Cost change of exchanging stop `i` of route `ra` with stop `j` of route `rb`.
 pub fn evaluate(
     problem: &Problem,
@@ -74,8 +66,8 @@ pub fn evaluate(
         let per = |r: &RouteState| problem.vehicle_type(r.vehicle_type).cost_per_distance;
         return Some(Cost(da.0 * per(a) + db.0 * per(b)));
     }
-    let cost_a = sequence_cost(problem, a.vehicle_type, with(a, i, v))?;
-    let cost_b = sequence_cost(problem, b.vehicle_type, with(b, j, u))?;
+    let cost_a = a.splice_cost(problem, i, std::iter::once(v), a, i + 1)?;
+    let cost_b = b.splice_cost(problem, j, std::iter::once(u), b, j + 1)?;
     Some(cost_a + cost_b - a.eval.cost - b.eval.cost)
 }
 

@@ -1,23 +1,15 @@
 //! 2-opt: reverse a stretch of one route.
 //!
 //! Owns: [`evaluate`] and [`apply`]. Invariant: the delta is exact on every route kind: the new
-//! order of stops is priced by [`sequence_cost`] (time windows and pickups make a reversed stretch
+//! order of stops is priced by [`RouteState::splice_cost`] from the stretch on (time windows and pickups make a reversed stretch
 //! differ in more than its two end legs); where only the distance can change
 //! ([`crate::solver::route_state::RouteState::only_distance_moves`]) it is summed from distances
 //! alone.
 
 use crate::solver::measure::{Cost, Distance};
 use crate::solver::model::Problem;
-use crate::solver::route_state::{sequence_cost, RouteState, Stop};
+use crate::solver::route_state::RouteState;
 use crate::solver::search_state::SearchState;
-
-fn reversed(stops: &[Stop], i: usize, j: usize) -> impl Iterator<Item = Stop> + Clone + '_ {
-    stops[..i]
-        .iter()
-        .chain(stops[i..=j].iter().rev())
-        .chain(&stops[j + 1..])
-        .copied()
-}
 
 /// Cost change of reversing positions `i..=j` (`i < j`) of route `r`, or `None` when a rule
 /// breaks.
@@ -35,7 +27,8 @@ pub fn evaluate(
     if route.only_distance_moves(problem) {
         return distance_delta(problem, route, i, j);
     }
-    let cost = sequence_cost(problem, route.vehicle_type, reversed(&route.stops, i, j))?;
+    let stretch = route.stops[i..=j].iter().rev().copied();
+    let cost = route.splice_cost(problem, i, stretch, route, j + 1)?;
     Some(cost - route.eval.cost)
 }
 

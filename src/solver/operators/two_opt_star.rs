@@ -5,12 +5,12 @@
 //! Owns: [`evaluate`] and [`apply`]. Invariant: the delta is exact on every route kind
 //! (`tests/solver_moves.rs`): O(1) when both routes are on the fast path with one vehicle type
 //! (prefix load segments and distances, forward/backward schedule values of both routes);
-//! otherwise both new routes are priced by [`sequence_cost`] (each keeps its own vehicle type, so
+//! otherwise both new routes are priced by
+//! [`RouteState::splice_cost`](crate::solver::route_state::RouteState::splice_cost) (each keeps its own vehicle type, so
 //! tails may change vehicles), after an O(1) load test for single-trip vehicles.
 
 use crate::solver::measure::{Cost, Distance};
 use crate::solver::model::Problem;
-use crate::solver::route_state::sequence_cost;
 use crate::solver::search_state::SearchState;
 
 /// Cost change of the tail exchange, or `None` when a rule breaks.
@@ -38,10 +38,9 @@ pub fn evaluate(
         return None;
     }
     if a.vehicle_type != b.vehicle_type || !a.is_fast() || !b.is_fast() {
-        let new_a = a.stops[..=p].iter().chain(&b.stops[q..]).copied();
-        let new_b = b.stops[..q].iter().chain(&a.stops[p + 1..]).copied();
-        let cost_a = sequence_cost(problem, a.vehicle_type, new_a)?;
-        let cost_b = sequence_cost(problem, b.vehicle_type, new_b)?;
+        // a keeps its first p + 1 stops and takes b's tail; b keeps q and takes a's.
+        let cost_a = a.splice_cost(problem, p + 1, std::iter::empty(), b, q)?;
+        let cost_b = b.splice_cost(problem, q, std::iter::empty(), a, p + 1)?;
         return Some(cost_a + cost_b - a.eval.cost - b.eval.cost);
     }
     let vt = vt_a;

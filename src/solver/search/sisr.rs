@@ -151,13 +151,15 @@ impl Worker {
         self.best_obj = obj;
     }
 
-    /// One ruin-and-recreate step at temperature `temperature` (in cost units).
+    /// One ruin-and-recreate step at temperature `temperature` (in cost units); an
+    /// intensification it starts ends early once `stop` answers true (the budget is spent).
     pub fn step(
         &mut self,
         problem: &Problem,
         neighbours: &Neighbours,
         params: &SearchParams,
         temperature: f64,
+        stop: &dyn Fn() -> bool,
     ) {
         let feasible = self.ruin_and_recreate(problem, neighbours, params);
         let obj = self.candidate.objective_for(problem, params.vehicles_first);
@@ -176,14 +178,13 @@ impl Worker {
                 let (now, old) = (&self.current.where_of, &self.candidate.where_of);
                 self.focus.clear();
                 self.focus.extend(now.iter().zip(old).map(|(a, b)| a != b));
-                crate::solver::local_search::improve_around(
+                crate::solver::local_search::improve_focused_until(
                     problem,
                     &mut self.current,
                     neighbours,
-                    params.intensify_neighbours,
-                    10,
-                    params.swap_star,
-                    Some(&self.focus),
+                    (params.intensify_neighbours, 10, params.swap_star),
+                    &self.focus,
+                    stop,
                 );
                 self.current_obj = self.current.objective_for(problem, params.vehicles_first);
             }

@@ -10,12 +10,13 @@
 //! [`SolveOutcome`], [`Progress`] (errors: [`Error`]). Must never:
 //! print (progress goes through the caller's callback), or let thread scheduling influence a
 //! decision. Invariant: with an iteration limit (and no time limit) the result depends only on the
-//! problem, the seed, the thread count and the parameters. A time limit is checked between epochs and
-//! before every iteration inside one, so time-limited runs are not reproducible; so is a
+//! problem, the seed, the thread count and the parameters. A time limit is checked between epochs,
+//! before every iteration inside one and before each order a local search (start descent, polish,
+//! intensification) tries, so time-limited runs are not reproducible; so is a
 //! [`StopFlag`] ([`solve_until`]), which a run never raised leaves without effect.
 
 use crate::solver::error::Error;
-use crate::solver::local_search::improve;
+use crate::solver::local_search::improve_until;
 use crate::solver::model::Problem;
 use crate::solver::neighbours::Neighbours;
 use crate::solver::recreate::{recreate, RecreateScratch};
@@ -161,15 +162,19 @@ pub fn solve_until(
         &mut scratch,
     );
     repair(problem, &mut start);
+    // Local search outside the workers (the start descent, the polish) ends with the budget.
+    let out_of_time =
+        || flag.is_raised() || stop.time_limit.is_some_and(|t| started.elapsed() >= t);
     if search.start_neighbours > 0 {
         // The insertion start leaves much for a descent to take, most on large instances.
-        improve(
+        improve_until(
             problem,
             &mut start,
             &neighbours,
             search.start_neighbours,
             50,
             search.swap_star,
+            &out_of_time,
         );
     }
     let vehicles_first = search.vehicles_first;
@@ -267,7 +272,13 @@ pub fn solve_until(
                         }
                     } else {
                         let f = ((f - share) / (1.0 - share).max(1e-9)).clamp(0.0, 1.0);
-                        w.step(problem, &neighbours, &search, temperature(t0, t1, f));
+                        w.step(
+                            problem,
+                            &neighbours,
+                            &search,
+                            temperature(t0, t1, f),
+                            &out_of_time,
+                        );
                     }
                     if w.best_obj < before {
                         let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
@@ -292,13 +303,14 @@ pub fn solve_until(
             last_improvement = done;
             if search.polish_neighbours > 0 {
                 // Local search keeps the plan inside its loading bays (no repair needed).
-                improve(
+                improve_until(
                     problem,
                     &mut best,
                     &neighbours,
                     search.polish_neighbours,
                     10,
                     search.swap_star,
+                    &out_of_time,
                 );
                 best_obj = best.objective_for(problem, vehicles_first);
             }
