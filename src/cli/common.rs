@@ -120,8 +120,7 @@ pub struct BudgetArg {
     #[arg(long, value_name = "S")]
     pub time_limit: Option<f64>,
     /// Local search towards K nearest neighbours of each order, instead of the scenario's
-    /// `[solver] local_search` (0: ruin and recreate only; default 10 for problems of up to 1,000
-    /// orders, off above).
+    /// `[solver] local_search` (0: ruin and recreate only; default 10).
     #[arg(long, value_name = "K")]
     pub local_search: Option<usize>,
 }
