@@ -3,7 +3,8 @@
 //! [`2-opt*`](crate::solver::two_opt_star) both ways; within a route: [`or_opt`] (strings of one
 //! to three orders moved next to the neighbour) and [`two_opt`] (the stretch between them
 //! reversed); optionally [`swap_star`] on the two routes when none of these improves. Every route kind takes part: the moves price fast routes in O(1) and the others
-//! exactly by simulation.
+//! exactly, rolled forward from the first changed stop
+//! ([`RouteState::splice_cost`](crate::solver::route_state::RouteState::splice_cost)).
 //!
 //! Owns: [`improve`], [`improve_around`], [`improve_until`], [`improve_focused_until`]. Must never: accept a move that does not strictly lower the cost (so it
 //! terminates), leave a plan whose loading bays overflow (with sites, a move is kept only when the
@@ -184,7 +185,7 @@ pub fn improve_around(
     )
 }
 
-/// The descent behind [`improve_around`] and [`improve_until`].
+/// The descent behind [`improve_around`], [`improve_until`] and [`improve_focused_until`].
 fn descend(
     problem: &Problem,
     state: &mut SearchState,
