@@ -74,7 +74,8 @@
 //!   `solver/evaluation/load.rs`; shipments (pickup-and-delivery pairs: one route, pickup first,
 //!   both or neither served) kept whole in `solver/evaluation/pairs.rs`, removed and inserted as
 //!   one unit by ruin and recreate; local search with five moves on every route kind in
-//!   `solver/operators/`, plus SWAP* in `swap_star.rs`, off by default), in folders by layer: `problem/` (measures, matrices, the
+//!   `solver/operators/` (off the O(1) paths priced by `RouteState::splice_cost`, rolled forward
+//!   from the first changed stop), plus SWAP* in `swap_star.rs`, off by default), in folders by layer: `problem/` (measures, matrices, the
 //!   validated problem, the solution), `check.rs` (the independent checker), `evaluation/` (where
 //!   each constraint is checked during the search), `operators/`, `search/`; a small public face
 //!   at `solver::` (`Problem`, `Solution`, `solve`, `check`, `schedule`); its own codemap is in

@@ -1017,13 +1017,14 @@ impl RouteState {
             count += 1;
         }
         let m = tail.stops.len();
+        if first.is_none() {
+            // No stop kept and none new: the tail's first stop sets the departure (rare).
+            return if from == m { Some(Cost::ZERO) } else { whole() };
+        }
         let same = tail.vehicle_type == self.vehicle_type;
         let mut end = None;
         for i in from + 1..=m {
             let s = tail.stops[i - 1];
-            if first.is_none() {
-                return whole(); // a new first stop and no middle: rare, simulated whole
-            }
             let arrival = profile.arrival(at, s.location, ready);
             let start = service_start(problem.windows(s.order, s.alternative), arrival)?;
             distance += profile.distance(at, s.location);
@@ -1037,9 +1038,6 @@ impl RouteState {
                 end = Some(tail.ready[m + 1]);
                 break;
             }
-        }
-        if first.is_none() {
-            return Some(Cost::ZERO); // no stops
         }
         let end = end.unwrap_or_else(|| {
             distance += profile.distance(at, vt.end);

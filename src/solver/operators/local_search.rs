@@ -6,7 +6,7 @@
 //! exactly, rolled forward from the first changed stop
 //! ([`RouteState::splice_cost`](crate::solver::route_state::RouteState::splice_cost)).
 //!
-//! Owns: [`improve`], [`improve_around`], [`improve_until`], [`improve_focused_until`]. Must never: accept a move that does not strictly lower the cost (so it
+//! Owns: [`improve`], [`improve_around`]. Must never: accept a move that does not strictly lower the cost (so it
 //! terminates), leave a plan whose loading bays overflow (with sites, a move is kept only when the
 //! whole plan still fits them, [`plan_fits`], and undone otherwise), or depend on anything but the
 //! state and the neighbour lists (it is deterministic). Invariant on return: the state is
@@ -119,74 +119,21 @@ pub fn improve(
         problem,
         state,
         neighbours,
-        k,
-        max_passes,
-        use_swap_star,
-        None,
-    )
-}
-
-/// [`improve`] that ends early, with the moves made so far kept, once `stop` answers true (asked
-/// before each order is tried): the solve driver's start descent and polish under a time limit
-/// or a cancelled job. A `stop` that never answers true changes nothing.
-pub fn improve_until(
-    problem: &Problem,
-    state: &mut SearchState,
-    neighbours: &Neighbours,
-    k: usize,
-    max_passes: usize,
-    use_swap_star: bool,
-    stop: &dyn Fn() -> bool,
-) -> usize {
-    descend(
-        problem,
-        state,
-        neighbours,
         (k, max_passes, use_swap_star),
         None,
-        stop,
-    )
-}
-
-/// [`improve_around`] from the orders marked in `focus`, ending early like [`improve_until`]
-/// (the workers' intensification; `(k, max_passes, use_swap_star)` as there).
-pub fn improve_focused_until(
-    problem: &Problem,
-    state: &mut SearchState,
-    neighbours: &Neighbours,
-    params: (usize, usize, bool),
-    focus: &[bool],
-    stop: &dyn Fn() -> bool,
-) -> usize {
-    descend(problem, state, neighbours, params, Some(focus), stop)
-}
-
-/// [`improve`], starting from the orders marked in `focus` (all when `None`): the first pass
-/// tries only them; each later pass tries an order again only when its route or a neighbour's
-/// route changed since the order was last tried (PyVRP's last-modified rule). Skipping such a
-/// pair loses nothing, since a move's delta depends only on its two routes (with loading bays,
-/// also on whether other routes left room); the focus takes the other orders as already tried.
-pub fn improve_around(
-    problem: &Problem,
-    state: &mut SearchState,
-    neighbours: &Neighbours,
-    k: usize,
-    max_passes: usize,
-    use_swap_star: bool,
-    focus: Option<&[bool]>,
-) -> usize {
-    descend(
-        problem,
-        state,
-        neighbours,
-        (k, max_passes, use_swap_star),
-        focus,
         &|| false,
     )
 }
 
-/// The descent behind [`improve_around`], [`improve_until`] and [`improve_focused_until`].
-fn descend(
+/// [`improve`] (`(k, max_passes, use_swap_star)` as there), starting from the orders marked in
+/// `focus` (all when `None`): the first pass tries only them; each later pass tries an order
+/// again only when its route or a neighbour's route changed since the order was last tried
+/// (PyVRP's last-modified rule). Skipping such a pair loses nothing, since a move's delta depends
+/// only on its two routes (with loading bays, also on whether other routes left room); the focus
+/// takes the other orders as already tried. It ends early, with the moves made so far kept, once
+/// `stop` answers true (asked before each order is tried: the solve driver's time limit or a
+/// cancelled job); a `stop` that never answers true changes nothing.
+pub fn improve_around(
     problem: &Problem,
     state: &mut SearchState,
     neighbours: &Neighbours,

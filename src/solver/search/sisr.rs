@@ -178,12 +178,12 @@ impl Worker {
                 let (now, old) = (&self.current.where_of, &self.candidate.where_of);
                 self.focus.clear();
                 self.focus.extend(now.iter().zip(old).map(|(a, b)| a != b));
-                crate::solver::local_search::improve_focused_until(
+                crate::solver::local_search::improve_around(
                     problem,
                     &mut self.current,
                     neighbours,
                     (params.intensify_neighbours, 10, params.swap_star),
-                    &self.focus,
+                    Some(&self.focus),
                     stop,
                 );
                 self.current_obj = self.current.objective_for(problem, params.vehicles_first);

@@ -16,7 +16,7 @@
 //! [`StopFlag`] ([`solve_until`]), which a run never raised leaves without effect.
 
 use crate::solver::error::Error;
-use crate::solver::local_search::improve_until;
+use crate::solver::local_search::improve_around;
 use crate::solver::model::Problem;
 use crate::solver::neighbours::Neighbours;
 use crate::solver::recreate::{recreate, RecreateScratch};
@@ -167,13 +167,12 @@ pub fn solve_until(
         || flag.is_raised() || stop.time_limit.is_some_and(|t| started.elapsed() >= t);
     if search.start_neighbours > 0 {
         // The insertion start leaves much for a descent to take, most on large instances.
-        improve_until(
+        improve_around(
             problem,
             &mut start,
             &neighbours,
-            search.start_neighbours,
-            50,
-            search.swap_star,
+            (search.start_neighbours, 50, search.swap_star),
+            None,
             &out_of_time,
         );
     }
@@ -303,13 +302,12 @@ pub fn solve_until(
             last_improvement = done;
             if search.polish_neighbours > 0 {
                 // Local search keeps the plan inside its loading bays (no repair needed).
-                improve_until(
+                improve_around(
                     problem,
                     &mut best,
                     &neighbours,
-                    search.polish_neighbours,
-                    10,
-                    search.swap_star,
+                    (search.polish_neighbours, 10, search.swap_star),
+                    None,
                     &out_of_time,
                 );
                 best_obj = best.objective_for(problem, vehicles_first);
